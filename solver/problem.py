@@ -127,14 +127,19 @@ class StaffNeed:
     role: str | None = None
     skill: str | None = None
     min_level: int = 1
+    among: frozenset[str] | None = None  # only these people (a project's team); None: anyone
 
     def __post_init__(self) -> None:
         if self.count < 1:
             raise ProblemError("a staff need asks for at least 1 person")
         if not 1 <= self.min_level <= 3:
             raise ProblemError("a staff need's minimum level is 1 to 3")
+        if self.among is not None:
+            object.__setattr__(self, "among", frozenset(self.among))
 
     def admits(self, person: Person) -> bool:
+        if self.among is not None and person.id not in self.among:
+            return False
         if self.role is not None and person.role != self.role:
             return False
         return self.skill is None or person.skills.get(self.skill, 0) >= self.min_level
