@@ -1,0 +1,197 @@
+"""Run a solve function over benchmark instances; write JSON lines; summarise.
+
+The solve function is pluggable (``--model study`` or ``--model production``). One
+instance at a time, in this process: never run two benchmark processes at once on a
+2-core machine. Each JSON line has: name, makespan, bound, status, seconds, starts (task
+id = original job number -> start), modes, best_known, feasible (the independent re-check)
+and violations.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from solver.problem import Problem
+from solver.readers import load_best_known
+
+from .study.instance import to_instance
+from .study.rcpsp_model import StudyOptions, solve_study
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "benchmarks"
+if not DATA.exists():  # the CI layout: shared/ beside the clone
+    DATA = Path("/work/shared/benchmarks")
+
+SolveFn = Callable[[Problem, float, int], dict[str, Any]]
+
+
+def study_solver(extra: dict[str, Any]) -> SolveFn:
+    def run(problem: Problem, time_limit: float, workers: int) -> dict[str, Any]:
+        return solve_study(problem, StudyOptions(time_limit=time_limit, workers=workers, **extra))
+
+    return run
+
+
+def production_solver(extra: dict[str, Any]) -> SolveFn:
+    try:
+        from solver.solve import SolveOptions, solve  # type: ignore[import-not-found]
+    except ImportError as exc:  # the production model is written elsewhere
+        raise SystemExit(f"--model production: solver.solve is not available ({exc})") from None
+
+    def run(problem: Problem, time_limit: float, workers: int) -> dict[str, Any]:
+        began = time.monotonic()
+        plan = solve(problem, SolveOptions(time_limit=time_limit, workers=workers, **extra))
+        return _from_plan(problem, plan, began)
+
+    return run
+
+
+def _from_plan(problem: Problem, plan: Any, began: float) -> dict[str, Any]:
+    """Read a production Plan without depending on its exact shape (it is still moving)."""
+    assignments = getattr(plan, "assignments", None) or {}
+    if isinstance(assignments, dict):
+        assignments = list(assignments.values())
+    starts = {a.task: a.start for a in assignments}
+    modes = {a.task: a.mode for a in assignments}
+    ends = [
+        a.start + problem.task[a.task].modes[a.mode].duration
+        for a in assignments
+        if a.task in problem.task
+    ]
+    bound = getattr(plan, "bound", None)
+    if bound is None:
+        bound = getattr(plan, "lower_bound", None)
+    status = getattr(plan, "status", None)
+    return {
+        "status": str(getattr(status, "name", status)),
+        "makespan": max(ends, default=0) if starts else None,
+        "bound": bound,
+        "starts": starts or None,
+        "modes": modes or None,
+        "seconds": round(time.monotonic() - began, 3),
+    }
+
+
+def parse_value(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
+def common_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--time-limit", type=float, default=1.0, help="seconds per instance")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--model", choices=("study", "production"), default="study")
+    parser.add_argument("--every", type=int, default=1, help="take every k-th instance")
+    parser.add_argument("--offset", type=int, default=0, help="... starting at this one")
+    parser.add_argument("--only", nargs="*", default=None, help="instance names")
+    parser.add_argument("--out", type=Path, default=None, help="JSON lines output")
+    parser.add_argument(
+        "--opt",
+        action="append",
+        default=[],
+        metavar="KEY=JSON",
+        help="study option (e.g. hint=false); CP-SAT parameters as params={...}",
+    )
+
+
+def make_solver(args: argparse.Namespace) -> SolveFn:
+    extra = {}
+    for item in args.opt:
+        key, _, value = item.partition("=")
+        extra[key] = parse_value(value)
+    return study_solver(extra) if args.model == "study" else production_solver(extra)
+
+
+def natural_key(path: Path) -> tuple:
+    import re
+
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", path.stem))
+
+
+def select(files: list[Path], args: argparse.Namespace) -> list[Path]:
+    files = sorted(files, key=natural_key)
+    if args.only:
+        wanted = set(args.only)
+        return [f for f in files if f.stem in wanted]
+    return files[args.offset :: args.every]
+
+
+def run(
+    files: list[Path],
+    reader: Callable[[Path], Problem],
+    solve: SolveFn,
+    args: argparse.Namespace,
+    *,
+    best_known_csv: Path | None,
+    check: Callable[[Path, dict[str, Any]], list[str]] | None,
+) -> list[dict[str, Any]]:
+    best = load_best_known(best_known_csv) if best_known_csv else {}
+    rows = []
+    out = open(args.out, "w") if args.out else None  # noqa: SIM115
+    try:
+        for path in files:
+            problem = reader(path)
+            result = solve(problem, args.time_limit, args.workers)
+            row = {"name": path.stem, **result}
+            bk = best.get(path.stem)
+            row["best_known"] = bk.makespan if bk else None
+            row["critical_path"] = to_instance(problem).critical_path
+            if check is not None and result.get("starts"):
+                row["violations"] = check(path, result)
+                row["feasible"] = not row["violations"]
+            rows.append(row)
+            if out:
+                out.write(json.dumps(row) + "\n")
+                out.flush()
+            mark = "" if row.get("feasible", True) else "  INFEASIBLE"
+            print(
+                f"{row['name']:>14} {row['status']:>10} ms={row['makespan']} "
+                f"lb={row['bound']} bk={row['best_known']} {row['seconds']:.2f}s{mark}",
+                flush=True,
+            )
+    finally:
+        if out:
+            out.close()
+    print(summary(rows))
+    return rows
+
+
+def summary(rows: list[dict[str, Any]]) -> str:
+    solved = [r for r in rows if r.get("makespan") is not None]
+    with_bk = [r for r in solved if r.get("best_known")]
+    at_bk = sum(r["makespan"] <= r["best_known"] for r in with_bk)
+    dev = [100.0 * (r["makespan"] - r["best_known"]) / r["best_known"] for r in with_bk]
+    cpm = [
+        100.0 * (r["makespan"] - r["critical_path"]) / r["critical_path"]
+        for r in solved
+        if r.get("critical_path")
+    ]
+    optimal = sum(r["status"] == "OPTIMAL" for r in rows)
+    infeasible = sum(r.get("feasible") is False for r in rows)
+    seconds = sum(r["seconds"] for r in rows)
+    mean = statistics.fmean
+    return (
+        f"instances {len(rows)}, with a schedule {len(solved)}, "
+        f"at best known {at_bk}/{len(with_bk)}, proved optimal {optimal}, "
+        f"mean dev from best known {mean(dev) if dev else float('nan'):.3f}%, "
+        f"mean dev from critical path {mean(cpm) if cpm else float('nan'):.2f}%, "
+        f"re-check failures {infeasible}, total {seconds:.0f}s"
+    )
+
+
+def summarize_file(path: Path) -> str:
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    return summary(rows)
+
+
+if __name__ == "__main__":  # python -m benchmarks.harness results.jsonl ...
+    for name in sys.argv[1:]:
+        print(name, summarize_file(Path(name)))

@@ -1,0 +1,247 @@
+"""The study CP-SAT model for (multi-mode) RCPSP on :class:`solver.problem.Problem`.
+
+Stand-alone so findings can be carried into the production model. Every idea is a switch
+in :class:`StudyOptions`; ``solve_study(problem, options)`` returns a plain result dict.
+
+Formulation: one interval per task (a fixed size when single-mode; a duration variable over
+the mode durations and a variable demand per resource when multi-mode, as OR-Tools'
+rcpsp_sat does), one cumulative per renewable resource, finish-to-start precedences, the
+budgets as linear sums over mode literals, makespan >= end of every task without successor.
+Bounds: start in [head, UB - tail] where UB is the heuristic's makespan (when hinted),
+makespan in [max(critical path, energy bound), UB].
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from solver.problem import Problem
+
+from .heuristics import best_schedule, makespan
+from .instance import Instance, to_instance
+
+
+@dataclass
+class StudyOptions:
+    time_limit: float = 1.0
+    workers: int = 2
+    seed: int = 0
+    hint: bool = True  # warm start from SGS + justification + sampling
+    heuristic_share: float = 0.1  # of the time limit spent in the heuristic ...
+    heuristic_max: float = 1.0  # ... at most this many seconds
+    tighten: bool = True  # horizon = heuristic makespan; start windows from heads/tails
+    interval_makespan: bool = False  # rcpsp_sat: [makespan, horizon+1) interval in each cumulative
+    push_toward_start: bool = False  # rcpsp_sat sets push_all_tasks_toward_start
+    lower_bound: bool = True  # makespan >= max(critical path, energy bound)
+    energetic_pairs: bool = False  # rcpsp_sat's redundant energetic constraints on pairs
+    params: dict[str, Any] = field(default_factory=dict)
+    log: bool = False
+
+
+def _pick_modes(inst: Instance) -> list[int] | None:
+    """Shortest modes, then greedy repairs until every budget holds (None if that fails)."""
+    modes = [min(range(len(d)), key=lambda m, d=d: d[m]) for d in inst.durations]
+    for _ in range(10 * inst.n):
+        used = [
+            sum(inst.consumes[j][modes[j]][b] for j in range(inst.n))
+            for b in range(len(inst.limits))
+        ]
+        over = [b for b, lim in enumerate(inst.limits) if used[b] > lim]
+        if not over:
+            return modes
+        b = over[0]
+        best = None
+        for j in range(inst.n):
+            for m in range(len(inst.durations[j])):
+                saved = inst.consumes[j][modes[j]][b] - inst.consumes[j][m][b]
+                if saved <= 0:
+                    continue
+                cost = inst.durations[j][m] - inst.durations[j][modes[j]]
+                worse = sum(
+                    max(0, inst.consumes[j][m][c] - inst.consumes[j][modes[j]][c])
+                    for c in range(len(inst.limits))
+                    if c != b
+                )
+                score = (cost + worse) / saved
+                if best is None or score < best[0]:
+                    best = (score, j, m)
+        if best is None:
+            return None
+        modes[best[1]] = best[2]
+    return None
+
+
+def solve_study(problem: Problem, options: StudyOptions | None = None) -> dict[str, Any]:
+    opts = options or StudyOptions()
+    began = time.monotonic()
+    inst = to_instance(problem)
+    n = inst.n
+    lb = max(inst.critical_path, inst.energy_bound) if opts.lower_bound else 0
+
+    hint_starts = hint_modes = None
+    ub = inst.horizon
+    schedules = 0
+    if opts.hint:
+        hint_modes = _pick_modes(inst)
+        if hint_modes is not None:
+            budget = min(opts.heuristic_max, opts.heuristic_share * opts.time_limit)
+            hint_starts, span, schedules = best_schedule(
+                inst, hint_modes, budget=budget, seed=opts.seed, target=lb
+            )
+            ub = min(ub, span)
+    if hint_starts is not None and ub <= lb and inst.single_mode:
+        return _result(inst, "OPTIMAL", ub, ub, hint_starts, hint_modes, began, schedules)
+
+    model = cp_model.CpModel()
+    horizon = ub if opts.tighten else inst.horizon
+    heads, tails = (inst.heads, inst.tails) if opts.tighten else ([0] * n, [0] * n)
+    starts, ends, intervals, lits = [], [], [], []
+    dem_exprs: list[list[Any]] = []
+    for j in range(n):
+        durs = inst.durations[j]
+        s = model.new_int_var(heads[j], horizon - tails[j], f"task[{inst.ids[j]}].start")
+        e = model.new_int_var(heads[j] + min(durs), horizon, f"task[{inst.ids[j]}].end")
+        if len(durs) == 1:
+            lit = [1]
+            iv = model.new_interval_var(s, durs[0], e, f"task[{inst.ids[j]}]")
+            dem_exprs.append(list(inst.demands[j][0]))
+        else:
+            lit = [model.new_bool_var(f"task[{inst.ids[j]}].mode[{m}]") for m in range(len(durs))]
+            model.add_exactly_one(lit)
+            d = model.new_int_var_from_domain(
+                cp_model.Domain.from_values(durs), f"task[{inst.ids[j]}].duration"
+            )
+            model.add(d == sum(durs[m] * lit[m] for m in range(len(durs))))
+            iv = model.new_interval_var(s, d, e, f"task[{inst.ids[j]}]")
+            row = []
+            for r in range(len(inst.capacities)):
+                vals = [inst.demands[j][m][r] for m in range(len(durs))]
+                if len(set(vals)) == 1:
+                    row.append(vals[0])
+                else:
+                    row.append(sum(vals[m] * lit[m] for m in range(len(durs))))
+            dem_exprs.append(row)
+        starts.append(s)
+        ends.append(e)
+        intervals.append(iv)
+        lits.append(lit)
+
+    span = model.new_int_var(max(lb, 0), horizon, "makespan")
+    for j in range(n):
+        for k in inst.succs[j]:
+            model.add(ends[j] <= starts[k])
+        if not inst.succs[j]:
+            model.add(ends[j] <= span)
+
+    ms_interval = None
+    if opts.interval_makespan:
+        size = model.new_int_var(1, horizon + 1, "makespan.rest")
+        ms_interval = model.new_interval_var(span, size, horizon + 1, "makespan.interval")
+    for r, cap in enumerate(inst.capacities):
+        ivs, dms = [], []
+        for j in range(n):
+            dem = dem_exprs[j][r]
+            if isinstance(dem, int) and dem == 0:
+                continue
+            ivs.append(intervals[j])
+            dms.append(dem)
+        if ms_interval is not None:
+            ivs.append(ms_interval)
+            dms.append(cap)
+        if ivs:
+            model.add_cumulative(ivs, dms, cap)
+    for b, limit in enumerate(inst.limits):
+        model.add(
+            sum(
+                inst.consumes[j][m][b] * lits[j][m]
+                for j in range(n)
+                for m in range(len(inst.durations[j]))
+                if inst.consumes[j][m][b]
+            )
+            <= limit
+        )
+    if opts.energetic_pairs:
+        _add_energetic_pairs(model, inst, starts, ends, lits)
+    model.minimize(span)
+
+    if hint_starts is not None and hint_modes is not None:
+        for j in range(n):
+            model.add_hint(starts[j], hint_starts[j])
+            if len(lits[j]) > 1:
+                for m, lit in enumerate(lits[j]):
+                    model.add_hint(lit, m == hint_modes[j])
+        model.add_hint(span, makespan(inst, hint_modes, hint_starts))
+
+    solver = cp_model.CpSolver()
+    prm = solver.parameters
+    prm.num_workers = opts.workers
+    prm.random_seed = opts.seed
+    prm.max_time_in_seconds = max(0.01, opts.time_limit - (time.monotonic() - began))
+    prm.log_search_progress = opts.log
+    if opts.push_toward_start:
+        prm.push_all_tasks_toward_start = True
+    for key, value in opts.params.items():
+        if isinstance(value, list):
+            getattr(prm, key).extend(value)
+        else:
+            setattr(prm, key, value)
+    status = solver.solve(model)
+    name = solver.status_name(status)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        st = [solver.value(s) for s in starts]
+        md = [
+            next(m for m, lit in enumerate(lits[j]) if solver.boolean_value(lit)) for j in range(n)
+        ]
+        value = int(solver.objective_value)
+        if hint_starts is not None and hint_modes is not None and value > ub:
+            st, md, value = hint_starts, hint_modes, ub
+        return _result(
+            inst, name, value, int(solver.best_objective_bound), st, md, began, schedules
+        )
+    if hint_starts is not None and hint_modes is not None:
+        return _result(inst, "FEASIBLE", ub, lb, hint_starts, hint_modes, began, schedules)
+    return _result(inst, name, None, int(solver.best_objective_bound), None, None, began, schedules)
+
+
+def _add_energetic_pairs(model, inst: Instance, starts, ends, lits) -> None:
+    """For pairs (a, b), b a transitive successor of a reached over parallel branches:
+    cap * (start_b - end_a) >= energy of the tasks strictly between them."""
+    before: list[set[int]] = [set() for _ in range(inst.n)]
+    for j in range(inst.n):
+        for k in inst.closure[j]:
+            before[k].add(j)
+    for a in range(inst.n):
+        if len(inst.succs[a]) <= 1:
+            continue
+        for b in inst.closure[a]:
+            if len(inst.preds[b]) <= 1:
+                continue
+            common = inst.closure[a] & before[b]
+            if len(common) <= 1:
+                continue
+            for r, cap in enumerate(inst.capacities):
+                energy = sum(
+                    inst.durations[t][m] * inst.demands[t][m][r] * lits[t][m]
+                    for t in common
+                    for m in range(len(inst.durations[t]))
+                    if inst.demands[t][m][r]
+                )
+                if isinstance(energy, int) and energy == 0:
+                    continue
+                model.add(cap * (starts[b] - ends[a]) >= energy)
+
+
+def _result(inst, status, value, bound, starts, modes, began, schedules) -> dict[str, Any]:
+    return {
+        "status": status,
+        "makespan": value,
+        "bound": bound,
+        "starts": None if starts is None else dict(zip(inst.ids, starts, strict=True)),
+        "modes": None if modes is None else dict(zip(inst.ids, modes, strict=True)),
+        "seconds": round(time.monotonic() - began, 3),
+        "schedules": schedules,
+    }
