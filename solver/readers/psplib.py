@@ -126,7 +126,11 @@ def _parse(path: str | Path) -> _Raw:
                 raise lines.error(index, f"job {current} is not in PRECEDENCE RELATIONS")
             job = jobs[current]
             if mode != len(job.modes) + 1:
-                raise lines.error(index, f"job {current}: expected mode {len(job.modes) + 1}")
+                raise lines.error(
+                    index,
+                    f"job {current}: expected mode {len(job.modes) + 1} "
+                    f"(or a job line of {3 + columns} numbers)",
+                )
             duration, demands = rest[0], rest[1:]
             if duration < 0 or min(demands, default=0) < 0:
                 raise lines.error(index, f"job {current}: negative duration or demand")
