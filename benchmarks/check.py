@@ -8,6 +8,7 @@ capacities at every time point and non-renewable totals, and the stated makespan
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 
@@ -103,4 +104,52 @@ def check_psplib_schedule(
         total = sum(dem[j][r] for j in jobs)
         if total > caps[r]:
             problems.append(f"N{r - renewable + 1}: consumption {total} > limit {caps[r]}")
+    return problems
+
+
+def check_imopse_schedule(
+    path: str | Path, starts: dict[str, int], people: dict[str, list[str]]
+) -> list[str]:
+    """Violations of an MS-RCPSP schedule against the iMOPSE ``.def`` file: every task has
+    one person with the required skill at the required (file) level, nobody does two tasks
+    at once, precedences hold."""
+    skills: dict[str, dict[str, int]] = {}
+    tasks: dict[str, tuple[int, str, int, list[str]]] = {}
+    section = None
+    for raw in Path(path).read_text().splitlines():
+        words = raw.split()
+        if raw.startswith("ResourceID"):
+            section = "res"
+        elif raw.startswith("TaskID"):
+            section = "task"
+        elif raw.startswith("="):
+            section = None
+        elif section == "res" and words:
+            pairs = words[2:]
+            skills[words[0]] = {
+                q.rstrip(":"): int(v) for q, v in zip(pairs[::2], pairs[1::2], strict=True)
+            }
+        elif section == "task" and words:
+            tasks[words[0]] = (int(words[1]), words[2].rstrip(":"), int(words[3]), words[4:])
+    problems = []
+    busy: dict[str, list[tuple[int, int, str]]] = {}
+    for tid, (dur, skill, level, preds) in tasks.items():
+        if tid not in starts:
+            problems.append(f"task {tid}: no start")
+            continue
+        who = people.get(tid, [])
+        if len(who) != 1:
+            problems.append(f"task {tid}: {len(who)} people")
+        for person in who:
+            if skills.get(person, {}).get(skill, -1) < level:
+                problems.append(f"task {tid}: person {person} lacks {skill} level {level}")
+            busy.setdefault(person, []).append((starts[tid], starts[tid] + dur, tid))
+        for pred in preds:
+            if pred in starts and starts[tid] < starts[pred] + tasks[pred][0]:
+                problems.append(f"precedence {pred}->{tid} violated")
+    for person, spans in busy.items():
+        spans.sort()
+        for (_, e1, a), (s2, _, b) in pairwise(spans):
+            if s2 < e1:
+                problems.append(f"person {person} does tasks {a} and {b} at once")
     return problems

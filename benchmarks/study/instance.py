@@ -2,12 +2,13 @@
 
 Tasks are indexed 0..n-1 in problem order; resources are the units (renewable) and the
 budgets (non-renewable). Only what benchmark problems use is supported: one candidate unit
-per need, no people. Also the CPM bounds the models and heuristics share.
+per need; staff needs as "count people among these" (iMOPSE), without calendars. Also the
+CPM bounds the models and heuristics share.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from solver.problem import Problem
@@ -25,6 +26,8 @@ class Instance:
     succs: list[list[int]]
     preds: list[list[int]]
     horizon: int
+    people: list[str] = field(default_factory=list)
+    staff: list[list[tuple[int, list[int]]]] = field(default_factory=list)  # [task] (count, who)
 
     @property
     def n(self) -> int:
@@ -104,9 +107,14 @@ def to_instance(problem: Problem) -> Instance:
     ids = [t.id for t in problem.tasks]
     index = {t: i for i, t in enumerate(ids)}
     durations, demands, consumes = [], [], []
+    staff: list[list[tuple[int, list[int]]]] = []
     for task in problem.tasks:
-        if task.staff:
-            raise ValueError(f"task {task.id!r}: the study model has no staff")
+        staff.append(
+            [
+                (need.count, [i for i, p in enumerate(problem.people) if need.admits(p)])
+                for need in task.staff
+            ]
+        )
         durations.append([m.duration for m in task.modes])
         rows, cons = [], []
         for mode in task.modes:
@@ -142,4 +150,6 @@ def to_instance(problem: Problem) -> Instance:
         succs=succs,
         preds=preds,
         horizon=problem.horizon,
+        people=[p.id for p in problem.people],
+        staff=staff,
     )

@@ -85,7 +85,8 @@ def solve_study(problem: Problem, options: StudyOptions | None = None) -> dict[s
     hint_starts = hint_modes = None
     ub = inst.horizon
     schedules = 0
-    if opts.hint:
+    has_staff = any(inst.staff)
+    if opts.hint and not has_staff:
         hint_modes = _pick_modes(inst)
         if hint_modes is not None:
             budget = min(opts.heuristic_max, opts.heuristic_share * opts.time_limit)
@@ -164,6 +165,7 @@ def solve_study(problem: Problem, options: StudyOptions | None = None) -> dict[s
             )
             <= limit
         )
+    who = _add_staff(model, inst, starts, ends) if has_staff else None
     if opts.energetic_pairs:
         _add_energetic_pairs(model, inst, starts, ends, lits)
     model.minimize(span)
@@ -199,12 +201,42 @@ def solve_study(problem: Problem, options: StudyOptions | None = None) -> dict[s
         value = int(solver.objective_value)
         if hint_starts is not None and hint_modes is not None and value > ub:
             st, md, value = hint_starts, hint_modes, ub
-        return _result(
-            inst, name, value, int(solver.best_objective_bound), st, md, began, schedules
-        )
+        res = _result(inst, name, value, int(solver.best_objective_bound), st, md, began, schedules)
+        if who is not None:
+            res["people"] = {inst.ids[j]: [] for j in range(n)}
+            for (j, p), lit in who.items():
+                if solver.boolean_value(lit):
+                    res["people"][inst.ids[j]].append(inst.people[p])
+        return res
     if hint_starts is not None and hint_modes is not None:
         return _result(inst, "FEASIBLE", ub, lb, hint_starts, hint_modes, began, schedules)
     return _result(inst, name, None, int(solver.best_objective_bound), None, None, began, schedules)
+
+
+def _add_staff(model, inst: Instance, starts, ends) -> dict[tuple[int, int], Any]:
+    """Each staff need takes ``count`` of its eligible people; a person does one task at a
+    time (an optional interval per task and eligible person, a no-overlap per person)."""
+    who: dict[tuple[int, int], Any] = {}
+    per_person: dict[int, list[Any]] = {}
+    for j, needs in enumerate(inst.staff):
+        dur = inst.durations[j]
+        for count, eligible in needs:
+            lits = []
+            for p in eligible:
+                if (j, p) in who:
+                    continue
+                lit = model.new_bool_var(f"task[{inst.ids[j]}].person[{inst.people[p]}]")
+                who[j, p] = lit
+                lits.append(lit)
+                if len(dur) == 1:
+                    iv = model.new_optional_interval_var(
+                        starts[j], dur[0], ends[j], lit, f"task[{inst.ids[j]}]@{inst.people[p]}"
+                    )
+                    per_person.setdefault(p, []).append(iv)
+            model.add(sum(lits) == count)
+    for ivs in per_person.values():
+        model.add_no_overlap(ivs)
+    return who
 
 
 def _add_energetic_pairs(model, inst: Instance, starts, ends, lits) -> None:
