@@ -1,5 +1,71 @@
-"""Entry point of the `labops` command (filled in by the foundation work)."""
+"""The `labops` command: global options, sub-commands, and one-line errors."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+import typer
+
+from labops.cli import browse, platform
+from labops.cli.render import err_console
+from labops.cli.state import CliState
+from labops.errors import LabopsError
+
+app = typer.Typer(
+    name="labops",
+    help="Operations manager for experimental platforms: equipment, people and time.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
 
 
-def main() -> None:
-    raise SystemExit("labops: not built yet")
+@app.callback()
+def _global(
+    ctx: typer.Context,
+    db: str | None = typer.Option(
+        None, "--db", help="Database file or URL (default: $LABOPS_DB, else your data directory)."
+    ),
+    as_: str | None = typer.Option(
+        None, "--as", help="Act as this person (default: $LABOPS_USER)."
+    ),
+) -> None:
+    ctx.obj = CliState(db_arg=db, as_arg=as_)
+    ctx.call_on_close(ctx.obj.close)
+
+
+platform.register(app)
+browse.register(app)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI; a LabopsError becomes its message on stderr and a non-zero exit."""
+    try:
+        code = app(args=argv, prog_name="labops", standalone_mode=False)
+    except LabopsError as exc:
+        for line in str(exc).splitlines() or [type(exc).__name__]:
+            err_console.print(line, markup=False, style="red")
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        err_console.print("aborted", style="red")
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err_console.print("interrupted", style="red")
+        sys.exit(130)
+    except Exception as exc:  # a bug: say so in one line; the traceback on request
+        if os.environ.get("LABOPS_DEBUG"):
+            raise
+        first_line = (str(exc).splitlines() or [""])[0][:200]
+        err_console.print(
+            f"internal error ({type(exc).__name__}: {first_line}) - set LABOPS_DEBUG=1 for details",
+            markup=False,
+            style="red",
+        )
+        sys.exit(70)
+    sys.exit(code if isinstance(code, int) else 0)

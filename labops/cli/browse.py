@@ -1,0 +1,85 @@
+"""`labops list` and `labops show`: looking at what the platform holds."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import typer
+
+from labops.cli.render import print_detail, print_listing
+from labops.cli.state import CliState
+from labops.services import catalog
+from labops.services.timeinput import parse_local_instant
+
+
+class ListKind(StrEnum):
+    sites = "sites"
+    equipment = "equipment"
+    people = "people"
+    projects = "projects"
+    funds = "funds"
+    requests = "requests"
+    bookings = "bookings"
+
+
+class ShowKind(StrEnum):
+    site = "site"
+    equipment = "equipment"
+    person = "person"
+    project = "project"
+    request = "request"
+    booking = "booking"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("list")(list_command)
+    app.command("show")(show_command)
+
+
+def list_command(
+    ctx: typer.Context,
+    kind: ListKind = typer.Argument(..., help="What to list."),
+    site: str | None = typer.Option(None, help="Equipment or people of this site."),
+    equipment_kind: str | None = typer.Option(None, "--kind", help="Equipment of this kind."),
+    role: str | None = typer.Option(None, help="People with this role."),
+    skill: str | None = typer.Option(None, help="People with this skill."),
+    pool: str | None = typer.Option(None, help="Projects paid from this fund pool."),
+    lead: str | None = typer.Option(None, help="Projects led by this person."),
+    status: str | None = typer.Option(None, help="Requests or bookings in this status."),
+    project: str | None = typer.Option(None, help="Requests or bookings of this project."),
+    requester: str | None = typer.Option(None, help="Requests made by this person."),
+    unit: str | None = typer.Option(None, help="Bookings on this equipment unit."),
+    person: str | None = typer.Option(None, help="Bookings this person works on."),
+    start: str | None = typer.Option(None, "--from", help="Bookings ending after this time."),
+    end: str | None = typer.Option(None, "--to", help="Bookings starting before this time."),
+    as_json: bool = typer.Option(False, "--json", help="JSON for scripts."),
+) -> None:
+    """List sites, equipment, people, projects, funds, requests or bookings."""
+    state: CliState = ctx.obj
+    filters: dict = {
+        ListKind.equipment: {"site": site, "kind": equipment_kind},
+        ListKind.people: {"role": role, "site": site, "skill": skill},
+        ListKind.projects: {"pool": pool, "lead": lead},
+        ListKind.requests: {"status": status, "project": project, "requester": requester},
+        ListKind.bookings: {
+            "unit": unit,
+            "person": person,
+            "project": project,
+            "status": status,
+            "start": parse_local_instant(state.db, start, "--from") if start else None,
+            "end": parse_local_instant(state.db, end, "--to") if end else None,
+        },
+    }.get(kind, {})
+    print_listing(catalog.list_records(state.db, kind.value, **filters), as_json=as_json)
+
+
+def show_command(
+    ctx: typer.Context,
+    kind: ShowKind = typer.Argument(..., help="What kind of record."),
+    record_id: str = typer.Argument(..., metavar="ID", help="Its id."),
+    as_json: bool = typer.Option(False, "--json", help="JSON for scripts."),
+) -> None:
+    """Show one record with what belongs to it."""
+    state: CliState = ctx.obj
+    detail = catalog.show_record(state.db, kind.value, record_id, now=state.now())
+    print_detail(detail, as_json=as_json)

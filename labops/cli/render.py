@@ -1,0 +1,67 @@
+"""Printing service views: rich tables for people, JSON for scripts."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from labops.views import Detail, Listing
+
+console = Console(highlight=False, soft_wrap=True)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def listing_table(listing: Listing, *, title: bool = True) -> Table:
+    table = Table(title=listing.title if title else None, title_justify="left", expand=False)
+    for column in listing.columns:
+        table.add_column(column.title, justify="right" if column.numeric else "left")
+    for row in listing.rows:
+        table.add_row(*(_cell(row.get(column.key)) for column in listing.columns))
+    if listing.note:
+        table.caption = listing.note
+    return table
+
+
+def print_listing(listing: Listing, *, as_json: bool = False) -> None:
+    if as_json:
+        print_json(listing.as_json())
+        return
+    if not listing.rows:
+        console.print(f"{listing.title}: none")
+        return
+    console.print(listing_table(listing))
+
+
+def print_detail(detail: Detail, *, as_json: bool = False) -> None:
+    if as_json:
+        print_json(detail.as_json())
+        return
+    fields = Table.grid(padding=(0, 2))
+    fields.add_column(style="bold")
+    fields.add_column()
+    for label, value in detail.fields:
+        if value not in (None, ""):
+            fields.add_row(label, _cell(value))
+    console.print(Text(detail.title, style="bold underline"))
+    console.print(fields)
+    for section in detail.sections:
+        console.print()
+        print_listing(section)
+
+
+def _cell(value: Any) -> Text:
+    # User text is shown as text, never interpreted as rich markup.
+    if value is None:
+        return Text("")
+    if isinstance(value, bool):
+        return Text("yes" if value else "no")
+    return Text(str(value))

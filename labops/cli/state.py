@@ -1,0 +1,39 @@
+"""What every command shares: the database chosen by --db and the person acting (--as)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+from dataclasses import dataclass, field
+
+from labops import clock
+from labops.db import Database
+
+ENV_USER = "LABOPS_USER"
+
+
+@dataclass
+class CliState:
+    db_arg: str | None = None
+    as_arg: str | None = None
+    _db: Database | None = field(default=None, repr=False)
+
+    @property
+    def db(self) -> Database:
+        """The database, opened and migrated on first use (so `labops --help` stays instant)."""
+        if self._db is None:
+            self._db = Database.open(self.db_arg)
+        return self._db
+
+    @property
+    def actor(self) -> str:
+        """Who is acting: --as, else $LABOPS_USER, else the login name."""
+        return self.as_arg or os.environ.get(ENV_USER) or f"os:{getpass.getuser()}"
+
+    def now(self) -> dt.datetime:
+        return clock.now()
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.dispose()

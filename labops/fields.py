@@ -1,0 +1,209 @@
+"""Field types for the edges (fixture files, request forms, CLI options).
+
+Each parses what a person writes ("1h30m", "08:00-12:00, 13:00-17:00", 85.50) into what
+the tables store (minutes, time windows, cents), and formats it back the same way, so an
+exported file reads like the one that was imported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BeforeValidator, PlainSerializer, StringConstraints, WithJsonSchema
+
+from labops.vocabulary import WEEKDAYS
+
+SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$"
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+"""An id people type: lower-case letters, digits, '.', '_' and '-', at most 64 characters."""
+
+Text = Annotated[str, StringConstraints(max_length=2000)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+MAX_MINUTES = 366 * 24 * 60
+_DURATION = re.compile(r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*$")
+
+
+def parse_minutes(value: Any) -> int:
+    """Minutes from "2h", "90m", "1h30m", "1d" or a whole number of minutes."""
+    if isinstance(value, bool):
+        raise ValueError("a duration is a number of minutes or text like '1h30m'")
+    if isinstance(value, int):
+        minutes = value
+    elif isinstance(value, float):
+        if not math.isfinite(value) or value != int(value):
+            raise ValueError(f"duration {value} is not a whole number of minutes")
+        minutes = int(value)
+    elif isinstance(value, str):
+        match = _DURATION.match(value)
+        if not value.strip() or not match or not any(match.groups()):
+            raise ValueError(f"duration {value[:40]!r} is not like '45m', '2h' or '1h30m'")
+        days, hours, mins = (int(group or 0) for group in match.groups())
+        minutes = days * 1440 + hours * 60 + mins
+    else:
+        raise ValueError("a duration is a number of minutes or text like '1h30m'")
+    if minutes < 0:
+        raise ValueError("a duration must not be negative")
+    if minutes > MAX_MINUTES:
+        raise ValueError("a duration must be at most a year")
+    return minutes
+
+
+def format_minutes(minutes: int) -> str:
+    hours, mins = divmod(minutes, 60)
+    if hours and mins:
+        return f"{hours}h{mins}m"
+    return f"{hours}h" if hours else f"{mins}m"
+
+
+Minutes = Annotated[
+    int,
+    BeforeValidator(parse_minutes),
+    PlainSerializer(format_minutes),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": r"^(\d+d)?(\d+h)?(\d+m(in)?)?$"},
+                {"type": "integer", "minimum": 0},
+            ],
+            "description": "a duration: minutes, or text like '45m', '2h', '1h30m'",
+        }
+    ),
+]
+"""A duration in minutes, written as "1h30m" in files."""
+
+MAX_MONEY_CENTS = 10**14
+
+
+def parse_cents(value: Any) -> int:
+    """Cents from an amount of money (85, 85.5, "85.50"); never negative, NaN or absurd."""
+    if isinstance(value, bool):
+        raise ValueError("an amount of money is a number")
+    try:
+        amount = Decimal(str(value).strip().replace("_", ""))
+    except InvalidOperation:
+        raise ValueError(f"{str(value)[:40]!r} is not an amount of money") from None
+    if not amount.is_finite():
+        raise ValueError("an amount of money must be a finite number")
+    if amount < 0:
+        raise ValueError("an amount of money must not be negative")
+    cents = amount * 100
+    if cents != cents.to_integral_value():
+        raise ValueError(f"{value} has more than two decimals")
+    if cents > MAX_MONEY_CENTS:
+        raise ValueError(f"{value} is too large an amount")
+    return int(cents)
+
+
+def format_cents(cents: int) -> float | int:
+    return cents // 100 if cents % 100 == 0 else cents / 100
+
+
+Money = Annotated[
+    int,
+    BeforeValidator(parse_cents),
+    PlainSerializer(format_cents),
+    WithJsonSchema({"type": "number", "minimum": 0, "description": "an amount of money"}),
+]
+"""Money in cents, written as a plain number of currency units in files."""
+
+
+def format_money(cents: int) -> str:
+    return f"{cents / 100:,.2f}"
+
+
+def parse_timezone(value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        raise ValueError("a time zone is a name like 'Europe/Berlin'")
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {value[:60]!r}") from None
+    return value
+
+
+TimeZoneName = Annotated[
+    str,
+    BeforeValidator(parse_timezone),
+    WithJsonSchema({"type": "string", "description": "an IANA time zone like 'Europe/Berlin'"}),
+]
+
+Window = tuple[dt.time, dt.time]
+_WINDOW = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+
+
+def parse_windows(value: Any) -> list[Window]:
+    """Time windows of a day from "08:00-12:00, 13:00-17:00"; "24:00" closes at midnight."""
+    if not isinstance(value, str):
+        raise ValueError("hours are text like '08:00-12:00, 13:00-17:00'")
+    windows: list[Window] = []
+    for part in value.split(","):
+        match = _WINDOW.match(part)
+        if not match:
+            raise ValueError(f"{part.strip()[:40]!r} is not a window like '08:00-17:00'")
+        h1, m1, h2, m2 = (int(group) for group in match.groups())
+        if h1 > 23 or m1 > 59 or m2 > 59 or h2 > 24 or (h2 == 24 and m2):
+            raise ValueError(f"{part.strip()!r} is not a time of day")
+        start = dt.time(h1, m1)
+        end = dt.time.max if h2 == 24 else dt.time(h2, m2)
+        if end <= start:
+            raise ValueError(f"window {part.strip()!r} ends before it starts")
+        if windows and start < windows[-1][1]:
+            raise ValueError(f"windows in {value!r} overlap or are out of order")
+        windows.append((start, end))
+    return windows
+
+
+def format_windows(windows: list[Window]) -> str:
+    def clock(t: dt.time) -> str:
+        return "24:00" if t == dt.time.max else t.strftime("%H:%M")
+
+    return ", ".join(f"{clock(start)}-{clock(end)}" for start, end in windows)
+
+
+def parse_week_hours(value: Any) -> dict[str, list[Window]]:
+    """Opening or working hours per weekday: {mon = "08:00-18:00", ...}; missing is closed."""
+    if not isinstance(value, dict):
+        raise ValueError("hours are a table like { mon = '08:00-17:00', tue = ... }")
+    unknown = set(value) - set(WEEKDAYS)
+    if unknown:
+        raise ValueError(f"unknown weekday {sorted(unknown)[0]!r}: use {', '.join(WEEKDAYS)}")
+    return {day: parse_windows(value[day]) for day in WEEKDAYS if day in value}
+
+
+def format_week_hours(hours: dict[str, list[Window]]) -> dict[str, str]:
+    return {day: format_windows(hours[day]) for day in WEEKDAYS if hours.get(day)}
+
+
+WeekHours = Annotated[
+    dict[str, list[Window]],
+    BeforeValidator(parse_week_hours),
+    PlainSerializer(format_week_hours),
+    WithJsonSchema(
+        {
+            "type": "object",
+            "properties": {
+                day: {"type": "string", "description": "like '08:00-12:00, 13:00-17:00'"}
+                for day in WEEKDAYS
+            },
+            "additionalProperties": False,
+            "description": "hours per weekday, local time; a missing day is closed",
+        }
+    ),
+]
+
+MIN_DATE = dt.date(2000, 1, 1)
+MAX_DATE = dt.date(2199, 12, 31)
+
+
+def check_date_range(value: dt.date | dt.datetime) -> None:
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if not MIN_DATE <= day <= MAX_DATE:
+        raise ValueError(
+            f"{value.isoformat()} is outside the years {MIN_DATE.year}-{MAX_DATE.year}"
+        )

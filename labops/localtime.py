@@ -1,0 +1,93 @@
+"""Wall-clock time at a site versus instants in UTC.
+
+People write local times ("the lab opens at 08:00"); the database stores UTC instants. At a
+daylight-saving switch a local time can be missing (spring) or doubled (autumn): missing
+times move forward by the gap, doubled ones take their first occurrence, as a person reading
+a wall clock would expect.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from functools import cache
+from zoneinfo import ZoneInfo
+
+from labops.fields import Window
+
+
+@cache
+def zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def to_utc(value: dt.datetime, tz: str) -> dt.datetime:
+    """An instant from a local wall-clock time in ``tz`` (or from an aware datetime)."""
+    if value.tzinfo is not None:
+        return value.astimezone(dt.UTC)
+    local = value.replace(tzinfo=zone(tz), fold=0)
+    instant = local.astimezone(dt.UTC)
+    if instant.astimezone(zone(tz)).replace(tzinfo=None) != value:
+        # A time skipped by a spring-forward switch: the clock reads it an hour later.
+        instant = value.replace(tzinfo=zone(tz), fold=1).astimezone(dt.UTC)
+    return instant
+
+
+def to_local(value: dt.datetime, tz: str) -> dt.datetime:
+    """The naive wall-clock time in ``tz`` of an instant."""
+    return value.astimezone(zone(tz)).replace(tzinfo=None)
+
+
+def round_trips(value: dt.datetime, tz: str) -> bool:
+    """Whether writing ``value`` as a local time in ``tz`` reads back as the same instant."""
+    return to_utc(to_local(value, tz), tz) == value
+
+
+def day_start(day: dt.date, tz: str) -> dt.datetime:
+    return to_utc(dt.datetime.combine(day, dt.time()), tz)
+
+
+def days(first: dt.date, last: dt.date) -> Iterator[dt.date]:
+    """Every day from ``first`` to ``last`` inclusive."""
+    for offset in range((last - first).days + 1):
+        yield first + dt.timedelta(days=offset)
+
+
+def weekly_windows(
+    hours: dict[int, list[Window]],
+    tz: str,
+    first: dt.date,
+    last: dt.date,
+    closed: Iterable[dt.date] = (),
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """UTC instants of the local weekly ``hours`` (weekday 0 = Monday) from first to last day.
+
+    Windows that touch (a night shift ending at 24:00 and one starting at 00:00) are merged.
+    """
+    closed_days = set(closed)
+    result: list[tuple[dt.datetime, dt.datetime]] = []
+    for day in days(first, last):
+        if day in closed_days:
+            continue
+        for opens, closes in hours.get(day.weekday(), ()):
+            start = to_utc(dt.datetime.combine(day, opens), tz)
+            if closes == dt.time.max:
+                end = day_start(day + dt.timedelta(days=1), tz)
+            else:
+                end = to_utc(dt.datetime.combine(day, closes), tz)
+            if end <= start:
+                continue
+            if result and result[-1][1] >= start:
+                result[-1] = (result[-1][0], max(end, result[-1][1]))
+            else:
+                result.append((start, end))
+    return result
+
+
+def monday_of(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def iso_week(day: dt.date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"

@@ -1,0 +1,424 @@
+"""What each task could possibly do, worked out once before any search.
+
+For every task: the modes and candidate units that can work at all, with the starts each
+allows (task window, opening hours, downtime, certificate expiry), the people eligible for
+each staff need, and the earliest and latest start after propagating precedences. Options
+ruled out leave a ``Note`` saying which rule ruled them out, for the explanations. The CP-SAT
+model, the constructive schedule and the pre-checks all read these facts; the validator does
+not (it stays independent).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from solver import ranges as R
+from solver.problem import Mode, Person, Problem, Task, Unit
+from solver.ranges import Ranges
+from solver.rules import Rule
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """Why an option of a task was ruled out before solving."""
+
+    rule: Rule
+    message: str
+    refs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class UnitOption:
+    """A candidate unit for one equipment need, and the starts at which it can be used."""
+
+    unit: Unit
+    amount: int
+    starts: Ranges
+
+
+@dataclass(frozen=True, slots=True)
+class ModeOption:
+    """A mode that can work: per need its usable units, and the starts it allows."""
+
+    index: int
+    mode: Mode
+    staffed: int  # staffed length: staff_slots for unattended tasks, else the duration
+    needs: tuple[tuple[UnitOption, ...], ...]
+    starts: Ranges
+
+    @property
+    def duration(self) -> int:
+        return self.mode.duration
+
+    @cached_property
+    def sites(self) -> frozenset[str]:
+        """Sites at which every need has a usable unit (empty for a mode without needs)."""
+        if not self.needs:
+            return frozenset()
+        sites = {option.unit.site for option in self.needs[0]}
+        for options in self.needs[1:]:
+            sites &= {option.unit.site for option in options}
+        return frozenset(sites)
+
+
+@dataclass(slots=True)
+class TaskFacts:
+    """Everything a task could do; ``possible`` is False when it can never be placed."""
+
+    task: Task
+    modes: tuple[ModeOption, ...]
+    staff: tuple[tuple[str, ...], ...]  # ids of eligible people, per staff need
+    starts: Ranges  # union of the modes' starts
+    earliest: int = 0  # after precedence propagation
+    latest: int = -1
+    notes: list[Note] = field(default_factory=list)
+
+    @property
+    def possible(self) -> bool:
+        return bool(self.modes) and self.earliest <= self.latest
+
+    @property
+    def min_duration(self) -> int:
+        return min(option.duration for option in self.modes) if self.modes else 0
+
+    @property
+    def max_duration(self) -> int:
+        return max(option.duration for option in self.modes) if self.modes else 0
+
+    @property
+    def max_staffed(self) -> int:
+        return max(option.staffed for option in self.modes) if self.modes else 0
+
+    @property
+    def people(self) -> tuple[str, ...]:
+        """Every person eligible for some staff need, in problem order of first appearance."""
+        return tuple(dict.fromkeys(p for need in self.staff for p in need))
+
+    @property
+    def sites(self) -> frozenset[str]:
+        """Sites the task may run at; empty when no mode uses a unit."""
+        return frozenset(site for option in self.modes for site in option.sites)
+
+    @property
+    def fixed_site(self) -> str | None:
+        """The one site the task runs at when every mode uses units there, else None."""
+        sites = self.sites
+        if len(sites) == 1 and all(option.needs for option in self.modes):
+            return next(iter(sites))
+        return None
+
+
+class Facts:
+    """The facts of every task of a problem; ``end_cap`` bounds every end (makespan search)."""
+
+    def __init__(self, problem: Problem, end_cap: int | None = None) -> None:
+        self.problem = problem
+        self.required_requests = frozenset(
+            r.id for r in problem.requests if r.required
+        ) | frozenset(problem.task[t].request for t in problem.locked)
+        self.travel_times = sorted({0, *(t for t in problem.travel.values() if t > 0)})
+        self._person_fit: dict[tuple[str, int], Ranges] = {}
+        self.tasks: dict[str, TaskFacts] = {t.id: self._task_facts(t) for t in problem.tasks}
+        self.propagate(end_cap)
+
+    def __getitem__(self, task_id: str) -> TaskFacts:
+        return self.tasks[task_id]
+
+    # Weeks and sites ----------------------------------------------------------------------
+
+    def week_of(self, slot: int) -> int:
+        """Index of the week containing ``slot``; -1 before the first week (no cap there)."""
+        return bisect_right(self.problem.week_starts, slot) - 1
+
+    def week_span(self, week: int) -> tuple[int, int]:
+        """Inclusive slot range of a week (the last one runs to the horizon)."""
+        starts = self.problem.week_starts
+        if week < 0:
+            return (-(10**9), starts[0] - 1)
+        end = starts[week + 1] - 1 if week + 1 < len(starts) else 10**9
+        return (starts[week], end)
+
+    def person_fit(self, person: Person, length: int) -> Ranges:
+        """Starts at which ``length`` staffed slots lie inside the person's availability."""
+        key = (person.id, length)
+        if key not in self._person_fit:
+            if person.available is None:
+                self._person_fit[key] = R.span(-(10**9), 10**9)
+            else:
+                self._person_fit[key] = R.fitting_starts(person.available, 0, length)
+        return self._person_fit[key]
+
+    def request_possible(self, request_id: str) -> bool:
+        return all(self.tasks[t.id].possible for t in self.problem.request_tasks[request_id])
+
+    def linked(self, task_a: str, task_b: str) -> bool:
+        """True when both tasks are placed together or not at all, so bounds may propagate."""
+        a, b = self.problem.task[task_a], self.problem.task[task_b]
+        return a.request == b.request or (
+            a.request in self.required_requests and b.request in self.required_requests
+        )
+
+    # One task -----------------------------------------------------------------------------
+
+    def _task_facts(self, task: Task) -> TaskFacts:
+        problem = self.problem
+        notes: list[Note] = []
+        staff = tuple(self._eligible(task, k, notes) for k in range(len(task.staff)))
+        people = [problem.person[p] for p in dict.fromkeys(p for need in staff for p in need)]
+        if task.staff and people and all(p.is_student for p in people):
+            notes.append(
+                Note(
+                    Rule.STUDENT_SUPERVISION,
+                    "only students are eligible, and a student needs a non-student on the task",
+                )
+            )
+            staff = tuple(() for _ in task.staff)
+        modes = []
+        for index, mode in enumerate(task.modes):
+            option = self._mode_option(task, index, mode, staff, notes)
+            if option is not None:
+                modes.append(option)
+        starts = R.union(*(option.starts for option in modes))
+        return TaskFacts(task=task, modes=tuple(modes), staff=staff, starts=starts, notes=notes)
+
+    def _eligible(self, task: Task, k: int, notes: list[Note]) -> tuple[str, ...]:
+        need = task.staff[k]
+        admitted = [p for p in self.problem.people if need.admits(p)]
+        what = _describe_need(need)
+        if len(admitted) < need.count:
+            notes.append(
+                Note(
+                    Rule.STAFF_ELIGIBLE,
+                    f"it needs {need.count} {what} and only {len(admitted)} exist",
+                )
+            )
+        window = self._base(task, 0)
+        lengths = {task.staff_slots} if task.unattended else {m.duration for m in task.modes}
+        eligible = []
+        for person in admitted:
+            if not any(R.intersect(self.person_fit(person, n), window) for n in lengths):
+                continue
+            capped = window and window[0][0] >= self.problem.week_starts[0]
+            if capped and person.weekly_cap is not None and min(lengths) > person.weekly_cap:
+                continue
+            eligible.append(person.id)
+        if len(admitted) >= need.count > len(eligible):
+            notes.append(
+                Note(
+                    Rule.PERSON_AVAILABLE,
+                    f"only {len(eligible)} of the {what} are "
+                    f"available (within their weekly cap) between slot "
+                    f"{task.earliest} and {self._end_bound(task)}",
+                    tuple(p.id for p in admitted),
+                )
+            )
+        return tuple(eligible) if len(eligible) >= need.count else ()
+
+    def _end_bound(self, task: Task) -> int:
+        if task.deadline is None:
+            return self.problem.horizon
+        return min(self.problem.horizon, task.deadline)
+
+    def _base(self, task: Task, duration: int) -> Ranges:
+        """Starts allowed by the task window alone."""
+        return R.span(task.earliest, self._end_bound(task) - duration)
+
+    def _mode_option(
+        self,
+        task: Task,
+        index: int,
+        mode: Mode,
+        staff: tuple[tuple[str, ...], ...],
+        notes: list[Note],
+    ) -> ModeOption | None:
+        label = f"mode {index + 1}: " if len(task.modes) > 1 else ""
+        base = self._base(task, mode.duration)
+        if not base:
+            notes.append(
+                Note(
+                    Rule.TASK_WINDOW,
+                    f"{label}its {mode.duration} slots do not fit "
+                    f"between slot {task.earliest} and {self._end_bound(task)}",
+                )
+            )
+            return None
+        if any(not people for people in staff):
+            return None
+        staffed = task.staff_slots if task.unattended else mode.duration
+        people = [self.problem.person[p] for need in staff for p in need]
+        for k, need_people in enumerate(staff):
+            fits = R.union(*(self.person_fit(self.problem.person[p], staffed) for p in need_people))
+            base = R.intersect(base, fits)
+            if not base:
+                notes.append(
+                    Note(
+                        Rule.PERSON_AVAILABLE,
+                        f"{label}no eligible person for staff "
+                        f"need {k + 1} is available for {staffed} slots in the "
+                        "task's window",
+                    )
+                )
+                return None
+        needs = []
+        for need in mode.needs:
+            options = []
+            for unit_id in need.candidates:
+                unit = self.problem.unit[unit_id]
+                option = self._unit_option(task, mode, staffed, base, unit, need.amount, people)
+                if isinstance(option, Note):
+                    notes.append(Note(option.rule, label + option.message, option.refs))
+                else:
+                    options.append(option)
+            if not options:
+                return None
+            needs.append(tuple(options))
+        starts = base
+        if needs:
+            sites = set.intersection(*({o.unit.site for o in opts} for opts in needs))
+            if not sites:
+                notes.append(
+                    Note(Rule.ONE_SITE, f"{label}its equipment needs have no site in common")
+                )
+                return None
+            per_site = []
+            for site in sorted(sites):
+                site_starts = base
+                for opts in needs:
+                    site_starts = R.intersect(
+                        site_starts, R.union(*(o.starts for o in opts if o.unit.site == site))
+                    )
+                per_site.append(site_starts)
+            starts = R.union(*per_site)
+            if not starts:
+                notes.append(
+                    Note(
+                        Rule.EQUIPMENT_OPEN,
+                        f"{label}its units are never free of "
+                        "closures and downtime at the same time",
+                    )
+                )
+                return None
+        return ModeOption(
+            index=index, mode=mode, staffed=staffed, needs=tuple(needs), starts=starts
+        )
+
+    def _unit_option(
+        self,
+        task: Task,
+        mode: Mode,
+        staffed: int,
+        base: Ranges,
+        unit: Unit,
+        amount: int,
+        people: list[Person],
+    ) -> UnitOption | Note:
+        if amount > unit.capacity:
+            return Note(
+                Rule.EQUIPMENT_CAPACITY,
+                f"it needs {amount} of {unit.id!r}, whose capacity is {unit.capacity}",
+                (unit.id,),
+            )
+        starts = base
+        if unit.needs_certified:
+            if not task.staff:
+                return Note(
+                    Rule.CERTIFIED_OPERATOR,
+                    f"{unit.id!r} needs a certified operator and the task has no staff",
+                    (unit.id,),
+                )
+            expiry = max((p.certs.get(unit.kind, -(10**9)) for p in people), default=-(10**9))
+            starts = R.intersect(starts, R.span(-(10**9), expiry - 1))
+            if not starts:
+                return Note(
+                    Rule.CERTIFIED_OPERATOR,
+                    f"no eligible person holds a {unit.kind!r} "
+                    f"certificate valid from slot {task.earliest} for {unit.id!r}",
+                    (unit.id,),
+                )
+        lo, hi = -unit.setup, mode.duration + unit.cleanup
+        if unit.open is not None:
+            if task.unattended and unit.unattended_ok:
+                fits = R.fitting_starts(unit.open, 0, staffed)
+            else:
+                fits = R.fitting_starts(unit.open, lo, hi)
+            starts = R.intersect(starts, fits)
+            if not starts:
+                return Note(
+                    Rule.EQUIPMENT_OPEN,
+                    f"{unit.id!r} has no opening window for {hi - lo} slots in the task's window",
+                    (unit.id,),
+                )
+        starts = R.subtract(starts, R.clashing_starts(unit.down, lo, hi))
+        if not starts:
+            return Note(
+                Rule.EQUIPMENT_DOWNTIME,
+                f"downtime of {unit.id!r} covers every possible slot in the task's window",
+                (unit.id,),
+            )
+        return UnitOption(unit=unit, amount=amount, starts=starts)
+
+    # Precedence bounds --------------------------------------------------------------------
+
+    def propagate(self, end_cap: int | None = None) -> None:
+        """Earliest and latest starts from the precedences between linked tasks."""
+        succ: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        pred: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        for prec in self.problem.precedences:
+            if self.linked(prec.before, prec.after):
+                succ[prec.before].append((prec.after, prec.lag))
+                pred[prec.after].append((prec.before, prec.lag))
+        never = 10**9
+        for facts in self.tasks.values():
+            starts = facts.starts
+            if end_cap is not None:
+                starts = R.intersect(starts, R.span(-never, end_cap - facts.min_duration))
+            facts.starts = starts
+            facts.earliest = starts[0][0] if starts else never
+            facts.latest = starts[-1][1] if starts else -never
+        self._relax(succ, forward=True)
+        self._relax(pred, forward=False)
+        for facts in self.tasks.values():
+            if facts.modes and facts.starts and facts.earliest > facts.latest:
+                facts.notes.append(
+                    Note(
+                        Rule.PRECEDENCE,
+                        "its predecessors and successors cannot all fit in the time windows",
+                    )
+                )
+
+    def _relax(self, edges: dict[str, list[tuple[str, int]]], *, forward: bool) -> None:
+        queue = deque(self.tasks)
+        queued = set(queue)
+        while queue:
+            task_id = queue.popleft()
+            queued.discard(task_id)
+            here = self.tasks[task_id]
+            if not here.possible:
+                continue
+            for other_id, lag in edges.get(task_id, ()):
+                other = self.tasks[other_id]
+                if forward:
+                    bound = here.earliest + here.min_duration + lag
+                    if bound <= other.earliest:
+                        continue
+                    value = R.next_at_or_after(other.starts, bound)
+                    other.earliest = value if value is not None else 10**9
+                else:
+                    bound = here.latest - lag - other.min_duration
+                    if bound >= other.latest:
+                        continue
+                    value = R.last_at_or_before(other.starts, bound)
+                    other.latest = value if value is not None else -(10**9)
+                if other.possible and other_id not in queued:
+                    queue.append(other_id)
+                    queued.add(other_id)
+
+
+def _describe_need(need) -> str:
+    parts = [need.role or "people"]
+    if need.skill is not None:
+        parts.append(f"with {need.skill!r} at level {need.min_level}+")
+    return " ".join(parts)
