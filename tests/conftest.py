@@ -1,0 +1,63 @@
+"""Shared test helpers: a fixed clock, fresh databases, and running the CLI in-process."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from labops.db import Database
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "fixtures"
+NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> dt.datetime:
+    """Every test runs at the same instant, with no user or database from the environment."""
+    monkeypatch.setenv("LABOPS_NOW", NOW.isoformat())
+    monkeypatch.delenv("LABOPS_DB", raising=False)
+    monkeypatch.delenv("LABOPS_USER", raising=False)
+    monkeypatch.setenv("COLUMNS", "200")
+    return NOW
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "labops.db"
+
+
+@pytest.fixture
+def db(db_path: Path):
+    database = Database.open(str(db_path))
+    yield database
+    database.dispose()
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], db_path: Path):
+    """Run ``labops --db <tmp> ARGS...`` in this process; returns code, stdout, stderr."""
+    from labops.cli.main import main
+
+    def run(*args: str, db: Path | None = db_path) -> CliResult:
+        capsys.readouterr()
+        argv = (["--db", str(db)] if db is not None else []) + list(args)
+        try:
+            main(argv)
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run
