@@ -56,7 +56,9 @@ def _sites(session: Session, tz: str) -> Listing:
     for row in session.exec(select(t.SiteHours).order_by(t.SiteHours.weekday, t.SiteHours.opens)):
         hours[row.site_id].append(f"{WEEKDAYS[row.weekday]} {row.opens:%H:%M}-{_end(row.closes)}")
     units = dict(
-        session.exec(select(t.Equipment.site_id, sa.func.count()).group_by(t.Equipment.site_id))
+        session.exec(
+            select(t.Equipment.site_id, sa.func.count()).group_by(t.Equipment.site_id)
+        ).all()
     )
     return Listing(
         "Sites",
@@ -171,7 +173,7 @@ def _projects(
     team_size = dict(
         session.exec(
             select(t.ProjectMember.project_id, sa.func.count()).group_by(t.ProjectMember.project_id)
-        )
+        ).all()
     )
     return Listing(
         "Projects",

@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from labops.db import Database
 from labops.errors import FixtureError
@@ -38,7 +39,7 @@ def db_digest(path: Path) -> str:
 def normalised(data):
     """The platform with entries in id order and the defaults the database fills in."""
     dumped = data.model_dump()
-    for section, entries in dumped.items():
+    for entries in dumped.values():
         if isinstance(entries, list):
             entries.sort(key=lambda entry: repr(entry.get("id", entry)))
     for request in dumped["requests"]:
@@ -212,6 +213,6 @@ def test_a_failing_load_half_way_leaves_the_database_as_it_was(db: Database, db_
     broken = data.model_copy(
         update={"requests": [*data.requests, data.requests[0].model_copy(update={"id": 2})]}
     )
-    with pytest.raises(Exception):
+    with pytest.raises(sa.exc.IntegrityError):
         load_platform(db, broken, actor="test", now=NOW, replace=True)
     assert db_digest(db_path) == before

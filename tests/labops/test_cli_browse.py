@@ -1,0 +1,116 @@
+"""The foundation's command line: init, load, list, show, export, schema, errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES
+
+TINY = str(FIXTURES / "tiny.toml")
+
+
+@pytest.fixture
+def loaded(cli):
+    assert cli("load", TINY).code == 0
+    return cli
+
+
+def test_list_equipment_filters_by_site_and_kind(loaded) -> None:
+    result = loaded("list", "equipment", "--site", "matlab", "--json")
+    assert result.code == 0
+    assert [row["id"] for row in json.loads(result.out)] == ["hoods", "sem-1"]
+    result = loaded("list", "equipment", "--kind", "sputter", "--json")
+    assert [row["id"] for row in json.loads(result.out)] == ["sputter-1"]
+
+
+def test_list_people_by_role_and_skill(loaded) -> None:
+    rows = json.loads(loaded("list", "people", "--skill", "microscopy", "--json").out)
+    assert {row["id"] for row in rows} == {"ada", "cleo", "dara"}
+    rows = json.loads(loaded("list", "people", "--role", "student", "--json").out)
+    assert [row["id"] for row in rows] == ["cleo"]
+
+
+def test_list_requests_and_bookings(loaded) -> None:
+    rows = json.loads(loaded("list", "requests", "--status", "submitted", "--json").out)
+    assert [(r["id"], r["tasks"], r["hours"]) for r in rows] == [(1, 2, 8.0)]
+    rows = json.loads(loaded("list", "bookings", "--unit", "sem-1", "--json").out)
+    assert [(r["request"], r["task"], r["start"], r["people"]) for r in rows] == [
+        (2, "ref", "2026-11-30 09:00", "dara")
+    ]
+    assert json.loads(loaded("list", "bookings", "--person", "ada", "--json").out) == []
+    rows = json.loads(loaded("list", "bookings", "--from", "2026-12-01", "--json").out)
+    assert rows == []
+
+
+def test_tables_for_people(loaded) -> None:
+    result = loaded("list", "sites")
+    assert result.code == 0
+    assert "Advanced Materials Lab" in result.out
+    assert "mon-thu 08:00-18:00, fri 08:00-16:00" in result.out
+
+
+def test_show_person_flags_expired_certifications(loaded) -> None:
+    result = loaded("show", "person", "ben", "--json")
+    detail = json.loads(result.out)
+    states = {row["kind"]: row["state"] for row in detail["Certifications"]}
+    assert states == {"sem": "EXPIRED", "sputter": "valid"}
+
+
+def test_show_request_lists_tasks_and_needs(loaded) -> None:
+    detail = json.loads(loaded("show", "request", "1", "--json").out)
+    tasks = {row["key"]: row for row in detail["Tasks"]}
+    assert tasks["image"]["equipment"] == "sem-1, 2x any fume-hood"
+    assert tasks["image"]["after"] == "coat +12h"
+    assert tasks["coat"]["duration"] == "6h (staffed 1h)"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("show", "person", "nobody"), "no person 'nobody'"),
+        (("show", "request", "abc"), "request ids are numbers"),
+        (("show", "request", "99"), "no request 99"),
+        (("list", "bookings", "--from", "someday"), "--from: 'someday' is not a date"),
+    ],
+)
+def test_bad_arguments_get_one_line_and_an_exit_code(loaded, args, message) -> None:
+    result = loaded(*args)
+    assert result.code != 0
+    assert message in result.err
+    assert len(result.err.strip().splitlines()) == 1
+
+
+def test_commands_on_an_empty_database_say_what_to_do(cli) -> None:
+    result = cli("list", "sites")
+    assert result.code != 0
+    assert "holds no platform yet" in result.err
+
+
+def test_export_to_a_missing_folder_fails_cleanly(loaded, tmp_path: Path) -> None:
+    result = loaded("export", str(tmp_path / "no" / "such" / "dir.toml"))
+    assert result.code != 0
+    assert "does not exist" in result.err
+
+
+def test_export_writes_what_load_reads(loaded, tmp_path: Path) -> None:
+    out = tmp_path / "out.toml"
+    assert loaded("export", str(out)).code == 0
+    other = tmp_path / "other.db"
+    assert loaded("load", str(out), db=other).code == 0
+    assert loaded("export", "-", db=other).out == out.read_text()
+
+
+def test_schema_is_json_schema_of_the_file(cli) -> None:
+    schema = json.loads(cli("schema", db=None).out)
+    assert schema["title"] == "PlatformFile"
+    assert {"platform", "equipment", "requests", "bookings"} <= set(schema["properties"])
+
+
+def test_database_from_environment(cli, tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "from-env.db"
+    monkeypatch.setenv("LABOPS_DB", str(path))
+    assert cli("load", TINY, db=None).code == 0
+    assert path.exists()
