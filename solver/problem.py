@@ -336,7 +336,7 @@ class Problem:
         for task_id, assignment in self.current.items():
             if task_id not in tasks:
                 raise ProblemError(f"current plan: unknown task {task_id!r}")
-            if not 0 <= assignment.mode < len(tasks[task_id].modes):
+            if not 0 <= assignment.mode < len(self.task[task_id].modes):
                 raise ProblemError(f"current plan: task {task_id!r} has no mode {assignment.mode}")
             for person_id in assignment.people:
                 if person_id not in people:
