@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, col, select
 
 from labops import tables as t
-from labops.localtime import monday_of, to_local, to_utc, weekly_windows
-from labops.scheduling.grid import SlotGrid, merge, subtract
+from labops.calendars import Calendars
+from labops.localtime import monday_of, to_local, to_utc
+from labops.scheduling.grid import SlotGrid, merge
 from labops.vocabulary import ACTIVE_BOOKING, BookingStatus, RequestStatus
 from solver.plan import Plan
 from solver.problem import (
@@ -126,33 +127,12 @@ class _Builder:
 
     def _load(self) -> None:
         s = self.session
-        self.sites = {site.id: site for site in s.exec(select(t.Site))}
-        self.site_hours = _group(s.exec(select(t.SiteHours)), "site_id")
-        self.closures = _group(s.exec(select(t.SiteClosure)), "site_id")
+        self.calendars = Calendars(s, self.grid_start, self.horizon_end)
+        self.units = {u.id: u for u in sorted(self.calendars.units.values(), key=lambda u: u.id)}
+        self.people = {p.id: p for p in sorted(self.calendars.people.values(), key=lambda p: p.id)}
         self.travel = list(s.exec(select(t.Travel)))
-        self.units = {
-            unit.id: unit for unit in s.exec(select(t.Equipment).order_by(t.Equipment.id))
-        }
-        self.downtime = _group(
-            s.exec(
-                select(t.Downtime).where(
-                    t.Downtime.end > self.grid_start, t.Downtime.start < self.horizon_end
-                )
-            ),
-            "equipment_id",
-        )
-        self.people = {p.id: p for p in s.exec(select(t.Person).order_by(t.Person.id))}
-        self.person_hours = _group(s.exec(select(t.PersonHours)), "person_id")
         self.skills = _group(s.exec(select(t.Skill)), "person_id")
         self.certs = _group(s.exec(select(t.Certification)), "person_id")
-        self.absences = _group(
-            s.exec(
-                select(t.Absence).where(
-                    t.Absence.end > self.grid_start, t.Absence.start < self.horizon_end
-                )
-            ),
-            "person_id",
-        )
         self.projects = {p.id: p for p in s.exec(select(t.Project))}
         self.members = _group(s.exec(select(t.ProjectMember)), "project_id")
         self.minimums = _group(s.exec(select(t.ProjectRoleMinimum)), "project_id")
@@ -483,9 +463,7 @@ class _Builder:
 
     def _unit(self, unit: t.Equipment) -> Unit:
         grid = self.grid
-        site = self.sites[unit.site_id]
-        open_windows = self._site_windows(site)
-        down = [grid.outer(d.start, d.end) for d in self.downtime[unit.id]]
+        calendars = self.calendars
         return Unit(
             id=unit.id,
             kind=unit.kind_id,
@@ -496,40 +474,12 @@ class _Builder:
             cleanup=grid.length(unit.cleanup_minutes),
             needs_certified=unit.needs_certified,
             unattended_ok=unit.unattended_ok,
-            open=open_windows,
-            down=merge([w for w in down if w]),
+            open=self._slots(calendars.site_open(unit.site_id), grid.inner),
+            down=self._slots(calendars.unit_down(unit.id), grid.outer),
         )
-
-    def _site_windows(self, site: t.Site) -> tuple[tuple[int, int], ...]:
-        hours: dict[int, list] = defaultdict(list)
-        for row in sorted(self.site_hours[site.id], key=lambda r: r.opens):
-            hours[row.weekday].append((row.opens, row.closes))
-        closed = {day for c in self.closures[site.id] for day in _days(c.first_day, c.last_day)}
-        return self._windows(hours, site.timezone, closed)
-
-    def _windows(
-        self, hours: dict[int, list], tz: str, closed: set[dt.date]
-    ) -> tuple[tuple[int, int], ...]:
-        first = to_local(self.grid.start, tz).date() - dt.timedelta(days=1)
-        last = to_local(self.grid.end, tz).date()
-        instants = weekly_windows(hours, tz, first, last, closed)
-        return merge([w for w in (self.grid.inner(a, b) for a, b in instants) if w])
 
     def _person(self, person: t.Person) -> Person:
         grid = self.grid
-        site = self.sites.get(person.home_site_id) if person.home_site_id else None
-        tz = site.timezone if site else self.tz
-        hours: dict[int, list] = defaultdict(list)
-        for row in sorted(self.person_hours[person.id], key=lambda r: r.starts):
-            hours[row.weekday].append((row.starts, row.ends))
-        closed = (
-            {day for c in self.closures[site.id] for day in _days(c.first_day, c.last_day)}
-            if site
-            else set()
-        )
-        available = self._windows(hours, tz, closed)
-        away = [grid.outer(a.start, a.end) for a in self.absences[person.id]]
-        available = subtract(available, [w for w in away if w])
         certs = {}
         for cert in self.certs[person.id]:
             first_invalid = to_utc(
@@ -541,10 +491,15 @@ class _Builder:
             role=person.role.value,
             skills={s.skill: s.level for s in self.skills[person.id]},
             certs=certs,
-            available=available,
+            available=self._slots(self.calendars.person_available(person.id), grid.inner),
             weekly_cap=int(person.weekly_hours * 60 // grid.slot_minutes),
             home_site=person.home_site_id,
         )
+
+    @staticmethod
+    def _slots(spans: list, rounding) -> tuple[tuple[int, int], ...]:
+        """Instant windows as slot windows, rounded in (open time) or out (blocked time)."""
+        return merge([w for w in (rounding(a, b) for a, b in spans) if w])
 
     def _week_starts(self) -> tuple[int, ...]:
         starts = {0}
@@ -629,10 +584,3 @@ def _group(rows: Iterable, key: str) -> dict:
     for row in rows:
         groups[getattr(row, key)].append(row)
     return groups
-
-
-def _days(first: dt.date, last: dt.date) -> Iterable[dt.date]:
-    day = first
-    while day <= last:
-        yield day
-        day += dt.timedelta(days=1)

@@ -58,21 +58,3 @@ def merge(windows: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
             merged.append((start, end))
     return tuple(merged)
 
-
-def subtract(
-    windows: tuple[tuple[int, int], ...], holes: list[tuple[int, int]]
-) -> tuple[tuple[int, int], ...]:
-    """``windows`` minus ``holes`` (both ``[start, end)`` pairs)."""
-    result: list[tuple[int, int]] = []
-    holes = list(merge(holes))
-    for start, end in windows:
-        cursor = start
-        for hole_start, hole_end in holes:
-            if hole_end <= cursor or hole_start >= end:
-                continue
-            if hole_start > cursor:
-                result.append((cursor, hole_start))
-            cursor = max(cursor, hole_end)
-        if cursor < end:
-            result.append((cursor, end))
-    return tuple(result)
