@@ -10,10 +10,12 @@ not (it stays independent).
 
 from __future__ import annotations
 
+import heapq
 from bisect import bisect_right
 from collections import defaultdict, deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from typing import Any
 
 from solver import ranges as R
 from solver.problem import Mode, Person, Problem, Task, Unit
@@ -48,20 +50,11 @@ class ModeOption:
     staffed: int  # staffed length: staff_slots for unattended tasks, else the duration
     needs: tuple[tuple[UnitOption, ...], ...]
     starts: Ranges
+    sites: frozenset[str] = frozenset()  # where all needs can be served; empty without needs
 
     @property
     def duration(self) -> int:
         return self.mode.duration
-
-    @cached_property
-    def sites(self) -> frozenset[str]:
-        """Sites at which every need has a usable unit (empty for a mode without needs)."""
-        if not self.needs:
-            return frozenset()
-        sites = {option.unit.site for option in self.needs[0]}
-        for options in self.needs[1:]:
-            sites &= {option.unit.site for option in options}
-        return frozenset(sites)
 
 
 @dataclass(slots=True)
@@ -160,6 +153,35 @@ class Facts:
         return a.request == b.request or (
             a.request in self.required_requests and b.request in self.required_requests
         )
+
+    def in_order(
+        self, tasks: Iterable[Task], key: Callable[[Task], Any] | None = None
+    ) -> list[Task]:
+        """``tasks`` with every predecessor before its successors, ties broken by ``key``
+        (default: earliest, then latest start); tasks on a precedence cycle come last."""
+        tasks = list(tasks)
+        if key is None:
+            key = lambda t: (self.tasks[t.id].earliest, self.tasks[t.id].latest)  # noqa: E731
+        ids = {t.id for t in tasks}
+        waiting = {t.id: 0 for t in tasks}
+        after: dict[str, list[str]] = defaultdict(list)
+        for prec in self.problem.precedences:
+            if prec.before in ids and prec.after in ids:
+                waiting[prec.after] += 1
+                after[prec.before].append(prec.after)
+        rank = {t.id: (key(t), i) for i, t in enumerate(tasks)}
+        ready = [rank[t.id] + (t.id,) for t in tasks if waiting[t.id] == 0]
+        heapq.heapify(ready)
+        out: list[Task] = []
+        while ready:
+            task_id = heapq.heappop(ready)[-1]
+            out.append(self.problem.task[task_id])
+            for other in after[task_id]:
+                waiting[other] -= 1
+                if waiting[other] == 0:
+                    heapq.heappush(ready, rank[other] + (other,))
+        done = {t.id for t in out}
+        return out + [t for t in tasks if t.id not in done]
 
     # One task -----------------------------------------------------------------------------
 
@@ -276,6 +298,7 @@ class Facts:
                 return None
             needs.append(tuple(options))
         starts = base
+        per_site: dict[str, Ranges] = {}
         if needs:
             sites = set.intersection(*({o.unit.site for o in opts} for opts in needs))
             if not sites:
@@ -283,15 +306,17 @@ class Facts:
                     Note(Rule.ONE_SITE, f"{label}its equipment needs have no site in common")
                 )
                 return None
-            per_site = []
             for site in sorted(sites):
                 site_starts = base
                 for opts in needs:
                     site_starts = R.intersect(
                         site_starts, R.union(*(o.starts for o in opts if o.unit.site == site))
                     )
-                per_site.append(site_starts)
-            starts = R.union(*per_site)
+                if site_starts:
+                    per_site[site] = site_starts
+            # Units at a site the other needs cannot share are of no use (one_site).
+            needs = [tuple(o for o in opts if o.unit.site in per_site) for opts in needs]
+            starts = R.union(*per_site.values())
             if not starts:
                 notes.append(
                     Note(
@@ -302,7 +327,12 @@ class Facts:
                 )
                 return None
         return ModeOption(
-            index=index, mode=mode, staffed=staffed, needs=tuple(needs), starts=starts
+            index=index,
+            mode=mode,
+            staffed=staffed,
+            needs=tuple(needs),
+            starts=starts,
+            sites=frozenset(per_site),
         )
 
     def _unit_option(

@@ -6,9 +6,7 @@ validator all speak these types.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 
 from solver.problem import Assignment
 
@@ -55,23 +53,24 @@ class Plan:
     per-level proven bounds are in ``level_bounds``.
     """
 
-    assignments: Mapping[str, Assignment] = field(default_factory=dict)
-    unplaced: Mapping[str, tuple[Reason, ...]] = field(default_factory=dict)
+    assignments: dict[str, Assignment] = field(default_factory=dict)
+    unplaced: dict[str, tuple[Reason, ...]] = field(default_factory=dict)
     status: str = "unknown"
     objective: float | None = None
     bound: float | None = None
     seconds: float = 0.0
     solutions: int = 0
-    breakdown: Mapping[str, int] = field(default_factory=dict)
-    level_bounds: Mapping[str, float] = field(default_factory=dict)
+    breakdown: dict[str, int] = field(default_factory=dict)
+    level_bounds: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
             raise ValueError(f"unknown plan status {self.status!r}")
-        object.__setattr__(self, "assignments", MappingProxyType(dict(self.assignments)))
-        object.__setattr__(self, "unplaced", MappingProxyType(dict(self.unplaced)))
-        object.__setattr__(self, "breakdown", MappingProxyType(dict(self.breakdown)))
-        object.__setattr__(self, "level_bounds", MappingProxyType(dict(self.level_bounds)))
+        # Plain dict copies: the caller's mappings can change later without changing the plan.
+        object.__setattr__(self, "assignments", dict(self.assignments))
+        object.__setattr__(self, "unplaced", dict(self.unplaced))
+        object.__setattr__(self, "breakdown", dict(self.breakdown))
+        object.__setattr__(self, "level_bounds", dict(self.level_bounds))
 
     @property
     def has_solution(self) -> bool:

@@ -115,3 +115,9 @@ def clashing_starts(windows: Iterable[tuple[int, int]], lo_offset: int, hi_offse
     if hi_offset <= lo_offset:
         return EMPTY
     return normalize((a - hi_offset + 1, b - lo_offset - 1) for a, b in windows)
+
+
+def next_range_start(ranges: Ranges, value: int) -> int | None:
+    """The lowest ``lo`` of a range with ``lo > value``, or None."""
+    i = bisect_right(ranges, (value, float("inf")))
+    return ranges[i][0] if i < len(ranges) else None

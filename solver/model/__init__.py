@@ -1,0 +1,9 @@
+"""The CP-SAT translation: variables, constraints (one method per rule) and objective.
+
+Nothing from OR-Tools leaves this package: ``Model.assignments`` turns a solution back into
+plain ``Assignment`` records.
+"""
+
+from solver.model.builder import Model
+
+__all__ = ["Model"]

@@ -1,0 +1,333 @@
+"""The hard rules as CP-SAT constraints, one method per rule.
+
+Some rules are already built into the variables and the facts behind them: task_window,
+equipment_open and equipment_downtime are start domains (per unit, enforced only when the
+unit is chosen), equipment_eligible and mode are the exactly-one sums over literals,
+whole_request is the request's shared presence literal and required_request makes it the
+constant true. The methods below add the rest.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from itertools import combinations
+
+from ortools.sat.python import cp_model
+
+from solver import ranges as R
+from solver.model.variables import Lit, TaskVar, Variables, domain
+from solver.problem import Problem
+
+
+class Constraints:
+    """Adds each hard rule to the model; ``add_all`` lists them."""
+
+    def __init__(self, variables: Variables) -> None:
+        self.v = variables
+        self.model: cp_model.CpModel = variables.model
+        self.problem: Problem = variables.problem
+        self.facts = variables.facts
+        self.tasks = variables.tasks
+
+    def add_all(self) -> None:
+        self.equipment_capacity()
+        self.precedence()
+        self.person_overlap()
+        self.person_available()
+        self.person_weekly_cap()
+        self.travel_time()
+        self.certified_operator()
+        self.student_supervision()
+        self.team_composition()
+        self.budget()
+        self.locked_booking()
+
+    def equipment_capacity(self) -> None:
+        """The tasks occupying a unit (setup and cleanup included) never exceed its capacity."""
+        by_unit: dict[str, list[tuple[cp_model.IntervalVar, int]]] = defaultdict(list)
+        for task_var in self.tasks.values():
+            for mode in task_var.modes:
+                for unit_vars in mode.needs:
+                    for unit_var in unit_vars:
+                        if unit_var.interval is not None:
+                            by_unit[unit_var.option.unit.id].append(
+                                (unit_var.interval, unit_var.option.amount)
+                            )
+        for unit_id, uses in by_unit.items():
+            capacity = self.problem.unit[unit_id].capacity
+            if sum(amount for _, amount in uses) <= capacity:
+                continue
+            if capacity == 1:
+                self.model.add_no_overlap([interval for interval, _ in uses])
+            else:
+                self.model.add_cumulative(
+                    [interval for interval, _ in uses], [amount for _, amount in uses], capacity
+                )
+
+    def precedence(self) -> None:
+        """``after`` starts no earlier than ``lag`` slots after ``before`` ends, when both run."""
+        for prec in self.problem.precedences:
+            before, after = self.tasks.get(prec.before), self.tasks.get(prec.after)
+            if before is None or after is None:
+                continue
+            self.v.enforce(
+                self.model.add(after.start >= before.end + prec.lag),
+                before.present,
+                after.present,
+            )
+
+    def person_overlap(self) -> None:
+        """A person works on one task at a time over the staffed parts."""
+        for intervals in self._staffed_intervals().values():
+            if len(intervals) > 1:
+                self.model.add_no_overlap(intervals)
+
+    def person_available(self) -> None:
+        """The staffed part of a task lies inside one of each of its people's windows."""
+        for task_var in self.tasks.values():
+            starts = self._start_domain(task_var)
+            for person_id, works in task_var.people.items():
+                person = self.problem.person[person_id]
+                if person.available is None:
+                    continue
+                for length, mode_lit in task_var.staffed_options():
+                    fit = self.facts.person_fit(person, length)
+                    if not R.includes(fit, starts):
+                        self.v.enforce(
+                            self.model.add_linear_expression_in_domain(task_var.start, domain(fit)),
+                            works,
+                            mode_lit,
+                        )
+
+    def person_weekly_cap(self) -> None:
+        """Staffed slots of the tasks a person starts in a week stay within their cap."""
+        loads: dict[tuple[str, int], list[tuple[int, TaskVar, Lit | None]]] = defaultdict(list)
+        for task_var in self.tasks.values():
+            for person_id in task_var.people:
+                if self.problem.person[person_id].weekly_cap is None:
+                    continue
+                for length, mode_lit in task_var.staffed_options():
+                    if length <= 0:
+                        continue
+                    for week in self._possible_weeks(task_var):
+                        loads[person_id, week].append((length, task_var, mode_lit))
+        for (person_id, week), items in loads.items():
+            cap = self.problem.person[person_id].weekly_cap
+            if week < 0 or sum(length for length, _, _ in items) <= cap:
+                continue
+            terms = []
+            for length, task_var, mode_lit in items:
+                in_week = self.v.weeks(task_var)[week]
+                lit = self.v.all_of(
+                    [task_var.people[person_id], in_week, mode_lit],
+                    f"task[{task_var.id}].person[{person_id}].week[{week}].{length}",
+                )
+                terms.append(length * lit)
+            self.model.add(sum(terms) <= cap)
+
+    def travel_time(self) -> None:
+        """A person working at two sites has the travel time between the staffed parts."""
+        if max(self.facts.travel_times) == 0:
+            return
+        by_person: dict[str, list[TaskVar]] = defaultdict(list)
+        for task_var in self.tasks.values():
+            if task_var.facts.sites:
+                for person_id in task_var.people:
+                    by_person[person_id].append(task_var)
+        pairs: dict[tuple[str, str], _Travel] = {}
+        for person_id, task_vars in by_person.items():
+            task_vars.sort(key=lambda t: t.facts.earliest)
+            for first, second in combinations(task_vars, 2):
+                key = (first.id, second.id)
+                if key not in pairs:
+                    pairs[key] = _Travel(self.v, first, second)
+                pairs[key].add_person(person_id)
+
+    def certified_operator(self) -> None:
+        """A unit needing a certified operator has one among the task's people on the day."""
+        for task_var in self.tasks.values():
+            holders: dict[str, list[Lit]] = {}
+            for mode in task_var.modes:
+                for unit_vars in mode.needs:
+                    for unit_var in unit_vars:
+                        unit = unit_var.option.unit
+                        if not unit.needs_certified:
+                            continue
+                        if unit.kind not in holders:
+                            holders[unit.kind] = self._certified(task_var, unit.kind)
+                        self.v.enforce(self.model.add_bool_or(holders[unit.kind]), unit_var.lit)
+
+    def student_supervision(self) -> None:
+        """A task with a student among its people also has a non-student."""
+        for task_var in self.tasks.values():
+            person = self.problem.person
+            seniors = [w for p, w in task_var.people.items() if not person[p].is_student]
+            for person_id, works in task_var.people.items():
+                if person[person_id].is_student:
+                    if seniors:
+                        self.model.add_bool_or(seniors).only_enforce_if(works)
+                    else:
+                        self.model.add(works == 0)
+
+    def team_composition(self) -> None:
+        """A team's people meet its role minimums and student ratio, when it has any task."""
+        for rule in self.problem.teams:
+            members = self.v.members(rule.id)
+            active = self.v.team_active(rule.id)
+            if active is None:
+                continue
+            person = self.problem.person
+            for role, minimum in rule.min_roles.items():
+                have = [m for p, m in members.items() if person[p].role == role]
+                self.v.enforce(self.model.add(sum(have) >= minimum), active)
+            if rule.max_students_per_senior is not None:
+                students = [m for p, m in members.items() if person[p].is_student]
+                seniors = [m for p, m in members.items() if not person[p].is_student]
+                if students:
+                    self.model.add(sum(students) <= rule.max_students_per_senior * sum(seniors))
+
+    def budget(self) -> None:
+        """What the tasks charged to a budget spend (units, people, consumption) fits it."""
+        spending: dict[str, list[tuple[int, Lit]]] = defaultdict(list)
+        for task_var in self.tasks.values():
+            task = task_var.facts.task
+            if task.budget is not None:
+                spending[task.budget].extend(self.v.cost_terms(task_var))
+            for mode in task_var.modes:
+                for budget_id, amount in mode.option.mode.consumes.items():
+                    if amount:
+                        spending[budget_id].append((amount, mode.lit))
+        for budget in self.problem.budgets:
+            terms = spending.get(budget.id, [])
+            if sum(max(amount, 0) for amount, _ in terms) > budget.limit:
+                self.model.add(sum(amount * lit for amount, lit in terms) <= budget.limit)
+
+    def locked_booking(self) -> None:
+        """A locked task keeps its current start, mode, units and people."""
+        for task_id in sorted(self.problem.locked):
+            want = self.problem.current[task_id]
+            task_var = self.tasks.get(task_id)
+            lits = self.v.keep_literals(task_var, want) if task_var is not None else None
+            if lits is None:
+                self.model.add_bool_or([])  # the locked booking cannot be kept: infeasible
+                continue
+            self.model.add(task_var.start == want.start)
+            self.model.add_bool_and(lits)
+
+    # Helpers ------------------------------------------------------------------------------
+
+    def _start_domain(self, task_var: TaskVar) -> R.Ranges:
+        facts = task_var.facts
+        return R.intersect(facts.starts, R.span(facts.earliest, facts.latest))
+
+    def _possible_weeks(self, task_var: TaskVar) -> list[int]:
+        facts = task_var.facts
+        first, last = self.facts.week_of(facts.earliest), self.facts.week_of(facts.latest)
+        return list(range(first, last + 1))
+
+    def _staffed_intervals(self) -> dict[str, list[cp_model.IntervalVar]]:
+        by_person: dict[str, list[cp_model.IntervalVar]] = defaultdict(list)
+        for task_var in self.tasks.values():
+            for person_id, interval in task_var.staffed_interval.items():
+                by_person[person_id].append(interval)
+        return by_person
+
+    def _certified(self, task_var: TaskVar, kind: str) -> list[Lit]:
+        """Literals "this person works on the task and is certified for ``kind`` at its
+        start", one per eligible person holding the certificate."""
+        facts = task_var.facts
+        lits: list[Lit] = []
+        for person_id, works in task_var.people.items():
+            expiry = self.problem.person[person_id].certs.get(kind)
+            if expiry is None or expiry <= facts.earliest:
+                continue
+            if expiry > facts.latest:
+                lits.append(works)
+                continue
+            hinted = self.v.hints.of(works) and (
+                self.v.hints.values.get(task_var.start.index, expiry) < expiry
+            )
+            valid = self.v.new_bool(f"task[{task_var.id}].certified[{kind}][{person_id}]", hinted)
+            self.model.add_implication(valid, works)
+            self.model.add(task_var.start <= expiry - 1).only_enforce_if(valid)
+            lits.append(valid)
+        return lits
+
+
+class _Travel:
+    """The travel rule between two tasks that may share a person at different sites.
+
+    One "kept apart" literal per distinct travel time and one order literal per pair;
+    each shared person adds a clause "both tasks, at these sites => kept apart".
+    """
+
+    def __init__(self, v: Variables, first: TaskVar, second: TaskVar) -> None:
+        self.v = v
+        self.first, self.second = first, second
+        self.apart: dict[int, Lit | None] = {}
+        self.order: Lit | None = None
+        self.combos: list[tuple[str, str, int]] = []
+        problem = v.problem
+        for site_a in sorted(first.facts.sites):
+            for site_b in sorted(second.facts.sites):
+                gap = problem.travel_time(site_a, site_b)
+                if gap > 0 and self._close(gap):
+                    self.combos.append((site_a, site_b, gap))
+
+    def _close(self, gap: int) -> bool:
+        """True when the two staffed parts can come within ``gap`` slots of each other."""
+        a, b = self.first.facts, self.second.facts
+        return (
+            b.earliest < a.latest + a.max_staffed + gap
+            and a.earliest < b.latest + b.max_staffed + gap
+        )
+
+    def add_person(self, person_id: str) -> None:
+        if not self.combos:
+            return
+        both = [self.first.people[person_id], self.second.people[person_id]]
+        for site_a, site_b, gap in self.combos:
+            at_sites = [self.first.site_lit(site_a), self.second.site_lit(site_b)]
+            clause = [~lit for lit in [*both, *at_sites] if lit is not None]
+            apart = self._apart(gap)
+            self.v.model.add_bool_or(clause if apart is None else [*clause, apart])
+
+    def _apart(self, gap: int) -> Lit | None:
+        """Literal implying the staffed parts are ``gap`` apart; None when they never can be."""
+        if gap in self.apart:
+            return self.apart[gap]
+        a, b = self.first, self.second
+        a_first = a.facts.earliest + _min_staffed(a) + gap <= b.facts.latest
+        b_first = b.facts.earliest + _min_staffed(b) + gap <= a.facts.latest
+        if not (a_first or b_first):
+            self.apart[gap] = None
+            return None
+        model = self.v.model
+        (start_a, end_a), (start_b, end_b) = self._hinted(a), self._hinted(b)
+        hint = (a_first and start_b >= end_a + gap) or (b_first and start_a >= end_b + gap)
+        apart = self.v.new_bool(f"travel[{a.id},{b.id}].apart[{gap}]", hint)
+        if a_first and b_first:
+            if self.order is None:
+                self.order = self.v.new_bool(f"travel[{a.id},{b.id}].first", start_a <= start_b)
+            model.add(b.start >= a.staffed_end + gap).only_enforce_if([apart, self.order])
+            model.add(a.start >= b.staffed_end + gap).only_enforce_if([apart, ~self.order])
+        elif a_first:
+            model.add(b.start >= a.staffed_end + gap).only_enforce_if(apart)
+        else:
+            model.add(a.start >= b.staffed_end + gap).only_enforce_if(apart)
+        self.apart[gap] = apart
+        return apart
+
+    def _hinted(self, task_var: TaskVar) -> tuple[int, int]:
+        """Hinted start and staffed end of a task; (0, 0) when it is not in the hint."""
+        plan = self.v.hints.plan or {}
+        a = plan.get(task_var.id)
+        if a is None:
+            return (0, 0)
+        task = task_var.facts.task
+        length = task.staff_slots if task.unattended else task.modes[a.mode].duration
+        return (a.start, a.start + length)
+
+
+def _min_staffed(task_var: TaskVar) -> int:
+    return min(length for length, _ in task_var.staffed_options())

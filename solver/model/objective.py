@@ -1,0 +1,137 @@
+"""The objective levels as CP-SAT expressions (see ``solver.score`` for their meaning).
+
+Each level's expression and the variables only it needs are made when the level is asked
+for, so a problem without due dates gets no tardiness variables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from solver import score
+from solver.model.variables import TaskVar, Variables, _group
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    """One objective level: its name, expression, sense and weight."""
+
+    name: str
+    expr: cp_model.LinearExprT
+    maximize: bool
+    weight: int
+
+
+class Objective:
+    """Builds the expression of each objective level on demand."""
+
+    def __init__(self, variables: Variables, end_cap: int | None = None) -> None:
+        self.v = variables
+        self.model = variables.model
+        self.problem = variables.problem
+        self.end_cap = end_cap
+        self._makespan: cp_model.IntVar | None = None
+
+    def levels(self) -> list[Level]:
+        """The levels of the problem's objective, most important first, weight 0 skipped."""
+        weights = self.problem.weights
+        out = []
+        for name in score.levels(self.problem):
+            weight = 1 if name == "makespan" else getattr(weights, name)
+            out.append(Level(name, getattr(self, name)(), name in score.MAXIMISED, weight))
+        return out
+
+    def weighted(self, levels: list[Level]) -> cp_model.LinearExprT:
+        """One minimisation expression: the weighted sum of the levels."""
+        return sum((-1 if lv.maximize else 1) * lv.weight * lv.expr for lv in levels)
+
+    def scheduled(self) -> cp_model.LinearExprT:
+        total = 0
+        for request in self.problem.requests:
+            lit = self.v.requests.get(request.id)
+            if lit is not None:
+                total += request.priority if self.v.is_true(lit) else request.priority * lit
+        return total
+
+    def tardiness(self) -> cp_model.LinearExprT:
+        terms = []
+        for task_var in self.v.tasks.values():
+            task = task_var.facts.task
+            latest_end = task_var.facts.latest + task_var.facts.max_duration
+            if task.due is None or latest_end <= task.due:
+                continue
+            late = self.model.new_int_var(0, latest_end - task.due, f"task[{task.id}].late")
+            self.v.enforce(self.model.add(late >= task_var.end - task.due), task_var.present)
+            self.v.hints.set(late, max(0, self._hinted_end(task_var) - task.due))
+            terms.append(self.problem.request[task.request].priority * late)
+        return sum(terms)
+
+    def changes(self) -> cp_model.LinearExprT:
+        changed = 0
+        for task_id, want in self.problem.current.items():
+            task_var = self.v.tasks.get(task_id)
+            lits = self.v.keep_literals(task_var, want) if task_var is not None else None
+            if lits is None:
+                changed += 1
+                continue
+            hinted = (self.v.hints.plan or {}).get(task_id)
+            kept = self.v.new_bool(
+                f"task[{task_id}].kept",
+                hinted is not None
+                and (hinted.start, hinted.mode, hinted.units, set(hinted.people))
+                == (want.start, want.mode, want.units, set(want.people)),
+            )
+            self.model.add_bool_and(lits).only_enforce_if(kept)
+            self.model.add(task_var.start == want.start).only_enforce_if(kept)
+            changed += 1 - kept
+        return changed
+
+    def continuity(self) -> cp_model.LinearExprT:
+        groups = sorted({_group(t) for t in self.v.tasks.values() if t.people})
+        return sum(sum(self.v.members(group).values()) for group in groups)
+
+    def cost(self) -> cp_model.LinearExprT:
+        return sum(
+            amount * lit
+            for task_var in self.v.tasks.values()
+            for amount, lit in self.v.cost_terms(task_var)
+        )
+
+    def finish(self) -> cp_model.LinearExprT:
+        return self.makespan()
+
+    def makespan(self) -> cp_model.IntVar:
+        """The latest end of a scheduled task."""
+        if self._makespan is None:
+            upper = self.problem.horizon if self.end_cap is None else self.end_cap
+            self._makespan = self.model.new_int_var(0, upper, "makespan")
+            hinted = 0
+            for task_var in self._last_tasks():
+                self.v.enforce(self.model.add(self._makespan >= task_var.end), task_var.present)
+                if self.v.hints.of(task_var.present):
+                    hinted = max(hinted, self._hinted_end(task_var))
+            self.v.hints.set(self._makespan, hinted)
+        return self._makespan
+
+    def _last_tasks(self) -> list[TaskVar]:
+        """Tasks whose end is not already bounded by a successor's end."""
+        facts = self.v.facts
+        covered = set()
+        for prec in self.problem.precedences:
+            after = self.v.tasks.get(prec.after)
+            if (
+                after is not None
+                and prec.before in self.v.tasks
+                and facts.linked(prec.before, prec.after)
+                and prec.lag + after.facts.min_duration >= 0
+            ):
+                covered.add(prec.before)
+        return [t for task_id, t in self.v.tasks.items() if task_id not in covered]
+
+    def _hinted_end(self, task_var: TaskVar) -> int:
+        a = (self.v.hints.plan or {}).get(task_var.id)
+        if a is None:
+            return 0
+        return a.start + task_var.facts.task.modes[a.mode].duration
