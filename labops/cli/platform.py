@@ -47,8 +47,9 @@ def load_command(
     target = None
     if rebase_to is not None:
         target = parse_instant(rebase_to, data.platform.timezone, "--rebase-to").date()
+    actor = state.actor if state.identity else None
     summary = load_platform(
-        state.db, data, actor=state.actor, now=state.now(), replace=replace, rebase_to=target
+        state.db, data, actor=actor, now=state.now(), replace=replace, rebase_to=target
     )
     counts = ", ".join(f"{n} {what}" for what, n in summary.counts.items())
     console.print(f"loaded {summary.platform}: {counts}")
@@ -80,7 +81,8 @@ def demo_command(
 ) -> None:
     """Load the demo platform into a fresh database and show what it holds."""
     state: CliState = ctx.obj
-    summary = demo.load_demo(state.db, actor=state.actor, now=state.now(), replace=replace)
+    actor = state.actor if state.identity else None
+    summary = demo.load_demo(state.db, actor=actor, now=state.now(), replace=replace)
     console.print(
         f"[bold]{summary.platform}[/bold] loaded, dates moved {summary.shifted_days} days "
         "to show the current weeks"

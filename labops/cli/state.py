@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import os
 from dataclasses import dataclass, field
 
 from labops import clock
 from labops.db import Database
+from labops.permissions import Actor, resolve_actor
 
 ENV_USER = "LABOPS_USER"
 
@@ -18,6 +18,7 @@ class CliState:
     db_arg: str | None = None
     as_arg: str | None = None
     _db: Database | None = field(default=None, repr=False)
+    _actor: Actor | None = field(default=None, repr=False)
 
     @property
     def db(self) -> Database:
@@ -27,9 +28,17 @@ class CliState:
         return self._db
 
     @property
-    def actor(self) -> str:
-        """Who is acting: --as, else $LABOPS_USER, else the login name."""
-        return self.as_arg or os.environ.get(ENV_USER) or f"os:{getpass.getuser()}"
+    def identity(self) -> str | None:
+        """Who says they are acting: --as, else $LABOPS_USER."""
+        return self.as_arg or os.environ.get(ENV_USER) or None
+
+    @property
+    def actor(self) -> Actor:
+        """The acting person, checked against the platform's people (once per command)."""
+        if self._actor is None:
+            with self.db.read() as session:
+                self._actor = resolve_actor(session, self.identity)
+        return self._actor
 
     def now(self) -> dt.datetime:
         return clock.now()

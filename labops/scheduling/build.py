@@ -87,9 +87,14 @@ def build_snapshot(
     weeks: int = 4,
     repair: bool = False,
     weights: Weights | None = None,
+    only: list[int] | None = None,
 ) -> Snapshot:
-    """The scheduling problem of the platform in ``session`` from ``start`` for ``weeks``."""
-    builder = _Builder(session, now=now, start=start, weeks=weeks, repair=repair)
+    """The scheduling problem of the platform in ``session`` from ``start`` for ``weeks``.
+
+    With ``only``, just those requests (whatever their status) on an otherwise empty
+    platform: what submission checks to refuse a request that could never fit.
+    """
+    builder = _Builder(session, now=now, start=start, weeks=weeks, repair=repair, only=only)
     snapshot = builder.build(release=set(), weights=weights)
     released = builder.misfits(snapshot)
     if released:
@@ -106,9 +111,11 @@ class _Builder:
         start: dt.datetime | None,
         weeks: int,
         repair: bool,
+        only: list[int] | None = None,
     ) -> None:
         self.session = session
         self.repair = repair
+        self.only = only
         info = session.get(t.PlatformInfo, 1)
         self.info = info
         self.tz = info.timezone
@@ -136,29 +143,28 @@ class _Builder:
         self.projects = {p.id: p for p in s.exec(select(t.Project))}
         self.members = _group(s.exec(select(t.ProjectMember)), "project_id")
         self.minimums = _group(s.exec(select(t.ProjectRoleMinimum)), "project_id")
-        statuses = (
-            [RequestStatus.SCHEDULED]
-            if self.repair
-            else [
-                RequestStatus.APPROVED,
-                RequestStatus.SCHEDULED,
-            ]
-        )
+        if self.repair:
+            wanted = col(t.Request.status) == RequestStatus.SCHEDULED
+        elif self.only is not None:
+            wanted = col(t.Request.id).in_(self.only)
+        else:
+            wanted = col(t.Request.status).in_([RequestStatus.APPROVED, RequestStatus.SCHEDULED])
         self.planned = {
-            r.id: r
-            for r in s.exec(
-                select(t.Request).where(col(t.Request.status).in_(statuses)).order_by(t.Request.id)
-            )
+            r.id: r for r in s.exec(select(t.Request).where(wanted).order_by(t.Request.id))
         }
         # Live bookings in the horizon, and those of planned requests wherever they are.
-        live = list(
-            s.exec(
-                select(t.Booking, t.Task)
-                .join(t.Task, t.Task.id == t.Booking.task_id)
-                .where(col(t.Booking.status).in_(ACTIVE_BOOKING))
-                .where(
-                    (t.Booking.end > self.grid_start) & (t.Booking.start < self.horizon_end)
-                    | col(t.Task.request_id).in_(list(self.planned))
+        live = (
+            []
+            if self.only is not None
+            else list(
+                s.exec(
+                    select(t.Booking, t.Task)
+                    .join(t.Task, t.Task.id == t.Booking.task_id)
+                    .where(col(t.Booking.status).in_(ACTIVE_BOOKING))
+                    .where(
+                        (t.Booking.end > self.grid_start) & (t.Booking.start < self.horizon_end)
+                        | col(t.Task.request_id).in_(list(self.planned))
+                    )
                 )
             )
         )

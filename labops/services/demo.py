@@ -10,6 +10,7 @@ from labops.errors import InputError, NotFound
 from labops.fixture.load import LoadSummary, load_platform
 from labops.fixture.read import read_platform_file
 from labops.localtime import to_local
+from labops.permissions import Actor
 
 DEMO_FILE = Path(__file__).resolve().parents[2] / "fixtures" / "demo.toml"
 
@@ -20,7 +21,9 @@ def demo_file() -> Path:
     return DEMO_FILE
 
 
-def load_demo(db: Database, *, actor: str, now: dt.datetime, replace: bool = False) -> LoadSummary:
+def load_demo(
+    db: Database, *, actor: Actor | None, now: dt.datetime, replace: bool = False
+) -> LoadSummary:
     """Load the demo so that its first week is the current week; an earlier demo is replaced,
     any other platform only when ``replace`` is set."""
     data = read_platform_file(demo_file())
@@ -37,6 +40,8 @@ def load_demo(db: Database, *, actor: str, now: dt.datetime, replace: bool = Fal
             "use another --db, or --replace to overwrite it"
         )
     today = to_local(now, data.platform.timezone).date()
+    # An earlier demo is demo data: anyone may start it afresh.
+    loader = actor if current != data.platform.name else Actor.system()
     return load_platform(
-        db, data, actor=actor, now=now, replace=current is not None, rebase_to=today
+        db, data, actor=loader, now=now, replace=current is not None, rebase_to=today
     )

@@ -13,6 +13,7 @@ from labops.errors import FixtureError
 from labops.fixture.dump import export_platform, to_toml
 from labops.fixture.load import load_platform
 from labops.fixture.read import parse_platform_text, read_platform_file
+from labops.permissions import Actor
 from tests.conftest import FIXTURES, NOW
 
 TINY = FIXTURES / "tiny.toml"
@@ -51,7 +52,7 @@ def normalised(data):
 
 def test_round_trip_is_stable(db: Database, tmp_path: Path) -> None:
     data = read_platform_file(TINY)
-    load_platform(db, data, actor="test", now=NOW)
+    load_platform(db, data, actor=None, now=NOW)
     with db.read() as session:
         first = to_toml(export_platform(session))
     # The export reads back as the same platform (up to the order of entries and the
@@ -59,7 +60,7 @@ def test_round_trip_is_stable(db: Database, tmp_path: Path) -> None:
     assert normalised(parse_platform_text(first)) == normalised(data)
     # ... and exporting what was loaded from an export gives the very same file.
     again = Database.open(str(tmp_path / "again.db"))
-    load_platform(again, parse_platform_text(first), actor="test", now=NOW)
+    load_platform(again, parse_platform_text(first), actor=None, now=NOW)
     with again.read() as session:
         assert to_toml(export_platform(session)) == first
 
@@ -67,7 +68,7 @@ def test_round_trip_is_stable(db: Database, tmp_path: Path) -> None:
 def test_times_are_wall_clock_in_the_platform_zone(db: Database) -> None:
     from labops import tables as t
 
-    load_platform(db, read_platform_file(TINY), actor="test", now=NOW)
+    load_platform(db, read_platform_file(TINY), actor=None, now=NOW)
     with db.read() as session:
         booking = session.get(t.Booking, 1)
     # 2026-11-30 09:00 in Berlin is 08:00 UTC (winter time).
@@ -80,7 +81,7 @@ def test_rebase_moves_dates_by_whole_weeks(db: Database) -> None:
     from labops import tables as t
 
     summary = load_platform(
-        db, read_platform_file(TINY), actor="test", now=NOW, rebase_to=dt.date(2027, 4, 14)
+        db, read_platform_file(TINY), actor=None, now=NOW, rebase_to=dt.date(2027, 4, 14)
     )
     assert summary.shifted_days % 7 == 0
     with db.read() as session:
@@ -99,7 +100,13 @@ def test_load_refuses_to_overwrite_without_replace(cli, db_path: Path) -> None:
     assert result.code != 0
     assert "already holds platform 'Tiny Transfer Lab'" in result.err
     assert db_digest(db_path) == before
-    assert cli("load", "--replace", str(TINY)).code == 0
+    result = cli("load", "--replace", str(TINY))
+    assert result.code != 0
+    assert "needs an admin" in result.err
+    result = cli("--as", "dara", "load", "--replace", str(TINY))
+    assert "permission denied: operator 'dara' cannot manage the platform's records" in result.err
+    assert db_digest(db_path) == before
+    assert cli("--as", "eve", "load", "--replace", str(TINY)).code == 0
 
 
 BAD_FILES = {
@@ -206,7 +213,7 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
 
 def test_a_failing_load_half_way_leaves_the_database_as_it_was(db: Database, db_path: Path) -> None:
     """A database error in the middle of a load rolls the whole load back."""
-    load_platform(db, read_platform_file(TINY), actor="test", now=NOW)
+    load_platform(db, read_platform_file(TINY), actor=None, now=NOW)
     before = db_digest(db_path)
     data = read_platform_file(TINY)
     # A second platform with a clashing request id in the same transaction cannot be written.
@@ -214,5 +221,5 @@ def test_a_failing_load_half_way_leaves_the_database_as_it_was(db: Database, db_
         update={"requests": [*data.requests, data.requests[0].model_copy(update={"id": 2})]}
     )
     with pytest.raises(sa.exc.IntegrityError):
-        load_platform(db, broken, actor="test", now=NOW, replace=True)
+        load_platform(db, broken, actor=Actor.system(), now=NOW, replace=True)
     assert db_digest(db_path) == before

@@ -1,0 +1,274 @@
+"""Requests for lab time, from a lead's form to an operator's decision.
+
+Every function is one use case in one transaction, checks who is acting, and records an
+audit event. A request that could never fit is refused at submission with the reasons.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from labops import tables as t
+from labops.audit import record
+from labops.db import Database
+from labops.errors import Conflict, InputError, NotFound
+from labops.fixture.checks import check_task_needs
+from labops.localtime import to_local, to_utc
+from labops.permissions import Action, Actor
+from labops.scheduling.build import build_snapshot, request_key
+from labops.services.catalog import platform_info
+from labops.services.request_form import RequestForm, fill_template
+from labops.vocabulary import ACTIVE_BOOKING, BookingStatus, RequestStatus
+from solver.explain import precheck
+from solver.rules import Rule
+
+WITHDRAWABLE = (
+    RequestStatus.DRAFT,
+    RequestStatus.SUBMITTED,
+    RequestStatus.APPROVED,
+    RequestStatus.SCHEDULED,
+)
+
+
+@dataclass(frozen=True)
+class Submitted:
+    request_id: int
+    tasks: int
+    hours: float
+
+
+def request_template(
+    db: Database, *, actor: Actor, project_id: str, now: dt.datetime, filename: str
+) -> str:
+    """A request form to fill in, pre-set for the project."""
+    with db.read() as session:
+        project = _project(session, project_id)
+        actor.require(Action.REQUEST, project.id)
+        info = platform_info(session)
+        kind = session.exec(select(t.Kind.id).order_by(t.Kind.id)).first() or "kind-id"
+        lead = session.get(t.Person, project.lead_id)
+    tomorrow = dt.datetime.combine(
+        to_local(now, info.timezone).date() + dt.timedelta(days=1), dt.time(9)
+    )
+    return fill_template(
+        project=project.id,
+        kind=kind,
+        role=lead.role.value if lead else "source researcher",
+        timezone=info.timezone,
+        earliest=tomorrow,
+        filename=filename,
+    )
+
+
+def submit_request(
+    db: Database, *, actor: Actor, form: RequestForm, now: dt.datetime, draft: bool = False
+) -> Submitted:
+    """Store the form as a new request, submitted (or a draft), in one transaction."""
+    tasks = form.expanded()
+    with db.write() as session:
+        project = _project(session, form.project)
+        actor.require(Action.REQUEST, project.id)
+        tz = platform_info(session).timezone
+        problems = _check_references(session, tasks)
+        if problems:
+            raise InputError("\n".join(problems))
+        request = t.Request(
+            project_id=project.id,
+            requester_id=actor.id if actor.id != "system" else project.lead_id,
+            title=form.title,
+            note=form.note,
+            status=RequestStatus.DRAFT if draft else RequestStatus.SUBMITTED,
+            created_at=now,
+            submitted_at=None if draft else now,
+        )
+        session.add(request)
+        session.flush()
+        rows = {}
+        for task in tasks:
+            row = t.Task(
+                request_id=request.id,
+                key=task.key,
+                name=task.name,
+                duration_minutes=task.duration,
+                staff_minutes=task.staff_for if task.unattended else None,
+                earliest=to_utc(task.earliest, tz) if task.earliest else None,
+                due=to_utc(task.due, tz) if task.due else None,
+                due_hard=task.due_hard,
+                note=task.note,
+            )
+            session.add(row)
+            session.flush()
+            rows[task.key] = row
+            session.add_all(
+                t.TaskEquipment(
+                    task_id=row.id,
+                    equipment_id=n.unit,
+                    kind_id=n.kind,
+                    site_id=n.site,
+                    amount=n.amount,
+                )
+                for n in task.equipment
+            )
+            session.add_all(
+                t.TaskStaff(
+                    task_id=row.id, count=n.count, role=n.role, skill=n.skill, min_level=n.level
+                )
+                for n in task.staff
+            )
+        session.add_all(
+            t.TaskPrecedence(
+                before_id=rows[a.task].id, after_id=rows[task.key].id, lag_minutes=a.lag
+            )
+            for task in tasks
+            for a in task.after
+        )
+        session.flush()
+        if not draft:
+            _refuse_if_never_fits(session, request, list(rows.values()), now)
+        record(
+            session,
+            actor=actor.id,
+            at=now,
+            action="request.draft" if draft else "request.submit",
+            record_type="request",
+            record_id=request.id,
+            summary=f"{form.title} ({len(tasks)} tasks)",
+        )
+        return Submitted(
+            request.id, len(tasks), round(sum(task.duration for task in tasks) / 60, 2)
+        )
+
+
+def _refuse_if_never_fits(
+    session: Session, request: t.Request, rows: list[t.Task], now: dt.datetime
+) -> None:
+    # Look far enough ahead to cover the request's own dates.
+    latest = max([now, *(row.due or row.earliest or now for row in rows)])
+    weeks = min(max(4, (latest - now).days // 7 + 2), 52)
+    snapshot = build_snapshot(session, now=now, weeks=weeks, only=[request.id])
+    # The team rule holds over all of a project's scheduled tasks, which other requests
+    # may staff, so a request alone is not refused for it.
+    reasons = [
+        reason
+        for reason in precheck(snapshot.problem).get(request_key(request.id), ())
+        if reason.rule != Rule.TEAM_COMPOSITION
+    ]
+    if reasons:
+        lines = [f"request refused, it can never fit: {reasons[0].message}"]
+        lines += [f"  also: {reason.message}" for reason in reasons[1:5]]
+        raise InputError("\n".join(lines))
+
+
+def approve_request(
+    db: Database, *, actor: Actor, request_id: int, now: dt.datetime, note: str = ""
+) -> None:
+    _decide(db, actor=actor, request_id=request_id, now=now, approve=True, note=note)
+
+
+def reject_request(
+    db: Database, *, actor: Actor, request_id: int, now: dt.datetime, reason: str
+) -> None:
+    if not reason.strip():
+        raise InputError("a rejection needs a reason (--reason)")
+    _decide(db, actor=actor, request_id=request_id, now=now, approve=False, note=reason.strip())
+
+
+def _decide(
+    db: Database, *, actor: Actor, request_id: int, now: dt.datetime, approve: bool, note: str
+) -> None:
+    actor.require(Action.APPROVE if approve else Action.REJECT)
+    with db.write() as session:
+        request = _request(session, request_id)
+        allowed = (
+            (RequestStatus.SUBMITTED,)
+            if approve
+            else (RequestStatus.SUBMITTED, RequestStatus.APPROVED)
+        )
+        if request.status not in allowed:
+            which = "submitted requests" if approve else "submitted or approved requests"
+            verb = "approved" if approve else "rejected"
+            raise Conflict(
+                f"request {request_id} is {request.status.value}; only {which} can be {verb}"
+            )
+        old = request.status
+        request.status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
+        request.decided_at, request.decided_by, request.decision_note = now, actor.id, note
+        session.add(request)
+        record(
+            session,
+            actor=actor.id,
+            at=now,
+            action="request.approve" if approve else "request.reject",
+            record_type="request",
+            record_id=request.id,
+            summary=note,
+            changes={"status": [old.value, request.status.value]},
+        )
+
+
+def withdraw_request(db: Database, *, actor: Actor, request_id: int, now: dt.datetime) -> int:
+    """Cancel a request and free its bookings; returns how many bookings were cancelled."""
+    with db.write() as session:
+        request = _request(session, request_id)
+        actor.require(Action.REQUEST, request.project_id)
+        if request.status not in WITHDRAWABLE:
+            raise Conflict(
+                f"request {request_id} is {request.status.value} and cannot be withdrawn"
+            )
+        bookings = list(
+            session.exec(
+                select(t.Booking)
+                .join(t.Task, t.Task.id == t.Booking.task_id)
+                .where(t.Task.request_id == request.id)
+                .where(col(t.Booking.status).in_(ACTIVE_BOOKING))
+                .where(t.Booking.start >= now)
+            )
+        )
+        for booking in bookings:
+            booking.status = BookingStatus.CANCELLED
+            session.add(booking)
+        old = request.status
+        request.status = RequestStatus.CANCELLED
+        session.add(request)
+        record(
+            session,
+            actor=actor.id,
+            at=now,
+            action="request.withdraw",
+            record_type="request",
+            record_id=request.id,
+            summary=f"{len(bookings)} bookings freed",
+            changes={"status": [old.value, RequestStatus.CANCELLED.value]},
+        )
+        return len(bookings)
+
+
+def _check_references(session: Session, tasks: list) -> list[str]:
+    kinds = set(session.exec(select(t.Kind.id)))
+    sites = set(session.exec(select(t.Site.id)))
+    units = {u.id: u for u in session.exec(select(t.Equipment))}
+    capacity: dict[tuple[str, str | None], int] = {}
+    for unit in units.values():
+        for key in ((unit.kind_id, None), (unit.kind_id, unit.site_id)):
+            capacity[key] = max(capacity.get(key, 0), unit.capacity)
+    problems = []
+    for task in tasks:
+        problems += check_task_needs(f"task '{task.key}'", task, kinds, sites, units, capacity)
+    return problems
+
+
+def _project(session: Session, project_id: str) -> t.Project:
+    project = session.get(t.Project, project_id)
+    if project is None:
+        raise NotFound(f"no project {project_id!r}")
+    return project
+
+
+def _request(session: Session, request_id: int) -> t.Request:
+    request = session.get(t.Request, request_id)
+    if request is None:
+        raise NotFound(f"no request {request_id}")
+    return request
