@@ -8,7 +8,7 @@ import sys
 import click
 import typer
 
-from labops.cli import browse, platform, requests
+from labops.cli import browse, platform, requests, schedule
 from labops.cli.render import err_console
 from labops.cli.state import CliState
 from labops.errors import LabopsError
@@ -40,6 +40,7 @@ def _global(
 platform.register(app)
 browse.register(app)
 requests.register(app)
+schedule.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

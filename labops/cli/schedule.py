@@ -1,0 +1,73 @@
+"""`labops schedule`: solve the plan, show it as a diff, commit it on request."""
+
+from __future__ import annotations
+
+import functools
+
+import typer
+
+from labops.cli.progress import solve_with_progress
+from labops.cli.render import console, print_json, print_listing
+from labops.cli.state import CliState
+from labops.services import scheduling
+from labops.services.timeinput import parse_local_instant
+
+
+def register(app: typer.Typer) -> None:
+    app.command("schedule")(schedule_command)
+
+
+def schedule_command(
+    ctx: typer.Context,
+    start: str | None = typer.Option(None, "--from", help="Plan from this day (default: now)."),
+    weeks: int = typer.Option(4, help="How many weeks to plan."),
+    time_limit: float = typer.Option(20.0, "--time-limit", help="Seconds the solver may take."),
+    workers: int = typer.Option(2, help="Solver threads."),
+    seed: int = typer.Option(0, help="Random seed of the search."),
+    repair: bool = typer.Option(
+        False, "--repair", help="Only re-plan scheduled requests hit by downtime or cancellations."
+    ),
+    commit: bool = typer.Option(False, "--commit", help="Write the plan (default: only show it)."),
+    as_json: bool = typer.Option(False, "--json", help="The proposal as JSON."),
+) -> None:
+    """Plan approved requests onto equipment, time and people."""
+    state: CliState = ctx.obj
+    actor, now = state.actor, state.now()
+    begin = parse_local_instant(state.db, start, "--from") if start else None
+    work = functools.partial(
+        scheduling.propose,
+        state.db,
+        actor=actor,
+        now=now,
+        start=begin,
+        weeks=weeks,
+        repair=repair,
+        time_limit=time_limit,
+        workers=workers,
+        seed=seed,
+    )
+    proposal = solve_with_progress(work, time_limit=time_limit, show=not as_json)
+    if as_json:
+        print_json(proposal.as_json())
+    else:
+        plan = proposal.plan
+        console.print(
+            f"plan {plan.status} in {plan.seconds:.1f} s: "
+            f"{len(proposal.placed_requests)} requests placed, {len(proposal.left_out)} left out"
+        )
+        for listing in scheduling.proposal_listings(proposal):
+            if listing.rows:
+                print_listing(listing)
+    if not commit:
+        if not as_json:
+            console.print("nothing written: add --commit to write this plan")
+        return
+    result = scheduling.commit(state.db, actor=actor, now=state.now(), proposal=proposal)
+    message = (
+        f"committed: {result.created} new, {result.moved} moved, {result.restaffed} re-staffed, "
+        f"{result.cancelled} cancelled bookings; {len(result.scheduled_requests)} requests scheduled"
+    )
+    if as_json:
+        typer.echo(message, err=True)
+    else:
+        console.print(message)

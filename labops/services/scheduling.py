@@ -1,0 +1,143 @@
+"""Planning, as an operator runs it: build the problem, solve, review the diff, commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from labops.db import Database
+from labops.errors import LabopsError
+from labops.localtime import to_local
+from labops.permissions import Action, Actor
+from labops.scheduling.build import build_snapshot
+from labops.scheduling.commit import CommitResult, commit_proposal
+from labops.scheduling.proposal import Change, Proposal, make_proposal
+from labops.views import Listing, columns
+from solver.problem import Weights
+from solver.solve import Progress, SolveOptions, solve
+
+
+class NoPlan(LabopsError):
+    """The solver found no plan in the time it had."""
+
+
+def propose(
+    db: Database,
+    *,
+    actor: Actor,
+    now: dt.datetime,
+    start: dt.datetime | None = None,
+    weeks: int = 4,
+    repair: bool = False,
+    time_limit: float = 20.0,
+    workers: int = 2,
+    seed: int = 0,
+    progress: Callable[[Progress], None] | None = None,
+    stop=None,
+    weights: Weights | None = None,
+    on_built: Callable[[int, int], None] | None = None,
+) -> Proposal:
+    """Solve the platform's plan from ``start`` for ``weeks``; nothing is written.
+
+    ``repair`` re-plans only scheduled requests (after downtime or a cancellation), keeping
+    every other booking where it is unless moving it is needed.
+    """
+    actor.require(Action.SCHEDULE)
+    if not 1 <= weeks <= 26:
+        raise LabopsError(f"--weeks {weeks}: plan between 1 and 26 weeks")
+    if time_limit <= 0 or workers < 1:
+        raise LabopsError("the time limit and the number of workers must be positive")
+    with db.read() as session:
+        snapshot = build_snapshot(
+            session, now=now, start=start, weeks=weeks, repair=repair, weights=weights
+        )
+    if on_built is not None:
+        on_built(len(snapshot.problem.tasks), len(snapshot.requests))
+    plan = solve(
+        snapshot.problem,
+        SolveOptions(
+            time_limit=time_limit, workers=workers, seed=seed, progress=progress, stop=stop
+        ),
+    )
+    if not plan.has_solution:
+        raise NoPlan(
+            f"no plan found ({plan.status}) in {plan.seconds:.0f} s: "
+            "give the solver more time with --time-limit"
+        )
+    return make_proposal(snapshot, plan)
+
+
+def commit(db: Database, *, actor: Actor, now: dt.datetime, proposal: Proposal) -> CommitResult:
+    actor.require(Action.SCHEDULE)
+    return commit_proposal(db, proposal, actor=actor.id, now=now)
+
+
+def proposal_listings(proposal: Proposal) -> list[Listing]:
+    """The proposal as tables: booking changes, requests left out, people affected."""
+    tz = proposal.snapshot.timezone
+
+    def when(placement) -> str:
+        if placement is None:
+            return ""
+        start, end = to_local(placement.start, tz), to_local(placement.end, tz)
+        same_day = start.date() == end.date()
+        return (
+            f"{start:%a %d %b %H:%M}-{end:%H:%M}"
+            if same_day
+            else f"{start:%a %d %b %H:%M} -> {end:%a %d %b %H:%M}"
+        )
+
+    changes = Listing(
+        "Changes to the plan",
+        columns(
+            "change:Change",
+            "request:Req#",
+            "task:Task",
+            "project:Project",
+            "when:When",
+            "was:Was",
+            "units:Units",
+            "people:People",
+        ),
+        [
+            {
+                "change": c.change.value,
+                "request": c.request_id,
+                "task": c.task.split(".", 1)[1],
+                "project": c.project,
+                "when": when(c.new) if c.new else "",
+                "was": when(c.old) if c.change != Change.NEW else "",
+                "units": ", ".join((c.new or c.old).units),
+                "people": ", ".join((c.new or c.old).people),
+            }
+            for c in proposal.changes
+        ],
+        note=f"{proposal.kept} bookings kept as they are",
+    )
+    left_out = Listing(
+        "Requests left out",
+        columns("request:Req#", "project:Project", "title:Title", "reasons:Why"),
+        [
+            {
+                "request": r.request_id,
+                "project": r.project,
+                "title": r.title + (" (was scheduled)" if r.was_scheduled else ""),
+                "reasons": "\n".join(r.reasons),
+            }
+            for r in proposal.left_out
+        ],
+    )
+    affected = Listing(
+        "People whose day changes",
+        columns("person:Person", "bookings:Bookings"),
+        [
+            {
+                "person": person,
+                "bookings": ", ".join(
+                    f"{c.change.value} R{c.request_id}.{c.task.split('.', 1)[1]}" for c in found
+                ),
+            }
+            for person, found in sorted(proposal.people_affected().items())
+        ],
+    )
+    return [changes, left_out, affected]
