@@ -65,7 +65,8 @@ def schedule_command(
     result = scheduling.commit(state.db, actor=actor, now=state.now(), proposal=proposal)
     message = (
         f"committed: {result.created} new, {result.moved} moved, {result.restaffed} re-staffed, "
-        f"{result.cancelled} cancelled bookings; {len(result.scheduled_requests)} requests scheduled"
+        f"{result.cancelled} cancelled bookings; "
+        f"{len(result.scheduled_requests)} requests scheduled"
     )
     if as_json:
         typer.echo(message, err=True)
