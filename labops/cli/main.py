@@ -8,7 +8,7 @@ import sys
 import click
 import typer
 
-from labops.cli import browse, platform, requests, schedule
+from labops.cli import bookings, browse, calendar, money, platform, requests, schedule
 from labops.cli.render import err_console
 from labops.cli.state import CliState
 from labops.errors import LabopsError
@@ -41,6 +41,9 @@ platform.register(app)
 browse.register(app)
 requests.register(app)
 schedule.register(app)
+bookings.register(app)
+money.register(app)
+calendar.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

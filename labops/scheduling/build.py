@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 
 from labops import tables as t
 from labops.calendars import Calendars
+from labops.costs import booking_costs
 from labops.localtime import monday_of, to_local, to_utc
 from labops.scheduling.grid import SlotGrid, merge
 from labops.vocabulary import ACTIVE_BOOKING, BookingStatus, RequestStatus
@@ -234,26 +235,7 @@ class _Builder:
             for r in s.exec(select(t.Request).where(col(t.Request.id).in_(list(all_request_ids))))
         }
         # Money committed outside the problem (past bookings, bookings beyond the horizon).
-        self.spent_elsewhere = self._spending()
-
-    def _spending(self) -> dict[str, int]:
-        """Cents already committed per project by live bookings that will not be re-planned."""
-        spent: dict[str, int] = defaultdict(int)
-        in_problem = {task_id for task_id in self.live}
-        rows = self.session.exec(
-            select(t.BookingUnit, t.Booking, t.Task, t.Request)
-            .join(t.Booking, t.Booking.id == t.BookingUnit.booking_id)
-            .join(t.Task, t.Task.id == t.Booking.task_id)
-            .join(t.Request, t.Request.id == t.Task.request_id)
-            .where(col(t.Booking.status).in_(ACTIVE_BOOKING))
-        )
-        for unit_row, booking, task, request in rows:
-            if task.id in in_problem:
-                continue
-            minutes = (booking.end - booking.start).total_seconds() / 60
-            rate = self.units[unit_row.equipment_id].hourly_rate_cents
-            spent[request.project_id] += round(rate * unit_row.amount * minutes / 60)
-        return spent
+        self.spent_elsewhere = booking_costs(s, exclude_tasks=set(self.live))
 
     # --- building --------------------------------------------------------------------------
 

@@ -1,0 +1,91 @@
+"""`labops booking ...` and `labops downtime ...`: day-to-day changes by operators."""
+
+from __future__ import annotations
+
+import typer
+
+from labops.cli.render import console, print_listing
+from labops.cli.state import CliState
+from labops.services import bookings
+from labops.services.timeinput import parse_local_instant
+from labops.vocabulary import DowntimeKind
+
+booking_app = typer.Typer(
+    help="Confirm, lock, unlock, cancel or finish bookings.", no_args_is_help=True
+)
+downtime_app = typer.Typer(
+    help="Record equipment downtime (breakdowns, maintenance).", no_args_is_help=True
+)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(booking_app, name="booking")
+    app.add_typer(downtime_app, name="downtime")
+
+
+def _booking_command(operation: str, doc: str) -> None:
+    def command(
+        ctx: typer.Context,
+        booking_ids: list[int] = typer.Argument(..., metavar="ID..."),
+        note: str = typer.Option("", help="Why, for the audit trail."),
+    ) -> None:
+        state: CliState = ctx.obj
+        for booking_id in booking_ids:
+            status = bookings.change_booking(
+                state.db,
+                actor=state.actor,
+                booking_id=booking_id,
+                operation=operation,
+                now=state.now(),
+                note=note,
+            )
+            console.print(f"booking {booking_id} {status.value}")
+
+    command.__doc__ = doc
+    booking_app.command(operation)(command)
+
+
+_booking_command("confirm", "Confirm proposed bookings.")
+_booking_command("lock", "Lock bookings so that re-planning never moves them.")
+_booking_command("unlock", "Unlock bookings (they become confirmed).")
+_booking_command("cancel", "Cancel bookings: their units and people are free at once.")
+_booking_command("done", "Mark finished bookings as done.")
+
+
+@downtime_app.command("add")
+def add_command(
+    ctx: typer.Context,
+    unit: str = typer.Argument(..., help="The equipment unit."),
+    start: str = typer.Option(..., "--start", help="From (local time, e.g. 2026-12-01 08:00)."),
+    end: str = typer.Option(..., "--end", help="Until."),
+    kind: DowntimeKind = typer.Option(DowntimeKind.BREAKDOWN, "--reason", help="Why it is down."),
+    note: str = typer.Option("", "--note", help="What happened, for people reading it."),
+) -> None:
+    """Record downtime and list the bookings it hits."""
+    state: CliState = ctx.obj
+    added = bookings.add_downtime(
+        state.db,
+        actor=state.actor,
+        unit_id=unit,
+        start=parse_local_instant(state.db, start, "--start"),
+        end=parse_local_instant(state.db, end, "--end"),
+        kind=kind,
+        reason=note,
+        now=state.now(),
+    )
+    console.print(f"downtime {added.downtime_id} recorded on {unit}")
+    if added.hit.rows:
+        print_listing(added.hit)
+        console.print("re-plan them with: labops schedule --repair [--commit]")
+    else:
+        console.print("no booking is affected")
+
+
+@downtime_app.command("remove")
+def remove_command(
+    ctx: typer.Context, downtime_id: int = typer.Argument(..., metavar="ID")
+) -> None:
+    """Remove a downtime record (entered by mistake, or the repair was quicker)."""
+    state: CliState = ctx.obj
+    bookings.remove_downtime(state.db, actor=state.actor, downtime_id=downtime_id, now=state.now())
+    console.print(f"downtime {downtime_id} removed")

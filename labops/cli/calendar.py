@@ -1,0 +1,68 @@
+"""`labops calendar` (iCalendar export) and `labops free` (free equipment windows)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from labops.cli.render import console, print_listing
+from labops.cli.state import CliState
+from labops.files import write_atomically
+from labops.services.availability import free_windows
+from labops.services.ical import export_calendar
+from labops.services.timeinput import parse_local_instant
+
+
+def register(app: typer.Typer) -> None:
+    app.command("calendar")(calendar_command)
+    app.command("free")(free_command)
+
+
+def calendar_command(
+    ctx: typer.Context,
+    equipment: str | None = typer.Option(None, "--equipment", help="Bookings of this unit."),
+    person: str | None = typer.Option(None, "--person", help="Assignments of this person."),
+    project: str | None = typer.Option(None, "--project", help="Bookings of this project."),
+    output: str = typer.Option(..., "--output", "-o", help="The .ics file to write ('-': stdout)."),
+) -> None:
+    """Export bookings as an iCalendar file for calendar programs."""
+    state: CliState = ctx.obj
+    data = export_calendar(
+        state.db,
+        actor=state.actor,
+        now=state.now(),
+        equipment=equipment,
+        person=person,
+        project=project,
+    )
+    if output == "-":
+        sys.stdout.buffer.write(data)
+        return
+    write_atomically(Path(output), data)
+    console.print(f"wrote {output}")
+
+
+def free_command(
+    ctx: typer.Context,
+    kind: str = typer.Option(..., "--kind", help="Equipment kind."),
+    site: str | None = typer.Option(None, "--site", help="Only units at this site."),
+    start: str = typer.Option(..., "--from", help="From (local time)."),
+    end: str = typer.Option(..., "--to", help="Until."),
+    hours: float = typer.Option(0.0, "--hours", help="Only windows at least this long."),
+    amount: int = typer.Option(1, "--amount", help="Units of capacity needed at once."),
+    as_json: bool = typer.Option(False, "--json", help="JSON for scripts."),
+) -> None:
+    """List the free windows of the units of a kind."""
+    state: CliState = ctx.obj
+    listing = free_windows(
+        state.db,
+        kind=kind,
+        site=site,
+        start=parse_local_instant(state.db, start, "--from"),
+        end=parse_local_instant(state.db, end, "--to"),
+        min_hours=hours,
+        amount=amount,
+    )
+    print_listing(listing, as_json=as_json)

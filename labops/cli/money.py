@@ -1,0 +1,27 @@
+"""`labops funds`: budgets, committed and remaining money per pool and project."""
+
+from __future__ import annotations
+
+import typer
+
+from labops.cli.render import print_json, print_listing
+from labops.cli.state import CliState
+from labops.services.funds import funds
+
+
+def register(app: typer.Typer) -> None:
+    app.command("funds")(funds_command)
+
+
+def funds_command(
+    ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="JSON for scripts.")
+) -> None:
+    """Show budget, committed and remaining money per fund pool and per project."""
+    state: CliState = ctx.obj
+    result = funds(state.db, actor=state.actor)
+    if as_json:
+        print_json({"pools": result.pools.rows, "projects": result.projects.rows})
+        return
+    if result.pools.rows:
+        print_listing(result.pools)
+    print_listing(result.projects)
