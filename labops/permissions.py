@@ -33,6 +33,7 @@ class Action(StrEnum):
     READ_PROJECT = "see the bookings and costs"
     READ_ALL = "see every project's bookings and costs"
     AUDIT = "read the audit trail"
+    BACKUP = "back up the database"
 
 
 _ALLOWED: dict[Action, set[Access]] = {
@@ -45,6 +46,7 @@ _ALLOWED: dict[Action, set[Access]] = {
     Action.REPORT: {Access.ADMIN, Access.OPERATOR, Access.VIEWER},
     Action.READ_ALL: {Access.ADMIN, Access.OPERATOR, Access.VIEWER},
     Action.AUDIT: {Access.ADMIN, Access.OPERATOR},
+    Action.BACKUP: {Access.ADMIN, Access.OPERATOR},
     # Project-bound actions: these levels for any project, leads for their own.
     Action.REQUEST: {Access.ADMIN, Access.OPERATOR},
     Action.READ_PROJECT: {Access.ADMIN, Access.OPERATOR, Access.VIEWER},

@@ -8,7 +8,7 @@ import sys
 import click
 import typer
 
-from labops.cli import bookings, browse, calendar, money, platform, requests, schedule
+from labops.cli import admin, bookings, browse, calendar, money, platform, requests, schedule
 from labops.cli.render import err_console
 from labops.cli.state import CliState
 from labops.errors import LabopsError
@@ -44,6 +44,7 @@ schedule.register(app)
 bookings.register(app)
 money.register(app)
 calendar.register(app)
+admin.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,66 @@
+"""`labops audit`, `labops backup`, `labops restore`: keeping the platform's records safe."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from labops.cli.render import console, print_listing
+from labops.cli.state import CliState
+from labops.services import audit_log, backup
+from labops.services.timeinput import parse_local_instant
+
+
+def register(app: typer.Typer) -> None:
+    app.command("audit")(audit_command)
+    app.command("backup")(backup_command)
+    app.command("restore")(restore_command)
+
+
+def audit_command(
+    ctx: typer.Context,
+    since: str | None = typer.Option(None, "--since", help="Events from this time (local)."),
+    who: str | None = typer.Option(None, "--who", help="Events by this person."),
+    record: str | None = typer.Option(None, "--record", help="TYPE or TYPE:ID, e.g. booking:12."),
+    action: str | None = typer.Option(
+        None, "--action", help="Actions starting with this, e.g. request."
+    ),
+    limit: int = typer.Option(200, "--limit", help="At most this many events, newest first."),
+    as_json: bool = typer.Option(False, "--json", help="JSON for scripts."),
+) -> None:
+    """List the audit trail (operators and admins)."""
+    state: CliState = ctx.obj
+    listing = audit_log.audit_events(
+        state.db,
+        actor=state.actor,
+        since=parse_local_instant(state.db, since, "--since") if since else None,
+        who=who,
+        record=record,
+        action=action,
+        limit=limit,
+    )
+    print_listing(listing, as_json=as_json)
+
+
+def backup_command(
+    ctx: typer.Context, file: Path = typer.Argument(..., help="Where to write the copy.")
+) -> None:
+    """Copy the database to FILE while it is in use (SQLite online backup)."""
+    state: CliState = ctx.obj
+    size = backup.backup(state.db, actor=state.actor, target=file, now=state.now())
+    console.print(f"backed up to {file} ({size / 1024:,.0f} KiB)")
+
+
+def restore_command(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="A backup made by `labops backup`."),
+    yes: bool = typer.Option(False, "--yes", help="Replace the current data without asking."),
+) -> None:
+    """Replace the database's contents with a backup (admins)."""
+    state: CliState = ctx.obj
+    actor = state.actor
+    if not yes:
+        typer.confirm(f"replace everything in {state.db.url} with {file}?", abort=True)
+    backup.restore(state.db, actor=actor, source=file, now=state.now())
+    console.print(f"restored from {file}")

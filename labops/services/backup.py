@@ -1,0 +1,106 @@
+"""Backups with SQLite's online backup API: a consistent copy while others keep working."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import tempfile
+from pathlib import Path
+
+from labops.audit import record
+from labops.db import Database
+from labops.errors import InputError, StorageError
+from labops.migrate import head_revision, upgrade
+from labops.permissions import Action, Actor
+
+
+def _sqlite_connection(db: Database):
+    if db.engine.dialect.name != "sqlite":
+        raise StorageError("backup and restore work on SQLite; use pg_dump for PostgreSQL")
+    return db.engine.raw_connection()
+
+
+def backup(db: Database, *, actor: Actor, target: Path, now: dt.datetime) -> int:
+    """Copy the live database to ``target`` (written atomically); returns its size."""
+    actor.require(Action.BACKUP)
+    target = target.expanduser()
+    if target.is_dir() or not target.parent.exists():
+        raise InputError(f"cannot write a backup to {target}")
+    with db.write() as session:  # the event goes into the copy too
+        record(
+            session,
+            actor=actor.id,
+            at=now,
+            action="database.backup",
+            record_type="database",
+            record_id=str(target),
+        )
+    raw = _sqlite_connection(db)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    os.close(fd)
+    try:
+        copy = sqlite3.connect(tmp)
+        try:
+            raw.driver_connection.backup(copy)
+        finally:
+            copy.close()
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    finally:
+        raw.close()
+    return target.stat().st_size
+
+
+def check_backup(source: Path) -> None:
+    """Refuse a file that is not an intact labops database this version can read."""
+    if not source.is_file():
+        raise InputError(f"{source}: no such file")
+    try:
+        connection = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        try:
+            if connection.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+                raise InputError(f"{source}: the database file is damaged")
+            tables = {
+                row[0]
+                for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+            if not {"alembic_version", "platform", "audit_event"} <= tables:
+                raise InputError(f"{source}: not a labops database")
+            revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as exc:
+        raise InputError(f"{source}: not an SQLite database ({exc})") from None
+    if revision is None or revision[0] > (head_revision() or ""):
+        raise InputError(f"{source}: made by a newer labops (schema {revision and revision[0]})")
+
+
+def restore(db: Database, *, actor: Actor, source: Path, now: dt.datetime) -> None:
+    """Replace the live database's contents with ``source``, then record who did it."""
+    actor.require(Action.MANAGE)
+    source = source.expanduser()
+    check_backup(source)
+    raw = _sqlite_connection(db)
+    try:
+        origin = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        try:
+            origin.backup(raw.driver_connection)
+        finally:
+            origin.close()
+    finally:
+        raw.close()
+    db.engine.dispose()  # pooled connections may hold pages of the old contents
+    upgrade(db.engine)
+    with db.write() as session:
+        record(
+            session,
+            actor=actor.id,
+            at=now,
+            action="database.restore",
+            record_type="database",
+            record_id=str(source),
+            summary=f"restored by {actor.id}",
+        )
