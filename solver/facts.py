@@ -85,22 +85,18 @@ class TaskFacts:
     def max_staffed(self) -> int:
         return max(option.staffed for option in self.modes) if self.modes else 0
 
-    @property
-    def people(self) -> tuple[str, ...]:
-        """Every person eligible for some staff need, in problem order of first appearance."""
-        return tuple(dict.fromkeys(p for need in self.staff for p in need))
+    people: tuple[str, ...] = field(init=False)  # eligible for some need, first-seen order
+    sites: frozenset[str] = field(init=False)  # where it may run; empty if no mode uses units
 
-    @property
-    def sites(self) -> frozenset[str]:
-        """Sites the task may run at; empty when no mode uses a unit."""
-        return frozenset(site for option in self.modes for site in option.sites)
+    def __post_init__(self) -> None:
+        self.people = tuple(dict.fromkeys(p for need in self.staff for p in need))
+        self.sites = frozenset(site for option in self.modes for site in option.sites)
 
     @property
     def fixed_site(self) -> str | None:
         """The one site the task runs at when every mode uses units there, else None."""
-        sites = self.sites
-        if len(sites) == 1 and all(option.needs for option in self.modes):
-            return next(iter(sites))
+        if len(self.sites) == 1 and all(option.needs for option in self.modes):
+            return next(iter(self.sites))
         return None
 
 

@@ -77,7 +77,11 @@ def contains(ranges: Ranges, value: int) -> bool:
 
 def includes(outer: Ranges, inner: Ranges) -> bool:
     """True when every integer of ``inner`` is in ``outer``."""
-    return not subtract(inner, outer)
+    for lo, hi in inner:
+        i = bisect_right(outer, (lo, float("inf"))) - 1
+        if i < 0 or outer[i][1] < hi:
+            return False
+    return True
 
 
 def next_at_or_after(ranges: Ranges, value: int) -> int | None:

@@ -260,7 +260,7 @@ class _Validator:
         for task, a, mode in self.placed.values():
             site = self.problem.unit[a.units[0]].site if a.units else None
             length = staffed_length(task, mode)
-            for person_id in a.people:
+            for person_id in dict.fromkeys(a.people):  # a repeat is a staff_count break
                 work[person_id].append((a.start, a.start + length, task.id, site))
         for person_id, items in work.items():
             person = self.problem.person[person_id]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from ortools.sat.python import cp_model
 
@@ -22,22 +22,46 @@ class Model:
         facts: Facts,
         hint: Mapping[str, Assignment] | None = None,
         end_cap: int | None = None,
+        travel_limit: int = 50_000,
     ) -> None:
         self.problem = problem
         self.cp = cp_model.CpModel()
         self.cp.name = problem.name or "labops"
         self.variables = Variables(self.cp, problem, facts, hint)
-        Constraints(self.variables).add_all()
+        constraints = Constraints(self.variables, travel_limit)
+        constraints.add_all()
+        self.travel = constraints.travel
         self.objective = Objective(self.variables, end_cap)
         if end_cap is not None:
             self.cp.add(self.objective.makespan() <= end_cap)
 
+    def write_hints(self) -> None:
+        """Put the hints recorded while building into the model (call once all variables,
+        objective levels included, are made)."""
+        self.variables.hints.write()
+
     def hint_solution(self, solution: list[int]) -> None:
-        """Replace the hints with a complete solution (values in variable order)."""
-        self.cp.clear_hints()
-        hint = self.cp.proto.solution_hint
-        hint.vars.extend(range(len(solution)))
-        hint.values.extend(solution)
+        """Hint a complete solution (values in variable order); variables made after it
+        keep the hints they were given when made."""
+        hints = self.variables.hints.values
+        later = {i: v for i, v in hints.items() if i >= len(solution)}
+        hints.clear()
+        hints.update(enumerate(solution))
+        hints.update(later)
+        self.variables.hints.write()
+
+    def rehint(self, solution: list[int]) -> None:
+        """Make ``solution`` the reference for hinting variables made from now on."""
+        hints = self.variables.hints
+        hints.values = dict(enumerate(solution))
+        hints.plan = self.assignments(lambda lit: value_of(solution, lit))
+
+    def add_travel(self, pairs: Iterable[tuple[str, str]], solution: list[int]) -> int:
+        """Add the travel rule for more pairs, hinted from a valid ``solution``."""
+        self.rehint(solution)
+        added = self.travel.add(pairs)
+        self.variables.hints.write()
+        return added
 
     def assignments(self, value: Callable[[Lit], int]) -> dict[str, Assignment]:
         """The plan of a solution; ``value`` reads a variable (e.g. ``solver.value``)."""
@@ -59,3 +83,9 @@ class Model:
                 people=people,
             )
         return out
+
+
+def value_of(solution: list[int], lit: Lit) -> int:
+    """The value of a variable or negated literal in a solution vector."""
+    index = lit.index
+    return 1 - solution[-index - 1] if index < 0 else solution[index]

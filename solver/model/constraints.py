@@ -10,11 +10,11 @@ constant true. The methods below add the rest.
 from __future__ import annotations
 
 from collections import defaultdict
-from itertools import combinations
 
 from ortools.sat.python import cp_model
 
 from solver import ranges as R
+from solver.model.travel import TravelPairs
 from solver.model.variables import Lit, TaskVar, Variables, domain
 from solver.problem import Problem
 
@@ -22,8 +22,10 @@ from solver.problem import Problem
 class Constraints:
     """Adds each hard rule to the model; ``add_all`` lists them."""
 
-    def __init__(self, variables: Variables) -> None:
+    def __init__(self, variables: Variables, travel_limit: int = 50_000) -> None:
         self.v = variables
+        self.travel = TravelPairs(variables)
+        self.travel_limit = travel_limit  # clauses of the full travel encoding
         self.model: cp_model.CpModel = variables.model
         self.problem: Problem = variables.problem
         self.facts = variables.facts
@@ -126,22 +128,16 @@ class Constraints:
             self.model.add(sum(terms) <= cap)
 
     def travel_time(self) -> None:
-        """A person working at two sites has the travel time between the staffed parts."""
-        if max(self.facts.travel_times) == 0:
-            return
-        by_person: dict[str, list[TaskVar]] = defaultdict(list)
-        for task_var in self.tasks.values():
-            if task_var.facts.sites:
-                for person_id in task_var.people:
-                    by_person[person_id].append(task_var)
-        pairs: dict[tuple[str, str], _Travel] = {}
-        for person_id, task_vars in by_person.items():
-            task_vars.sort(key=lambda t: t.facts.earliest)
-            for first, second in combinations(task_vars, 2):
-                key = (first.id, second.id)
-                if key not in pairs:
-                    pairs[key] = _Travel(self.v, first, second)
-                pairs[key].add_person(person_id)
+        """A person working at two sites has the travel time between the staffed parts.
+
+        All pairs when the encoding is small; otherwise only the pairs close in the hint,
+        and the solve adds the others as solutions break the rule (``self.travel.lazy``).
+        """
+        if self.travel.size <= self.travel_limit:
+            self.travel.add(self.travel.candidates)
+        else:
+            self.travel.lazy = True
+            self.travel.add(self.travel.near_in_hint(margin=max(self.facts.travel_times)))
 
     def certified_operator(self) -> None:
         """A unit needing a certified operator has one among the task's people on the day."""
@@ -252,82 +248,3 @@ class Constraints:
             self.model.add(task_var.start <= expiry - 1).only_enforce_if(valid)
             lits.append(valid)
         return lits
-
-
-class _Travel:
-    """The travel rule between two tasks that may share a person at different sites.
-
-    One "kept apart" literal per distinct travel time and one order literal per pair;
-    each shared person adds a clause "both tasks, at these sites => kept apart".
-    """
-
-    def __init__(self, v: Variables, first: TaskVar, second: TaskVar) -> None:
-        self.v = v
-        self.first, self.second = first, second
-        self.apart: dict[int, Lit | None] = {}
-        self.order: Lit | None = None
-        self.combos: list[tuple[str, str, int]] = []
-        problem = v.problem
-        for site_a in sorted(first.facts.sites):
-            for site_b in sorted(second.facts.sites):
-                gap = problem.travel_time(site_a, site_b)
-                if gap > 0 and self._close(gap):
-                    self.combos.append((site_a, site_b, gap))
-
-    def _close(self, gap: int) -> bool:
-        """True when the two staffed parts can come within ``gap`` slots of each other."""
-        a, b = self.first.facts, self.second.facts
-        return (
-            b.earliest < a.latest + a.max_staffed + gap
-            and a.earliest < b.latest + b.max_staffed + gap
-        )
-
-    def add_person(self, person_id: str) -> None:
-        if not self.combos:
-            return
-        both = [self.first.people[person_id], self.second.people[person_id]]
-        for site_a, site_b, gap in self.combos:
-            at_sites = [self.first.site_lit(site_a), self.second.site_lit(site_b)]
-            clause = [~lit for lit in [*both, *at_sites] if lit is not None]
-            apart = self._apart(gap)
-            self.v.model.add_bool_or(clause if apart is None else [*clause, apart])
-
-    def _apart(self, gap: int) -> Lit | None:
-        """Literal implying the staffed parts are ``gap`` apart; None when they never can be."""
-        if gap in self.apart:
-            return self.apart[gap]
-        a, b = self.first, self.second
-        a_first = a.facts.earliest + _min_staffed(a) + gap <= b.facts.latest
-        b_first = b.facts.earliest + _min_staffed(b) + gap <= a.facts.latest
-        if not (a_first or b_first):
-            self.apart[gap] = None
-            return None
-        model = self.v.model
-        (start_a, end_a), (start_b, end_b) = self._hinted(a), self._hinted(b)
-        hint = (a_first and start_b >= end_a + gap) or (b_first and start_a >= end_b + gap)
-        apart = self.v.new_bool(f"travel[{a.id},{b.id}].apart[{gap}]", hint)
-        if a_first and b_first:
-            if self.order is None:
-                self.order = self.v.new_bool(f"travel[{a.id},{b.id}].first", start_a <= start_b)
-            model.add(b.start >= a.staffed_end + gap).only_enforce_if([apart, self.order])
-            model.add(a.start >= b.staffed_end + gap).only_enforce_if([apart, ~self.order])
-        elif a_first:
-            model.add(b.start >= a.staffed_end + gap).only_enforce_if(apart)
-        else:
-            model.add(a.start >= b.staffed_end + gap).only_enforce_if(apart)
-        self.apart[gap] = apart
-        return apart
-
-    def _hinted(self, task_var: TaskVar) -> tuple[int, int]:
-        """Hinted start and staffed end of a task; (0, 0) when it is not in the hint."""
-        plan = self.v.hints.plan or {}
-        a = plan.get(task_var.id)
-        if a is None:
-            return (0, 0)
-        task = task_var.facts.task
-        length = task.staff_slots if task.unattended else task.modes[a.mode].duration
-        return (a.start, a.start + length)
-
-
-def _min_staffed(task_var: TaskVar) -> int:
-    return min(length for length, _ in task_var.staffed_options())

@@ -41,9 +41,16 @@ class Hints:
         return self.plan is not None
 
     def set(self, var: cp_model.IntVar, value: int | bool) -> None:
+        """Record a hint; ``write`` puts the recorded hints into the model in one go."""
         if self.plan is not None:
-            self.model.add_hint(var, int(value))
             self.values[var.index] = int(value)
+
+    def write(self) -> None:
+        """Replace the model's hints with the recorded ones (add_hint per variable is slow)."""
+        self.model.clear_hints()
+        hint = self.model.proto.solution_hint
+        hint.vars.extend(self.values.keys())
+        hint.values.extend(self.values.values())
 
     def of(self, lit: Lit) -> int:
         """Hinted value of a variable or negated literal (0 when not hinted)."""

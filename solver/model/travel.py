@@ -1,0 +1,164 @@
+"""The travel rule between pairs of tasks that may share a person at different sites.
+
+The exact encoding is pairwise: per pair one "kept apart" literal per distinct travel time
+(and one order literal), per shared person one clause "both tasks, at these sites => kept
+apart". Pairs are pruned to those whose staffed parts can come within the travel time of
+each other. On a big instance (hundreds of tasks with wide windows and dozens of eligible
+people each) that is still hundreds of thousands of clauses, so ``TravelPairs`` can hold
+pairs back and the solve adds them when a solution breaks the rule between them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from solver.model.variables import Lit, TaskVar, Variables
+
+Pair = tuple[str, str]
+
+
+class TravelPairs:
+    """Candidate pairs (tasks that may share a person at sites apart), and those in the model."""
+
+    def __init__(self, v: Variables) -> None:
+        self.v = v
+        self.candidates: dict[Pair, list[str]] = self._candidates()
+        self.added: dict[Pair, _PairRule] = {}
+        self.lazy = False  # True when some candidate pairs are held back
+
+    @property
+    def size(self) -> int:
+        """Clauses the full encoding needs: one per pair and shared person."""
+        return sum(len(people) for people in self.candidates.values())
+
+    def add(self, pairs: Iterable[Pair]) -> int:
+        """Add the rule for these pairs (either order; unknown or added ones are skipped)."""
+        count = 0
+        for a, b in pairs:
+            key = (a, b) if (a, b) in self.candidates else (b, a)
+            if key in self.candidates and key not in self.added:
+                tasks = self.v.tasks
+                rule = _PairRule(self.v, tasks[key[0]], tasks[key[1]])
+                for person_id in self.candidates[key]:
+                    rule.add_person(person_id)
+                self.added[key] = rule
+                count += 1
+        return count
+
+    def near_in_hint(self, margin: int) -> list[Pair]:
+        """Candidate pairs whose hinted staffed parts are within travel time plus ``margin``."""
+        plan = self.v.hints.plan or {}
+        out = []
+        reach = max(self.v.facts.travel_times) + margin
+        for a, b in self.candidates:
+            first, second = plan.get(a), plan.get(b)
+            if first is None or second is None:
+                continue
+            end_a = first.start + _staffed(self.v.tasks[a], first.mode)
+            end_b = second.start + _staffed(self.v.tasks[b], second.mode)
+            if second.start < end_a + reach and first.start < end_b + reach:
+                out.append((a, b))
+        return out
+
+    def _candidates(self) -> dict[Pair, list[str]]:
+        """Pairs at sites apart whose staffed parts may come within travel time, with the
+        people both could have (a sweep over tasks sorted by earliest start)."""
+        travel = max(self.v.facts.travel_times)
+        out: dict[Pair, list[str]] = {}
+        if travel == 0:
+            return out
+        problem = self.v.problem
+        apart: dict[tuple[frozenset[str], frozenset[str]], bool] = {}
+        task_vars = sorted(
+            (t for t in self.v.tasks.values() if t.facts.sites and t.people),
+            key=lambda t: t.facts.earliest,
+        )
+        people = {t.id: set(t.people) for t in task_vars}
+        for i, a in enumerate(task_vars):
+            reach = a.facts.latest + a.facts.max_staffed + travel
+            for b in task_vars[i + 1 :]:
+                if b.facts.earliest >= reach:
+                    break
+                key = (a.facts.sites, b.facts.sites)
+                if key not in apart:
+                    apart[key] = any(problem.travel_time(x, y) > 0 for x in key[0] for y in key[1])
+                if apart[key]:
+                    shared = people[a.id] & people[b.id]
+                    if shared:
+                        out[a.id, b.id] = sorted(shared)
+        return out
+
+
+class _PairRule:
+    """The travel rule between two tasks, for every person they may share."""
+
+    def __init__(self, v: Variables, first: TaskVar, second: TaskVar) -> None:
+        self.v = v
+        self.first, self.second = first, second
+        self.apart: dict[int, Lit | None] = {}
+        self.order: Lit | None = None
+        self.combos: list[tuple[str, str, int]] = []
+        problem = v.problem
+        for site_a in sorted(first.facts.sites):
+            for site_b in sorted(second.facts.sites):
+                gap = problem.travel_time(site_a, site_b)
+                if gap > 0 and self._close(gap):
+                    self.combos.append((site_a, site_b, gap))
+
+    def _close(self, gap: int) -> bool:
+        """True when the two staffed parts can come within ``gap`` slots of each other."""
+        a, b = self.first.facts, self.second.facts
+        return (
+            b.earliest < a.latest + a.max_staffed + gap
+            and a.earliest < b.latest + b.max_staffed + gap
+        )
+
+    def add_person(self, person_id: str) -> None:
+        both = [self.first.people[person_id], self.second.people[person_id]]
+        for site_a, site_b, gap in self.combos:
+            at_sites = [self.first.site_lit(site_a), self.second.site_lit(site_b)]
+            clause = [~lit for lit in [*both, *at_sites] if lit is not None]
+            apart = self._apart(gap)
+            self.v.model.add_bool_or(clause if apart is None else [*clause, apart])
+
+    def _apart(self, gap: int) -> Lit | None:
+        """Literal implying the staffed parts are ``gap`` apart; None when they never can be."""
+        if gap in self.apart:
+            return self.apart[gap]
+        a, b = self.first, self.second
+        a_first = a.facts.earliest + _min_staffed(a) + gap <= b.facts.latest
+        b_first = b.facts.earliest + _min_staffed(b) + gap <= a.facts.latest
+        if not (a_first or b_first):
+            self.apart[gap] = None
+            return None
+        model = self.v.model
+        (start_a, end_a), (start_b, end_b) = self._hinted(a), self._hinted(b)
+        hint = (a_first and start_b >= end_a + gap) or (b_first and start_a >= end_b + gap)
+        apart = self.v.new_bool(f"travel[{a.id},{b.id}].apart[{gap}]", hint)
+        if a_first and b_first:
+            if self.order is None:
+                self.order = self.v.new_bool(f"travel[{a.id},{b.id}].first", start_a <= start_b)
+            model.add(b.start >= a.staffed_end + gap).only_enforce_if([apart, self.order])
+            model.add(a.start >= b.staffed_end + gap).only_enforce_if([apart, ~self.order])
+        elif a_first:
+            model.add(b.start >= a.staffed_end + gap).only_enforce_if(apart)
+        else:
+            model.add(a.start >= b.staffed_end + gap).only_enforce_if(apart)
+        self.apart[gap] = apart
+        return apart
+
+    def _hinted(self, task_var: TaskVar) -> tuple[int, int]:
+        """Hinted start and staffed end of a task; (0, 0) when it is not in the hint."""
+        a = (self.v.hints.plan or {}).get(task_var.id)
+        if a is None:
+            return (0, 0)
+        return (a.start, a.start + _staffed(task_var, a.mode))
+
+
+def _staffed(task_var: TaskVar, mode: int) -> int:
+    task = task_var.facts.task
+    return task.staff_slots if task.unattended else task.modes[mode].duration
+
+
+def _min_staffed(task_var: TaskVar) -> int:
+    return min(length for length, _ in task_var.staffed_options())
