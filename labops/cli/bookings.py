@@ -89,3 +89,29 @@ def remove_command(
     state: CliState = ctx.obj
     bookings.remove_downtime(state.db, actor=state.actor, downtime_id=downtime_id, now=state.now())
     console.print(f"downtime {downtime_id} removed")
+
+
+@booking_app.command("add")
+def add_booking_command(
+    ctx: typer.Context,
+    request_id: int = typer.Argument(..., metavar="REQUEST"),
+    task: str = typer.Argument(..., metavar="TASK", help="The task's key."),
+    start: str = typer.Option(..., "--start", help="Start (local time, on the slot grid)."),
+    units: str = typer.Option(
+        "", "--units", help="Units, one per equipment need, comma-separated."
+    ),
+    people: str = typer.Option("", "--people", help="People, comma-separated."),
+) -> None:
+    """Book one task by hand; refused if it breaks any rule or someone was faster."""
+    state: CliState = ctx.obj
+    booking_id = bookings.book_task(
+        state.db,
+        actor=state.actor,
+        request_id=request_id,
+        task_key=task,
+        start=parse_local_instant(state.db, start, "--start"),
+        units=[u.strip() for u in units.split(",") if u.strip()],
+        people=[p.strip() for p in people.split(",") if p.strip()],
+        now=state.now(),
+    )
+    console.print(f"booking {booking_id} confirmed")

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, col, delete
 
 from labops import tables as t
 from labops.audit import record
 from labops.db import Database
 from labops.errors import Conflict, LabopsError
+from labops.scheduling.booking_rows import write_booking_resources
 from labops.scheduling.build import fingerprint
 from labops.scheduling.proposal import BookingChange, Change, Proposal
 from labops.vocabulary import BookingStatus, RequestStatus
@@ -131,7 +132,9 @@ def _apply(session: Session, change: BookingChange, *, actor: str, now: dt.datet
             delete(t.BookingPerson).where(col(t.BookingPerson.booking_id) == booking.id)
         )
         session.flush()
-    _write_resources(session, booking, change)
+    write_booking_resources(
+        session, booking, session.get(t.Task, change.task_id), new.units, new.people
+    )
     old = change.old
     record(
         session,
@@ -152,39 +155,6 @@ def _apply(session: Session, change: BookingChange, *, actor: str, now: dt.datet
             ),
         },
     )
-
-
-def _write_resources(session: Session, booking: t.Booking, change: BookingChange) -> None:
-    task = session.get(t.Task, change.task_id)
-    needs = list(
-        session.exec(
-            select(t.TaskEquipment)
-            .where(t.TaskEquipment.task_id == task.id)
-            .order_by(t.TaskEquipment.id)
-        )
-    )
-    for position, unit_id in enumerate(change.new.units):
-        unit = session.get(t.Equipment, unit_id)
-        session.add(
-            t.BookingUnit(
-                booking_id=booking.id,
-                position=position,
-                equipment_id=unit_id,
-                amount=needs[position].amount if position < len(needs) else 1,
-                busy_start=booking.start - dt.timedelta(minutes=unit.setup_minutes),
-                busy_end=booking.end + dt.timedelta(minutes=unit.cleanup_minutes),
-            )
-        )
-    staffed = task.staff_minutes if task.staff_minutes is not None else task.duration_minutes
-    for person_id in change.new.people:
-        session.add(
-            t.BookingPerson(
-                booking_id=booking.id,
-                person_id=person_id,
-                busy_start=booking.start,
-                busy_end=booking.start + dt.timedelta(minutes=staffed),
-            )
-        )
 
 
 def _update_requests(

@@ -12,9 +12,16 @@ from labops.audit import record
 from labops.db import Database
 from labops.errors import Conflict, InputError, NotFound
 from labops.permissions import Action, Actor
+from labops.scheduling.booking_rows import write_booking_resources
+from labops.scheduling.build import build_snapshot
+from labops.scheduling.build import task_key as solver_key
 from labops.services.catalog import booking_resources, local_text, platform_info
 from labops.views import Listing, columns
-from labops.vocabulary import ACTIVE_BOOKING, BookingStatus, DowntimeKind
+from labops.vocabulary import ACTIVE_BOOKING, BookingStatus, DowntimeKind, RequestStatus
+from solver.plan import Plan
+from solver.problem import Assignment
+from solver.rules import Rule
+from solver.validate import validate
 
 # Which status each operation moves a booking to, and from which statuses it may.
 _TRANSITIONS = {
@@ -169,3 +176,82 @@ def bookings_hit(session: Session, unit_id: str, start: dt.datetime, end: dt.dat
             for b, task in rows
         ],
     )
+
+
+def book_task(
+    db: Database,
+    *,
+    actor: Actor,
+    request_id: int,
+    task_key: str,
+    start: dt.datetime,
+    units: list[str],
+    people: list[str],
+    now: dt.datetime,
+) -> int:
+    """Book one task by hand at ``start`` on ``units`` with ``people``; returns the booking id.
+
+    The check and the write happen in one IMMEDIATE transaction: the slot is re-checked
+    against every hard rule (with the validator) after any other writer has finished, so
+    two operators booking the same slot at the same moment cannot both succeed.
+    """
+    actor.require(Action.BOOK)
+    if start < now:
+        raise InputError("a booking cannot start in the past")
+    with db.write() as session:
+        request = session.get(t.Request, request_id)
+        if request is None:
+            raise NotFound(f"no request {request_id}")
+        task = session.exec(
+            select(t.Task).where(t.Task.request_id == request_id, t.Task.key == task_key)
+        ).first()
+        if task is None:
+            raise NotFound(f"request {request_id} has no task {task_key!r}")
+        if request.status not in (RequestStatus.APPROVED, RequestStatus.SCHEDULED):
+            raise Conflict(f"request {request_id} is {request.status.value}: approve it first")
+        snapshot = build_snapshot(session, now=now, start=start, weeks=2)
+        key = solver_key(request_id, task_key)
+        if key in snapshot.booked:
+            raise Conflict(f"task {task_key!r} of request {request_id} is booked already")
+        slot = snapshot.grid.floor(start)
+        if snapshot.grid.at(slot) != start:
+            raise InputError(f"bookings start on the {snapshot.grid.slot_minutes}-minute grid")
+        assignments = dict(snapshot.problem.current)
+        assignments[key] = Assignment(
+            task=key, start=slot, units=tuple(units), people=tuple(people)
+        )
+        # A hand booking places one task: the rest of its request may follow later.
+        problems = [
+            v
+            for v in validate(snapshot.problem, Plan(assignments=assignments, status="feasible"))
+            if (v.task == key or key in v.refs) and v.rule != Rule.WHOLE_REQUEST
+        ]
+        if problems:
+            raise Conflict(f"cannot book there: {problems[0]}")
+        booking = t.Booking(
+            task_id=task.id,
+            start=start,
+            end=start + dt.timedelta(minutes=task.duration_minutes),
+            status=BookingStatus.CONFIRMED,
+            created_at=now,
+            created_by=actor.id,
+        )
+        session.add(booking)
+        session.flush()
+        write_booking_resources(session, booking, task, units, people)
+        record(
+            session,
+            actor=actor.id,
+            at=now,
+            action="booking.add",
+            record_type="booking",
+            record_id=booking.id,
+            summary=f"request {request_id} task {task_key} by hand",
+            changes={"start": start, "units": units, "people": people},
+        )
+        tasks = session.exec(select(t.Task.key).where(t.Task.request_id == request_id)).all()
+        booked = {k for k in tasks if solver_key(request_id, k) in snapshot.booked} | {task_key}
+        if request.status == RequestStatus.APPROVED and booked == set(tasks):
+            request.status = RequestStatus.SCHEDULED
+            session.add(request)
+        return booking.id

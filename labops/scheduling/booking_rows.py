@@ -1,0 +1,49 @@
+"""The rows that say which units and people a booking holds, and from when to when."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import Session, select
+
+from labops import tables as t
+
+
+def write_booking_resources(
+    session: Session,
+    booking: t.Booking,
+    task: t.Task,
+    units: list[str] | tuple[str, ...],
+    people: list[str] | tuple[str, ...],
+) -> None:
+    """Add a booking's unit rows (occupied from setup to cleanup) and person rows (busy over
+    the staffed part: the whole task, or an unattended task's staffed setup)."""
+    needs = list(
+        session.exec(
+            select(t.TaskEquipment)
+            .where(t.TaskEquipment.task_id == task.id)
+            .order_by(t.TaskEquipment.id)
+        )
+    )
+    for position, unit_id in enumerate(units):
+        unit = session.get(t.Equipment, unit_id)
+        session.add(
+            t.BookingUnit(
+                booking_id=booking.id,
+                position=position,
+                equipment_id=unit_id,
+                amount=needs[position].amount if position < len(needs) else 1,
+                busy_start=booking.start - dt.timedelta(minutes=unit.setup_minutes),
+                busy_end=booking.end + dt.timedelta(minutes=unit.cleanup_minutes),
+            )
+        )
+    staffed = task.staff_minutes if task.staff_minutes is not None else task.duration_minutes
+    for person_id in people:
+        session.add(
+            t.BookingPerson(
+                booking_id=booking.id,
+                person_id=person_id,
+                busy_start=booking.start,
+                busy_end=booking.start + dt.timedelta(minutes=staffed),
+            )
+        )
