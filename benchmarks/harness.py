@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -22,6 +23,7 @@ from solver.problem import Problem
 from solver.readers import load_best_known
 
 from .study.instance import to_instance
+from .study.lns import solve_lns
 from .study.rcpsp_model import StudyOptions, solve_study
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "benchmarks"
@@ -32,8 +34,15 @@ SolveFn = Callable[[Problem, float, int], dict[str, Any]]
 
 
 def study_solver(extra: dict[str, Any]) -> SolveFn:
+    """The study model; an ``lns`` key (a dict of solve_lns keywords) adds the LNS stage."""
+    extra = dict(extra)
+    lns = extra.pop("lns", None)
+
     def run(problem: Problem, time_limit: float, workers: int) -> dict[str, Any]:
-        return solve_study(problem, StudyOptions(time_limit=time_limit, workers=workers, **extra))
+        options = StudyOptions(time_limit=time_limit, workers=workers, **extra)
+        if lns is not None:
+            return solve_lns(problem, options, **lns)
+        return solve_study(problem, options)
 
     return run
 
@@ -68,8 +77,16 @@ def _from_plan(problem: Problem, plan: Any, began: float) -> dict[str, Any]:
     if bound is None:
         bound = getattr(plan, "lower_bound", None)
     status = getattr(plan, "status", None)
+    violations = None
+    try:  # the production validator, when it exists, as a second opinion
+        from solver.validate import validate  # type: ignore[import-not-found]
+
+        violations = [str(v) for v in validate(problem, plan)]
+    except ImportError:
+        pass
     return {
-        "status": str(getattr(status, "name", status)),
+        "status": str(getattr(status, "name", status)).upper(),
+        "validator": violations,
         "makespan": max(ends, default=0) if starts else None,
         "bound": bound,
         "starts": starts or None,
@@ -139,8 +156,13 @@ def run(
     try:
         for path in files:
             problem = reader(path)
+            cpu0, wall0 = time.process_time(), time.monotonic()
             result = solve(problem, args.time_limit, args.workers)
+            wall = max(1e-6, time.monotonic() - wall0)
             row = {"name": path.stem, **result}
+            # Contention: the share of our 2 cores we actually got, and the load average.
+            row["cpu_share"] = round((time.process_time() - cpu0) / (wall * args.workers), 3)
+            row["load"] = round(os.getloadavg()[0], 2)
             bk = best.get(path.stem)
             row["best_known"] = bk.makespan if bk else None
             row["critical_path"] = to_instance(problem).critical_path
@@ -177,13 +199,15 @@ def summary(rows: list[dict[str, Any]]) -> str:
     optimal = sum(r["status"] == "OPTIMAL" for r in rows)
     infeasible = sum(r.get("feasible") is False for r in rows)
     seconds = sum(r["seconds"] for r in rows)
+    shares = [r["cpu_share"] for r in rows if r.get("cpu_share") is not None and r["seconds"] > 0.5]
     mean = statistics.fmean
     return (
         f"instances {len(rows)}, with a schedule {len(solved)}, "
         f"at best known {at_bk}/{len(with_bk)}, proved optimal {optimal}, "
         f"mean dev from best known {mean(dev) if dev else float('nan'):.3f}%, "
         f"mean dev from critical path {mean(cpm) if cpm else float('nan'):.2f}%, "
-        f"re-check failures {infeasible}, total {seconds:.0f}s"
+        f"re-check failures {infeasible}, total {seconds:.0f}s, "
+        f"cpu share {mean(shares) if shares else float('nan'):.2f}"
     )
 
 

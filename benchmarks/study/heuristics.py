@@ -96,6 +96,7 @@ def best_schedule(
     budget: float,
     seed: int = 0,
     target: int | None = None,
+    max_schedules: int | None = None,
 ) -> tuple[list[int], int, int]:
     """Priority rules then LST-biased random sampling, each schedule justified, until
     ``budget`` seconds pass or ``target`` is reached. Returns (starts, makespan, #schedules)."""
@@ -119,6 +120,8 @@ def best_schedule(
         if best_span is None or span < best_span:
             best, best_span = starts, span
         if (target is not None and best_span <= target) or time.monotonic() >= deadline:
+            break
+        if max_schedules is not None and count >= max_schedules:
             break
     assert best is not None and best_span is not None
     return best, best_span, count

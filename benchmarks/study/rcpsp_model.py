@@ -38,8 +38,15 @@ class StudyOptions:
     push_toward_start: bool = False  # rcpsp_sat sets push_all_tasks_toward_start
     lower_bound: bool = True  # makespan >= max(critical path, energy bound)
     energetic_pairs: bool = False  # rcpsp_sat's redundant energetic constraints on pairs
+    strategy: bool = False  # decision strategy: smallest earliest start first, at its minimum
+    all_ends: bool = False  # makespan >= end of every task (not only the last ones)
     params: dict[str, Any] = field(default_factory=dict)
     log: bool = False
+    # Contention-proof budgets (other people share the 2 cores): CP-SAT deterministic time
+    # instead of wall time (wall limit then 5x as a guard), and a schedule count for the
+    # heuristic instead of seconds.
+    dtime: float | None = None
+    heuristic_schedules: int | None = None
 
 
 def _pick_modes(inst: Instance) -> list[int] | None:
@@ -91,11 +98,16 @@ def solve_study(problem: Problem, options: StudyOptions | None = None) -> dict[s
         if hint_modes is not None:
             budget = min(opts.heuristic_max, opts.heuristic_share * opts.time_limit)
             hint_starts, span, schedules = best_schedule(
-                inst, hint_modes, budget=budget, seed=opts.seed, target=lb
+                inst,
+                hint_modes,
+                budget=budget if opts.heuristic_schedules is None else 1e9,
+                seed=opts.seed,
+                target=lb,
+                max_schedules=opts.heuristic_schedules,
             )
             ub = min(ub, span)
     if hint_starts is not None and ub <= lb and inst.single_mode:
-        return _result(inst, "OPTIMAL", ub, ub, hint_starts, hint_modes, began, schedules)
+        return _result(inst, "OPTIMAL", ub, ub, hint_starts, hint_modes, began, schedules, ub)
 
     model = cp_model.CpModel()
     horizon = ub if opts.tighten else inst.horizon
@@ -135,7 +147,7 @@ def solve_study(problem: Problem, options: StudyOptions | None = None) -> dict[s
     for j in range(n):
         for k in inst.succs[j]:
             model.add(ends[j] <= starts[k])
-        if not inst.succs[j]:
+        if not inst.succs[j] or opts.all_ends:
             model.add(ends[j] <= span)
 
     ms_interval = None
@@ -169,6 +181,8 @@ def solve_study(problem: Problem, options: StudyOptions | None = None) -> dict[s
     if opts.energetic_pairs:
         _add_energetic_pairs(model, inst, starts, ends, lits)
     model.minimize(span)
+    if opts.strategy:
+        model.add_decision_strategy(starts, cp_model.CHOOSE_LOWEST_MIN, cp_model.SELECT_MIN_VALUE)
 
     if hint_starts is not None and hint_modes is not None:
         for j in range(n):
@@ -178,11 +192,15 @@ def solve_study(problem: Problem, options: StudyOptions | None = None) -> dict[s
                     model.add_hint(lit, m == hint_modes[j])
         model.add_hint(span, makespan(inst, hint_modes, hint_starts))
 
+    hub = ub if hint_starts is not None else None
     solver = cp_model.CpSolver()
     prm = solver.parameters
     prm.num_workers = opts.workers
     prm.random_seed = opts.seed
     prm.max_time_in_seconds = max(0.01, opts.time_limit - (time.monotonic() - began))
+    if opts.dtime is not None:
+        prm.max_deterministic_time = opts.dtime
+        prm.max_time_in_seconds = 5 * opts.time_limit
     prm.log_search_progress = opts.log
     if opts.push_toward_start:
         prm.push_all_tasks_toward_start = True
@@ -201,7 +219,11 @@ def solve_study(problem: Problem, options: StudyOptions | None = None) -> dict[s
         value = int(solver.objective_value)
         if hint_starts is not None and hint_modes is not None and value > ub:
             st, md, value = hint_starts, hint_modes, ub
-        res = _result(inst, name, value, int(solver.best_objective_bound), st, md, began, schedules)
+        dtime_used = solver.response_proto.deterministic_time
+        res = _result(
+            inst, name, value, int(solver.best_objective_bound), st, md, began, schedules, hub
+        )
+        res["dtime"] = round(dtime_used, 3)
         if who is not None:
             res["people"] = {inst.ids[j]: [] for j in range(n)}
             for (j, p), lit in who.items():
@@ -209,7 +231,7 @@ def solve_study(problem: Problem, options: StudyOptions | None = None) -> dict[s
                     res["people"][inst.ids[j]].append(inst.people[p])
         return res
     if hint_starts is not None and hint_modes is not None:
-        return _result(inst, "FEASIBLE", ub, lb, hint_starts, hint_modes, began, schedules)
+        return _result(inst, "FEASIBLE", ub, lb, hint_starts, hint_modes, began, schedules, ub)
     return _result(inst, name, None, int(solver.best_objective_bound), None, None, began, schedules)
 
 
@@ -267,8 +289,9 @@ def _add_energetic_pairs(model, inst: Instance, starts, ends, lits) -> None:
                 model.add(cap * (starts[b] - ends[a]) >= energy)
 
 
-def _result(inst, status, value, bound, starts, modes, began, schedules) -> dict[str, Any]:
+def _result(inst, status, value, bound, starts, modes, began, schedules, hint=None):
     return {
+        "hint_makespan": hint,
         "status": status,
         "makespan": value,
         "bound": bound,
