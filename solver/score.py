@@ -52,16 +52,7 @@ def evaluate(problem: Problem, assignments: Mapping[str, Assignment]) -> dict[st
         task = problem.task[task_id]
         if task.due is not None and end > task.due:
             tardiness += problem.request[task.request].priority * (end - task.due)
-    changes = 0
-    for task_id, want in problem.current.items():
-        have = placed.get(task_id)
-        if have is None or (have.start, have.mode, tuple(have.units), set(have.people)) != (
-            want.start,
-            want.mode,
-            tuple(want.units),
-            set(want.people),
-        ):
-            changes += 1
+    changes = sum(1 for t, want in problem.current.items() if not unchanged(placed.get(t), want))
     groups: dict[str, set[str]] = defaultdict(set)
     cost = 0
     for task_id, a in placed.items():
@@ -82,6 +73,22 @@ def evaluate(problem: Problem, assignments: Mapping[str, Assignment]) -> dict[st
         "finish": finish,
         "makespan": finish,
     }
+
+
+def unchanged(have: Assignment | None, want: Assignment) -> bool:
+    """True when a booking keeps its start, mode, units and people (in any order)."""
+    return have is not None and (have.start, have.mode, tuple(have.units), set(have.people)) == (
+        want.start,
+        want.mode,
+        tuple(want.units),
+        set(want.people),
+    )
+
+
+def as_current(found: Assignment, current: Assignment | None) -> Assignment:
+    """The current booking itself when ``found`` does not change it (keeps its people's
+    order, so callers can compare assignments directly)."""
+    return current if current is not None and unchanged(found, current) else found
 
 
 def weighted(problem: Problem, breakdown: Mapping[str, int]) -> int:

@@ -60,7 +60,10 @@ def serial_schedule(problem: Problem, rule: str = "priority", facts: Facts | Non
         reason = _place_request(problem, board, request, task_key)
         if reason is not None:
             unplaced[request.id] = (reason,)
-    assignments = {task_id: choice.assignment() for task_id, choice in board.placed.items()}
+    assignments = {
+        task_id: score.as_current(choice.assignment(), problem.current.get(task_id))
+        for task_id, choice in board.placed.items()
+    }
     complete = not any(r in unplaced for r in facts.required_requests)
     breakdown = score.evaluate(problem, assignments)
     return Plan(

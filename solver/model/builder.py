@@ -11,6 +11,7 @@ from solver.model.constraints import Constraints
 from solver.model.objective import Objective
 from solver.model.variables import Lit, Variables
 from solver.problem import Assignment, Problem
+from solver.score import as_current
 
 
 class Model:
@@ -75,13 +76,14 @@ class Model:
                 for unit_vars in mode.needs
             )
             people = tuple(p for need in task_var.staff for p, lit in need.items() if value(lit))
-            out[task_id] = Assignment(
+            found = Assignment(
                 task=task_id,
                 start=value(task_var.start),
                 mode=mode.option.index,
                 units=units,
                 people=people,
             )
+            out[task_id] = as_current(found, self.problem.current.get(task_id))
         return out
 
 

@@ -77,12 +77,7 @@ class Objective:
                 changed += 1
                 continue
             hinted = (self.v.hints.plan or {}).get(task_id)
-            kept = self.v.new_bool(
-                f"task[{task_id}].kept",
-                hinted is not None
-                and (hinted.start, hinted.mode, hinted.units, set(hinted.people))
-                == (want.start, want.mode, want.units, set(want.people)),
-            )
+            kept = self.v.new_bool(f"task[{task_id}].kept", score.unchanged(hinted, want))
             self.model.add_bool_and(lits).only_enforce_if(kept)
             self.model.add(task_var.start == want.start).only_enforce_if(kept)
             changed += 1 - kept

@@ -80,7 +80,9 @@ def lab_problem(
     person_list = []
     for i in range(people):
         role = ROLES[i % len(ROLES)] if i >= 2 else ROLES[i]
-        skills = {k: rng.randint(1, 3) for k in rng.sample(kinds, rng.randint(1, 3))}
+        skills = {
+            k: rng.randint(1, 3) for k in rng.sample(kinds, rng.randint(1, min(3, len(kinds))))
+        }
         certs = {
             k: rng.choice((horizon + 100, horizon + 100, rng.randrange(DAY, horizon)))
             for k, level in skills.items()
