@@ -1,0 +1,277 @@
+"""The report's reads: one indexed range query per booking table for all the weeks shown.
+
+Bookings are found by their busy spans overlapping ``[start, end)``. An overlap test alone
+(``busy_end > start AND busy_start < end``) would scan the index from the beginning of time,
+so the start is also bounded below by the longest a booking can last (the longest task plus
+the longest setup and cleanup): a year of history then costs only the weeks asked for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from labops import tables as t
+from labops.vocabulary import ACTIVE_BOOKING, RequestStatus
+
+OPEN_REQUEST = (RequestStatus.SUBMITTED, RequestStatus.APPROVED, RequestStatus.SCHEDULED)
+"""Requests whose unbooked tasks are demand not yet served."""
+WAITING_REQUEST = (RequestStatus.SUBMITTED, RequestStatus.APPROVED)
+
+
+@dataclass(frozen=True, slots=True)
+class UnitHold:
+    """A live booking's hold on a unit: busy from setup to cleanup, charged start to end."""
+
+    booking: int
+    task: int
+    project: str
+    unit: str
+    amount: int
+    busy_start: dt.datetime
+    busy_end: dt.datetime
+    start: dt.datetime
+    end: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PersonHold:
+    """A person's busy span on a live booking."""
+
+    booking: int
+    person: str
+    busy_start: dt.datetime
+    busy_end: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class BookedTask:
+    """A live booking of a task: start to end, without setup and cleanup."""
+
+    booking: int
+    task: int
+    project: str
+    start: dt.datetime
+    end: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class OpenTask:
+    """A task of an open request with no live booking."""
+
+    task: int
+    request: int
+    project: str
+    minutes: int
+    earliest: dt.datetime | None
+    due: dt.datetime | None
+    submitted: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Need:
+    """One equipment need of a task: a specific unit, or any unit of a kind (at a site)."""
+
+    task: int
+    unit: str | None
+    kind: str | None
+    site: str | None
+    amount: int
+
+
+def longest_hold(session: Session) -> dt.timedelta:
+    """An upper bound on how long any booking keeps a unit or a person busy."""
+    minutes = session.exec(select(sa.func.max(t.Task.duration_minutes))).one() or 0
+    setup = session.exec(select(sa.func.max(t.Equipment.setup_minutes))).one() or 0
+    cleanup = session.exec(select(sa.func.max(t.Equipment.cleanup_minutes))).one() or 0
+    return dt.timedelta(minutes=minutes + setup + cleanup)
+
+
+def unit_holds(
+    session: Session,
+    unit_ids: Iterable[str],
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    longest: dt.timedelta,
+) -> list[UnitHold]:
+    """Live bookings' holds on ``unit_ids`` whose busy span overlaps ``[start, end)``."""
+    bu = t.BookingUnit
+    rows = session.execute(
+        select(
+            bu.booking_id,
+            t.Booking.task_id,
+            t.Request.project_id,
+            bu.equipment_id,
+            bu.amount,
+            bu.busy_start,
+            bu.busy_end,
+            t.Booking.start,
+            t.Booking.end,
+        )
+        .join(t.Booking, t.Booking.id == bu.booking_id)
+        .join(t.Task, t.Task.id == t.Booking.task_id)
+        .join(t.Request, t.Request.id == t.Task.request_id)
+        .where(
+            col(bu.equipment_id).in_(list(unit_ids)),
+            bu.busy_start < end,
+            bu.busy_start >= start - longest,
+            bu.busy_end > start,
+            col(t.Booking.status).in_(ACTIVE_BOOKING),
+        )
+    )
+    return [UnitHold(*row) for row in rows]
+
+
+def person_holds(
+    session: Session,
+    person_ids: Iterable[str],
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    longest: dt.timedelta,
+) -> list[PersonHold]:
+    """Live bookings' spans of ``person_ids`` overlapping ``[start, end)``."""
+    bp = t.BookingPerson
+    rows = session.execute(
+        select(bp.booking_id, bp.person_id, bp.busy_start, bp.busy_end)
+        .join(t.Booking, t.Booking.id == bp.booking_id)
+        .where(
+            col(bp.person_id).in_(list(person_ids)),
+            bp.busy_start < end,
+            bp.busy_start >= start - longest,
+            bp.busy_end > start,
+            col(t.Booking.status).in_(ACTIVE_BOOKING),
+        )
+    )
+    return [PersonHold(*row) for row in rows]
+
+
+def booked_tasks(
+    session: Session, start: dt.datetime, end: dt.datetime, *, longest: dt.timedelta
+) -> list[BookedTask]:
+    """Live bookings overlapping ``[start, end)``, with their task's project."""
+    rows = session.execute(
+        select(
+            t.Booking.id, t.Booking.task_id, t.Request.project_id, t.Booking.start, t.Booking.end
+        )
+        .join(t.Task, t.Task.id == t.Booking.task_id)
+        .join(t.Request, t.Request.id == t.Task.request_id)
+        .where(
+            t.Booking.start < end,
+            t.Booking.start >= start - longest,
+            t.Booking.end > start,
+            col(t.Booking.status).in_(ACTIVE_BOOKING),
+        )
+    )
+    return [BookedTask(*row) for row in rows]
+
+
+def open_tasks(session: Session) -> list[OpenTask]:
+    """Tasks of submitted, approved or scheduled requests that have no live booking."""
+    live = (
+        select(t.Booking.id)
+        .where(t.Booking.task_id == t.Task.id, col(t.Booking.status).in_(ACTIVE_BOOKING))
+        .exists()
+    )
+    rows = session.execute(
+        select(
+            t.Task.id,
+            t.Task.request_id,
+            t.Request.project_id,
+            t.Task.duration_minutes,
+            t.Task.earliest,
+            t.Task.due,
+            t.Request.submitted_at,
+        )
+        .join(t.Request, t.Request.id == t.Task.request_id)
+        .where(col(t.Request.status).in_(OPEN_REQUEST), ~live)
+    )
+    return [OpenTask(*row) for row in rows]
+
+
+def task_needs(session: Session, task_ids: Iterable[int]) -> list[Need]:
+    """The equipment needs of ``task_ids``."""
+    te = t.TaskEquipment
+    needs: list[Need] = []
+    for chunk in _chunks(sorted(set(task_ids))):
+        needs += [
+            Need(*row)
+            for row in session.execute(
+                select(te.task_id, te.equipment_id, te.kind_id, te.site_id, te.amount)
+                .where(col(te.task_id).in_(chunk))
+                .order_by(te.id)
+            )
+        ]
+    return needs
+
+
+@dataclass(frozen=True, slots=True)
+class WaitingRow:
+    request: int
+    project: str
+    title: str
+    status: str
+    submitted: dt.datetime | None
+    minutes: int
+    due: dt.datetime | None
+    tasks: tuple[int, ...]
+
+
+def waiting_requests(session: Session) -> list[WaitingRow]:
+    """Submitted and approved requests, with their tasks' total minutes and earliest due."""
+    requests = list(
+        session.exec(
+            select(t.Request)
+            .where(col(t.Request.status).in_(WAITING_REQUEST))
+            .order_by(t.Request.id)
+        )
+    )
+    tasks: dict[int, list[t.Task]] = {r.id: [] for r in requests}
+    for chunk in _chunks(list(tasks)):
+        for task in session.exec(select(t.Task).where(col(t.Task.request_id).in_(chunk))):
+            tasks[task.request_id].append(task)
+    rows = []
+    for r in requests:
+        dues = [task.due for task in tasks[r.id] if task.due is not None]
+        rows.append(
+            WaitingRow(
+                request=r.id,
+                project=r.project_id,
+                title=r.title,
+                status=r.status.value,
+                submitted=r.submitted_at,
+                minutes=sum(task.duration_minutes for task in tasks[r.id]),
+                due=min(dues) if dues else None,
+                tasks=tuple(task.id for task in tasks[r.id]),
+            )
+        )
+    return rows
+
+
+def last_plan_commit(session: Session) -> t.AuditEvent | None:
+    """The most recent `plan.commit` audit event."""
+    return session.exec(
+        select(t.AuditEvent)
+        .where(t.AuditEvent.action == "plan.commit")
+        .order_by(col(t.AuditEvent.at).desc(), col(t.AuditEvent.id).desc())
+        .limit(1)
+    ).first()
+
+
+def left_out_reasons(event: t.AuditEvent | None) -> dict[int, tuple[str, ...]]:
+    """``{request id: reasons}`` from a plan commit (JSON turned the ids into strings)."""
+    if event is None:
+        return {}
+    left: dict[Any, Any] = event.changes.get("left_out") or {}
+    return {int(request): tuple(str(r) for r in reasons) for request, reasons in left.items()}
+
+
+def _chunks(ids: list, size: int = 500) -> Iterator[list]:
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
