@@ -1,0 +1,41 @@
+"""The report as Markdown, for e-mail: a heading, what it covers, then one table per section."""
+
+from __future__ import annotations
+
+from labops.reports.figures import NUMERIC
+from labops.reports.model import WeeklyReport
+from labops.reports.sections import Section, about, sections
+
+
+def render_markdown(report: WeeklyReport) -> str:
+    lines = [f"# Weekly utilization report {report.week.label}", ""]
+    lines += [f"- **{label}**: {_escape(text)}" for label, text in about(report)]
+    for section in sections(report):
+        lines += ["", *markdown_table(section)]
+    return "\n".join(lines) + "\n"
+
+
+def markdown_table(section: Section) -> list[str]:
+    """A section as a heading, its note, and a pipe table (numbers right-aligned)."""
+    lines = [f"## {section.title}", ""]
+    if section.note:
+        lines += [f"_{_escape(section.note)}_", ""]
+    if not section.rows:
+        return [*lines, "None."]
+    lines.append("| " + " | ".join(_escape(c.title) for c in section.columns) + " |")
+    lines.append(
+        "|" + "|".join("---:" if c.unit in NUMERIC else "---" for c in section.columns) + "|"
+    )
+    lines += ["| " + " | ".join(_escape(cell) for cell in row) + " |" for row in section.texts()]
+    return lines
+
+
+def _escape(text: str) -> str:
+    # A pipe would end the cell, a newline the row; asterisks and underscores would style it.
+    return (
+        text.replace("\\", "\\\\")
+        .replace("|", "\\|")
+        .replace("*", "\\*")
+        .replace("_", "\\_")
+        .replace("\n", " ")
+    )
