@@ -10,6 +10,7 @@ import typer
 
 from labops.cli import admin, bookings, browse, calendar, money, platform, requests, schedule
 from labops.cli.render import err_console
+from labops.cli.report import register as register_report
 from labops.cli.state import CliState
 from labops.errors import LabopsError
 
@@ -44,6 +45,7 @@ schedule.register(app)
 bookings.register(app)
 money.register(app)
 calendar.register(app)
+register_report(app)
 admin.register(app)
 
 
