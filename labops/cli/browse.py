@@ -70,7 +70,8 @@ def list_command(
             "end": parse_local_instant(state.db, end, "--to") if end else None,
         },
     }.get(kind, {})
-    print_listing(catalog.list_records(state.db, kind.value, **filters), as_json=as_json)
+    listing = catalog.list_records(state.db, kind.value, actor=state.actor_or_none, **filters)
+    print_listing(listing, as_json=as_json)
 
 
 def show_command(
@@ -81,5 +82,7 @@ def show_command(
 ) -> None:
     """Show one record with what belongs to it."""
     state: CliState = ctx.obj
-    detail = catalog.show_record(state.db, kind.value, record_id, now=state.now())
+    detail = catalog.show_record(
+        state.db, kind.value, record_id, now=state.now(), actor=state.actor_or_none
+    )
     print_detail(detail, as_json=as_json)

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import typer
+from rich.text import Text
 
 from labops.cli.render import console, print_listing
 from labops.cli.state import CliState
@@ -84,9 +85,10 @@ def demo_command(
     actor = state.actor if state.identity else None
     summary = demo.load_demo(state.db, actor=actor, now=state.now(), replace=replace)
     console.print(
-        f"[bold]{summary.platform}[/bold] loaded, dates moved {summary.shifted_days} days "
-        "to show the current weeks"
+        Text.assemble(
+            (summary.platform, "bold"),
+            f" loaded, dates moved {summary.shifted_days} days to show the current weeks",
+        )
     )
-    for kind in ("sites", "funds"):
-        print_listing(catalog.list_records(state.db, kind))
+    print_listing(catalog.list_records(state.db, "sites"))
     console.print(", ".join(f"{n} {what}" for what, n in summary.counts.items()))

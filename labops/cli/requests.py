@@ -85,6 +85,7 @@ def list_command(
     listing = catalog.list_records(
         state.db,
         "requests",
+        actor=state.actor,
         status=status.value if status else None,
         project=project,
         requester=requester,
@@ -101,7 +102,10 @@ def show_command(
     """Show a request, its tasks and bookings."""
     state: CliState = ctx.obj
     print_detail(
-        catalog.show_record(state.db, "request", str(request_id), now=state.now()), as_json=as_json
+        catalog.show_record(
+            state.db, "request", str(request_id), now=state.now(), actor=state.actor
+        ),
+        as_json=as_json,
     )
 
 

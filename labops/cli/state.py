@@ -40,6 +40,11 @@ class CliState:
                 self._actor = resolve_actor(session, self.identity)
         return self._actor
 
+    @property
+    def actor_or_none(self) -> Actor | None:
+        """The acting person if one was named; reads open to all work without one."""
+        return self.actor if self.identity else None
+
     def now(self) -> dt.datetime:
         return clock.now()
 

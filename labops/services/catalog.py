@@ -11,13 +11,15 @@ from sqlmodel import Session, col, select
 
 from labops import tables as t
 from labops.db import Database
-from labops.errors import InputError, NotFound
+from labops.errors import InputError, NotFound, PermissionDenied
 from labops.fields import format_minutes, format_money
 from labops.localtime import to_local
+from labops.permissions import Action, Actor
 from labops.views import Detail, Listing, columns
-from labops.vocabulary import ACTIVE_BOOKING, WEEKDAYS
+from labops.vocabulary import ACTIVE_BOOKING, WEEKDAYS, Access
 
 KINDS = ("sites", "equipment", "people", "projects", "funds", "requests", "bookings")
+PRIVATE = ("projects", "funds", "requests", "bookings")
 
 
 def platform_info(session: Session) -> t.PlatformInfo:
@@ -33,8 +35,11 @@ def local_text(value: dt.datetime | None, tz: str) -> str | None:
     return None if value is None else to_local(value, tz).strftime("%Y-%m-%d %H:%M")
 
 
-def list_records(db: Database, what: str, **filters: Any) -> Listing:
-    """The rows of one kind of record, narrowed by ``filters`` (None means no filter)."""
+def list_records(db: Database, what: str, *, actor: Actor | None = None, **filters: Any) -> Listing:
+    """The rows of one kind of record, narrowed by ``filters`` (None means no filter).
+
+    Sites, equipment and people are open to everyone; projects, requests and bookings need
+    an identity, and show other projects' bookings as busy time only (see permissions)."""
     listers = {
         "sites": _sites,
         "equipment": _equipment,
@@ -46,9 +51,14 @@ def list_records(db: Database, what: str, **filters: Any) -> Listing:
     }
     if what not in listers:
         raise InputError(f"cannot list {what!r}: choose one of {', '.join(KINDS)}")
+    chosen = {k: v for k, v in filters.items() if v}
+    if what in PRIVATE:
+        if actor is None:
+            raise PermissionDenied("who is acting? give --as PERSON or set LABOPS_USER")
+        chosen["actor"] = actor
     with db.read() as session:
         info = platform_info(session)
-        return listers[what](session, info.timezone, **{k: v for k, v in filters.items() if v})
+        return listers[what](session, info.timezone, **chosen)
 
 
 def _sites(session: Session, tz: str) -> Listing:
@@ -163,7 +173,11 @@ def _people(
 
 
 def _projects(
-    session: Session, tz: str, pool: str | None = None, lead: str | None = None
+    session: Session,
+    tz: str,
+    actor: Actor,
+    pool: str | None = None,
+    lead: str | None = None,
 ) -> Listing:
     query = select(t.Project).order_by(col(t.Project.priority).desc(), t.Project.id)
     if pool:
@@ -195,7 +209,9 @@ def _projects(
                 "lead": p.lead_id,
                 "priority": p.priority,
                 "pool": p.fund_pool_id,
-                "budget": format_money(p.budget_cents),
+                "budget": format_money(p.budget_cents)
+                if actor.can(Action.READ_PROJECT, p.id)
+                else "",
                 "team": team_size.get(p.id, 0),
             }
             for p in session.exec(query)
@@ -203,7 +219,8 @@ def _projects(
     )
 
 
-def _funds(session: Session, tz: str) -> Listing:
+def _funds(session: Session, tz: str, actor: Actor) -> Listing:
+    actor.require(Action.READ_ALL)
     return Listing(
         "Fund pools",
         columns("id:Id", "name:Name", "kind:Kind", "budget:Budget#", "projects:Projects#"),
@@ -227,6 +244,7 @@ def _funds(session: Session, tz: str) -> Listing:
 def _requests(
     session: Session,
     tz: str,
+    actor: Actor,
     status: str | None = None,
     project: str | None = None,
     requester: str | None = None,
@@ -238,6 +256,11 @@ def _requests(
         query = query.where(t.Request.project_id == project)
     if requester:
         query = query.where(t.Request.requester_id == requester)
+    if not actor.can(Action.READ_ALL):
+        # Others' requests stay private: only the projects one leads, and one's own.
+        query = query.where(
+            col(t.Request.project_id).in_(list(actor.leads)) | (t.Request.requester_id == actor.id)
+        )
     stats = {
         request_id: (n, minutes)
         for request_id, n, minutes in session.exec(
@@ -277,6 +300,7 @@ def _requests(
 def _bookings(
     session: Session,
     tz: str,
+    actor: Actor,
     unit: str | None = None,
     person: str | None = None,
     project: str | None = None,
@@ -331,20 +355,31 @@ def _bookings(
             "status:Status",
         ),
         [
-            {
-                "id": b.id,
-                "start": local_text(b.start, tz),
-                "end": local_text(b.end, tz),
-                "project": r.project_id,
-                "request": r.id,
-                "task": task.key,
-                "units": ", ".join(units[b.id]),
-                "people": ", ".join(people[b.id]),
-                "status": b.status.value,
-            }
+            _redacted(row, actor, people[b.id])
             for b, task, r in found
+            for row in [
+                {
+                    "id": b.id,
+                    "start": local_text(b.start, tz),
+                    "end": local_text(b.end, tz),
+                    "project": r.project_id,
+                    "request": r.id,
+                    "task": task.key,
+                    "units": ", ".join(units[b.id]),
+                    "people": ", ".join(people[b.id]),
+                    "status": b.status.value,
+                }
+            ]
         ],
     )
+
+
+def _redacted(row: dict[str, Any], actor: Actor, people: list[str]) -> dict[str, Any]:
+    """A booking as its viewer may see it: details for their projects and their own
+    assignments, plain busy time otherwise."""
+    if actor.id in people or actor.can(Action.READ_PROJECT, row["project"]):
+        return row
+    return {**row, "project": "", "request": None, "task": "busy", "people": ""}
 
 
 def booking_resources(
@@ -396,7 +431,10 @@ def _compact_hours(days: list[str]) -> str:
 # --- show ---------------------------------------------------------------------------------
 
 
-def show_record(db: Database, kind: str, record_id: str, *, now: dt.datetime) -> Detail:
+def show_record(
+    db: Database, kind: str, record_id: str, *, now: dt.datetime, actor: Actor | None = None
+) -> Detail:
+    """One record in detail; projects, requests and bookings need an identity."""
     shows = {
         "site": _show_site,
         "equipment": _show_equipment,
@@ -409,7 +447,10 @@ def show_record(db: Database, kind: str, record_id: str, *, now: dt.datetime) ->
         raise InputError(f"cannot show {kind!r}: choose one of {', '.join(shows)}")
     with db.read() as session:
         info = platform_info(session)
-        return shows[kind](session, info.timezone, record_id, now)
+        viewer = actor or Actor(id="", access=Access.VIEWER)
+        if actor is None and kind in ("project", "request", "booking"):
+            raise PermissionDenied("who is acting? give --as PERSON or set LABOPS_USER")
+        return shows[kind](session, info.timezone, record_id, now, viewer)
 
 
 def _get(session: Session, table: Any, record_id: Any, what: str) -> Any:
@@ -426,7 +467,7 @@ def _int_id(record_id: str, what: str) -> int:
         raise InputError(f"{what} ids are numbers, not {record_id[:40]!r}") from None
 
 
-def _show_site(session: Session, tz: str, site_id: str, now: dt.datetime) -> Detail:
+def _show_site(session: Session, tz: str, site_id: str, now: dt.datetime, actor: Actor) -> Detail:
     site = _get(session, t.Site, site_id, "site")
     closures = session.exec(
         select(t.SiteClosure)
@@ -454,7 +495,9 @@ def _show_site(session: Session, tz: str, site_id: str, now: dt.datetime) -> Det
     )
 
 
-def _show_equipment(session: Session, tz: str, unit_id: str, now: dt.datetime) -> Detail:
+def _show_equipment(
+    session: Session, tz: str, unit_id: str, now: dt.datetime, actor: Actor
+) -> Detail:
     unit = _get(session, t.Equipment, unit_id, "equipment unit")
     downtime = session.exec(
         select(t.Downtime).where(t.Downtime.equipment_id == unit_id).order_by(t.Downtime.start)
@@ -490,12 +533,14 @@ def _show_equipment(session: Session, tz: str, unit_id: str, now: dt.datetime) -
                     for d in downtime
                 ],
             ),
-            _titled(_bookings(session, tz, unit=unit_id, start=now), "Bookings from now"),
+            _titled(_bookings(session, tz, actor, unit=unit_id, start=now), "Bookings from now"),
         ],
     )
 
 
-def _show_person(session: Session, tz: str, person_id: str, now: dt.datetime) -> Detail:
+def _show_person(
+    session: Session, tz: str, person_id: str, now: dt.datetime, actor: Actor
+) -> Detail:
     person = _get(session, t.Person, person_id, "person")
     certs = session.exec(
         select(t.Certification)
@@ -562,13 +607,18 @@ def _show_person(session: Session, tz: str, person_id: str, now: dt.datetime) ->
                     for a in absences
                 ],
             ),
-            _titled(_bookings(session, tz, person=person_id, start=now), "Assignments from now"),
+            _titled(
+                _bookings(session, tz, actor, person=person_id, start=now), "Assignments from now"
+            ),
         ],
     )
 
 
-def _show_project(session: Session, tz: str, project_id: str, now: dt.datetime) -> Detail:
+def _show_project(
+    session: Session, tz: str, project_id: str, now: dt.datetime, actor: Actor
+) -> Detail:
     project = _get(session, t.Project, project_id, "project")
+    actor.require(Action.READ_PROJECT, project.id)
     minimums = session.exec(
         select(t.ProjectRoleMinimum).where(t.ProjectRoleMinimum.project_id == project_id)
     )
@@ -604,14 +654,18 @@ def _show_project(session: Session, tz: str, project_id: str, now: dt.datetime) 
                 columns("id:Id", "name:Name", "role:Role"),
                 [{"id": p.id, "name": p.name, "role": p.role.value} for p in team],
             ),
-            _requests(session, tz, project=project_id),
-            _bookings(session, tz, project=project_id),
+            _requests(session, tz, actor, project=project_id),
+            _bookings(session, tz, actor, project=project_id),
         ],
     )
 
 
-def _show_request(session: Session, tz: str, record_id: str, now: dt.datetime) -> Detail:
+def _show_request(
+    session: Session, tz: str, record_id: str, now: dt.datetime, actor: Actor
+) -> Detail:
     request = _get(session, t.Request, _int_id(record_id, "request"), "request")
+    if request.requester_id != actor.id:
+        actor.require(Action.READ_PROJECT, request.project_id)
     tasks = list(
         session.exec(select(t.Task).where(t.Task.request_id == request.id).order_by(t.Task.id))
     )
@@ -691,16 +745,20 @@ def _show_request(session: Session, tz: str, record_id: str, now: dt.datetime) -
                     for task in tasks
                 ],
             ),
-            _bookings(session, tz, request=request.id),
+            _bookings(session, tz, actor, request=request.id),
         ],
     )
 
 
-def _show_booking(session: Session, tz: str, record_id: str, now: dt.datetime) -> Detail:
+def _show_booking(
+    session: Session, tz: str, record_id: str, now: dt.datetime, actor: Actor
+) -> Detail:
     booking = _get(session, t.Booking, _int_id(record_id, "booking"), "booking")
     task = session.get(t.Task, booking.task_id)
     request = session.get(t.Request, task.request_id)
     units, people = booking_resources(session, [booking.id])
+    if actor.id not in people[booking.id]:
+        actor.require(Action.READ_PROJECT, request.project_id)
     return Detail(
         f"Booking {booking.id}",
         [

@@ -18,6 +18,12 @@ def loaded(cli):
     return cli
 
 
+@pytest.fixture
+def operator(loaded):
+    """The CLI acting as dara, an operator of the tiny platform."""
+    return lambda *args, **kwargs: loaded("--as", "dara", *args, **kwargs)
+
+
 def test_list_equipment_filters_by_site_and_kind(loaded) -> None:
     result = loaded("list", "equipment", "--site", "matlab", "--json")
     assert result.code == 0
@@ -33,7 +39,8 @@ def test_list_people_by_role_and_skill(loaded) -> None:
     assert [row["id"] for row in rows] == ["cleo"]
 
 
-def test_list_requests_and_bookings(loaded) -> None:
+def test_list_requests_and_bookings(operator) -> None:
+    loaded = operator
     rows = json.loads(loaded("list", "requests", "--status", "submitted", "--json").out)
     assert [(r["id"], r["tasks"], r["hours"]) for r in rows] == [(1, 2, 8.0)]
     rows = json.loads(loaded("list", "bookings", "--unit", "sem-1", "--json").out)
@@ -59,8 +66,8 @@ def test_show_person_flags_expired_certifications(loaded) -> None:
     assert states == {"sem": "EXPIRED", "sputter": "valid"}
 
 
-def test_show_request_lists_tasks_and_needs(loaded) -> None:
-    detail = json.loads(loaded("show", "request", "1", "--json").out)
+def test_show_request_lists_tasks_and_needs(operator) -> None:
+    detail = json.loads(operator("show", "request", "1", "--json").out)
     tasks = {row["key"]: row for row in detail["Tasks"]}
     assert tasks["image"]["equipment"] == "sem-1, 2x any fume-hood"
     assert tasks["image"]["after"] == "coat +12h"
@@ -76,8 +83,8 @@ def test_show_request_lists_tasks_and_needs(loaded) -> None:
         (("list", "bookings", "--from", "someday"), "--from: 'someday' is not a date"),
     ],
 )
-def test_bad_arguments_get_one_line_and_an_exit_code(loaded, args, message) -> None:
-    result = loaded(*args)
+def test_bad_arguments_get_one_line_and_an_exit_code(operator, args, message) -> None:
+    result = operator(*args)
     assert result.code != 0
     assert message in result.err
     assert len(result.err.strip().splitlines()) == 1
@@ -114,3 +121,24 @@ def test_database_from_environment(cli, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("LABOPS_DB", str(path))
     assert cli("load", TINY, db=None).code == 0
     assert path.exists()
+
+
+def test_private_records_need_an_identity(loaded) -> None:
+    result = loaded("list", "bookings")
+    assert result.code == 4
+    assert "who is acting?" in result.err
+    assert loaded("--as", "nobody", "list", "bookings").err.strip() == (
+        "unknown person 'nobody': not in this platform's people"
+    )
+
+
+def test_others_see_bookings_as_busy_time_only(loaded) -> None:
+    rows = json.loads(loaded("--as", "ben", "list", "bookings", "--json").out)
+    # ben is not on request 2's booking and does not lead tandem: busy time only.
+    assert [(r["task"], r["project"], r["people"]) for r in rows] == [("busy", "", "")]
+    rows = json.loads(loaded("--as", "ada", "list", "bookings", "--json").out)
+    assert [(r["task"], r["people"]) for r in rows] == [("ref", "dara")]  # ada leads tandem
+    denied = loaded("--as", "ben", "show", "project", "tandem")
+    assert denied.code == 4
+    assert "cannot see the bookings and costs of project 'tandem'" in denied.err
+    assert json.loads(loaded("--as", "ben", "list", "requests", "--json").out) == []

@@ -173,7 +173,7 @@ after = ["check"]
     result = cli(*LEAD, "request", "submit", form)
     assert result.code == 0, result.err
     assert "request 3 submitted: 5 tasks, 6 hours" in result.out
-    detail = json.loads(cli("request", "show", "3", "--json").out)
+    detail = json.loads(cli(*LEAD, "request", "show", "3", "--json").out)
     keys = [row["key"] for row in detail["Tasks"]]
     assert keys == ["check-01", "check-02", "check-03", "check-04", "summary"]
     assert detail["Tasks"][-1]["after"] == "check-01, check-02, check-03, check-04"
