@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import sys
 
-import click
 import typer
+from typer.exceptions import TyperException
 
 from labops.cli import admin, bookings, browse, calendar, money, platform, requests, schedule
 from labops.cli.render import err_console
 from labops.cli.report import register as register_report
 from labops.cli.state import CliState
+from labops.cli.tui import register as register_tui
 from labops.errors import LabopsError
 
 app = typer.Typer(
@@ -47,6 +48,7 @@ money.register(app)
 calendar.register(app)
 register_report(app)
 admin.register(app)
+register_tui(app)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -57,12 +59,18 @@ def main(argv: list[str] | None = None) -> None:
         for line in str(exc).splitlines() or [type(exc).__name__]:
             err_console.print(line, markup=False, style="red")
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
+    except typer.Abort:
         err_console.print("aborted", style="red")
         sys.exit(130)
-    except click.ClickException as exc:
-        exc.show()
+    except typer.Exit as exc:
         sys.exit(exc.exit_code)
+    except TyperException as exc:  # usage errors: bad options or arguments
+        show = getattr(exc, "show", None)
+        if show is not None:
+            show()
+        else:
+            err_console.print(str(exc), markup=False, style="red")
+        sys.exit(getattr(exc, "exit_code", 2))
     except KeyboardInterrupt:
         err_console.print("interrupted", style="red")
         sys.exit(130)
