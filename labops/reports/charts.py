@@ -29,12 +29,14 @@ _STYLE = {
     "axes.spines.right": False,
 }
 _PALETTE = "tab10"
+_LEGEND_OUTSIDE = {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0), "frameon": False}
+WIDTH = 11.5  # inches: about the width of the page's 1200-pixel column
 
 
 def utilization_chart(report: WeeklyReport) -> str:
     """Horizontal bars: each unit's utilization, coloured by site, with the 100 % line."""
     units = list(report.units)
-    with _figure(width=9, height=1.0 + 0.28 * max(len(units), 1)) as fig:
+    with _figure(width=WIDTH, height=1.0 + 0.28 * max(len(units), 1)) as fig:
         ax = fig.subplots()
         colours = _site_colours(report)
         labels = [f"{u.unit} ({u.site})" for u in units]
@@ -64,13 +66,13 @@ def utilization_chart(report: WeeklyReport) -> str:
         ax.set_xlim(0, max([110.0, *[(p or 0.0) * 1.15 for p in percents]]))
         handles = [_patch(colours[site]) for site in sorted({u.site for u in units})]
         if handles:
-            ax.legend(handles, sorted({u.site for u in units}), loc="lower right", frameon=False)
-        return _svg(fig)
+            ax.legend(handles, sorted({u.site for u in units}), **_LEGEND_OUTSIDE)
+        return _svg(fig, "units")
 
 
 def trend_chart(report: WeeklyReport) -> str:
     """Lines: each site's utilization over the trend's weeks; the platform's dashed."""
-    with _figure(width=9, height=3.6) as fig:
+    with _figure(width=WIDTH, height=3.6) as fig:
         ax = fig.subplots()
         colours = _site_colours(report)
         weeks = list(report.trend_weeks)
@@ -91,14 +93,14 @@ def trend_chart(report: WeeklyReport) -> str:
         ax.set_ylim(bottom=0)
         ax.grid(axis="y", alpha=0.3)
         ax.set_title(f"Utilization per site, {weeks[0]} to {weeks[-1]}", loc="left")
-        ax.legend(loc="upper left", frameon=False, ncols=min(len(report.trend), 5))
-        return _svg(fig)
+        ax.legend(**_LEGEND_OUTSIDE)
+        return _svg(fig, "trend")
 
 
 def demand_chart(report: WeeklyReport) -> str:
     """Bars per equipment kind: served and unmet demand stacked, available hours marked."""
     kinds = list(report.demand.kinds)
-    with _figure(width=9, height=1.0 + 0.32 * max(len(kinds), 1)) as fig:
+    with _figure(width=WIDTH, height=1.0 + 0.32 * max(len(kinds), 1)) as fig:
         ax = fig.subplots()
         names = [k.kind for k in kinds]
         served = [value(Unit.HOURS, k.served_hours) for k in kinds]
@@ -110,8 +112,8 @@ def demand_chart(report: WeeklyReport) -> str:
         ax.invert_yaxis()
         ax.set_xlabel("unit-hours")
         ax.set_title(f"Demand per equipment kind, {report.week.label}", loc="left")
-        ax.legend(loc="lower right", frameon=False)
-        return _svg(fig)
+        ax.legend(**_LEGEND_OUTSIDE)
+        return _svg(fig, "demand")
 
 
 def _site_colours(report: WeeklyReport) -> dict[str, str]:
@@ -139,8 +141,18 @@ def _figure(*, width: float, height: float) -> Iterator[Figure]:
         yield Figure(figsize=(width, height), layout="constrained")
 
 
-def _svg(fig: Figure) -> str:
+_NO_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
+
+
+def _svg(fig: Figure, prefix: str) -> str:
+    """The figure as SVG to inline in a page: no XML declaration, DOCTYPE or metadata, and
+    element ids prefixed, since ids must be unique across all the charts of one page."""
     buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None})
+    fig.savefig(buffer, format="svg", metadata=_NO_METADATA)
     text = buffer.getvalue()
-    return text[text.index("<svg") :]  # inline in HTML: no XML declaration or DOCTYPE
+    text = text[text.index("<svg") :]
+    return (
+        text.replace(' id="', f' id="{prefix}-')
+        .replace("url(#", f"url(#{prefix}-")
+        .replace('xlink:href="#', f'xlink:href="#{prefix}-')
+    )

@@ -30,9 +30,10 @@ NUMERIC = {Unit.COUNT, Unit.HOURS, Unit.HOURS_CHANGE, Unit.PERCENT, Unit.POINTS,
 
 
 def value(unit: Unit, raw: Any) -> Any:
-    """The figure as CSV and JSON carry it: rounded, or None where there is none."""
+    """The figure as CSV and JSON carry it: rounded; None where a number has none (a ratio
+    of nothing), "" where a text has none (a request without a due date)."""
     if raw is None:
-        return None
+        return None if unit in NUMERIC else ""
     if unit in (Unit.HOURS, Unit.HOURS_CHANGE):
         return _clean(round(raw, HOURS_DECIMALS))
     if unit in (Unit.PERCENT, Unit.POINTS):
@@ -50,7 +51,7 @@ def text(unit: Unit, raw: Any) -> str:
     """The figure as a person reads it; "-" where there is none (a ratio of nothing)."""
     shown = value(unit, raw)
     if shown is None:
-        return "-" if unit in NUMERIC else ""
+        return "-"
     if unit is Unit.HOURS:
         return f"{shown:,.{HOURS_DECIMALS}f}"
     if unit is Unit.HOURS_CHANGE:

@@ -29,22 +29,29 @@ th { background: #f5f5f7; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr.over td { background: #fdecea; }
 tr.under td { background: #fff8e1; }
+div.tiles { display: grid; grid-template-columns: repeat(auto-fill, minmax(10rem, 1fr));
+            gap: .5rem; }
+div.tile { background: #f5f5f7; border-radius: 6px; padding: .5rem .7rem; }
+div.tile .label { font-size: .75rem; color: #555; }
+div.tile .figure { font-size: 1.25rem; font-weight: 600; font-variant-numeric: tabular-nums; }
 p.note { color: #555; font-size: .8rem; max-width: 60rem; }
 """
 
 
 def render_html(report: WeeklyReport) -> str:
     title = f"Weekly utilization report {report.week.label}"
+    summary, *tables = sections(report)
     body = [
         f"<h1>{escape(title)}</h1>",
         '<dl class="about">',
         *(f"<dt>{escape(label)}</dt><dd>{escape(text)}</dd>" for label, text in about(report)),
         "</dl>",
+        html_tiles(summary),
         "<h2>Charts</h2>",
         _figure(charts.utilization_chart(report), "Utilization per equipment unit"),
         _figure(charts.trend_chart(report), "Utilization per site over the last weeks"),
         _figure(charts.demand_chart(report), "Demand per equipment kind"),
-        *(html_table(section) for section in sections(report)),
+        *(html_table(section) for section in tables),
     ]
     return (
         "<!DOCTYPE html>\n"
@@ -80,6 +87,18 @@ def html_table(section: Section) -> str:
         rows.append(f"<tr{css}>{tds}</tr>")
     parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
     return "\n".join(parts)
+
+
+def html_tiles(section: Section) -> str:
+    """A one-row section as tiles, a figure each: the week at a glance."""
+    tiles = "".join(
+        f'<div class="tile"><div class="label">{escape(column.title)}</div>'
+        f'<div class="figure">{escape(cell)}</div></div>'
+        for row in section.texts()
+        for column, cell in zip(section.columns, row, strict=True)
+    )
+    heading = f'<h2 id="{escape(section.key)}">{escape(section.title)}</h2>'
+    return f'{heading}\n<div class="tiles">{tiles}</div>'
 
 
 def _figure(svg: str, caption: str) -> str:

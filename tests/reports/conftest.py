@@ -1,0 +1,58 @@
+"""The report tests' platform (week.toml) in a database built once per module, read-only.
+
+Two plan commits are recorded on top of the file: an older one leaving out request 4 and
+the latest one leaving out request 3, so the report must read the latest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from labops.audit import record
+from labops.db import Database
+from labops.fixture.load import load_platform
+from labops.fixture.read import parse_platform_text
+from labops.permissions import Actor
+from labops.reports import WeeklyReport, weekly_report
+from tests.conftest import NOW
+
+HERE = Path(__file__).parent
+WEEK_FILE = HERE / "week.toml"
+XRD_REASON = "no xrd unit free before the due date"
+LATEST_PLAN = dt.datetime(2026, 11, 20, 7, 0, tzinfo=dt.UTC)
+
+
+def build_week_db(path: Path) -> Database:
+    db = Database.open(str(path))
+    load_platform(db, parse_platform_text(WEEK_FILE.read_text()), actor=None, now=NOW)
+    with db.write() as session:
+        for at, left_out in (
+            (dt.datetime(2026, 11, 13, 7, 0, tzinfo=dt.UTC), {4: ["an old reason"]}),
+            (LATEST_PLAN, {3: [XRD_REASON]}),
+        ):
+            record(
+                session,
+                actor="olga",
+                at=at,
+                action="plan.commit",
+                record_type="plan",
+                record_id=at.isoformat(),
+                changes={"left_out": left_out},
+            )
+    return db
+
+
+@pytest.fixture(scope="module")
+def week_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    db = build_week_db(tmp_path_factory.mktemp("reports") / "week.db")
+    yield db
+    db.dispose()
+
+
+@pytest.fixture(scope="module")
+def w47(week_db: Database) -> WeeklyReport:
+    return weekly_report(week_db, actor=Actor.system(), now=NOW, week="2026-W47")
