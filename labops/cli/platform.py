@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import typer
 from rich.text import Text
 
+from labops.cli.progress import solve_with_progress
 from labops.cli.render import console, print_listing
 from labops.cli.state import CliState
 from labops.files import write_atomically
@@ -16,7 +18,7 @@ from labops.fixture.dump import export_platform, to_toml
 from labops.fixture.load import load_platform
 from labops.fixture.read import read_platform_file
 from labops.fixture.schema import PlatformFile
-from labops.services import catalog, demo
+from labops.services import demo, scheduling
 from labops.services.timeinput import parse_instant
 
 
@@ -79,16 +81,52 @@ def schema_command() -> None:
 def demo_command(
     ctx: typer.Context,
     replace: bool = typer.Option(False, help="Replace a platform that is not the demo."),
+    time_limit: float = typer.Option(20.0, "--time-limit", help="Seconds for the solver."),
+    workers: int = typer.Option(2, help="Solver threads."),
 ) -> None:
-    """Load the demo platform into a fresh database and show what it holds."""
+    """Load the demo platform, approve its requests, plan and commit them, and sum up."""
     state: CliState = ctx.obj
     actor = state.actor if state.identity else None
     summary = demo.load_demo(state.db, actor=actor, now=state.now(), replace=replace)
     console.print(
         Text.assemble(
             (summary.platform, "bold"),
-            f" loaded, dates moved {summary.shifted_days} days to show the current weeks",
+            f" loaded ({', '.join(f'{n} {what}' for what, n in summary.counts.items())}); "
+            f"dates moved {summary.shifted_days} days to show the current weeks",
         )
     )
-    print_listing(catalog.list_records(state.db, "sites"))
-    console.print(", ".join(f"{n} {what}" for what, n in summary.counts.items()))
+    operator = demo.demo_operator(state.db)
+    approved = demo.approve_submitted(state.db, actor=operator, now=state.now())
+    console.print(
+        Text(f"{operator.name} ({operator.id}), operator, approved {len(approved)} requests")
+    )
+    work = functools.partial(
+        scheduling.propose,
+        state.db,
+        actor=operator,
+        now=state.now(),
+        time_limit=time_limit,
+        workers=workers,
+    )
+    proposal = solve_with_progress(work, time_limit=time_limit)
+    result = scheduling.commit(state.db, actor=operator, now=state.now(), proposal=proposal)
+    plan = proposal.plan
+    console.print(
+        f"plan {plan.status} in {plan.seconds:.1f} s, validated and committed: "
+        f"{result.created} new bookings, {len(proposal.placed_requests)} requests scheduled, "
+        f"{len(proposal.left_out)} left out"
+    )
+    _, left_out, _ = scheduling.proposal_listings(proposal)
+    if left_out.rows:
+        print_listing(left_out)
+    print_listing(demo.bookings_per_site(state.db, now=state.now()))
+    db_arg = f" --db {state.db_arg}" if state.db_arg else ""
+    today = state.now().date().isoformat()
+    console.print(
+        Text(
+            "next: "
+            f"labops{db_arg} --as {operator.id} tui   (the operator's control room)\n"
+            f"      labops{db_arg} --as {operator.id} report weekly   (the weekly report)\n"
+            f"      labops{db_arg} --as {operator.id} list bookings --from {today}"
+        )
+    )

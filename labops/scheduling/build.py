@@ -76,6 +76,7 @@ class Snapshot:
     frozen: set[str]  # solver task ids that keep their booking
     released: set[str]  # frozen bookings released because they no longer fit
     fingerprint: str  # of everything the plan depends on, to detect a racing writer
+    planned_ids: list[int]  # the requests the fingerprint covers
     repair: bool = False
     costs: dict[str, int] = field(default_factory=dict)  # project -> cents committed outside
 
@@ -355,6 +356,7 @@ class _Builder:
             frozen=frozen,
             released=set(release),
             fingerprint=fingerprint(self.session, self.grid_start, list(self.planned)),
+            planned_ids=list(self.planned),
             repair=self.repair,
             costs=dict(self.spent_elsewhere),
         )

@@ -49,9 +49,7 @@ def commit_proposal(
         )
     snapshot = proposal.snapshot
     with db.write() as session:
-        current = fingerprint(
-            session, snapshot.grid.start, [r.id for r in snapshot.requests.values()]
-        )
+        current = fingerprint(session, snapshot.grid.start, snapshot.planned_ids)
         if current != snapshot.fingerprint:
             raise Conflict(
                 "the platform changed since this plan was made (another operator committed "

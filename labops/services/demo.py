@@ -5,12 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from sqlmodel import col, select
+
+from labops import tables as t
 from labops.db import Database
 from labops.errors import InputError, NotFound
 from labops.fixture.load import LoadSummary, load_platform
 from labops.fixture.read import read_platform_file
 from labops.localtime import to_local
-from labops.permissions import Actor
+from labops.permissions import Actor, resolve_actor
+from labops.services.catalog import platform_info
+from labops.services.requests import approve_request
+from labops.views import Listing, columns
+from labops.vocabulary import ACTIVE_BOOKING, Access, RequestStatus
 
 DEMO_FILE = Path(__file__).resolve().parents[2] / "fixtures" / "demo.toml"
 
@@ -27,8 +34,6 @@ def load_demo(
     """Load the demo so that its first week is the current week; an earlier demo is replaced,
     any other platform only when ``replace`` is set."""
     data = read_platform_file(demo_file())
-    from labops.services.catalog import platform_info
-
     with db.read() as session:
         try:
             current = platform_info(session).name
@@ -44,4 +49,54 @@ def load_demo(
     loader = actor if current != data.platform.name else Actor.system()
     return load_platform(
         db, data, actor=loader, now=now, replace=current is not None, rebase_to=today
+    )
+
+
+def demo_operator(db: Database) -> Actor:
+    """The demo's first operator, who approves and plans on the demo's behalf."""
+    with db.read() as session:
+        person_id = session.exec(
+            select(t.Person.id).where(t.Person.access == Access.OPERATOR).order_by(t.Person.id)
+        ).first()
+        if person_id is None:
+            raise NotFound("the demo platform has no operator")
+        return resolve_actor(session, person_id)
+
+
+def approve_submitted(db: Database, *, actor: Actor, now: dt.datetime) -> list[int]:
+    """Approve every submitted request (what an operator does first on the demo)."""
+    with db.read() as session:
+        ids = list(
+            session.exec(
+                select(t.Request.id)
+                .where(t.Request.status == RequestStatus.SUBMITTED)
+                .order_by(t.Request.id)
+            )
+        )
+    for request_id in ids:
+        approve_request(db, actor=actor, request_id=request_id, now=now, note="demo")
+    return ids
+
+
+def bookings_per_site(db: Database, *, now: dt.datetime) -> Listing:
+    """Live bookings from now on, per site: how many and how many unit-hours."""
+    with db.read() as session:
+        rows = session.exec(
+            select(t.Equipment.site_id, t.BookingUnit.busy_start, t.BookingUnit.busy_end)
+            .join(t.Booking, t.Booking.id == t.BookingUnit.booking_id)
+            .join(t.Equipment, t.Equipment.id == t.BookingUnit.equipment_id)
+            .where(col(t.Booking.status).in_(ACTIVE_BOOKING), t.Booking.end > now)
+        ).all()
+    per_site: dict[str, list[float]] = {}
+    for site, start, end in rows:
+        entry = per_site.setdefault(site, [0, 0.0])
+        entry[0] += 1
+        entry[1] += (end - start).total_seconds() / 3600
+    return Listing(
+        "Bookings per site from now on",
+        columns("site:Site", "units:Unit bookings#", "hours:Unit-hours#"),
+        [
+            {"site": site, "units": n, "hours": round(hours, 1)}
+            for site, (n, hours) in sorted(per_site.items())
+        ],
     )
