@@ -18,9 +18,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from solver import ranges as R
-from solver.problem import Mode, Person, Problem, Task, Unit
+from solver.problem import Mode, Person, Problem, StaffNeed, Task, Unit
 from solver.ranges import Ranges
 from solver.rules import Rule
+
+NEVER = 10**9  # beyond any slot: "no start" for an earliest start, and minus it for a latest
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,8 +128,8 @@ class Facts:
         """Inclusive slot range of a week (the last one runs to the horizon)."""
         starts = self.problem.week_starts
         if week < 0:
-            return (-(10**9), starts[0] - 1)
-        end = starts[week + 1] - 1 if week + 1 < len(starts) else 10**9
+            return (-NEVER, starts[0] - 1)
+        end = starts[week + 1] - 1 if week + 1 < len(starts) else NEVER
         return (starts[week], end)
 
     def person_fit(self, person: Person, length: int) -> Ranges:
@@ -135,7 +137,7 @@ class Facts:
         key = (person.id, length)
         if key not in self._person_fit:
             if person.available is None:
-                self._person_fit[key] = R.span(-(10**9), 10**9)
+                self._person_fit[key] = R.span(-NEVER, NEVER)
             else:
                 self._person_fit[key] = R.fitting_starts(person.available, 0, length)
         return self._person_fit[key]
@@ -210,7 +212,7 @@ class Facts:
             notes.append(
                 Note(
                     Rule.STAFF_ELIGIBLE,
-                    f"it needs {need.count} {what} and only {len(admitted)} exist",
+                    f"it needs {what} and {_how_many(len(admitted))} eligible",
                 )
             )
         window = self._base(task, 0)
@@ -227,9 +229,9 @@ class Facts:
             notes.append(
                 Note(
                     Rule.PERSON_AVAILABLE,
-                    f"only {len(eligible)} of the {what} are "
-                    f"available (within their weekly cap) between slot "
-                    f"{task.earliest} and {self._end_bound(task)}",
+                    f"it needs {what}; of the {len(admitted)} eligible, {len(eligible)} can "
+                    f"work (available, within weekly cap) between slot {task.earliest} and "
+                    f"{self._end_bound(task)}",
                     tuple(p.id for p in admitted),
                 )
             )
@@ -283,13 +285,17 @@ class Facts:
         needs = []
         for need in mode.needs:
             options = []
+            ruled_out: dict[tuple[Rule, str], list[str]] = defaultdict(list)
             for unit_id in need.candidates:
                 unit = self.problem.unit[unit_id]
                 option = self._unit_option(task, mode, staffed, base, unit, need.amount, people)
                 if isinstance(option, Note):
-                    notes.append(Note(option.rule, label + option.message, option.refs))
+                    ruled_out[option.rule, option.message].append(unit_id)
                 else:
                     options.append(option)
+            for (rule, message), unit_ids in ruled_out.items():  # one note per cause
+                names = ", ".join(repr(u) for u in unit_ids)
+                notes.append(Note(rule, f"{label}{names}: {message}", tuple(unit_ids)))
             if not options:
                 return None
             needs.append(tuple(options))
@@ -344,7 +350,7 @@ class Facts:
         if amount > unit.capacity:
             return Note(
                 Rule.EQUIPMENT_CAPACITY,
-                f"it needs {amount} of {unit.id!r}, whose capacity is {unit.capacity}",
+                f"capacity {unit.capacity}, less than the {amount} it needs",
                 (unit.id,),
             )
         starts = base
@@ -352,16 +358,16 @@ class Facts:
             if not task.staff:
                 return Note(
                     Rule.CERTIFIED_OPERATOR,
-                    f"{unit.id!r} needs a certified operator and the task has no staff",
+                    "a certified operator is required and the task has no staff",
                     (unit.id,),
                 )
-            expiry = max((p.certs.get(unit.kind, -(10**9)) for p in people), default=-(10**9))
-            starts = R.intersect(starts, R.span(-(10**9), expiry - 1))
+            expiry = max((p.certs.get(unit.kind, -NEVER) for p in people), default=-NEVER)
+            starts = R.intersect(starts, R.span(-NEVER, expiry - 1))
             if not starts:
                 return Note(
                     Rule.CERTIFIED_OPERATOR,
-                    f"no eligible person holds a {unit.kind!r} "
-                    f"certificate valid from slot {task.earliest} for {unit.id!r}",
+                    f"no eligible person holds a {unit.kind!r} certificate valid from slot "
+                    f"{task.earliest}",
                     (unit.id,),
                 )
         lo, hi = -unit.setup, mode.duration + unit.cleanup
@@ -374,14 +380,14 @@ class Facts:
             if not starts:
                 return Note(
                     Rule.EQUIPMENT_OPEN,
-                    f"{unit.id!r} has no opening window for {hi - lo} slots in the task's window",
+                    f"no opening window long enough for {hi - lo} slots in the task's window",
                     (unit.id,),
                 )
         starts = R.subtract(starts, R.clashing_starts(unit.down, lo, hi))
         if not starts:
             return Note(
                 Rule.EQUIPMENT_DOWNTIME,
-                f"downtime of {unit.id!r} covers every possible slot in the task's window",
+                "downtime covers every possible slot in the task's window",
                 (unit.id,),
             )
         return UnitOption(unit=unit, amount=amount, starts=starts)
@@ -396,14 +402,13 @@ class Facts:
             if self.linked(prec.before, prec.after):
                 succ[prec.before].append((prec.after, prec.lag))
                 pred[prec.after].append((prec.before, prec.lag))
-        never = 10**9
         for facts in self.tasks.values():
             starts = facts.starts
             if end_cap is not None:
-                starts = R.intersect(starts, R.span(-never, end_cap - facts.min_duration))
+                starts = R.intersect(starts, R.span(-NEVER, end_cap - facts.min_duration))
             facts.starts = starts
-            facts.earliest = starts[0][0] if starts else never
-            facts.latest = starts[-1][1] if starts else -never
+            facts.earliest = starts[0][0] if starts else NEVER
+            facts.latest = starts[-1][1] if starts else -NEVER
         self._relax(succ, forward=True)
         self._relax(pred, forward=False)
         for facts in self.tasks.values():
@@ -411,7 +416,7 @@ class Facts:
                 facts.notes.append(
                     Note(
                         Rule.PRECEDENCE,
-                        "its predecessors and successors cannot all fit in the time windows",
+                        _squeeze(facts.earliest, facts.latest),
                     )
                 )
 
@@ -431,20 +436,43 @@ class Facts:
                     if bound <= other.earliest:
                         continue
                     value = R.next_at_or_after(other.starts, bound)
-                    other.earliest = value if value is not None else 10**9
+                    other.earliest = value if value is not None else NEVER
                 else:
                     bound = here.latest - lag - other.min_duration
                     if bound >= other.latest:
                         continue
                     value = R.last_at_or_before(other.starts, bound)
-                    other.latest = value if value is not None else -(10**9)
+                    other.latest = value if value is not None else -NEVER
                 if other.possible and other_id not in queued:
                     queue.append(other_id)
                     queued.add(other_id)
 
 
-def _describe_need(need) -> str:
-    parts = [need.role or "people"]
+def _describe_need(need: StaffNeed) -> str:
+    """E.g. "2 technicians with 'sem' at level 2+"."""
+    if need.role is not None:
+        noun = need.role if need.count == 1 else f"{need.role}s"
+    else:
+        noun = "person" if need.count == 1 else "people"
+    text = f"{need.count} {noun}"
     if need.skill is not None:
-        parts.append(f"with {need.skill!r} at level {need.min_level}+")
-    return " ".join(parts)
+        text += f" with {need.skill!r} at level {need.min_level}+"
+    if need.among is not None:
+        text += " from the project team"
+    return text
+
+
+def _how_many(count: int) -> str:
+    return {0: "nobody is", 1: "only 1 person is"}.get(count, f"only {count} people are")
+
+
+def _squeeze(earliest: int, latest: int) -> str:
+    """Why precedences leave a task no start, in words."""
+    if earliest >= NEVER:
+        return "after its predecessors (with their lags) no start is left in its window"
+    if latest <= -NEVER:
+        return "its successors (with their lags) leave it no start in its window"
+    return (
+        f"after its predecessors it can start at slot {earliest} at the earliest, but must "
+        f"start by slot {latest} for its deadline and its successors'"
+    )

@@ -104,18 +104,19 @@ class Constraints:
     def person_weekly_cap(self) -> None:
         """Staffed slots of the tasks a person starts in a week stay within their cap."""
         loads: dict[tuple[str, int], list[tuple[int, TaskVar, Lit | None]]] = defaultdict(list)
+        person = self.problem.person
         for task_var in self.tasks.values():
-            for person_id in task_var.people:
-                if self.problem.person[person_id].weekly_cap is None:
-                    continue
-                for length, mode_lit in task_var.staffed_options():
-                    if length <= 0:
-                        continue
-                    for week in self._possible_weeks(task_var):
-                        loads[person_id, week].append((length, task_var, mode_lit))
+            capped = [p for p in task_var.people if person[p].weekly_cap is not None]
+            if not capped:
+                continue
+            weeks = [w for w in self.v.possible_weeks(task_var) if w >= 0]
+            options = [(n, lit) for n, lit in task_var.staffed_options() if n > 0]
+            for person_id in capped:
+                for week in weeks:
+                    loads[person_id, week].extend((n, task_var, lit) for n, lit in options)
         for (person_id, week), items in loads.items():
-            cap = self.problem.person[person_id].weekly_cap
-            if week < 0 or sum(length for length, _, _ in items) <= cap:
+            cap = person[person_id].weekly_cap
+            if sum(length for length, _, _ in items) <= cap:
                 continue
             terms = []
             for length, task_var, mode_lit in items:
@@ -215,11 +216,6 @@ class Constraints:
     def _start_domain(self, task_var: TaskVar) -> R.Ranges:
         facts = task_var.facts
         return R.intersect(facts.starts, R.span(facts.earliest, facts.latest))
-
-    def _possible_weeks(self, task_var: TaskVar) -> list[int]:
-        facts = task_var.facts
-        first, last = self.facts.week_of(facts.earliest), self.facts.week_of(facts.latest)
-        return list(range(first, last + 1))
 
     def _staffed_intervals(self) -> dict[str, list[cp_model.IntervalVar]]:
         by_person: dict[str, list[cp_model.IntervalVar]] = defaultdict(list)

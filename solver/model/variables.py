@@ -385,18 +385,23 @@ class Variables:
 
     # Lazily made literals -----------------------------------------------------------------
 
+    def possible_weeks(self, task_var: TaskVar) -> list[int]:
+        """The weeks the task's start domain meets (-1: before the first week)."""
+        facts = task_var.facts
+        starts = R.intersect(facts.starts, R.span(facts.earliest, facts.latest))
+        weeks = []
+        for week in range(self.facts.week_of(facts.earliest), len(self.problem.week_starts)):
+            lo, hi = self.facts.week_span(week)
+            if lo > facts.latest:
+                break
+            if R.intersect(starts, R.span(lo, hi)):
+                weeks.append(week)
+        return weeks
+
     def weeks(self, task_var: TaskVar) -> dict[int, Lit]:
         """Literals "the task starts in week w", for the weeks its start domain meets."""
         if task_var.weeks is None:
-            facts = task_var.facts
-            starts = R.intersect(facts.starts, R.span(facts.earliest, facts.latest))
-            weeks = []
-            for week in range(self.facts.week_of(facts.earliest), len(self.problem.week_starts)):
-                lo, hi = self.facts.week_span(week)
-                if lo > facts.latest:
-                    break
-                if R.intersect(starts, R.span(lo, hi)):
-                    weeks.append(week)
+            weeks = self.possible_weeks(task_var)
             if len(weeks) == 1:
                 task_var.weeks = {weeks[0]: self.true}
             else:

@@ -85,8 +85,8 @@ def lab_problem(
         }
         certs = {
             k: rng.choice((horizon + 100, horizon + 100, rng.randrange(DAY, horizon)))
-            for k, level in skills.items()
-            if k in CERTIFIED_KINDS and level >= 2
+            for k in skills
+            if k in CERTIFIED_KINDS and rng.random() < 0.7
         }
         available = weekday_windows(days, OPEN - rng.choice((0, 2)), CLOSE)
         if rng.random() < 0.3:  # one day off
@@ -138,7 +138,7 @@ def lab_problem(
                     id=task_id,
                     request=request_id,
                     modes=tuple(modes),
-                    staff=staff if rng.random() < 0.9 else (),
+                    staff=staff if kind in CERTIFIED_KINDS or rng.random() < 0.9 else (),
                     staff_slots=1 if unattended else None,
                     earliest=earliest,
                     deadline=deadline,
