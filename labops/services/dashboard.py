@@ -18,13 +18,14 @@ from sqlmodel import Session, col, select
 from labops import tables as t
 from labops.calendars import Calendars, clip, hours
 from labops.db import Database
+from labops.errors import PermissionDenied
 from labops.fields import format_money
 from labops.localtime import day_start, monday_of, to_local
-from labops.permissions import Action, Actor
+from labops.permissions import Action, Actor, resolve_actor
 from labops.services.catalog import booking_resources, list_records, local_text, platform_info
 from labops.services.funds import funds
 from labops.views import Listing, columns
-from labops.vocabulary import ACTIVE_BOOKING, BookingStatus, RequestStatus
+from labops.vocabulary import ACTIVE_BOOKING, Access, BookingStatus, RequestStatus
 
 LOOK_AHEAD = dt.timedelta(days=7)
 UPCOMING_PER_SITE = 3
@@ -69,6 +70,7 @@ class Alert:
     kind: AlertKind
     message: str
     when: dt.datetime  # alerts are shown soonest first
+    project: str
     booking_id: int | None = None
     request_id: int | None = None
 
@@ -105,12 +107,16 @@ def dashboard(db: Database, *, actor: Actor, now: dt.datetime) -> Dashboard:
             for site in session.exec(select(t.Site).order_by(t.Site.id))
         ]
         alerts = [
-            *_downtime_alerts(session, now, tz),
-            *_certification_alerts(session, now, tz),
-            *_due_alerts(session, now, tz),
+            alert
+            for alert in (
+                *_downtime_alerts(session, now, tz),
+                *_certification_alerts(session, now, tz),
+                *_due_alerts(session, now, tz),
+            )
+            if actor.can(Action.READ_PROJECT, alert.project)
         ]
     waiting = [
-        list_records(db, "requests", status=status.value)
+        list_records(db, "requests", actor=actor, status=status.value)
         for status in (RequestStatus.SUBMITTED, RequestStatus.APPROVED)
     ]
     return Dashboard(
@@ -146,7 +152,7 @@ def _slots(
     site_of = dict(session.exec(select(t.Equipment.id, t.Equipment.site_id)).all())
     per_site: dict[str, list[Slot]] = defaultdict(list)
     for booking, task, request in rows:
-        visible = actor.can(Action.READ_PROJECT, request.project_id)
+        visible = _may_see(actor, request.project_id, people[booking.id])
         slot = Slot(
             booking_id=booking.id if visible else None,
             units=tuple(units[booking.id]),
@@ -159,6 +165,11 @@ def _slots(
         for site in dict.fromkeys(site_of[unit] for unit in units[booking.id]):
             per_site[site].append(slot)
     return per_site
+
+
+def _may_see(actor: Actor, project: str, people: list[str]) -> bool:
+    """A booking's details are for its project's readers and the people on it."""
+    return actor.id in people or actor.can(Action.READ_PROJECT, project)
 
 
 def _week_use(
@@ -193,7 +204,7 @@ def _when(value: dt.datetime, tz: str) -> str:
 def _downtime_alerts(session: Session, now: dt.datetime, tz: str) -> list[Alert]:
     """Downtime overlapping a unit's use by a booking that has not ended."""
     rows = session.exec(
-        select(t.Downtime, t.Booking, t.Task)
+        select(t.Downtime, t.Booking, t.Task, t.Request)
         .join(
             t.BookingUnit,
             sa.and_(
@@ -204,6 +215,7 @@ def _downtime_alerts(session: Session, now: dt.datetime, tz: str) -> list[Alert]
         )
         .join(t.Booking, t.Booking.id == t.BookingUnit.booking_id)
         .join(t.Task, t.Task.id == t.Booking.task_id)
+        .join(t.Request, t.Request.id == t.Task.request_id)
         .where(t.Downtime.end > now, t.Booking.end > now)
         .where(col(t.Booking.status).in_(NOT_YET_DONE))
         .order_by(t.Booking.start)
@@ -215,10 +227,11 @@ def _downtime_alerts(session: Session, now: dt.datetime, tz: str) -> list[Alert]
             f"{booking.id}, R{task.request_id} {task.key} on {_when(booking.start, tz)}: "
             "run a repair plan",
             booking.start,
+            request.project_id,
             booking_id=booking.id,
-            request_id=task.request_id,
+            request_id=request.id,
         )
-        for down, booking, task in rows
+        for down, booking, task, request in rows
     ]
 
 
@@ -226,10 +239,11 @@ def _certification_alerts(session: Session, now: dt.datetime, tz: str) -> list[A
     """Upcoming bookings of units that need a certified operator and have none that day."""
     rows = list(
         session.exec(
-            select(t.Booking, t.Task, t.Equipment)
+            select(t.Booking, t.Request, t.Equipment)
             .join(t.BookingUnit, t.BookingUnit.booking_id == t.Booking.id)
             .join(t.Equipment, t.Equipment.id == t.BookingUnit.equipment_id)
             .join(t.Task, t.Task.id == t.Booking.task_id)
+            .join(t.Request, t.Request.id == t.Task.request_id)
             .where(t.Booking.end > now, t.Booking.start < now + LOOK_AHEAD)
             .where(col(t.Booking.status).in_(NOT_YET_DONE))
             .where(col(t.Equipment.needs_certified).is_(True))
@@ -245,7 +259,7 @@ def _certification_alerts(session: Session, now: dt.datetime, tz: str) -> list[A
         )
     }
     alerts = []
-    for booking, task, unit in rows:
+    for booking, request, unit in rows:
         day = to_local(booking.start, tz).date()
         crew = people[booking.id]
         if any(expires.get((p, unit.kind_id), dt.date.min) >= day for p in crew):
@@ -262,8 +276,9 @@ def _certification_alerts(session: Session, now: dt.datetime, tz: str) -> list[A
                 f"booking {booking.id} on {unit.id}, {_when(booking.start, tz)}: no valid "
                 f"{unit.kind_id} certification ({why})",
                 booking.start,
+                request.project_id,
                 booking_id=booking.id,
-                request_id=task.request_id,
+                request_id=request.id,
             )
         )
     return alerts
@@ -291,13 +306,15 @@ def _due_alerts(session: Session, now: dt.datetime, tz: str) -> list[Alert]:
             + (" (hard)" if task.due_hard else "")
             + f", and the request is still {request.status.value}",
             task.due,
+            request.project_id,
             request_id=request.id,
         )
         for task, request, count in first.values()
     ]
     late = session.exec(
-        select(t.Booking, t.Task)
+        select(t.Booking, t.Task, t.Request)
         .join(t.Task, t.Task.id == t.Booking.task_id)
+        .join(t.Request, t.Request.id == t.Task.request_id)
         .where(col(t.Task.due).is_not(None), t.Booking.end > t.Task.due)
         .where(t.Booking.end > now)
         .where(col(t.Booking.status).in_(NOT_YET_DONE))
@@ -309,10 +326,11 @@ def _due_alerts(session: Session, now: dt.datetime, tz: str) -> list[Alert]:
             f"booking {booking.id}, R{task.request_id} {task.key}, ends "
             f"{_when(booking.end, tz)}, after its due date {_when(task.due, tz)}",
             booking.start,
+            request.project_id,
             booking_id=booking.id,
-            request_id=task.request_id,
+            request_id=request.id,
         )
-        for booking, task in late
+        for booking, task, request in late
     ]
     return alerts
 
@@ -508,3 +526,29 @@ def _lead_bookings(session: Session, projects: list[str], since: dt.datetime, tz
             for b, task, r in rows
         ],
     )
+
+
+# --- who a face opens for ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Opening:
+    platform: str
+    timezone: str
+    actor: Actor
+
+
+def opening(db: Database, *, person_id: str | None) -> Opening:
+    """The platform and the person a UI opens for. Refuses nobody (naming who operates the
+    platform, to help), an unknown person, or a database without a platform."""
+    with db.read() as session:
+        info = platform_info(session)
+        if not person_id:
+            operators = session.exec(
+                select(t.Person.id)
+                .where(col(t.Person.access).in_((Access.OPERATOR, Access.ADMIN)))
+                .order_by(t.Person.id)
+            ).all()
+            hint = f" (operators here: {', '.join(operators[:6])})" if operators else ""
+            raise PermissionDenied(f"who is acting? give --as PERSON or set LABOPS_USER{hint}")
+        return Opening(info.name, info.timezone, resolve_actor(session, person_id))

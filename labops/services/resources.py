@@ -556,7 +556,8 @@ def remove_absence(db: Database, *, actor: Actor, now: dt.datetime, absence_id: 
 
 
 def choices(db: Database) -> dict[str, list[tuple[str, str]]]:
-    """What a form's pick lists offer: (id, name) of sites, kinds, people, fund pools."""
+    """What a form's pick lists offer: (id, name) of sites, kinds, units, people, fund pools
+    and projects."""
     with db.read() as session:
         platform_info(session)
         return {
@@ -567,6 +568,12 @@ def choices(db: Database) -> dict[str, list[tuple[str, str]]]:
             ],
             "fund_pool": [
                 (f.id, f.name) for f in session.exec(select(t.FundPool).order_by(t.FundPool.id))
+            ],
+            "unit": [
+                (u.id, u.name) for u in session.exec(select(t.Equipment).order_by(t.Equipment.id))
+            ],
+            "project": [
+                (p.id, p.name) for p in session.exec(select(t.Project).order_by(t.Project.id))
             ],
         }
 

@@ -98,8 +98,9 @@ def _booking_bar(
     task: t.Task,
     request: t.Request,
     span: tuple[dt.datetime, dt.datetime],
+    mine: set[int],
 ) -> Bar:
-    if not actor.can(Action.READ_PROJECT, request.project_id):
+    if booking.id not in mine and not actor.can(Action.READ_PROJECT, request.project_id):
         return Bar(span[0], span[1], "booking", "busy", status=booking.status.value)
     return Bar(
         span[0],
@@ -127,10 +128,11 @@ def _live_bookings_query(link: Any, start: dt.datetime, end: dt.datetime) -> Any
 
 def _unit_lanes(session: Session, actor: Actor, start: dt.datetime, end: dt.datetime) -> list[Lane]:
     bars: dict[str, list[Bar]] = {}
+    mine = _assigned(session, actor, start, end)
     for use, booking, task, request in session.exec(
         _live_bookings_query(t.BookingUnit, start, end)
     ):
-        bar = _booking_bar(actor, booking, task, request, (booking.start, booking.end))
+        bar = _booking_bar(actor, booking, task, request, (booking.start, booking.end), mine)
         bars.setdefault(use.equipment_id, []).append(bar)
     for down in session.exec(
         select(t.Downtime).where(t.Downtime.start < end, t.Downtime.end > start)
@@ -150,10 +152,12 @@ def _person_lanes(
     session: Session, actor: Actor, start: dt.datetime, end: dt.datetime
 ) -> list[Lane]:
     bars: dict[str, list[Bar]] = {}
+    mine = _assigned(session, actor, start, end)
     for busy, booking, task, request in session.exec(
         _live_bookings_query(t.BookingPerson, start, end)
     ):
-        bar = _booking_bar(actor, booking, task, request, (busy.busy_start, busy.busy_end))
+        span = (busy.busy_start, busy.busy_end)
+        bar = _booking_bar(actor, booking, task, request, span, mine)
         bars.setdefault(busy.person_id, []).append(bar)
     for absence in session.exec(
         select(t.Absence).where(t.Absence.start < end, t.Absence.end > start)
@@ -163,6 +167,19 @@ def _person_lanes(
         )
     people = session.exec(select(t.Person).order_by(t.Person.home_site_id, t.Person.id))
     return [Lane(p.id, p.name, p.home_site_id or "", _sorted(bars.get(p.id, []))) for p in people]
+
+
+def _assigned(session: Session, actor: Actor, start: dt.datetime, end: dt.datetime) -> set[int]:
+    """Bookings the actor works on in the window: theirs to see in full."""
+    return set(
+        session.exec(
+            select(t.BookingPerson.booking_id).where(
+                t.BookingPerson.person_id == actor.id,
+                t.BookingPerson.busy_start < end,
+                t.BookingPerson.busy_end > start,
+            )
+        )
+    )
 
 
 def _sorted(bars: list[Bar]) -> tuple[Bar, ...]:
@@ -178,7 +195,9 @@ def booking_info(db: Database, *, actor: Actor, booking_id: int) -> Detail:
             raise NotFound(f"no booking {booking_id}")
         task = session.get(t.Task, booking.task_id)
         request = session.get(t.Request, task.request_id)
-        actor.require(Action.READ_PROJECT, request.project_id)
+        on_it = session.get(t.BookingPerson, (booking_id, actor.id)) is not None
+        if not on_it:
+            actor.require(Action.READ_PROJECT, request.project_id)
         units = session.exec(
             select(t.BookingUnit.equipment_id, t.Equipment.name)
             .join(t.Equipment, t.Equipment.id == t.BookingUnit.equipment_id)
@@ -212,3 +231,12 @@ def booking_info(db: Database, *, actor: Actor, booking_id: int) -> Detail:
                 ("created", f"{local_text(booking.created_at, tz)} by {booking.created_by}"),
             ],
         )
+
+
+def booking_start(db: Database, *, booking_id: int) -> dt.datetime:
+    """When a booking starts: where a schedule view opens to show it."""
+    with db.read() as session:
+        booking = session.get(t.Booking, booking_id)
+        if booking is None:
+            raise NotFound(f"no booking {booking_id}")
+        return booking.start

@@ -1,0 +1,135 @@
+"""The request queue: rejecting with a reason, and the request form refusing bad values
+field by field without writing anything."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from labops.db import Database
+from labops.services.catalog import list_records
+from tests.tui.conftest import actor, drive, settle, type_text
+from tui.screens.reason import ReasonScreen
+from tui.screens.request_form import RequestFormScreen
+from tui.screens.requests import RequestsScreen
+from tui.widgets.form_field import FormField
+from tui.widgets.listing_table import ListingTable
+
+
+def requests_in(db: Database) -> dict[int, dict]:
+    return {row["id"]: row for row in list_records(db, "requests", actor=actor(db, "dara")).rows}
+
+
+def test_reject_needs_a_reason_and_records_it(tiny: Database, app_for) -> None:
+    async def scenario(pilot: Pilot) -> None:
+        await pilot.press("3")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, RequestsScreen)
+        await pilot.press("x")
+        await settle(pilot)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, ReasonScreen)
+        await pilot.press("enter")  # no reason yet
+        await settle(pilot)
+        assert pilot.app.screen is dialog
+        assert "a reason is needed" in str(dialog.query_one("#reason-error").render())
+        await type_text(pilot, "no budget left this quarter")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert pilot.app.screen is screen
+        # The open queue no longer holds it; the database says why.
+        shown = screen.query_one("#requests-table", ListingTable).rows_shown
+        assert [row["id"] for row in shown] == [2]
+
+    drive(app_for(tiny, "dara"), scenario)
+    assert requests_in(tiny)[1]["status"] == "rejected"
+    with tiny.read() as session:
+        from labops import tables as t
+
+        assert session.get(t.Request, 1).decision_note == "no budget left this quarter"
+
+
+async def fill(pilot: Pilot, form: RequestFormScreen, name: str, text: str) -> None:
+    field = form.query_one(f"#field-{name} Input", Input)
+    field.focus()
+    field.value = ""
+    await type_text(pilot, text)
+
+
+def test_request_form_shows_bad_fields_and_writes_nothing(tiny: Database, app_for) -> None:
+    async def scenario(pilot: Pilot) -> None:
+        await pilot.press("3", "n")
+        await settle(pilot)
+        form = pilot.app.screen
+        assert isinstance(form, RequestFormScreen)
+        await fill(pilot, form, "title", "Cross-section of stack 7")
+        await fill(pilot, form, "duration", "2x")
+        await settle(pilot)
+        duration = form.query_one("#field-duration", FormField)
+        assert duration.error == "duration '2x' is not like '45m', '2h' or '1h30m'"
+        await fill(pilot, form, "due", "next tuesday")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert pilot.app.screen is form  # refused: the form stays, nothing is written
+        assert form.query_one("#field-due", FormField).error.startswith("'next tuesday'")
+        assert len(requests_in(tiny)) == 2
+
+        # Every field fine on its own, but the task can never fit: 11 h on sem-1, which is
+        # open 10 h a day. The service refuses; the form comes back as it was, with why.
+        await fill(pilot, form, "duration", "11h")
+        await fill(pilot, form, "due", "")
+        form.query_one("#field-equipment Select").value = "unit:sem-1"
+        await fill(pilot, form, "skill", "microscopy")
+        await fill(pilot, form, "level", "2")
+        await fill(pilot, form, "earliest", "2026-12-01 08:00")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        again = pilot.app.screen
+        assert isinstance(again, RequestFormScreen) and again is not form
+        refusal = str(again.query_one("#form-error").render())
+        assert refusal.startswith("request refused, it can never fit"), refusal
+        assert "certified" not in refusal
+        assert again.query_one("#field-title Input", Input).value == "Cross-section of stack 7"
+        assert len(requests_in(tiny)) == 2
+
+        await fill(pilot, again, "duration", "2h")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        third = pilot.app.screen
+        assert isinstance(third, RequestsScreen), third.query_one("#form-error").render()
+
+    drive(app_for(tiny, "dara"), scenario)
+    found = requests_in(tiny)
+    assert len(found) == 3
+    (new,) = [row for row in found.values() if row["title"] == "Cross-section of stack 7"]
+    assert new["status"] == "submitted" and new["hours"] == 2.0
+
+
+def test_user_text_is_shown_as_text(tiny: Database, app_for) -> None:
+    """A title that looks like markup is shown as typed, never interpreted."""
+    from labops.services.request_form import RequestForm
+    from labops.services.requests import submit_request
+    from tests.conftest import NOW
+
+    title = "[bold red]Urgent[/] [link=x]stack[/link]"
+    form = RequestForm.model_validate(
+        {
+            "project": "tandem",
+            "title": title,
+            "tasks": [{"key": "scan", "duration": "1h", "equipment": [{"unit": "sem-1"}]}],
+        }
+    )
+    submit_request(tiny, actor=actor(tiny, "ada"), form=form, now=NOW, draft=True)
+
+    async def scenario(pilot: Pilot) -> None:
+        await pilot.press("3")
+        await settle(pilot)
+        screen = pilot.app.screen
+        screen.query_one("#requests-status").value = "draft"
+        await settle(pilot)
+        table = screen.query_one("#requests-table", ListingTable)
+        assert table.get_row_at(0)[1].plain == title
+        assert f"Request 3: {title}" in screen.query_one("DetailView").text
+
+    drive(app_for(tiny, "dara"), scenario)

@@ -1,0 +1,162 @@
+"""The labops operator terminal: the App, its modes per kind of user, and global keys.
+
+Operators and admins get the control room (today, schedule, requests, plan, resources,
+report); project leads get their projects and the schedule; anyone else a read-only
+dashboard. Screens call labops services only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from labops.db import Database
+from labops.permissions import Action
+from labops.services.dashboard import opening
+from tui.commands import LabopsCommands
+from tui.context import Clock, Context
+from tui.keymap import default_keymap_path, load_keymap
+from tui.messages import ShowBooking, ShowRequest
+from tui.screens.lead import LeadScreen
+from tui.screens.plan import PlanScreen
+from tui.screens.report import ReportScreen
+from tui.screens.requests import RequestsScreen
+from tui.screens.resources import ResourcesScreen
+from tui.screens.schedule import ScheduleScreen
+from tui.screens.today import TodayScreen
+
+# mode -> (title, the binding's key)
+SCREENS: dict[str, tuple[str, str]] = {
+    "today": ("Today", "1"),
+    "projects": ("My projects", "1"),
+    "schedule": ("Schedule", "2"),
+    "requests": ("Requests", "3"),
+    "plan": ("Plan", "4"),
+    "resources": ("Resources", "5"),
+    "report": ("Report", "6"),
+}
+
+
+class LabopsApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "labops"
+    COMMANDS = App.COMMANDS | {LabopsCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(
+            Binding(key, f"go('{mode}')", title, id=f"app.{mode}", show=False)
+            for mode, (title, key) in SCREENS.items()
+        ),
+        Binding("q", "quit", "Quit", id="app.quit"),
+    ]
+
+    def __init__(
+        self,
+        ctx: Context,
+        *,
+        keymap: dict[str, str] | None = None,
+        keymap_problems: list[str] | None = None,
+        time_limit: float = 20.0,
+    ) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.time_limit = time_limit
+        self._keymap_problems = keymap_problems or []
+        self.title = f"{ctx.platform} · {ctx.actor.name or ctx.actor.id} ({self._role()})"
+        for mode, factory in self._screens().items():
+            self.add_mode(mode, factory)
+        if keymap:
+            self.set_keymap(keymap)
+
+    def _role(self) -> str:
+        return self.ctx.actor.access.value
+
+    def _screens(self) -> dict[str, Callable[[], Screen]]:
+        ctx = self.ctx
+        if ctx.is_operator:
+            return {
+                "today": lambda: TodayScreen(ctx),
+                "schedule": lambda: ScheduleScreen(ctx),
+                "requests": lambda: RequestsScreen(ctx),
+                "plan": lambda: PlanScreen(ctx, time_limit=self.time_limit),
+                "resources": lambda: ResourcesScreen(ctx),
+                "report": lambda: ReportScreen(ctx),
+            }
+        if ctx.is_lead:
+            return {
+                "projects": lambda: LeadScreen(ctx),
+                "schedule": lambda: ScheduleScreen(ctx),
+            }
+        screens: dict[str, Callable[[], Screen]] = {
+            "today": lambda: TodayScreen(ctx),
+            "schedule": lambda: ScheduleScreen(ctx),
+        }
+        if ctx.can(Action.REPORT):
+            screens["report"] = lambda: ReportScreen(ctx)
+        return screens
+
+    @property
+    def home(self) -> str:
+        return "projects" if "projects" in self._modes else "today"
+
+    def screen_list(self) -> list[tuple[str, str, str]]:
+        """(mode, title, key) of the screens this user has."""
+        return [(mode, *SCREENS[mode]) for mode in SCREENS if mode in self._modes]
+
+    def on_mount(self) -> None:
+        self.switch_mode(self.home)
+        for problem in self._keymap_problems:
+            self.notify(problem, title="Keymap", severity="warning", markup=False)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "go":
+            return parameters[0] in self._modes
+        return True
+
+    def action_go(self, mode: str) -> None:
+        if mode in self._modes:
+            self.switch_mode(mode)
+
+    async def on_show_booking(self, message: ShowBooking) -> None:
+        await self.switch_mode("schedule")
+        screen = self.screen
+        if isinstance(screen, ScheduleScreen):
+            screen.show_booking(message.booking_id)
+
+    async def on_show_request(self, message: ShowRequest) -> None:
+        if "requests" not in self._modes:
+            return
+        await self.switch_mode("requests")
+        screen = self.screen
+        if isinstance(screen, RequestsScreen):
+            screen.show_request(message.request_id)
+
+
+def make_app(
+    db: Database,
+    actor_id: str | None,
+    clock: Clock,
+    *,
+    keymap_path: Path | None = None,
+    time_limit: float = 20.0,
+) -> LabopsApp:
+    """The app for the person ``actor_id``; refuses nobody, an unknown person or an empty
+    database at once, before any screen opens."""
+    opened = opening(db, person_id=actor_id)
+    ctx = Context(
+        db=db,
+        actor=opened.actor,
+        clock=clock,
+        platform=opened.platform,
+        timezone=opened.timezone,
+    )
+    keymap, problems = load_keymap(keymap_path or default_keymap_path())
+    return LabopsApp(ctx, keymap=keymap, keymap_problems=problems, time_limit=time_limit)
+
+
+def run(db: Database, actor_id: str | None, clock: Clock) -> None:
+    make_app(db, actor_id, clock).run()

@@ -1,0 +1,47 @@
+"""The command palette: every screen, and every action the current screen offers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+
+class LabopsCommands(Provider):
+    def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
+        from tui.app import LabopsApp  # the app module imports this one
+
+        app = self.app
+        assert isinstance(app, LabopsApp)
+        commands: list[tuple[str, Callable[[], object], str]] = [
+            (f"Go to {title}", partial(app.action_go, mode), f"screen ({key})")
+            for mode, title, key in app.screen_list()
+        ]
+        screen = self.screen
+        where = getattr(screen, "TITLE_TEXT", "") or "Screen"
+        seen: set[str] = set()
+        for key, active in screen.active_bindings.items():
+            binding, node = active.binding, active.node
+            if node is app or not active.enabled or not binding.description:
+                continue
+            name = f"{where}: {binding.description}"
+            if name in seen:
+                continue
+            seen.add(name)
+            display = app.get_key_display(binding)
+            commands.append(
+                (name, partial(node.run_action, binding.action), f"key {display or key}")
+            )
+        return commands
+
+    async def discover(self) -> Hits:
+        for name, command, help_text in self._commands():
+            yield DiscoveryHit(name, command, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, command, help_text in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), command, help=help_text)

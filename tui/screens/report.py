@@ -1,0 +1,173 @@
+"""Report: the weekly utilization report with terminal charts, week by week, and export.
+
+The report service reads and computes in a worker thread; the screen draws the result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Footer, Static
+from textual.worker import Worker, WorkerState
+
+from labops.errors import InputError, LabopsError
+from labops.localtime import iso_week
+from labops.reports import WeeklyReport, choose_format, weekly_report, write_report
+from labops.reports.model import ALL_SITES
+from labops.reports.render_terminal import render_terminal
+from labops.services.resources import FieldErrors
+from tui.context import Context
+from tui.screens.base import LabopsScreen
+from tui.screens.record_form import FieldSpec, RecordFormScreen, Values
+from tui.text import percent
+from tui.validators import Required
+from tui.widgets.bar_chart import BarChart, BarRow
+from tui.widgets.top_bar import TopBar
+
+EXPORT_HELP = "the ending picks the format: .md .html .json, .zip or a folder/ for CSV"
+
+
+class ReportScreen(LabopsScreen):
+    TITLE_TEXT = "Report"
+    MODE = "report"
+    CSS_PATH = "report.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("less_than_sign,comma", "week(-1)", "Prev week", id="report.earlier"),
+        Binding("greater_than_sign,full_stop", "week(1)", "Next week", id="report.later"),
+        Binding("t", "last_week", "Last full week", id="report.last"),
+        Binding("x", "export", "Export", id="report.export"),
+    ]
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self.week: str | None = None  # None: the last full week
+        self.report: WeeklyReport | None = None
+
+    def compose(self) -> ComposeResult:
+        yield TopBar(self.MODE)
+        yield Static(id="report-week")
+        with Horizontal(id="report-charts"):
+            yield BarChart(id="report-sites")
+            yield BarChart(id="report-kinds")
+        with VerticalScroll(id="report-body"):
+            yield Static(id="report-text")
+        yield Footer(compact=True)
+
+    def load(self) -> None:
+        self.query_one("#report-week", Static).update(
+            Text(f" computing the report for {self.week or 'the last full week'}...", style="dim")
+        )
+        self.compute(self.week)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="report")
+    def compute(self, week: str | None) -> WeeklyReport:
+        return weekly_report(self.ctx.db, actor=self.ctx.actor, now=self.ctx.now(), week=week)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="export")
+    def export(self, report: WeeklyReport, output: str) -> list[Path]:
+        return write_report(report, choose_format(None, output), output)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            message = str(error) if isinstance(error, LabopsError) else f"internal error: {error!r}"
+            self.notify(message, title="Report", severity="error", markup=False)
+            if event.worker.group == "report":
+                self.query_one("#report-week", Static).update(Text(message, style="red"))
+        elif event.state == WorkerState.SUCCESS and event.worker.group == "report":
+            self._show(event.worker.result)
+        elif event.state == WorkerState.SUCCESS and event.worker.group == "export":
+            files = event.worker.result
+            where = files[0].resolve() if len(files) == 1 else files[0].resolve().parent
+            self.notify(f"wrote {len(files)} file(s): {where}", title="Exported", markup=False)
+
+    def _show(self, report: WeeklyReport) -> None:
+        self.report = report
+        week = report.week
+        self.query_one("#report-week", Static).update(
+            Text(
+                f" {week.label}: {week.monday:%a %d %b} - {week.sunday:%a %d %b %Y}   "
+                f"{report.platform}, all sites: {percent(report.total.utilization)} used",
+                style="bold",
+            )
+        )
+        trends = {trend.site: trend.utilization for trend in report.trend}
+        self.query_one("#report-sites", BarChart).plot(
+            f"Utilization per site (trend over {len(report.trend_weeks)} weeks)",
+            [
+                BarRow(
+                    site.name,
+                    site.utilization,
+                    f"{percent(site.utilization)} of {site.available_hours:,.0f} h",
+                    trends.get(site.name, ()),
+                )
+                for site in [*report.sites, report.total]
+                if site.name != ALL_SITES or len(report.sites) > 1
+            ],
+        )
+        self.query_one("#report-kinds", BarChart).plot(
+            "Demand served per equipment kind",
+            [
+                BarRow(
+                    kind.kind,
+                    kind.served_hours / kind.demand_hours if kind.demand_hours else None,
+                    f"{kind.served_hours:,.0f} of {kind.demand_hours:,.0f} h"
+                    + (" bottleneck" if kind.bottleneck else ""),
+                )
+                for kind in report.demand.kinds
+            ],
+        )
+        self.query_one("#report-text", Static).update(render_terminal(report))
+
+    # --- actions --------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "export":
+            return self.report is not None or None
+        return True
+
+    def action_week(self, steps: int) -> None:
+        if self.report is None:
+            return
+        monday = self.report.week.monday + dt.timedelta(weeks=steps)
+        self.week = iso_week(monday)
+        self.reload()
+
+    def action_last_week(self) -> None:
+        self.week = None
+        self.reload()
+
+    def action_export(self) -> None:
+        report = self.report
+        if report is None:
+            return
+
+        def parse(values: Values) -> str:
+            output = values["file"].strip()
+            try:
+                choose_format(None, output)
+            except InputError as exc:
+                raise FieldErrors({"file": str(exc).removeprefix(f"--output {output}: ")}) from None
+            return output
+
+        def chosen(output: str | None) -> None:
+            if output is not None:
+                self.export(report, output)
+
+        self.app.push_screen(
+            RecordFormScreen(
+                f"Export the report of {report.week.label}",
+                [FieldSpec("file", "File", validators=[Required()], help=EXPORT_HELP)],
+                parse,
+                values={"file": f"labops-report-{report.week.label}.md"},
+                save_label="Export",
+            ),
+            chosen,
+        )

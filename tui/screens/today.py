@@ -1,0 +1,91 @@
+"""Today: what runs now and next on each site, this week's use, pending requests, alerts."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from labops.services.dashboard import Alert, AlertKind, Dashboard, dashboard
+from tui.context import Context
+from tui.messages import ShowBooking, ShowRequest
+from tui.screens.base import LabopsScreen
+from tui.text import when
+from tui.widgets.listing_table import ListingTable
+from tui.widgets.site_card import SiteCard
+from tui.widgets.top_bar import TopBar
+
+ALERT_STYLE = {AlertKind.DOWNTIME: "bold red", AlertKind.CERTIFICATION: "magenta"}
+
+
+class TodayScreen(LabopsScreen):
+    TITLE_TEXT = "Today"
+    MODE = "today"
+    CSS_PATH = "today.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open", "Open", id="today.open"),
+        Binding("f5", "refresh", "Refresh", id="today.refresh"),
+    ]
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self.data: Dashboard | None = None
+
+    def compose(self) -> ComposeResult:
+        yield TopBar(self.MODE)
+        yield Static(id="today-summary")
+        yield Horizontal(id="today-sites")
+        with Horizontal(id="today-lists"):
+            with Vertical(id="today-pending-box"):
+                yield ListingTable(id="today-pending")
+            with Vertical(id="today-alerts-box"):
+                yield OptionList(id="today-alerts")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#today-pending-box").border_title = "Pending requests"
+        self.query_one("#today-alerts-box").border_title = "Alerts"
+
+    def load(self) -> None:
+        ctx = self.ctx
+        self.data = data = dashboard(ctx.db, actor=ctx.actor, now=ctx.now())
+        summary = Text(f"{when(data.now, data.timezone)}  ", style="bold")
+        summary.append(f"{len(data.pending.rows)} requests pending, {len(data.alerts)} alerts")
+        self.query_one("#today-summary", Static).update(summary)
+        sites = self.query_one("#today-sites", Horizontal)
+        sites.remove_children()
+        sites.mount_all(SiteCard(site, data.timezone) for site in data.sites)
+        self.query_one("#today-pending", ListingTable).show(data.pending)
+        alerts = self.query_one("#today-alerts", OptionList)
+        alerts.clear_options()
+        alerts.add_options(self._option(i, a) for i, a in enumerate(data.alerts))
+        if not data.alerts:
+            alerts.add_option(Option(Text("nothing needs attention", style="dim"), disabled=True))
+
+    @staticmethod
+    def _option(index: int, alert: Alert) -> Option:
+        text = Text(f"{alert.kind.value}: ", style=ALERT_STYLE.get(alert.kind, "yellow"))
+        text.append(alert.message)
+        return Option(text, id=str(index))
+
+    def action_refresh(self) -> None:
+        self.reload()
+
+    def action_open(self) -> None:
+        """Open what is under the cursor: a request, or the booking an alert is about."""
+        focused = self.focused
+        if isinstance(focused, ListingTable) and focused.selected_key:
+            self.post_message(ShowRequest(int(focused.selected_key)))
+        elif isinstance(focused, OptionList) and self.data and focused.highlighted is not None:
+            if focused.highlighted >= len(self.data.alerts):
+                return
+            alert = self.data.alerts[focused.highlighted]
+            if alert.booking_id is not None:
+                self.post_message(ShowBooking(alert.booking_id))
+            elif alert.request_id is not None:
+                self.post_message(ShowRequest(alert.request_id))
