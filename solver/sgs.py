@@ -37,7 +37,12 @@ def first_come_first_served(problem: Problem, facts: Facts | None = None) -> Pla
 
 
 def serial_schedule(problem: Problem, rule: str = "priority", facts: Facts | None = None) -> Plan:
-    """A valid plan built by the serial schedule generation scheme under ``rule``."""
+    """A plan built by the serial schedule generation scheme under ``rule``.
+
+    Everything placed keeps every hard rule. Status "feasible" when every required request
+    is placed (the plan is valid); "unknown" when one could not be, and then the plan
+    lacks it (and its locked tasks), so only required_request and locked_booking fail.
+    """
     if rule not in RULES:
         raise ValueError(f"unknown priority rule {rule!r}; use one of {RULES}")
     began = time.perf_counter()
@@ -119,6 +124,11 @@ def _place_request(
     if reason is not None:
         for task_id in reversed(added):
             board.remove(task_id)
+        # A request with locked tasks is required: failing it fails the plan (status
+        # "unknown"), but the plan still holds no request in part.
+        for task in tasks:
+            if task.id in board.placed:
+                board.remove(task.id)
     return reason
 
 

@@ -84,7 +84,7 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Plan:
     if problem.objective == "makespan" and start.status == "feasible" and all_required:
         end_cap = start.breakdown["makespan"]
         facts.propagate(end_cap)
-    model = Model(problem, facts, hint=start.assignments, end_cap=end_cap)
+    model = Model(problem, facts, hint=start.assignments, end_cap=end_cap, exclude=set(never))
     levels = _levels(problem, model, options)
     model.write_hints()
     results: list[tuple[Level, Outcome]] = []

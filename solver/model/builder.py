@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 
 from ortools.sat.python import cp_model
 
@@ -24,11 +24,13 @@ class Model:
         hint: Mapping[str, Assignment] | None = None,
         end_cap: int | None = None,
         travel_limit: int = 50_000,
+        exclude: Collection[str] = (),
     ) -> None:
+        """``exclude``: requests known never to fit (``solver.explain.precheck``)."""
         self.problem = problem
         self.cp = cp_model.CpModel()
         self.cp.name = problem.name or "labops"
-        self.variables = Variables(self.cp, problem, facts, hint)
+        self.variables = Variables(self.cp, problem, facts, hint, exclude)
         constraints = Constraints(self.variables, travel_limit)
         constraints.add_all()
         self.travel = constraints.travel

@@ -9,7 +9,7 @@ Every variable is named after what it stands for (``task[deposition-3].start``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -118,6 +118,7 @@ class Variables:
         problem: Problem,
         facts: Facts,
         hint: Mapping[str, Assignment] | None = None,
+        exclude: Collection[str] = (),
     ) -> None:
         self.model = model
         self.problem = problem
@@ -128,8 +129,8 @@ class Variables:
         self.tasks: dict[str, TaskVar] = {}
         self._ands: dict[tuple[int, ...], Lit] = {}
         self._members: dict[str, dict[str, Lit]] = {}
-        for request in problem.requests:
-            if facts.request_possible(request.id):
+        for request in problem.requests:  # the others are left out before solving
+            if request.id not in exclude and facts.request_possible(request.id):
                 self.requests[request.id] = self._request_lit(request.id)
         for task in problem.tasks:
             if task.request in self.requests:
