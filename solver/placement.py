@@ -1,9 +1,10 @@
-"""The plan under construction: usage profiles, people's busy times, and where a task fits.
+"""The plan under construction: usage profiles, people's commitments, and where a task fits.
 
-``Board`` holds what is placed so far (unit usage per slot, each person's staffed intervals
-and weekly load, money spent, team members) and answers "where can this task go now?" with
-the earliest-finishing ``Choice`` that keeps every hard rule except the request-level ones
-(whole request, team composition), which the caller checks once a request is complete.
+``Board`` holds what is placed so far (unit usage per slot, money spent, and in its
+``crew`` each person's staffed intervals, weekly load and teams) and answers "where can
+this task go now?" with the earliest-finishing ``Choice`` that keeps every hard rule except
+the request-level ones (whole request, team composition), which the caller checks once a
+request is complete.
 
 The search walks candidate starts only at events where something may have become free (a
 unit occupation or a person's interval ends, a window opens, a week begins): if a start is
@@ -13,16 +14,16 @@ start is skipped. ``diagnose`` counts which rule blocked each candidate, for exp
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right, insort
+from bisect import bisect_right, insort
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from itertools import product
 
 from solver import ranges as R
 from solver.facts import Facts, ModeOption, TaskFacts, UnitOption
-from solver.problem import Assignment, Problem, StaffNeed, Task
+from solver.problem import Assignment, Problem, Task
 from solver.rules import Rule
+from solver.staffing import Crew, count
 
 _UNITS, _PEOPLE = "units", "people"  # the stage at which a candidate start failed
 
@@ -72,21 +73,15 @@ class Board:
         size = problem.horizon + max_cleanup - self.origin + 1
         self.usage = {u.id: [0] * size for u in problem.units}
         self.unit_ends: dict[str, list[int]] = {u.id: [] for u in problem.units}
-        self.busy: dict[str, list[tuple[int, int, str, str | None]]] = defaultdict(list)
-        self.busy_ends: dict[str, list[int]] = defaultdict(list)
-        self.longest: dict[str, int] = defaultdict(int)
-        self.week_load: dict[str, Counter[int]] = defaultdict(Counter)
+        self.crew = Crew(problem, facts)
         self.spent: Counter[str] = Counter()
-        self.members: dict[str, Counter[str]] = defaultdict(Counter)  # team or request
         self.placed: dict[str, Choice] = {}
         self.succ: dict[str, list[tuple[str, int]]] = defaultdict(list)
         self.pred: dict[str, list[tuple[str, int]]] = defaultdict(list)
         for prec in problem.precedences:
             self.succ[prec.before].append((prec.after, prec.lag))
             self.pred[prec.after].append((prec.before, prec.lag))
-        self.max_travel = max(facts.travel_times)
         self.limits = {b.id: b.limit for b in problem.budgets}
-        self._preference: dict[str, dict[str, tuple]] = {}
 
     # Adding and removing ------------------------------------------------------------------
 
@@ -98,20 +93,12 @@ class Board:
             for i in range(lo - self.origin, hi - self.origin):
                 usage[i] += option.amount
             insort(self.unit_ends[option.unit.id], hi)
-        length = choice.mode.staffed
-        week = self.facts.week_of(start)
-        for person_id in choice.people:
-            insort(self.busy[person_id], (start, start + length, task.id, choice.site))
-            insort(self.busy_ends[person_id], start + length)
-            self.longest[person_id] = max(self.longest[person_id], length)
-            self.week_load[person_id][week] += length
-            self.members[_group(task)][person_id] += 1
+        self.crew.add(task, start, choice.mode.staffed, choice.site, choice.people)
         for budget_id, amount in choice.mode.mode.consumes.items():
             self.spent[budget_id] += amount
         if task.budget is not None:
             self.spent[task.budget] += choice.cost
         self.placed[task.id] = choice
-        self._preference.clear()
 
     def remove(self, task_id: str) -> None:
         choice = self.placed.pop(task_id)
@@ -122,18 +109,11 @@ class Board:
             for i in range(lo - self.origin, hi - self.origin):
                 usage[i] -= option.amount
             self.unit_ends[option.unit.id].remove(hi)
-        length = choice.mode.staffed
-        week = self.facts.week_of(start)
-        for person_id in choice.people:
-            self.busy[person_id].remove((start, start + length, task.id, choice.site))
-            self.busy_ends[person_id].remove(start + length)
-            self.week_load[person_id][week] -= length
-            self.members[_group(task)][person_id] -= 1
+        self.crew.remove(task, start, choice.mode.staffed, choice.site, choice.people)
         for budget_id, amount in choice.mode.mode.consumes.items():
             self.spent[budget_id] -= amount
         if task.budget is not None:
             self.spent[task.budget] -= choice.cost
-        self._preference.clear()
 
     def load(self, assignments: Iterable[Assignment]) -> None:
         """Commit assignments as they are (a plan found elsewhere), without checking them."""
@@ -147,8 +127,7 @@ class Board:
                 unit = self.problem.unit[unit_id]
                 amount = self.problem.task[a.task].modes[a.mode].needs[k].amount
                 units.append(UnitOption(unit=unit, amount=amount, starts=R.EMPTY))
-            choice = Choice(facts, a.start, mode, tuple(units), tuple(a.people), 0)
-            cost = self._cost(choice)
+            cost = self._cost(mode, units, a.people)
             self.commit(Choice(facts, a.start, mode, tuple(units), tuple(a.people), cost))
 
     # Bounds from placed neighbours --------------------------------------------------------
@@ -185,7 +164,7 @@ class Board:
         best: Choice | None = None
         for option in facts.modes:
             if not self._consumes_fit(option, reserve):
-                _count(diagnose, Rule.BUDGET)
+                count(diagnose, Rule.BUDGET)
                 continue
             lo = max(lb, facts.earliest)
             hi = min(facts.latest, end_ub - option.duration)
@@ -222,10 +201,10 @@ class Board:
             return None
         wanted = set(a.people)
         week = self.facts.week_of(a.start)
-        free = {p for p in wanted if self._person_free(p, a.start, option.staffed, week, None)}
+        free = {p for p in wanted if self.crew.person_free(p, a.start, option.staffed, week, None)}
         lists = [[p for p in need if p in free] for need in facts.staff]
         site = units[0].unit.site if units else None
-        people = self._pick_people(facts, option, a.start, site, units, lists, None)
+        people = self.crew.pick(facts, option, a.start, site, units, lists, None)
         if people is None or set(people) != wanted:
             return None
         return self._priced(facts, option, a.start, tuple(units), people, reserve, None)
@@ -243,27 +222,27 @@ class Board:
             usable = [o for o in options if R.contains(o.starts, start)]
             ready = [o for o in usable if self._fits(o, start, option.duration)]
             if not ready:
-                _count(diagnose, Rule.EQUIPMENT_CAPACITY if usable else Rule.EQUIPMENT_OPEN)
+                count(diagnose, Rule.EQUIPMENT_CAPACITY if usable else Rule.EQUIPMENT_OPEN)
                 return None, _UNITS
             free.append(ready)
         sites: list[str | None] = [None]
         if free:
             common = set.intersection(*({o.unit.site for o in ready} for ready in free))
             if not common:
-                _count(diagnose, Rule.ONE_SITE)
+                count(diagnose, Rule.ONE_SITE)
                 return None, _UNITS
             sites = sorted(common, key=lambda s: (s != self._current_site(facts), s))
         lists = None
         for site in sites:
             units = self._pick_units(free, site, start, option)
             if units is None:
-                _count(diagnose, Rule.EQUIPMENT_CAPACITY)
+                count(diagnose, Rule.EQUIPMENT_CAPACITY)
                 continue
             if lists is None:
-                lists = self._free_people(facts, option, start, diagnose)
+                lists = self.crew.free_lists(facts, option, start, diagnose)
                 if lists is None:
                     return None, _PEOPLE
-            people = self._pick_people(facts, option, start, site, units, lists, diagnose)
+            people = self.crew.pick(facts, option, start, site, units, lists, diagnose)
             if people is None:
                 continue
             choice = self._priced(facts, option, start, units, people, reserve, diagnose)
@@ -318,159 +297,6 @@ class Board:
 
     # People ---------------------------------------------------------------------------------
 
-    def _free_people(
-        self,
-        facts: TaskFacts,
-        option: ModeOption,
-        start: int,
-        diagnose: Counter[Rule] | None,
-    ) -> list[list[str]] | None:
-        """Eligible people per need who are available, under their cap and not busy.
-
-        Travel is checked later, once the site is known; here every busy interval counts
-        without travel.
-        """
-        lists = []
-        week = self.facts.week_of(start)
-        length = option.staffed
-        verdict: dict[str, bool] = {}
-        for need, eligible in zip(facts.task.staff, facts.staff, strict=True):
-            ready = []
-            for person_id in eligible:
-                if person_id not in verdict:
-                    verdict[person_id] = self._person_free(person_id, start, length, week, diagnose)
-                if verdict[person_id]:
-                    ready.append(person_id)
-            if len(ready) < need.count:
-                return None
-            lists.append(self._by_preference(facts, ready))
-        return lists
-
-    def _person_free(
-        self, person_id: str, start: int, length: int, week: int, diagnose: Counter[Rule] | None
-    ) -> bool:
-        person = self.problem.person[person_id]
-        if not R.contains(self.facts.person_fit(person, length), start):
-            _count(diagnose, Rule.PERSON_AVAILABLE)
-            return False
-        if (
-            person.weekly_cap is not None
-            and week >= 0
-            and self.week_load[person_id][week] + length > person.weekly_cap
-        ):
-            _count(diagnose, Rule.PERSON_WEEKLY_CAP)
-            return False
-        if length > 0 and self._clash(person_id, start, length, None, 0) is not None:
-            _count(diagnose, Rule.PERSON_OVERLAP)
-            return False
-        return True
-
-    def _clash(
-        self, person_id: str, start: int, length: int, site: str | None, travel: int
-    ) -> str | None:
-        """The task a new staffed interval clashes with (overlap or travel), or None."""
-        busy = self.busy[person_id]
-        end = start + length
-        j = bisect_left(busy, (end + travel,)) - 1
-        reach = self.longest[person_id] + travel
-        while j >= 0 and busy[j][0] + reach > start:
-            b_start, b_end, b_task, b_site = busy[j]
-            j -= 1
-            if length > 0 and b_end > b_start and b_start < end and start < b_end:
-                return b_task
-            if site is None or b_site is None or site == b_site:
-                continue
-            gap = self.problem.travel_time(site, b_site)
-            if gap > 0 and not (start >= b_end + gap or b_start >= end + gap):
-                return b_task
-        return None
-
-    def _by_preference(self, facts: TaskFacts, people: list[str]) -> list[str]:
-        keys = self._preference.get(facts.task.id)
-        if keys is None:
-            keys = self._preference[facts.task.id] = self._preference_keys(facts)
-        return sorted(people, key=keys.__getitem__)
-
-    def _preference_keys(self, facts: TaskFacts) -> dict[str, tuple]:
-        """Current people first, then people a short team role needs, then people already
-        on the team or request (continuity), non-students, and cheaper people."""
-        task = facts.task
-        current = self.problem.current.get(task.id)
-        keep = set(current.people) if current is not None else set()
-        members = self.members[_group(task)]
-        short_roles = self._short_roles(task)
-
-        def key(person_id: str) -> tuple:
-            person = self.problem.person[person_id]
-            return (
-                person_id not in keep,
-                not (person.role in short_roles and members[person_id] == 0),
-                members[person_id] == 0,
-                person.is_student,
-                person.cost_per_slot,
-            )
-
-        return {person_id: key(person_id) for person_id in facts.people}
-
-    def _short_roles(self, task: Task) -> set[str]:
-        if task.team is None:
-            return set()
-        rule = next(r for r in self.problem.teams if r.id == task.team)
-        members = [self.problem.person[p] for p, n in self.members[task.team].items() if n > 0]
-        return {
-            role
-            for role, minimum in rule.min_roles.items()
-            if sum(1 for p in members if p.role == role) < minimum
-        }
-
-    def _pick_people(
-        self,
-        facts: TaskFacts,
-        option: ModeOption,
-        start: int,
-        site: str | None,
-        units: Iterable[UnitOption],
-        lists: list[list[str]],
-        diagnose: Counter[Rule] | None,
-    ) -> tuple[str, ...] | None:
-        """People in need order who can all travel to ``site``, with a certified operator
-        for each unit that needs one and a non-student beside any student."""
-        needs = facts.task.staff
-        if not needs:
-            return ()
-        if site is not None and self.max_travel > 0:
-            length = option.staffed
-            lists = [
-                [p for p in ready if self._clash(p, start, length, site, self.max_travel) is None]
-                for ready in lists
-            ]
-        person = self.problem.person
-        selection = _match(needs, lists, [])
-        if selection is None:
-            _count(diagnose, Rule.TRAVEL_TIME if site is not None else Rule.STAFF_COUNT)
-            return None
-        forced: list[str] = []
-        for kind in sorted({o.unit.kind for o in units if o.unit.needs_certified}):
-            if any(person[p].certs.get(kind, start) > start for p in selection):
-                continue
-            holders = [
-                p for ready in lists for p in ready if person[p].certs.get(kind, start) > start
-            ]
-            found = _force(needs, lists, forced, holders)
-            if found is None:
-                _count(diagnose, Rule.CERTIFIED_OPERATOR)
-                return None
-            selection, operator = found
-            forced.append(operator)
-        if all(person[p].is_student for p in selection):
-            seniors = [p for ready in lists for p in ready if not person[p].is_student]
-            found = _force(needs, lists, forced, seniors)
-            if found is None:
-                _count(diagnose, Rule.STUDENT_SUPERVISION)
-                return None
-            selection = found[0]
-        return tuple(selection)
-
     # Money ----------------------------------------------------------------------------------
 
     def _consumes_fit(self, option: ModeOption, reserve: Mapping[str, int] | None) -> bool:
@@ -480,11 +306,11 @@ class Board:
                 return False
         return True
 
-    def _cost(self, choice: Choice) -> int:
-        duration = choice.mode.duration
-        cost = sum(o.unit.cost_per_slot * o.amount * duration for o in choice.units)
+    def _cost(self, mode: ModeOption, units: Iterable[UnitOption], people: Iterable[str]) -> int:
+        """Money a task spends on its units and people (charged to its budget)."""
+        cost = sum(o.unit.cost_per_slot * o.amount * mode.duration for o in units)
         person = self.problem.person
-        return cost + sum(person[p].cost_per_slot * choice.mode.staffed for p in choice.people)
+        return cost + sum(person[p].cost_per_slot * mode.staffed for p in people)
 
     def _priced(
         self,
@@ -496,14 +322,13 @@ class Board:
         reserve: Mapping[str, int] | None,
         diagnose: Counter[Rule] | None,
     ) -> Choice | None:
-        choice = Choice(facts, start, option, units, people, 0)
-        cost = self._cost(choice)
+        cost = self._cost(option, units, people)
         budget = facts.task.budget
         if budget is not None and cost > 0:
             spent = self.spent[budget] + option.mode.consumes.get(budget, 0)
             held = reserve.get(budget, 0) if reserve else 0
             if spent + cost + held > self.limits[budget]:
-                _count(diagnose, Rule.BUDGET)
+                count(diagnose, Rule.BUDGET)
                 return None
         return Choice(facts, start, option, units, people, cost)
 
@@ -524,114 +349,12 @@ class Board:
                 if following is not None:
                     events.append(following)
         if stage == _PEOPLE or not option.needs:
-            events.extend(self._people_events(facts, option, start))
+            events.extend(self.crew.events(facts, option, start))
         return min(events, default=None)
 
-    def _people_events(self, facts: TaskFacts, option: ModeOption, start: int) -> list[int]:
-        events = []
-        week_starts = self.problem.week_starts
-        i = bisect_right(week_starts, start)
-        if i < len(week_starts):
-            events.append(week_starts[i])
-        for person_id in facts.people:
-            ends = self.busy_ends[person_id]
-            for travel in self.facts.travel_times:
-                j = bisect_right(ends, start - travel)
-                if j < len(ends):
-                    events.append(ends[j] + travel)
-            fit = self.facts.person_fit(self.problem.person[person_id], option.staffed)
-            following = R.next_range_start(fit, start)
-            if following is not None:
-                events.append(following)
-        return events
-
-    # Teams ----------------------------------------------------------------------------------
-
     def team_shortfall(self, team_id: str) -> str | None:
-        """What the team's people lack against its rule, or None when the rule holds."""
-        rule = next(r for r in self.problem.teams if r.id == team_id)
-        people = [self.problem.person[p] for p, n in self.members[team_id].items() if n > 0]
-        if not people and not any(
-            c.task.team == team_id for c in self.placed.values()
-        ):  # inactive team
+        """What the team's people lack against its rule, or None (also when the team has no
+        placed task, so its rule does not apply)."""
+        if not any(c.task.team == team_id for c in self.placed.values()):
             return None
-        for role, minimum in rule.min_roles.items():
-            have = sum(1 for p in people if p.role == role)
-            if have < minimum:
-                return f"team {team_id!r} would have {have} {role!r}, needs {minimum}"
-        if rule.max_students_per_senior is not None:
-            students = sum(1 for p in people if p.is_student)
-            if students > rule.max_students_per_senior * (len(people) - students):
-                return f"team {team_id!r} would have too many students per non-student"
-        return None
-
-
-def _group(task: Task) -> str:
-    """The people-continuity group of a task: its team, else its request."""
-    return task.team if task.team is not None else f"request:{task.request}"
-
-
-def _count(diagnose: Counter[Rule] | None, rule: Rule) -> None:
-    if diagnose is not None:
-        diagnose[rule] += 1
-
-
-def _match(
-    needs: tuple[StaffNeed, ...], lists: list[list[str]], forced: list[tuple[int, str]]
-) -> list[str] | None:
-    """People in need order, each need filled to its count from its list, or None.
-
-    ``forced`` pins people to needs first. Kuhn's augmenting paths keep the preference
-    order of each list where the counts allow.
-    """
-    slots: list[int] = []
-    taken: dict[int, list[str]] = defaultdict(list)
-    for k, person_id in forced:
-        taken[k].append(person_id)
-    pinned = {p for _, p in forced}
-    for k, need in enumerate(needs):
-        if len(taken[k]) > need.count:
-            return None
-        slots += [k] * (need.count - len(taken[k]))
-    holder: dict[str, int] = {}
-    slot_person: list[str | None] = [None] * len(slots)
-
-    def augment(slot: int, seen: set[str]) -> bool:
-        for person_id in lists[slots[slot]]:
-            if person_id in pinned or person_id in seen:
-                continue
-            seen.add(person_id)
-            other = holder.get(person_id)
-            if other is None or augment(other, seen):
-                holder[person_id] = slot
-                slot_person[slot] = person_id
-                return True
-        return False
-
-    for slot in range(len(slots)):
-        if not augment(slot, set()):
-            return None
-    result: list[str] = []
-    for k in range(len(needs)):
-        result += taken[k]
-        result += [p for s, p in enumerate(slot_person) if slots[s] == k]  # type: ignore[misc]
-    return result
-
-
-def _force(
-    needs: tuple[StaffNeed, ...],
-    lists: list[list[str]],
-    forced: list[str],
-    wanted: list[str],
-) -> tuple[list[str], str] | None:
-    """A matching that keeps the already forced people and adds one of ``wanted``."""
-    for candidate in dict.fromkeys(wanted):
-        if candidate in forced:
-            continue
-        people = [*forced, candidate]
-        homes = [[k for k, ready in enumerate(lists) if p in ready] for p in people]
-        for combo in product(*homes):
-            selection = _match(needs, lists, list(zip(combo, people, strict=True)))
-            if selection is not None:
-                return selection, candidate
-    return None
+        return self.crew.team_shortfall(team_id)

@@ -16,8 +16,8 @@ from ortools.sat.python import cp_model
 
 from solver import ranges as R
 from solver.facts import Facts, ModeOption, TaskFacts, UnitOption
-from solver.placement import _match
 from solver.problem import Assignment, Problem
+from solver.staffing import fill_needs
 
 Lit = cp_model.IntVar | cp_model.NotBooleanVariable
 Expr = cp_model.LinearExprT
@@ -345,7 +345,7 @@ class Variables:
         filled: list[str] = []
         if hinted is not None and hinted.people:
             lists = [[p for p in need if p in hinted.people] for need in facts.staff]
-            filled = _match(task.staff, lists, []) or []
+            filled = fill_needs(task.staff, lists, []) or []
         offset = 0
         for k, (need, eligible) in enumerate(zip(task.staff, facts.staff, strict=True)):
             mine = set(filled[offset : offset + need.count])
