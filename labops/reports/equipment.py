@@ -43,20 +43,33 @@ def unit_weeks(
     holds: Iterable[UnitHold],
     weeks: Sequence[Week],
 ) -> list[list[UnitWeek]]:
-    """For each week, each unit's figures (units in the order given)."""
+    """For each week, each unit's figures (units in the order given); only the last week
+    gets the detail (outside hours, projects) that the trend does not show."""
     buckets = bucket_by_week(
         holds, weeks, key=lambda h: h.unit, span=lambda h: (h.busy_start, h.busy_end)
     )
+    last = len(weeks) - 1
     return [
-        [unit_week(calendars, unit, week, buckets.get((unit.id, index), [])) for unit in units]
+        [
+            unit_week(
+                calendars, unit, week, buckets.get((unit.id, index), []), detailed=index == last
+            )
+            for unit in units
+        ]
         for index, week in enumerate(weeks)
     ]
 
 
 def unit_week(
-    calendars: Calendars, unit: t.Equipment, week: Week, holds: Iterable[UnitHold]
+    calendars: Calendars,
+    unit: t.Equipment,
+    week: Week,
+    holds: Iterable[UnitHold],
+    *,
+    detailed: bool = True,
 ) -> UnitWeek:
-    """One unit's week (the figures are defined on UnitWeek)."""
+    """One unit's week (the figures are defined on UnitWeek); without ``detailed``,
+    ``outside_hours`` and ``by_project`` are left empty."""
     opened = clip(calendars.site_open(unit.site_id), week.start, week.end)
     available = clip(calendars.unit_open(unit.id), week.start, week.end)
     booked = outside = 0.0
@@ -66,8 +79,9 @@ def unit_week(
         share = hold.amount / unit.capacity
         held = hours(busy) * share
         booked += held
-        outside += hours(subtract(busy, available)) * share
-        by_project[hold.project] += held
+        if detailed:
+            outside += hours(subtract(busy, available)) * share
+            by_project[hold.project] += held
     open_hours, available_hours = hours(opened), hours(available)
     return UnitWeek(
         unit=unit.id,

@@ -14,7 +14,6 @@ from sqlmodel import Session, col, select
 
 from labops import tables as t
 from labops.calendars import Calendars
-from labops.costs import booking_costs
 from labops.db import Database
 from labops.errors import NotFound
 from labops.permissions import Action, Actor
@@ -59,7 +58,7 @@ def weekly_report(
     by_week = unit_weeks(data.calendars, data.units, data.holds, weeks)
     units = by_week[-1]
     step(f"computing {len(data.people)} people")
-    people = person_weeks(data.calendars, data.people, data.person_holds, report_week)
+    people = person_weeks(data.week_calendars, data.people, data.person_holds, report_week)
     kinds = totals_by(units, lambda u: u.kind)
     step("computing demand and money")
     units_by_id = {unit.id: unit for unit in data.all_units}
@@ -118,6 +117,9 @@ class _Data:
             query = query.where(t.Person.home_site_id == site)
         self.people = list(session.exec(query))
         self.calendars = Calendars(session, start, end)
+        # People are shown for the report week only: their working time for 8 weeks would
+        # be computed for nothing.
+        self.week_calendars = Calendars(session, week.start, week.end)
         longest = fetch.longest_hold(session)
         step("reading bookings")
         self.holds = fetch.unit_holds(
@@ -128,7 +130,7 @@ class _Data:
         )
         self.booked = fetch.booked_tasks(session, week.start, week.end, longest=longest)
         step("reading requests")
-        self.open_tasks = fetch.open_tasks(session)
+        self.open_tasks = fetch.open_tasks(session, week.start, week.end)
         self.waiting = fetch.waiting_requests(session)
         self.needs = fetch.task_needs(
             session,
@@ -140,7 +142,7 @@ class _Data:
             session.exec(select(t.Project).order_by(t.Project.fund_pool_id, t.Project.id))
         )
         self.pools = list(session.exec(select(t.FundPool).order_by(col(t.FundPool.id))))
-        self.committed = booking_costs(session)
+        self.committed = fetch.committed_cents(session)
 
 
 def _read(session: Session, weeks: list[Week], site: str | None, step: Progress) -> _Data:
