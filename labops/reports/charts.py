@@ -31,15 +31,18 @@ _STYLE = {
 _PALETTE = "tab10"
 _LEGEND_OUTSIDE = {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0), "frameon": False}
 WIDTH = 11.5  # inches: about the width of the page's 1200-pixel column
+CHAR_INCHES = 0.085  # a tick label's character at 9 points, with room for wide fonts
+LEGEND_INCHES = 1.9  # room for the legend right of the plot
 
 
 def utilization_chart(report: WeeklyReport) -> str:
     """Horizontal bars: each unit's utilization, coloured by site, with the 100 % line."""
     units = list(report.units)
-    with _figure(width=WIDTH, height=1.0 + 0.28 * max(len(units), 1)) as fig:
+    labels = [f"{u.unit} ({u.site})" for u in units]
+    height = 1.0 + 0.28 * max(len(units), 1)
+    with _figure(width=WIDTH, height=height, labels=labels) as fig:
         ax = fig.subplots()
         colours = _site_colours(report)
-        labels = [f"{u.unit} ({u.site})" for u in units]
         percents = [value(Unit.PERCENT, u.utilization) for u in units]
         positions = range(len(units))
         ax.barh(
@@ -60,7 +63,7 @@ def utilization_chart(report: WeeklyReport) -> str:
             )
         ax.axvline(100, color="#c0392b", linestyle="--", linewidth=1)
         ax.set_yticks(list(positions), labels)
-        ax.invert_yaxis()
+        ax.set_ylim(len(units) - 0.5, -0.5)  # first unit on top, no empty rows
         ax.set_xlabel("utilization (booked / available hours), %")
         ax.set_title(f"Utilization per unit, {report.week.label}", loc="left")
         ax.set_xlim(0, max([110.0, *[(p or 0.0) * 1.15 for p in percents]]))
@@ -72,7 +75,7 @@ def utilization_chart(report: WeeklyReport) -> str:
 
 def trend_chart(report: WeeklyReport) -> str:
     """Lines: each site's utilization over the trend's weeks; the platform's dashed."""
-    with _figure(width=WIDTH, height=3.6) as fig:
+    with _figure(width=WIDTH, height=3.6, labels=["100.0"]) as fig:
         ax = fig.subplots()
         colours = _site_colours(report)
         weeks = list(report.trend_weeks)
@@ -100,16 +103,16 @@ def trend_chart(report: WeeklyReport) -> str:
 def demand_chart(report: WeeklyReport) -> str:
     """Bars per equipment kind: served and unmet demand stacked, available hours marked."""
     kinds = list(report.demand.kinds)
-    with _figure(width=WIDTH, height=1.0 + 0.32 * max(len(kinds), 1)) as fig:
+    names = [k.kind for k in kinds]
+    with _figure(width=WIDTH, height=1.0 + 0.32 * max(len(kinds), 1), labels=names) as fig:
         ax = fig.subplots()
-        names = [k.kind for k in kinds]
         served = [value(Unit.HOURS, k.served_hours) for k in kinds]
         unmet = [value(Unit.HOURS, k.unmet_hours) for k in kinds]
         available = [value(Unit.HOURS, k.available_hours) for k in kinds]
         ax.barh(names, served, color="#2e86c1", label="served", height=0.6)
         ax.barh(names, unmet, left=served, color="#e67e22", label="unmet", height=0.6)
         ax.scatter(available, names, marker="|", s=300, color="#111111", label="available")
-        ax.invert_yaxis()
+        ax.set_ylim(len(kinds) - 0.5, -0.5)
         ax.set_xlabel("unit-hours")
         ax.set_title(f"Demand per equipment kind, {report.week.label}", loc="left")
         ax.legend(**_LEGEND_OUTSIDE)
@@ -132,13 +135,26 @@ def _patch(colour: str) -> Patch:
 
 
 @contextmanager
-def _figure(*, width: float, height: float) -> Iterator[Figure]:
+def _figure(*, width: float, height: float, labels: list[str]) -> Iterator[Figure]:
+    """A figure whose margins fit ``labels`` on the left and a legend on the right.
+
+    Margins are set from the labels' length rather than by matplotlib's constrained layout,
+    which measures every text again and would double the time a chart takes.
+    """
     import matplotlib
     from matplotlib.figure import Figure
 
+    longest = max((len(label) for label in labels), default=0)
     with matplotlib.rc_context(_STYLE):
         # A bare Figure, not pyplot: no global state, no GUI backend, safe in threads.
-        yield Figure(figsize=(width, height), layout="constrained")
+        fig = Figure(figsize=(width, height))
+        fig.subplots_adjust(
+            left=(0.35 + CHAR_INCHES * longest) / width,
+            right=1 - LEGEND_INCHES / width,
+            bottom=0.55 / height,
+            top=1 - 0.4 / height,
+        )
+        yield fig
 
 
 _NO_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}

@@ -1,7 +1,8 @@
 """The report for the terminal (rich): tables, with bars for utilization and a sparkline trend.
 
-The terminal shows everything but the full list of people: only the over- and underloaded
-ones (the other formats list everyone).
+A screen is for a glance, so three long lists are shortened here (the other formats carry
+them whole): people only if over- or underloaded; each unit's projects as its top three in
+the units table instead of a table of their own; the first WAITING_SHOWN waiting requests.
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from labops.reports.figures import NUMERIC, Unit
+from labops.reports.figures import NUMERIC, Unit, text
 from labops.reports.model import WeeklyReport
-from labops.reports.sections import Section, about, sections
+from labops.reports.sections import Column, Section, about, sections
 
 BAR_WIDTH = 12
+WAITING_SHOWN = 25
+TOP_PROJECTS = 3
 _SPARKS = "▁▂▃▄▅▆▇█"
 
 
@@ -28,10 +31,16 @@ def render_terminal(report: WeeklyReport) -> RenderableType:
     ]
     for section in sections(report):
         parts.append(Text(""))
+        if section.key == "unit_projects":
+            continue
         if section.key == "summary":
             parts.append(_summary(section))
+        elif section.key == "units":
+            parts.append(_table(_with_top_projects(section, report)))
         elif section.key == "people":
             parts.append(_table(_flagged(section)))
+        elif section.key == "waiting":
+            parts.append(_table(_first(section, WAITING_SHOWN)))
         elif section.key == "trend":
             parts.append(_trend(section))
         else:
@@ -65,8 +74,8 @@ def _about(report: WeeklyReport) -> Table:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold")
     grid.add_column()
-    for label, text in about(report):
-        grid.add_row(label, Text(text))
+    for label, value in about(report):
+        grid.add_row(label, Text(value))
     return grid
 
 
@@ -108,6 +117,31 @@ def _flagged(section: Section) -> Section:
         title="People over or under their capacity",
         rows=rows,
         note=f"{section.note} {len(section.rows)} people in all; "
+        "--format md, csv, json or html lists them all.",
+    )
+
+
+def _with_top_projects(section: Section, report: WeeklyReport) -> Section:
+    tops = []
+    for unit in report.units:
+        ranked = sorted(unit.by_project.items(), key=lambda item: (-item[1], item[0]))
+        shown = [f"{project} {text(Unit.HOURS, hours)}" for project, hours in ranked[:TOP_PROJECTS]]
+        more = len(ranked) - TOP_PROJECTS
+        tops.append(", ".join(shown) + (f" +{more} more" if more > 0 else ""))
+    return replace(
+        section,
+        columns=(*section.columns, Column("projects", "Top projects (booked h)")),
+        rows=tuple((*row, top) for row, top in zip(section.rows, tops, strict=True)),
+    )
+
+
+def _first(section: Section, count: int) -> Section:
+    if len(section.rows) <= count:
+        return section
+    return replace(
+        section,
+        rows=section.rows[:count],
+        note=f"{section.note} The first {count} of {len(section.rows)}; "
         "--format md, csv, json or html lists them all.",
     )
 

@@ -140,7 +140,7 @@ def summary(report: WeeklyReport) -> Section:
                 need.served_hours,
                 need.unmet_hours,
                 need.served_share,
-                ", ".join(k.kind for k in need.kinds if k.bottleneck),
+                ", ".join(k.kind for k in need.kinds if k.bottleneck) or "none",
                 len(need.waiting),
                 report.week_cents,
             ),

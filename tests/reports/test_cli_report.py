@@ -25,7 +25,7 @@ def test_terminal_report_of_the_last_full_week(report) -> None:
     assert "2026-W47 (Mon 2026-11-16 to Sun 2026-11-22)" in out
     # The SEM's line: 40 open, 4 down, 36 available, 5 booked, 1.25 outside, 13.9 %.
     sem_rows = [
-        [cell.strip() for cell in line.split("│")[1:-2]]
+        [cell.strip() for cell in line.split("│")[1:13]]
         for line in out.splitlines()
         if line.startswith("│ sem ")
     ]
@@ -40,6 +40,8 @@ def test_terminal_report_of_the_last_full_week(report) -> None:
         "5.00",
         "1.25",
         "13.9%",
+        "██··········",  # 13.9 % of 12 characters
+        "alpha 5.00",  # its top projects
     ]
     assert "People over or under their capacity" in out
     assert "120.0%" in out and "over" in out  # max

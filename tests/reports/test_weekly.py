@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import pytest
 
+from labops.costs import booking_costs
 from labops.db import Database
 from labops.errors import InputError, NotFound, PermissionDenied
 from labops.permissions import Actor
@@ -172,6 +173,11 @@ def test_money_per_project_and_pool(w47: WeeklyReport) -> None:
     assert (pools["venture"].week_cents, pools["venture"].committed_cents) == (70_000, 130_000)
     assert pools["assets"].week_cents == 0
     assert w47.week_cents == approx(174_000)
+
+
+def test_committed_money_agrees_with_labops_funds(week_db: Database, w47: WeeklyReport) -> None:
+    with week_db.read() as session:
+        assert {p.project: p.committed_cents for p in w47.projects} == booking_costs(session)
 
 
 def test_change_against_the_previous_week(w47: WeeklyReport) -> None:
