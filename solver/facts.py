@@ -219,7 +219,9 @@ class Facts:
         lengths = {task.staff_slots} if task.unattended else {m.duration for m in task.modes}
         eligible = []
         for person in admitted:
-            if not any(R.intersect(self.person_fit(person, n), window) for n in lengths):
+            if not window or not any(
+                R.meets(self.person_fit(person, n), window[0][0], window[-1][1]) for n in lengths
+            ):
                 continue
             capped = window and window[0][0] >= self.problem.week_starts[0]
             if capped and person.weekly_cap is not None and min(lengths) > person.weekly_cap:
@@ -270,7 +272,13 @@ class Facts:
         staffed = task.staff_slots if task.unattended else mode.duration
         people = [self.problem.person[p] for need in staff for p in need]
         for k, need_people in enumerate(staff):
-            fits = R.union(*(self.person_fit(self.problem.person[p], staffed) for p in need_people))
+            lo, hi = base[0][0], base[-1][1]
+            fits = R.union(
+                *(
+                    R.clip(self.person_fit(self.problem.person[p], staffed), lo, hi)
+                    for p in need_people
+                )
+            )
             base = R.intersect(base, fits)
             if not base:
                 notes.append(

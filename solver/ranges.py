@@ -125,3 +125,17 @@ def next_range_start(ranges: Ranges, value: int) -> int | None:
     """The lowest ``lo`` of a range with ``lo > value``, or None."""
     i = bisect_right(ranges, (value, float("inf")))
     return ranges[i][0] if i < len(ranges) else None
+
+
+def meets(ranges: Ranges, lo: int, hi: int) -> bool:
+    """True when some member lies in ``[lo, hi]``."""
+    first = next_at_or_after(ranges, lo)
+    return first is not None and first <= hi
+
+
+def clip(ranges: Ranges, lo: int, hi: int) -> Ranges:
+    """The members within ``[lo, hi]`` (faster than ``intersect`` with a span)."""
+    i = max(bisect_right(ranges, (lo, float("inf"))) - 1, 0)
+    j = bisect_right(ranges, (hi, float("inf")))
+    out = [(max(a, lo), min(b, hi)) for a, b in ranges[i:j]]
+    return tuple((a, b) for a, b in out if a <= b)

@@ -62,7 +62,7 @@ class Model:
     def add_travel(self, pairs: Iterable[tuple[str, str]], solution: list[int]) -> int:
         """Add the travel rule for more pairs, hinted from a valid ``solution``."""
         self.rehint(solution)
-        added = self.travel.add(pairs)
+        added = self.travel.add_around(pairs)
         self.variables.hints.write()
         return added
 

@@ -26,6 +26,7 @@ class Constraints:
         self.v = variables
         self.travel = TravelPairs(variables)
         self.travel_limit = travel_limit  # clauses of the full travel encoding
+        self._fit_domains: dict[tuple[str, int], cp_model.Domain] = {}
         self.model: cp_model.CpModel = variables.model
         self.problem: Problem = variables.problem
         self.facts = variables.facts
@@ -96,7 +97,9 @@ class Constraints:
                     fit = self.facts.person_fit(person, length)
                     if not R.includes(fit, starts):
                         self.v.enforce(
-                            self.model.add_linear_expression_in_domain(task_var.start, domain(fit)),
+                            self.model.add_linear_expression_in_domain(
+                                task_var.start, self._fit_domain(person_id, length, fit)
+                            ),
                             works,
                             mode_lit,
                         )
@@ -121,7 +124,7 @@ class Constraints:
             terms = []
             for length, task_var, mode_lit in items:
                 in_week = self.v.weeks(task_var)[week]
-                lit = self.v.all_of(
+                lit = self.v.implied_by_all(
                     [task_var.people[person_id], in_week, mode_lit],
                     f"task[{task_var.id}].person[{person_id}].week[{week}].{length}",
                 )
@@ -131,14 +134,14 @@ class Constraints:
     def travel_time(self) -> None:
         """A person working at two sites has the travel time between the staffed parts.
 
-        All pairs when the encoding is small; otherwise only the pairs close in the hint,
-        and the solve adds the others as solutions break the rule (``self.travel.lazy``).
+        All pairs when the encoding is small; otherwise the pairs the hint staffs with one
+        person, and the solve adds others as solutions break the rule (``travel.lazy``).
         """
         if self.travel.size <= self.travel_limit:
             self.travel.add(self.travel.candidates)
         else:
             self.travel.lazy = True
-            self.travel.add(self.travel.near_in_hint(margin=max(self.facts.travel_times)))
+            self.travel.seed_from_hint()
 
     def certified_operator(self) -> None:
         """A unit needing a certified operator has one among the task's people on the day."""
@@ -212,6 +215,12 @@ class Constraints:
             self.model.add_bool_and(lits)
 
     # Helpers ------------------------------------------------------------------------------
+
+    def _fit_domain(self, person_id: str, length: int, fit: R.Ranges) -> cp_model.Domain:
+        key = (person_id, length)
+        if key not in self._fit_domains:
+            self._fit_domains[key] = domain(fit)
+        return self._fit_domains[key]
 
     def _start_domain(self, task_var: TaskVar) -> R.Ranges:
         facts = task_var.facts

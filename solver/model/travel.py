@@ -5,7 +5,8 @@ The exact encoding is pairwise: per pair one "kept apart" literal per distinct t
 apart". Pairs are pruned to those whose staffed parts can come within the travel time of
 each other. On a big instance (hundreds of tasks with wide windows and dozens of eligible
 people each) that is still hundreds of thousands of clauses, so ``TravelPairs`` can hold
-pairs back and the solve adds them when a solution breaks the rule between them.
+pairs back: it starts with the pairs the hint staffs with one person, and the solve adds the
+pairs around any that a solution breaks.
 """
 
 from __future__ import annotations
@@ -18,47 +19,61 @@ Pair = tuple[str, str]
 
 
 class TravelPairs:
-    """Candidate pairs (tasks that may share a person at sites apart), and those in the model."""
+    """Candidate pairs (tasks that may share a person at sites apart), and what is in the
+    model of them: per pair, the people its rule covers so far."""
 
     def __init__(self, v: Variables) -> None:
         self.v = v
         self.candidates: dict[Pair, list[str]] = self._candidates()
         self.added: dict[Pair, _PairRule] = {}
-        self.lazy = False  # True when some candidate pairs are held back
+        self.lazy = False  # True when some candidate pairs or people are held back
+        self._by_task: dict[str, list[Pair]] | None = None
 
     @property
     def size(self) -> int:
         """Clauses the full encoding needs: one per pair and shared person."""
         return sum(len(people) for people in self.candidates.values())
 
-    def add(self, pairs: Iterable[Pair]) -> int:
-        """Add the rule for these pairs (either order; unknown or added ones are skipped)."""
+    def add(self, pairs: Iterable[Pair], people: Iterable[str] | None = None) -> int:
+        """Cover these pairs (either order; unknown ones are skipped) for ``people`` (all
+        they share when None); returns how many (pair, person) rules were new."""
         count = 0
+        wanted = None if people is None else set(people)
         for a, b in pairs:
             key = (a, b) if (a, b) in self.candidates else (b, a)
-            if key in self.candidates and key not in self.added:
+            if key not in self.candidates:
+                continue
+            rule = self.added.get(key)
+            if rule is None:
                 tasks = self.v.tasks
-                rule = _PairRule(self.v, tasks[key[0]], tasks[key[1]])
-                for person_id in self.candidates[key]:
+                rule = self.added[key] = _PairRule(self.v, tasks[key[0]], tasks[key[1]])
+            for person_id in self.candidates[key]:
+                if (wanted is None or person_id in wanted) and person_id not in rule.people:
                     rule.add_person(person_id)
-                self.added[key] = rule
-                count += 1
+                    count += 1
         return count
 
-    def near_in_hint(self, margin: int) -> list[Pair]:
-        """Candidate pairs whose hinted staffed parts are within travel time plus ``margin``."""
+    def add_around(self, pairs: Iterable[Pair]) -> int:
+        """Cover every candidate pair that involves a task of ``pairs``, for all people: a
+        break suggests its tasks are where the search is moving things."""
+        if self._by_task is None:
+            self._by_task = {}
+            for key in self.candidates:
+                for task_id in key:
+                    self._by_task.setdefault(task_id, []).append(key)
+        tasks = {task_id for pair in pairs for task_id in pair}
+        return self.add(key for t in tasks for key in self._by_task.get(t, ()))
+
+    def seed_from_hint(self) -> int:
+        """Cover the pairs the hint staffs with a shared person, for those people."""
         plan = self.v.hints.plan or {}
-        out = []
-        reach = max(self.v.facts.travel_times) + margin
+        count = 0
         for a, b in self.candidates:
-            first, second = plan.get(a), plan.get(b)
-            if first is None or second is None:
-                continue
-            end_a = first.start + _staffed(self.v.tasks[a], first.mode)
-            end_b = second.start + _staffed(self.v.tasks[b], second.mode)
-            if second.start < end_a + reach and first.start < end_b + reach:
-                out.append((a, b))
-        return out
+            if a in plan and b in plan:
+                shared = set(plan[a].people) & set(plan[b].people)
+                if shared:
+                    count += self.add([(a, b)], shared)
+        return count
 
     def _candidates(self) -> dict[Pair, list[str]]:
         """Pairs at sites apart whose staffed parts may come within travel time, with the
@@ -97,6 +112,7 @@ class _PairRule:
         self.first, self.second = first, second
         self.apart: dict[int, Lit | None] = {}
         self.order: Lit | None = None
+        self.people: set[str] = set()
         self.combos: list[tuple[str, str, int]] = []
         problem = v.problem
         for site_a in sorted(first.facts.sites):
@@ -114,6 +130,7 @@ class _PairRule:
         )
 
     def add_person(self, person_id: str) -> None:
+        self.people.add(person_id)
         both = [self.first.people[person_id], self.second.people[person_id]]
         for site_a, site_b, gap in self.combos:
             at_sites = [self.first.site_lit(site_a), self.second.site_lit(site_b)]

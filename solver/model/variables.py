@@ -153,8 +153,13 @@ class Variables:
             self.hints.set(var, hint)
         return var
 
-    def all_of(self, lits: Sequence[Lit | None], name: str) -> Lit:
-        """A literal equal to the conjunction of ``lits`` (cached; true and None skipped)."""
+    def implied_by_all(self, lits: Sequence[Lit | None], name: str) -> Lit:
+        """A literal that holds whenever all ``lits`` hold (cached; true and None skipped).
+
+        Only the implication is posted: use it where the literal being true can only hurt,
+        i.e. in upper bounds (weekly caps, budgets) and in minimised sums (cost), where it
+        equals the conjunction at any optimum. Half the constraints of a full equivalence.
+        """
         wanted = [lit for lit in lits if lit is not None and lit is not self.true]
         if not wanted:
             return self.true
@@ -163,7 +168,6 @@ class Variables:
         key = tuple(sorted(lit.index for lit in wanted))
         if key not in self._ands:
             both = self.new_bool(name, all(self.hints.of(lit) for lit in wanted))
-            self.model.add_bool_and(wanted).only_enforce_if(both)
             self.model.add_bool_or([both, *(~lit for lit in wanted)])
             self._ands[key] = both
         return self._ands[key]
@@ -430,7 +434,7 @@ class Variables:
             rate = self.problem.person[person_id].cost_per_slot
             if rate:
                 for length, mode_lit in task_var.staffed_options():
-                    both = self.all_of(
+                    both = self.implied_by_all(
                         [works, mode_lit], f"task[{task_var.id}].person[{person_id}].{length}"
                     )
                     terms.append((rate * length, both))
