@@ -59,7 +59,7 @@ class Plan:
     objective: float | None = None
     bound: float | None = None
     seconds: float = 0.0
-    solutions: int = 0
+    solutions: int = 0  # plans found: the constructive one and CP-SAT's
     breakdown: dict[str, int] = field(default_factory=dict)
     level_bounds: dict[str, float] = field(default_factory=dict)
 

@@ -36,8 +36,10 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Progress:
-    """A new solution: its objective and the proven bound on the level being optimised,
-    seconds since the solve began, and solutions found so far (all levels)."""
+    """A new solution: its objective and the proven bound on the level being optimised
+    (``level``: "scheduled", "tardiness", ..., "makespan", "weighted"), seconds since the
+    solve began, and solutions found so far. The first report, level "constructive", is the
+    serial schedule's plan on the scale of ``Plan.objective``."""
 
     objective: float
     bound: float
@@ -84,6 +86,8 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Plan:
     if problem.objective == "makespan" and start.status == "feasible" and all_required:
         end_cap = start.breakdown["makespan"]
         facts.propagate(end_cap)
+    if start.status == "feasible":
+        _report_start(problem, facts, start, never, session)
     model = Model(problem, facts, hint=start.assignments, end_cap=end_cap, exclude=set(never))
     levels = _levels(problem, model, options)
     model.write_hints()
@@ -117,6 +121,23 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Plan:
     return _plan(problem, facts, model, start, session, levels, results, infeasible)
 
 
+def _report_start(
+    problem: Problem, facts: Facts, start: Plan, never: dict, session: Session
+) -> None:
+    """Report the constructive plan as the first solution (level "constructive"), on the
+    scale of ``Plan.objective``, with a bound that needs no search: the critical path for
+    the makespan, every request that can fit scheduled for the lab objective."""
+    session.solutions += 1
+    if session.on_solution is None or start.objective is None:
+        return
+    if problem.objective == "makespan":
+        bound = max((f.earliest + f.min_duration for f in facts.tasks.values()), default=0)
+    else:
+        fitting = sum(r.priority for r in problem.requests if r.id not in never)
+        bound = -problem.weights.scheduled * fitting
+    session.on_solution("constructive", float(start.objective), float(bound))
+
+
 def _levels(problem: Problem, model: Model, options: SolveOptions) -> list[Level]:
     """The levels to solve; every level is built now, so the hint covers its variables."""
     levels = [lv for lv in model.objective.levels() if not isinstance(lv.expr, int)]
@@ -145,15 +166,18 @@ def _reporter(
     progress: Callable[[Progress], None], session: Session
 ) -> Callable[[str, float, float], None]:
     def report(level: str, value: float, bound: float) -> None:
-        progress(
-            Progress(
-                objective=value,
-                bound=bound,
-                elapsed=session.elapsed(),
-                solutions=session.solutions,
-                level=level,
+        try:
+            progress(
+                Progress(
+                    objective=value,
+                    bound=bound,
+                    elapsed=session.elapsed(),
+                    solutions=session.solutions,
+                    level=level,
+                )
             )
-        )
+        except Exception:  # the caller's code: a failing UI must not stop the solve
+            log.exception("progress callback failed; the solve goes on")
 
     return report
 

@@ -62,6 +62,7 @@ def test_progress_reports_objective_bound_and_time():
     valid(prob, plan)
     assert seen and [p.solutions for p in seen] == sorted(p.solutions for p in seen)
     assert all(p.elapsed >= 0 and p.level for p in seen)
+    assert seen[0].level == "constructive" and seen[0].bound <= seen[0].objective
     scheduled = [p for p in seen if p.level == "scheduled"]
     assert scheduled[-1].objective == 4 and scheduled[-1].bound == 4
 
@@ -78,7 +79,7 @@ def test_a_failing_progress_callback_does_not_stop_the_solve():
 def test_no_time_left_returns_the_constructive_plan():
     prob = lab_problem(3)
     plan = solve(prob, SolveOptions(time_limit=0.001))
-    assert plan.status == "feasible" and plan.solutions == 0
+    assert plan.status == "feasible" and plan.solutions == 1  # the constructive plan
     valid(prob, plan)
 
 
