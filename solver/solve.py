@@ -88,6 +88,8 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Plan:
         facts.propagate(end_cap)
     if start.status == "feasible":
         _report_start(problem, facts, start, never, session)
+        if session.stop_requested():  # no model to build: the user has a plan
+            return _plan(problem, facts, None, start, session, [], [], False)
     model = Model(problem, facts, hint=start.assignments, end_cap=end_cap, exclude=set(never))
     levels = _levels(problem, model, options)
     model.write_hints()
@@ -185,7 +187,7 @@ def _reporter(
 def _plan(
     problem: Problem,
     facts: Facts,
-    model: Model,
+    model: Model | None,
     start: Plan,
     session: Session,
     levels: list[Level],
@@ -213,6 +215,7 @@ def _plan(
             seconds=session.elapsed(),
             solutions=session.solutions,
         )
+    assert model is not None
     last_level, last = results[-1]
     solution = last.solution
     assignments = model.assignments(lambda lit: value_of(solution, lit))  # type: ignore[arg-type]

@@ -104,7 +104,7 @@ def test_statuses_and_figures_of_an_optimal_plan():
 def test_lab_plans_are_valid_across_seeds():
     for seed in range(3):
         prob = lab_problem(seed)
-        plan = solve(prob, SolveOptions(time_limit=3))
+        plan = solve(prob, SolveOptions(time_limit=1.5))
         assert plan.status in ("optimal", "feasible")
         valid(prob, plan)
         assert set(plan.unplaced) == {
@@ -112,3 +112,22 @@ def test_lab_plans_are_valid_across_seeds():
             for r in prob.requests
             if not all(t.id in plan.assignments for t in prob.request_tasks[r.id])
         }
+
+
+def test_a_first_valid_plan_of_a_big_instance_comes_in_seconds():
+    # 500 tasks, 40 units, 150 people, four weeks of half-hour slots: stop at the first
+    # report (the constructive plan); what comes back must be valid.
+    prob = lab_problem(
+        7, requests=125, tasks_per_request=(2, 6), units=40, people=150, days=28, budgets=6, teams=4
+    )
+    stop = threading.Event()
+    first: list[Progress] = []
+
+    def progress(report: Progress) -> None:
+        first.append(report)
+        stop.set()
+
+    plan = solve(prob, SolveOptions(time_limit=60, stop=stop, progress=progress))
+    assert plan.status == "stopped" and len(plan.assignments) > 300
+    assert first[0].elapsed < 8.0  # about 1.5 s on an idle 2-core machine
+    valid(prob, plan)
