@@ -7,7 +7,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from ortools.sat.python import cp_model
 
 from solver.facts import Facts
-from solver.model.constraints import Constraints
+from solver.model.constraints import TRAVEL_LIMIT, Constraints
 from solver.model.objective import Objective
 from solver.model.variables import Lit, Variables
 from solver.problem import Assignment, Problem
@@ -23,7 +23,7 @@ class Model:
         facts: Facts,
         hint: Mapping[str, Assignment] | None = None,
         end_cap: int | None = None,
-        travel_limit: int = 50_000,
+        travel_limit: int = TRAVEL_LIMIT,
         exclude: Collection[str] = (),
     ) -> None:
         """``exclude``: requests known never to fit (``solver.explain.precheck``)."""

@@ -18,11 +18,15 @@ from solver.model.travel import TravelPairs
 from solver.model.variables import Lit, TaskVar, Variables, domain
 from solver.problem import Problem
 
+TRAVEL_LIMIT = 50_000
+"""Clauses of the full travel encoding above which pairs are added lazily (a few seconds of
+model building and presolve on a 500-task instance)."""
+
 
 class Constraints:
     """Adds each hard rule to the model; ``add_all`` lists them."""
 
-    def __init__(self, variables: Variables, travel_limit: int = 50_000) -> None:
+    def __init__(self, variables: Variables, travel_limit: int = TRAVEL_LIMIT) -> None:
         self.v = variables
         self.travel = TravelPairs(variables)
         self.travel_limit = travel_limit  # clauses of the full travel encoding

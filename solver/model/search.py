@@ -6,8 +6,8 @@ late), and the stop is recorded here rather than read from the status. Exception
 the callback are caught: one escaping there can abort the process when several workers run.
 
 When the model holds travel pairs back (``Model.travel.lazy``), each solution is checked
-for the travel rule; on a break the search stops, the pairs involved are added, and the
-level is solved again from the last valid solution.
+for the travel rule; a solution that breaks it is not kept, the pairs around the break are
+added, and the level is solved again from the last valid solution (see ``run_level``).
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ def run_level(model: Model, level: Level, seconds: float, session: Session) -> O
         if left <= 0.01 or session.stop_requested():
             break
         restart_until = began + seconds / 2
-        outcome, conflicts = _solve_once(model, level, left, session, restart_until)
+        outcome, conflicts, first_at = _solve_once(model, level, left, session, restart_until)
         log.debug(
             "level %s: %s value %s bound %s after %.2fs (%d travel breaks)",
             level.name,
@@ -94,11 +94,11 @@ def run_level(model: Model, level: Level, seconds: float, session: Session) -> O
             session.elapsed(),
             len(conflicts),
         )
-        if latency is None and outcome.latency is not None:
-            latency = outcome.latency - began  # _solve_once gives the clock time
-        if outcome.solution is not None:
+        if latency is None and first_at is not None:
+            latency = first_at - began
+        if outcome.solution is not None and (best is None or _better(level, outcome, best)):
             best = outcome
-        elif outcome.status == "infeasible" and not conflicts:
+        elif outcome.status == "infeasible" and best is None and not conflicts:
             return outcome
         if not conflicts:
             break
@@ -116,9 +116,15 @@ def run_level(model: Model, level: Level, seconds: float, session: Session) -> O
     return best
 
 
+def _better(level: Level, new: Outcome, old: Outcome) -> bool:
+    return new.value >= old.value if level.maximize else new.value <= old.value
+
+
 def _solve_once(
     model: Model, level: Level, seconds: float, session: Session, restart_until: float
-) -> tuple[Outcome, set[tuple[str, str]]]:
+) -> tuple[Outcome, set[tuple[str, str]], float | None]:
+    """One CP-SAT run: its outcome, the travel breaks seen, and the clock time of the first
+    valid solution."""
     cp = model.cp
     if isinstance(level.expr, int):
         cp.clear_objective()
@@ -145,15 +151,16 @@ def _solve_once(
     if status == cp_model.MODEL_INVALID:
         raise RuntimeError(f"invalid CP-SAT model: {cp.validate()}")
     if status == cp_model.INFEASIBLE:
-        return Outcome("infeasible"), callback.conflicts
+        return Outcome("infeasible"), callback.conflicts, None
     if callback.best is None:
-        return Outcome("none"), callback.conflicts
+        return Outcome("none"), callback.conflicts, None
     optimal = status == cp_model.OPTIMAL and not callback.conflicts
     # Held-back travel pairs only relax the model, so its bound stays valid.
     bound = solver.best_objective_bound if not isinstance(level.expr, int) else 0.0
     solution, value = callback.best
     status_name = "optimal" if optimal else "feasible"
-    return Outcome(status_name, solution, value, bound, callback.first_at), callback.conflicts
+    outcome = Outcome(status_name, solution, value, bound)
+    return outcome, callback.conflicts, callback.first_at
 
 
 def _parameters(params, session: Session, seconds: float, variables: int) -> None:
