@@ -47,8 +47,16 @@ def build_week_db(path: Path) -> Database:
 
 
 @pytest.fixture(scope="module")
-def week_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    db = build_week_db(tmp_path_factory.mktemp("reports") / "week.db")
+def week_db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The platform's database file, for tests that only read it (the CLI's among them)."""
+    path = tmp_path_factory.mktemp("reports") / "week.db"
+    build_week_db(path).dispose()
+    return path
+
+
+@pytest.fixture(scope="module")
+def week_db(week_db_path: Path) -> Iterator[Database]:
+    db = Database.open(str(week_db_path))
     yield db
     db.dispose()
 
