@@ -125,6 +125,7 @@ class Variables:
         self.facts = facts
         self.hints = Hints(model, hint)
         self.true = model.new_constant(1)
+        self.hints.set(self.true, 1)
         self.requests: dict[str, Lit] = {}
         self.tasks: dict[str, TaskVar] = {}
         self._ands: dict[tuple[int, ...], Lit] = {}
