@@ -28,7 +28,7 @@ def weekly_command(
     fmt: Format | None = typer.Option(
         None,
         "--format",
-        help="terminal (default), md, csv, json or html (default: from --output's name).",
+        help="terminal, md, csv, json or html (default: from --output's name, else terminal).",
     ),
     output: str | None = typer.Option(
         None,

@@ -24,6 +24,7 @@ def report_json(report: WeeklyReport) -> dict[str, Any]:
             "last_day": week.sunday.isoformat(),
             "site": report.site,
             "trend_weeks": list(report.trend_weeks),
+            "notes": {s.key: s.note for s in sections(report) if s.note},
         },
         **{section.key: section.values() for section in sections(report)},
     }

@@ -10,7 +10,9 @@ from labops.reports.sections import Section, about, sections
 def render_markdown(report: WeeklyReport) -> str:
     lines = [f"# Weekly utilization report {report.week.label}", ""]
     lines += [f"- **{label}**: {_escape(text)}" for label, text in about(report)]
-    for section in sections(report):
+    summary, *tables = sections(report)
+    lines += ["", *markdown_figures(summary)]
+    for section in tables:
         lines += ["", *markdown_table(section)]
     return "\n".join(lines) + "\n"
 
@@ -27,6 +29,17 @@ def markdown_table(section: Section) -> list[str]:
         "|" + "|".join("---:" if c.unit in NUMERIC else "---" for c in section.columns) + "|"
     )
     lines += ["| " + " | ".join(_escape(cell) for cell in row) + " |" for row in section.texts()]
+    return lines
+
+
+def markdown_figures(section: Section) -> list[str]:
+    """A one-row section as a heading and a two-column table, a figure a line."""
+    (cells,) = section.texts()
+    lines = [f"## {section.title}", "", "| Figure | Value |", "|---|---:|"]
+    lines += [
+        f"| {_escape(column.title)} | {_escape(cell)} |"
+        for column, cell in zip(section.columns, cells, strict=True)
+    ]
     return lines
 
 

@@ -52,7 +52,7 @@ def weekly_report(
         report_week = parse_week(week, tz) if week else last_full_week(now, tz)
         weeks = weeks_ending(report_week, TREND_WEEKS, tz)
         step("reading calendars")
-        data = _read(session, weeks, site, step)
+        data = _Data(session, weeks, site, step)
 
     step(f"computing {len(data.units)} units over {len(weeks)} weeks")
     by_week = unit_weeks(data.calendars, data.units, data.holds, weeks)
@@ -103,6 +103,8 @@ class _Data:
     """What the report reads from the database, read in one transaction."""
 
     def __init__(self, session: Session, weeks: list[Week], site: str | None, step: Progress):
+        if site is not None and session.get(t.Site, site) is None:
+            raise NotFound(f"no site {site[:64]!r}")
         start, end, week = weeks[0].start, weeks[-1].end, weeks[-1]
         self.all_units = list(
             session.exec(
@@ -143,9 +145,3 @@ class _Data:
         )
         self.pools = list(session.exec(select(t.FundPool).order_by(col(t.FundPool.id))))
         self.committed = fetch.committed_cents(session)
-
-
-def _read(session: Session, weeks: list[Week], site: str | None, step: Progress) -> _Data:
-    if site is not None and session.get(t.Site, site) is None:
-        raise NotFound(f"no site {site[:64]!r}")
-    return _Data(session, weeks, site, step)

@@ -70,7 +70,15 @@ def test_csv_parses_back_to_the_same_figures(w47: WeeklyReport) -> None:
 def test_markdown_parses_back_to_the_same_figures(w47: WeeklyReport) -> None:
     markdown = render_text(w47, Format.MD)
     assert markdown.startswith("# Weekly utilization report 2026-W47\n")
-    for section in sections(w47):
+    summary, *tables = sections(w47)
+    # The summary is a figure a line: transpose it back.
+    figures = _markdown_table(markdown, summary.title)
+    assert figures[0] == ["Figure", "Value"]
+    assert [title for title, _ in figures[1:]] == [c.title for c in summary.columns]
+    rows = zip(summary.columns, figures[1:], strict=True)
+    parsed = {column.key: parse_text(column.unit, cell) for column, (_, cell) in rows}
+    assert [parsed] == expected(summary)
+    for section in tables:
         cells = _markdown_table(markdown, section.title)
         assert cells[0] == [c.title for c in section.columns]
         parsed = [
