@@ -17,6 +17,7 @@ from labops.reports.figures import Unit, value
 from labops.reports.model import ALL_SITES, WeeklyReport
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
 
@@ -63,7 +64,9 @@ def utilization_chart(report: WeeklyReport) -> str:
             )
         ax.axvline(100, color="#c0392b", linestyle="--", linewidth=1)
         ax.set_yticks(list(positions), labels)
-        ax.set_ylim(len(units) - 0.5, -0.5)  # first unit on top, no empty rows
+        ax.set_ylim(max(len(units), 1) - 0.5, -0.5)  # first unit on top, no empty rows
+        if not units:
+            _say_empty(ax, "no equipment units")
         ax.set_xlabel("utilization (booked / available hours), %")
         ax.set_title(f"Utilization per unit, {report.week.label}", loc="left")
         ax.set_xlim(0, max([110.0, *[(p or 0.0) * 1.15 for p in percents]]))
@@ -112,11 +115,17 @@ def demand_chart(report: WeeklyReport) -> str:
         ax.barh(names, served, color="#2e86c1", label="served", height=0.6)
         ax.barh(names, unmet, left=served, color="#e67e22", label="unmet", height=0.6)
         ax.scatter(available, names, marker="|", s=300, color="#111111", label="available")
-        ax.set_ylim(len(kinds) - 0.5, -0.5)
+        ax.set_ylim(max(len(kinds), 1) - 0.5, -0.5)
+        if not kinds:
+            _say_empty(ax, "no demand and no equipment")
         ax.set_xlabel("unit-hours")
         ax.set_title(f"Demand per equipment kind, {report.week.label}", loc="left")
         ax.legend(**_LEGEND_OUTSIDE)
         return _svg(fig, "demand")
+
+
+def _say_empty(ax: Axes, message: str) -> None:
+    ax.text(0.5, 0.5, message, transform=ax.transAxes, ha="center", va="center", color="#777777")
 
 
 def _site_colours(report: WeeklyReport) -> dict[str, str]:

@@ -11,12 +11,15 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
-from labops.reports import Format, WeeklyReport, render_text, write_report
+from labops.permissions import Actor
+from labops.reports import Format, WeeklyReport, render_text, weekly_report, write_report
 from labops.reports.figures import NUMERIC, Unit, parse_text, text, value
 from labops.reports.render_csv import csv_files
-from labops.reports.render_terminal import sparkline, utilization_bar
+from labops.reports.render_terminal import render_terminal, sparkline, utilization_bar
 from labops.reports.sections import Section, sections
+from tests.conftest import NOW
 
 
 def expected(section: Section) -> list[dict]:
@@ -172,3 +175,16 @@ def _html(cell: str) -> str:
     from html import escape
 
     return escape(cell)
+
+
+@pytest.mark.parametrize("narrowing", [{"site": "annex"}, {"week": "2020-W01"}])
+def test_empty_reports_render_in_every_format(week_db, narrowing, recwarn) -> None:
+    """A site with no units yet, a week before any data: ratios of nothing are '-'."""
+    report = weekly_report(week_db, actor=Actor.system(), now=NOW, **narrowing)
+    for fmt in (Format.MD, Format.JSON, Format.HTML):
+        assert render_text(report, fmt)
+    assert csv_files(report)
+    terminal = Console(file=io.StringIO(), width=160)
+    terminal.print(render_terminal(report))
+    assert json.loads(render_text(report, Format.JSON))["summary"][0]["served_pct"] is None
+    assert not [w for w in recwarn if issubclass(w.category, UserWarning)]
