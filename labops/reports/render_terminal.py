@@ -130,7 +130,7 @@ def _with_top_projects(section: Section, report: WeeklyReport) -> Section:
         tops.append(", ".join(shown) + (f" +{more} more" if more > 0 else ""))
     return replace(
         section,
-        columns=(*section.columns, Column("projects", "Top projects (booked h)")),
+        columns=(*section.columns, Column("projects", "Projects (h)")),
         rows=tuple((*row, top) for row, top in zip(section.rows, tops, strict=True)),
     )
 
