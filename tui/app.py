@@ -46,12 +46,15 @@ class LabopsApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "labops"
     COMMANDS = App.COMMANDS | {LabopsCommands}
+    # Screens style themselves for small terminals with these classes (80x24 is "-short").
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (32, "-tall")]
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
             Binding(key, f"go('{mode}')", title, id=f"app.{mode}", show=False)
             for mode, (title, key) in SCREENS.items()
         ),
-        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("q", "quit", "Quit", id="app.quit", show=False),
     ]
 
     def __init__(

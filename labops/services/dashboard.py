@@ -459,14 +459,21 @@ def _where_it_stands(
     if status == RequestStatus.APPROVED:
         if reasons:
             return f"left out of the last plan: {reasons[0]}"
-        return "approved, waiting for the next plan"
+        booked = _booked_text(progress, tz)
+        return f"approved, {booked}" if booked else "approved, waiting for the next plan"
     if status == RequestStatus.REJECTED:
         return f"rejected: {request.decision_note}" if request.decision_note else "rejected"
     if status == RequestStatus.CANCELLED:
         return "withdrawn"
     if status == RequestStatus.DONE:
         return "done"
+    return _booked_text(progress, tz) or "scheduled"
+
+
+def _booked_text(progress: tuple[int, int, dt.datetime | None] | None, tz: str) -> str:
     tasks, booked, upcoming = progress or (0, 0, None)
+    if not booked:
+        return ""
     text = f"booked: {booked} of {tasks} tasks"
     return text + (f", next {_when(upcoming, tz)}" if upcoming else ", none ahead")
 

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from textual.message import Message
 from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import Input
 
 from labops.db import Database
 from labops.fixture.load import load_platform
@@ -122,6 +124,14 @@ def drive(app: LabopsApp, scenario: Scenario, *, size: tuple[int, int] = SIZE) -
     return seen
 
 
+def enter(screen: Screen, selector: str, text: str) -> None:
+    """Put ``text`` into an input, as pasting it would: focus, then the value (the input
+    posts Changed and runs its validators). Key-by-key typing is ``type_text``."""
+    field = screen.query_one(selector, Input)
+    field.focus()
+    field.value = text
+
+
 async def type_text(pilot: Pilot, text: str) -> None:
     """Type into the focused input as a person would, key by key."""
     await pilot.press(*[_key(char) for char in text])
@@ -130,3 +140,12 @@ async def type_text(pilot: Pilot, text: str) -> None:
 def _key(char: str) -> str:
     names = {" ": "space", "-": "minus", ":": "colon", ".": "full_stop", "/": "slash"}
     return names.get(char, char)
+
+
+async def wait_until(pilot: Pilot, done: Callable[[], bool], *, seconds: float = 20.0) -> None:
+    """For work that reports as it goes (a solver run): wait until ``done()`` holds."""
+    for _ in range(int(seconds / 0.05)):
+        if done():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"still waiting after {seconds} s")

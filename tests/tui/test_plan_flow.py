@@ -13,7 +13,7 @@ from textual.pilot import Pilot
 
 from labops.db import Database
 from labops.services.catalog import list_records
-from tests.tui.conftest import actor, drive, settle, type_text
+from tests.tui.conftest import actor, drive, enter, settle
 from tui.screens.plan import PlanScreen
 from tui.screens.requests import RequestsScreen
 from tui.screens.schedule import ScheduleScreen
@@ -111,13 +111,9 @@ def test_downtime_then_repair_moves_only_what_it_hits(tiny: Database, app_for) -
         await settle(pilot)
         form = pilot.app.screen
         form.query_one("#field-unit Select").value = "sputter-1"
-        for name, value in (("start", "2026-12-01 05:00"), ("end", "2026-12-01 20:00")):
-            field = form.query_one(f"#field-{name} Input")
-            field.focus()
-            field.value = ""
-            await type_text(pilot, value)
-        form.query_one("#field-reason Input").focus()
-        await type_text(pilot, "target cracked")
+        enter(form, "#field-start Input", "2026-12-01 05:00")
+        enter(form, "#field-end Input", "2026-12-01 20:00")
+        enter(form, "#field-reason Input", "target cracked")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert pilot.app.screen is plan

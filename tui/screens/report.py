@@ -93,8 +93,8 @@ class ReportScreen(LabopsScreen):
         week = report.week
         self.query_one("#report-week", Static).update(
             Text(
-                f" {week.label}: {week.monday:%a %d %b} - {week.sunday:%a %d %b %Y}   "
-                f"{report.platform}, all sites: {percent(report.total.utilization)} used",
+                f" {week.label}, {week.monday:%a %d %b} - {week.sunday:%a %d %b %Y}: "
+                f"{percent(report.total.utilization)} of the available hours used",
                 style="bold",
             )
         )

@@ -20,7 +20,7 @@ from tui.screens.base import LabopsScreen
 from tui.screens.confirm import ConfirmScreen
 from tui.text import span
 from tui.widgets.detail_view import DetailView
-from tui.widgets.timeline import STATUS_COLORS, TimelineView
+from tui.widgets.timeline import ColorBy, TimelineView, legend
 from tui.widgets.top_bar import TopBar
 
 BOOKING_ACTIONS = {"confirm", "lock", "unlock", "cancel"}
@@ -31,16 +31,17 @@ class ScheduleScreen(LabopsScreen):
     MODE = "schedule"
     CSS_PATH = "schedule.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
+        # Booking actions first: in a narrow footer the last entries are the ones cut off.
+        Binding("c", "booking('confirm')", "Confirm", id="schedule.confirm"),
+        Binding("l", "booking('lock')", "Lock", id="schedule.lock"),
+        Binding("u", "booking('unlock')", "Unlock", id="schedule.unlock"),
+        Binding("x", "booking('cancel')", "Cancel", id="schedule.cancel"),
         Binding("less_than_sign,comma", "shift(-1)", "Prev", id="schedule.earlier"),
         Binding("greater_than_sign,full_stop", "shift(1)", "Next", id="schedule.later"),
         Binding("z", "zoom", "Zoom", id="schedule.zoom"),
         Binding("t", "today", "Today", id="schedule.today"),
         Binding("v", "toggle_view", "People", id="schedule.view"),
         Binding("k", "toggle_colors", "Colour", id="schedule.colors"),
-        Binding("c", "booking('confirm')", "Confirm", id="schedule.confirm"),
-        Binding("l", "booking('lock')", "Lock", id="schedule.lock"),
-        Binding("u", "booking('unlock')", "Unlock", id="schedule.unlock"),
-        Binding("x", "booking('cancel')", "Cancel", id="schedule.cancel"),
     ]
 
     def __init__(self, ctx: Context) -> None:
@@ -89,22 +90,10 @@ class ScheduleScreen(LabopsScreen):
         )
         self._legend(view.color_by)
 
-    def _legend(self, color_by: str) -> None:
-        legend = Text(" ")
-        if color_by == "status":
-            for status, color in STATUS_COLORS.items():
-                legend.append(f" {status} ", style=f"#ffffff on {color}")
-                legend.append(" ")
-        else:
-            legend.append(" project colours ", style="#ffffff on #1f6f8b")
-            legend.append(" ")
-        legend.append(" down ", style="#ffffff on #7a1f1f")
-        legend.append(" ")
-        legend.append(" clash ", style="bold #ffffff on #c0392b")
-        legend.append(" ")
-        legend.append(" away ", style="#cccccc on #3a3a3a")
-        legend.append("  │ now", style="bold #e5c07b")
-        self.query_one("#schedule-legend", Static).update(legend)
+    def _legend(self, color_by: ColorBy) -> None:
+        view = self.query_one(TimelineView)
+        if view.data is not None:
+            self.query_one("#schedule-legend", Static).update(legend(view.data, color_by))
 
     # --- selection ------------------------------------------------------------------------
 
@@ -114,7 +103,8 @@ class ScheduleScreen(LabopsScreen):
         bar = event.bar
         if bar is None:
             lane = event.lane
-            detail.show(None, message=f"{lane.id}: {lane.title}" if lane else "")
+            hint = "   (left and right pick its bookings)" if lane and lane.bars else ""
+            detail.show(None, message=f"{lane.id}: {lane.title}{hint}" if lane else "")
             return
         if bar.kind == "booking" and bar.booking_id is not None:
             detail.show(
@@ -152,7 +142,8 @@ class ScheduleScreen(LabopsScreen):
             if not self.ctx.can(Action.BOOK):
                 return False
             bar = self.query_one(TimelineView).bar if self.is_mounted else None
-            return (bar is not None and bar.booking_id is not None) or None
+            # Shown only with a booking selected, which keeps the footer short.
+            return bar is not None and bar.booking_id is not None
         return True
 
     def action_shift(self, steps: int) -> None:

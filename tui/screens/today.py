@@ -15,7 +15,7 @@ from labops.services.dashboard import Alert, AlertKind, Dashboard, dashboard
 from tui.context import Context
 from tui.messages import ShowBooking, ShowRequest
 from tui.screens.base import LabopsScreen
-from tui.text import when
+from tui.text import plural, when
 from tui.widgets.listing_table import ListingTable
 from tui.widgets.site_card import SiteCard
 from tui.widgets.top_bar import TopBar
@@ -55,7 +55,10 @@ class TodayScreen(LabopsScreen):
         ctx = self.ctx
         self.data = data = dashboard(ctx.db, actor=ctx.actor, now=ctx.now())
         summary = Text(f"{when(data.now, data.timezone)}  ", style="bold")
-        summary.append(f"{len(data.pending.rows)} requests pending, {len(data.alerts)} alerts")
+        summary.append(
+            f"{plural(len(data.pending.rows), 'request')} pending, "
+            f"{plural(len(data.alerts), 'alert')}"
+        )
         self.query_one("#today-summary", Static).update(summary)
         sites = self.query_one("#today-sites", Horizontal)
         sites.remove_children()

@@ -67,7 +67,6 @@ def listing_renderable(listing: Listing) -> RenderableType:
     table = Table(
         title=Text(listing.title, style="bold"),
         title_justify="left",
-        expand=True,
         box=None,
         header_style="bold",
         pad_edge=False,

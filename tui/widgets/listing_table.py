@@ -12,6 +12,7 @@ from labops.views import Listing
 from tui.text import plain
 
 MAX_ROW_LINES = 3
+MAX_COLUMN_WIDTH = 48  # long titles are cut so the columns after them stay in view
 
 
 class ListingTable(DataTable[Text]):
@@ -29,15 +30,21 @@ class ListingTable(DataTable[Text]):
     def show(self, listing: Listing) -> None:
         selected = self.selected_key
         self.clear(columns=True)
-        for column in listing.columns:
-            self.add_column(
-                Text(column.title, justify="right" if column.numeric else "left"), key=column.key
+        rows = [
+            [self._cell(row.get(column.key), numeric=column.numeric) for column in listing.columns]
+            for row in listing.rows
+        ]
+        for index, column in enumerate(listing.columns):
+            widest = max(
+                (line_width for cells in rows for line_width in _line_widths(cells[index])),
+                default=0,
             )
-        for row in listing.rows:
-            cells = [
-                self._cell(row.get(column.key), numeric=column.numeric)
-                for column in listing.columns
-            ]
+            self.add_column(
+                Text(column.title, justify="right" if column.numeric else "left"),
+                key=column.key,
+                width=min(max(widest, len(column.title)), MAX_COLUMN_WIDTH),
+            )
+        for row, cells in zip(listing.rows, rows, strict=True):
             lines = max((len(cell.plain.splitlines()) for cell in cells), default=1)
             self.add_row(
                 *cells, key=str(row.get(self.key)), height=min(max(lines, 1), MAX_ROW_LINES)
@@ -74,3 +81,7 @@ class ListingTable(DataTable[Text]):
             return False
         self.move_cursor(row=index)
         return True
+
+
+def _line_widths(text: Text) -> list[int]:
+    return [len(line) for line in text.plain.splitlines()] or [0]

@@ -73,7 +73,7 @@ class ProgressPanel(Vertical):
         return facts
 
     def _draw(self) -> None:
-        if not self.is_mounted:
+        if not self.children:  # not composed yet: on_mount draws
             return
         grid = Table.grid(padding=(0, 2))
         grid.add_column(style="bold")

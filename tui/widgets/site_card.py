@@ -10,6 +10,7 @@ from labops.services.dashboard import SiteDay, Slot
 from tui.text import percent, span
 
 BAR_WIDTH = 12
+WIDE_CARD = 44  # narrower cards leave out who is on each booking
 
 
 def utilization_bar(share: float | None, width: int = BAR_WIDTH) -> Text:
@@ -34,11 +35,14 @@ class SiteCard(Static):
     def on_mount(self) -> None:
         self.update(self._render_site())
 
+    def on_resize(self) -> None:
+        self.update(self._render_site())
+
     def _slot(self, slot: Slot) -> Text:
         line = Text(f"{span(slot.start, slot.end, self.timezone)} ", style="bold")
         line.append(f"{', '.join(slot.units)} ", style="cyan")
         line.append(slot.label)
-        if slot.people:
+        if slot.people and self.size.width >= WIDE_CARD:
             line.append(f" ({', '.join(slot.people)})", style="dim")
         return line
 

@@ -15,6 +15,7 @@ from typing import ClassVar, Literal
 
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.events import Click
 from textual.geometry import Size
@@ -71,6 +72,28 @@ def bar_style(bar: Bar, color_by: ColorBy) -> Style:
     return Style(color="#ffffff", bgcolor=background)
 
 
+def legend(data: Timeline, color_by: ColorBy) -> Text:
+    """What the colours mean: the fixed ones, then each project (or status) in view."""
+    line = Text(" ", no_wrap=True, overflow="ellipsis")
+    for label, style in (("down", DOWN), ("clash", CLASH), ("away", ABSENT), ("busy", BUSY)):
+        line.append(f" {label} ", style=style)
+        line.append(" ")
+    line.append("│ now  ", style=NOW)
+    shown = sorted(
+        {
+            bar.project if color_by == "project" else bar.status: bar
+            for lane in data.lanes
+            for bar in lane.bars
+            if bar.kind == "booking" and bar.project is not None
+        }.items()
+    )
+    for _, bar in shown:
+        name = bar.project if color_by == "project" else bar.status
+        line.append(f" {name} ", style=bar_style(bar, color_by))
+        line.append(" ")
+    return line
+
+
 @dataclass(frozen=True)
 class _Row:
     group: str  # a site's name, for a heading row
@@ -89,7 +112,7 @@ class TimelineView(ScrollView, can_focus=True):
         Binding("pagedown", "move_lane(10)", show=False),
     ]
     DEFAULT_CSS = """
-    TimelineView { height: 1fr; scrollbar-size-vertical: 1; }
+    TimelineView { height: 1fr; scrollbar-size-vertical: 1; overflow-x: hidden; }
     """
 
     class Selected(Message):

@@ -47,5 +47,10 @@ class TopBar(Static):
                 line.append(f" {keys.get(mode, '?')}", style="bold yellow")
                 line.append(f" {title} ")
         line.append(" │ ", style="dim")
+        line.append("q", style="bold yellow")
+        line.append(" Quit  ")
+        line.append("^p", style="bold yellow")
+        line.append(" Commands", style="")
+        line.append(" │ ", style="dim")
         line.append(screens.title, style="dim")
         return line

@@ -1,0 +1,95 @@
+"""The schedule: moving in time, the person view, and lock / cancel on a selected booking."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+
+from labops.db import Database
+from labops.services.catalog import list_records
+from tests.tui.conftest import actor, drive, settle
+from tui.screens.confirm import ConfirmScreen
+from tui.screens.schedule import ScheduleScreen
+from tui.widgets.detail_view import DetailView
+from tui.widgets.timeline import TimelineView
+
+
+def booking_status(db: Database, booking_id: int) -> str:
+    rows = list_records(db, "bookings", actor=actor(db, "dara"), status=None).rows
+    cancelled = list_records(db, "bookings", actor=actor(db, "dara"), status="cancelled").rows
+    return next(row["status"] for row in [*rows, *cancelled] if row["id"] == booking_id)
+
+
+async def open_ref_booking(pilot: Pilot) -> ScheduleScreen:
+    """Request 2's booking: sem-1, Mon 30 Nov 09:00, the week after the clock's."""
+    await pilot.press("2")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ScheduleScreen)
+    await pilot.press("greater_than_sign", "down", "right")
+    await settle(pilot)
+    bar = screen.query_one(TimelineView).bar
+    assert bar is not None and bar.label == "R2 ref"
+    return screen
+
+
+def test_lock_then_cancel_a_booking(tiny: Database, app_for) -> None:
+    async def scenario(pilot: Pilot) -> None:
+        screen = await open_ref_booking(pilot)
+        detail = screen.query_one(DetailView).text
+        assert "Booking 1" in detail and "team: Dara Singh (platform architect)" in detail
+        await pilot.press("l")
+        await settle(pilot)
+        assert booking_status(tiny, 1) == "locked"
+        assert "status: locked" in screen.query_one(DetailView).text
+
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ConfirmScreen)
+        await pilot.press("n")  # changed my mind: nothing happens
+        await settle(pilot)
+        assert booking_status(tiny, 1) == "locked"
+        await pilot.press("x", "y")
+        await settle(pilot)
+        assert booking_status(tiny, 1) == "cancelled"
+        sem = next(line for line in screen.query_one(TimelineView).lines if line.startswith("sem"))
+        assert "R2" not in sem
+
+    drive(app_for(tiny, "dara"), scenario)
+
+
+def test_person_view_and_day_zoom(tiny: Database, app_for) -> None:
+    async def scenario(pilot: Pilot) -> None:
+        screen = await open_ref_booking(pilot)
+        await pilot.press("z")
+        await settle(pilot)
+        window = str(screen.query_one("#schedule-window").render())
+        assert "Mon 30 Nov 2026" in window
+        await pilot.press("v")
+        await settle(pilot)
+        timeline = screen.query_one(TimelineView)
+        assert timeline.data is not None and timeline.data.view == "person"
+        dara = next(line for line in timeline.lines if line.startswith("Dara Singh"))
+        assert "R2 ref" in dara
+
+    drive(app_for(tiny, "dara"), scenario)
+
+
+def test_a_member_sees_other_projects_as_busy_and_cannot_act(tiny: Database, app_for) -> None:
+    """Ben works on tandem but neither leads it nor is on this booking: busy time only."""
+
+    async def scenario(pilot: Pilot) -> None:
+        assert sorted(pilot.app.screen_list()) == sorted(
+            [("today", "Today", "1"), ("schedule", "Schedule", "2")]
+        )
+        await pilot.press("2", "greater_than_sign", "down", "right")
+        await settle(pilot)
+        screen = pilot.app.screen
+        bar = screen.query_one(TimelineView).bar
+        assert bar is not None and bar.label == "busy" and bar.booking_id is None
+        await pilot.press("l")  # not theirs to lock: the key does nothing
+        await settle(pilot)
+        footer_keys = {b.binding.action for b in screen.active_bindings.values() if b.enabled}
+        assert "booking('lock')" not in footer_keys
+
+    drive(app_for(tiny, "ben"), scenario)
+    assert booking_status(tiny, 1) == "confirmed"
