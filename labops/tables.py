@@ -414,9 +414,9 @@ class Booking(SQLModel, table=True):
     task_id: int = _int_fk("task.id")
     start: dt.datetime = _utc()
     end: dt.datetime = _utc()
-    status: BookingStatus = Field(
-        default=BookingStatus.PROPOSED, sa_type=_enum(BookingStatus), index=True
-    )
+    # No index on status: nearly every booking is live, and with one SQLite would read a
+    # year of bookings through it instead of using the time-range index.
+    status: BookingStatus = Field(default=BookingStatus.PROPOSED, sa_type=_enum(BookingStatus))
     created_at: dt.datetime = _utc()
     created_by: str = "system"
 

@@ -15,6 +15,11 @@ def run_migrations() -> None:
         config.get_main_option("sqlalchemy.url")
     )
     with engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # Batch migrations copy and drop tables; with foreign keys on, dropping a parent
+            # table would cascade-delete its children's rows. Set on the raw connection,
+            # before any transaction begins (inside one, SQLite ignores this pragma).
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
@@ -24,6 +29,8 @@ def run_migrations() -> None:
         with context.begin_transaction():
             context.run_migrations()
         connection.commit()
+        if connection.dialect.name == "sqlite":
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
 
 
 run_migrations()

@@ -219,42 +219,6 @@ def task_needs(session: Session, task_ids: Iterable[int]) -> list[Need]:
     return needs
 
 
-def committed_cents(session: Session) -> dict[str, int]:
-    """Cents committed per project by all live bookings, exactly as labops.costs counts them
-    (each booking unit rounded to the cent), but grouped in SQL so that a year of bookings
-    is not read row by row. A booking lasts its task's duration (the loader, the planner and
-    hand bookings all keep it so), which lets the query skip the bookings' times."""
-    bu = t.BookingUnit
-    rows = session.connection().execute(
-        select(
-            t.Request.project_id,
-            t.Task.duration_minutes,
-            bu.amount,
-            t.Equipment.hourly_rate_cents,
-            t.Booking.status,
-            sa.func.count(),
-        )
-        .join(t.Booking, t.Booking.id == bu.booking_id)
-        .join(t.Task, t.Task.id == t.Booking.task_id)
-        .join(t.Request, t.Request.id == t.Task.request_id)
-        .join(t.Equipment, t.Equipment.id == bu.equipment_id)
-        .group_by(
-            t.Request.project_id,
-            t.Task.duration_minutes,
-            bu.amount,
-            t.Equipment.hourly_rate_cents,
-            t.Booking.status,
-        )
-    )
-    spent: dict[str, int] = {}
-    for project, minutes, amount, rate, status, count in rows:
-        if status in ACTIVE_BOOKING:
-            # The same float operations as labops.costs, so the rounding agrees.
-            cents = round(rate * amount * float(minutes * 60) / 3600)
-            spent[project] = spent.get(project, 0) + count * cents
-    return spent
-
-
 @dataclass(frozen=True, slots=True)
 class WaitingRow:
     request: int

@@ -88,20 +88,48 @@ def _summary(section: Section) -> Table:
     return grid
 
 
+# Columns a terminal leaves out to fit 120 characters; the file formats carry them all.
+TERMINAL_HIDDEN = {"open_h", "outside_h", "capacity"}
+
+
+def _narrowed(section: Section) -> Section:
+    hidden = TERMINAL_HIDDEN | ({"site"} if section.key == "units" else set())
+    keep = [i for i, c in enumerate(section.columns) if c.key not in hidden]
+    if len(keep) == len(section.columns):
+        return section
+    note = f"{section.note} (Open h, Outside h and Cap are in the md, csv, json and html formats.)"
+    return replace(
+        section,
+        columns=tuple(section.columns[i] for i in keep),
+        rows=tuple(tuple(row[i] for i in keep) for row in section.rows),
+        note=note.strip(),
+    )
+
+
 def _table(section: Section) -> RenderableType:
     if not section.rows:
         return Text(f"{section.title}: none")
+    section = _narrowed(section)
     table = Table(title=section.title, title_justify="left", caption=section.note or None)
     table.caption_justify = "left"
     bar_at = next((i for i, c in enumerate(section.columns) if c.key == "utilization_pct"), None)
+    texts = section.texts()
     for index, column in enumerate(section.columns):
         numeric = column.unit in NUMERIC
-        table.add_column(column.title, justify="right" if numeric else "left", no_wrap=numeric)
+        # Nothing wraps: in a narrow terminal every column gives way a little (names are
+        # capped so they cannot crowd the figures out) instead of names vanishing.
+        table.add_column(
+            column.title,
+            justify="right" if numeric else "left",
+            no_wrap=True,
+            max_width=None if numeric else 24,
+            overflow="ellipsis",
+        )
         if index == bar_at:
             table.add_column("", no_wrap=True)
-    for texts, values in zip(section.texts(), section.values(), strict=True):
+    for row, values in zip(texts, section.values(), strict=True):
         cells: list[RenderableType] = []
-        for index, (column, cell) in enumerate(zip(section.columns, texts, strict=True)):
+        for index, (column, cell) in enumerate(zip(section.columns, row, strict=True)):
             cells.append(Text(cell, style=_style(column.key, cell)))
             if index == bar_at:
                 cells.append(utilization_bar(values[column.key]))

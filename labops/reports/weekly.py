@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from labops import tables as t
 from labops.calendars import Calendars
+from labops.costs import committed_cents
 from labops.db import Database
 from labops.errors import NotFound
 from labops.permissions import Action, Actor
@@ -144,4 +145,4 @@ class _Data:
             session.exec(select(t.Project).order_by(t.Project.fund_pool_id, t.Project.id))
         )
         self.pools = list(session.exec(select(t.FundPool).order_by(col(t.FundPool.id))))
-        self.committed = fetch.committed_cents(session)
+        self.committed = committed_cents(session)
