@@ -65,6 +65,9 @@ class AlertKind(StrEnum):
     DUE = "due date"
 
 
+SEVERITY = {AlertKind.DOWNTIME: 0, AlertKind.CERTIFICATION: 1, AlertKind.DUE: 2}
+
+
 @dataclass(frozen=True)
 class Alert:
     kind: AlertKind
@@ -130,7 +133,7 @@ def dashboard(db: Database, *, actor: Actor, now: dt.datetime) -> Dashboard:
             waiting[0].columns,
             [row for listing in waiting for row in listing.rows],
         ),
-        alerts=tuple(sorted(alerts, key=lambda a: (a.when, a.kind.value, a.message))),
+        alerts=tuple(sorted(alerts, key=lambda a: (a.when, SEVERITY[a.kind], a.message))),
     )
 
 
@@ -386,13 +389,7 @@ def lead_overview(db: Database, *, actor: Actor, now: dt.datetime) -> LeadOvervi
         ),
         requests=Listing(
             "Requests",
-            columns(
-                "id:Id#",
-                "title:Title",
-                "project:Project",
-                "status:Status",
-                "stands:Where it stands",
-            ),
+            columns("id:Id#", "stands:Where it stands", "title:Title", "project:Project"),
             request_rows,
         ),
         bookings=bookings,

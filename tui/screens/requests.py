@@ -55,7 +55,7 @@ class RequestsScreen(LabopsScreen):
             yield Input(
                 placeholder="/ find: title, id, requester", id="requests-find", compact=True
             )
-        yield ListingTable(id="requests-table")
+        yield ListingTable(id="requests-table", order=("id", "status", "title", "project"))
         yield DetailView(id="requests-detail", placeholder="no request selected")
         yield Footer(compact=True)
 

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import DataTable, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from labops.services.dashboard import Alert, AlertKind, Dashboard, dashboard
@@ -28,7 +28,7 @@ class TodayScreen(LabopsScreen):
     MODE = "today"
     CSS_PATH = "today.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", "Open", id="today.open"),
+        Binding("o", "open", "Open", id="today.open"),
         Binding("f5", "refresh", "Refresh", id="today.refresh"),
     ]
 
@@ -42,7 +42,7 @@ class TodayScreen(LabopsScreen):
         yield Horizontal(id="today-sites")
         with Horizontal(id="today-lists"):
             with Vertical(id="today-pending-box"):
-                yield ListingTable(id="today-pending")
+                yield ListingTable(id="today-pending", order=("id", "status", "title", "project"))
             with Vertical(id="today-alerts-box"):
                 yield OptionList(id="today-alerts")
         yield Footer(compact=True)
@@ -80,15 +80,28 @@ class TodayScreen(LabopsScreen):
         self.reload()
 
     def action_open(self) -> None:
-        """Open what is under the cursor: a request, or the booking an alert is about."""
+        """Open what is under the cursor: a request, or what an alert is about."""
         focused = self.focused
-        if isinstance(focused, ListingTable) and focused.selected_key:
-            self.post_message(ShowRequest(int(focused.selected_key)))
-        elif isinstance(focused, OptionList) and self.data and focused.highlighted is not None:
-            if focused.highlighted >= len(self.data.alerts):
-                return
-            alert = self.data.alerts[focused.highlighted]
-            if alert.booking_id is not None:
-                self.post_message(ShowBooking(alert.booking_id))
-            elif alert.request_id is not None:
-                self.post_message(ShowRequest(alert.request_id))
+        if isinstance(focused, ListingTable):
+            self._open_request(focused.selected_key)
+        elif isinstance(focused, OptionList):
+            self._open_alert(focused.highlighted)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self._open_request(event.row_key.value)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self._open_alert(event.option_index)
+
+    def _open_request(self, key: str | None) -> None:
+        if key is not None:
+            self.post_message(ShowRequest(int(key)))
+
+    def _open_alert(self, index: int | None) -> None:
+        if self.data is None or index is None or index >= len(self.data.alerts):
+            return
+        alert = self.data.alerts[index]
+        if alert.booking_id is not None:
+            self.post_message(ShowBooking(alert.booking_id))
+        elif alert.request_id is not None:
+            self.post_message(ShowRequest(alert.request_id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from rich.text import Text
@@ -22,14 +23,30 @@ class ListingTable(DataTable[Text]):
     ListingTable { height: 1fr; }
     """
 
-    def __init__(self, *, key: str = "id", id: str | None = None, classes: str = "") -> None:
+    def __init__(
+        self,
+        *,
+        key: str = "id",
+        order: Sequence[str] = (),
+        id: str | None = None,
+        classes: str = "",
+    ) -> None:
+        """``order``: these columns first, in this order (what matters in a narrow terminal)."""
         super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=True)
         self.key = key
+        self.order = tuple(order)
         self.rows_shown: list[dict[str, Any]] = []
 
     def show(self, listing: Listing) -> None:
         selected = self.selected_key
         self.clear(columns=True)
+        first = {key: index for index, key in enumerate(self.order)}
+        listing = Listing(
+            listing.title,
+            tuple(sorted(listing.columns, key=lambda c: first.get(c.key, len(first)))),
+            listing.rows,
+            listing.note,
+        )
         rows = [
             [self._cell(row.get(column.key), numeric=column.numeric) for column in listing.columns]
             for row in listing.rows

@@ -1,0 +1,62 @@
+"""Today: now and next per site, pending requests, alerts that open what they are about."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual.pilot import Pilot
+from textual.widgets import OptionList
+
+from labops.db import Database
+from labops.services.bookings import add_downtime
+from labops.vocabulary import DowntimeKind
+from tests.tui.conftest import actor, drive, settle
+from tui.screens.requests import RequestsScreen
+from tui.screens.schedule import ScheduleScreen
+from tui.screens.today import TodayScreen
+from tui.widgets.site_card import SiteCard
+from tui.widgets.timeline import TimelineView
+
+DURING = dt.datetime(2026, 11, 30, 8, 30, tzinfo=dt.UTC)  # Mon 09:30 Berlin: R2 ref runs
+
+
+def test_alert_opens_the_booking_it_is_about(tiny: Database, app_for) -> None:
+    add_downtime(
+        tiny,
+        actor=actor(tiny, "dara"),
+        unit_id="sem-1",
+        start=DURING,
+        end=DURING + dt.timedelta(hours=2),
+        kind=DowntimeKind.BREAKDOWN,
+        reason="filament",
+        now=DURING,
+    )
+
+    async def scenario(pilot: Pilot) -> None:
+        screen = pilot.app.screen
+        assert isinstance(screen, TodayScreen)
+        matlab = next(card for card in screen.query(SiteCard) if card.site.site_id == "matlab")
+        assert "09:00-10:30 sem-1 R2 ref (tandem)" in matlab.text.split("now")[1]
+        alerts = screen.query_one("#today-alerts", OptionList)
+        assert "sem-1 is down (filament) during booking 1" in str(
+            alerts.get_option_at_index(0).prompt
+        )
+        alerts.focus()
+        alerts.highlighted = 0
+        await pilot.press("enter")
+        await settle(pilot)
+        schedule = pilot.app.screen
+        assert isinstance(schedule, ScheduleScreen)
+        bar = schedule.query_one(TimelineView).bar
+        assert bar is not None and bar.booking_id == 1
+
+        await pilot.press("1")
+        await settle(pilot)
+        screen.query_one("#today-pending").focus()
+        await pilot.press("down", "enter")  # request 2
+        await settle(pilot)
+        requests = pilot.app.screen
+        assert isinstance(requests, RequestsScreen)
+        assert requests.query_one("#requests-table").selected_key == "2"
+
+    drive(app_for(tiny, "dara", now=DURING), scenario)
