@@ -181,9 +181,18 @@ class Board:
         return best
 
     def exact(
-        self, facts: TaskFacts, a: Assignment, reserve: Mapping[str, int] | None = None
+        self,
+        facts: TaskFacts,
+        a: Assignment,
+        reserve: Mapping[str, int] | None = None,
+        *,
+        any_people: bool = False,
     ) -> Choice | None:
-        """The given assignment as a choice if it fits the board as it stands, else None."""
+        """The given assignment as a choice if it fits the board as it stands, else None.
+
+        With ``any_people`` only its start, mode and units are kept, and the people are
+        picked afresh among those free then.
+        """
         option = next((o for o in facts.modes if o.index == a.mode), None)
         if option is None or len(a.units) != len(option.needs):
             return None
@@ -199,13 +208,19 @@ class Board:
             units, a.start, option.duration
         ):
             return None
-        wanted = set(a.people)
-        week = self.facts.week_of(a.start)
-        free = {p for p in wanted if self.crew.person_free(p, a.start, option.staffed, week, None)}
-        lists = [[p for p in need if p in free] for need in facts.staff]
         site = units[0].unit.site if units else None
+        if any_people:
+            lists = self.crew.free_lists(facts, option, a.start, None)
+            if lists is None:
+                return None
+        else:
+            wanted = set(a.people)
+            week = self.facts.week_of(a.start)
+            staffed = option.staffed
+            free = {p for p in wanted if self.crew.person_free(p, a.start, staffed, week, None)}
+            lists = [[p for p in need if p in free] for need in facts.staff]
         people = self.crew.pick(facts, option, a.start, site, units, lists, None)
-        if people is None or set(people) != wanted:
+        if people is None or (not any_people and set(people) != set(a.people)):
             return None
         return self._priced(facts, option, a.start, tuple(units), people, reserve, None)
 

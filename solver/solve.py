@@ -24,7 +24,6 @@ from solver import score
 from solver.explain import explain, precheck
 from solver.facts import Facts
 from solver.model import Model
-from solver.model.builder import value_of
 from solver.model.objective import Level
 from solver.model.search import Outcome, Session, run_level
 from solver.plan import Plan
@@ -103,16 +102,16 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Plan:
         if results and len(levels) - i > 1 and left / (len(levels) - i) < 3 * latency:
             # Too little time to start each remaining level (presolve and hint): solve
             # them together as their weighted sum.
-            levels[i:] = [Level("weighted", model.objective.weighted(levels[i:]), False, 1)]
+            levels[i:] = [model.objective.weighted(levels[i:])]
             level = levels[i]
         share = left / (len(levels) - i)
         if i == 0 and len(levels) > 1:
             share = max(share, 0.5 * left)  # the first level is usually the hard one
         if results:
-            model.hint_solution(results[-1][1].solution)  # type: ignore[arg-type]
+            _hint(model, results[-1][1])
         outcome = run_level(model, level, share, session)
         i += 1
-        if outcome.solution is None:
+        if outcome.plan is None:
             infeasible = outcome.status == "infeasible" and not results
             if not results:
                 break
@@ -149,8 +148,17 @@ def _levels(problem: Problem, model: Model, options: SolveOptions) -> list[Level
     if not levels:
         return [Level("feasibility", 0, False, 1)]
     if not lexicographic and len(levels) > 1:
-        return [Level("weighted", model.objective.weighted(levels), False, 1)]
+        return [model.objective.weighted(levels)]
     return levels
+
+
+def _hint(model: Model, outcome: Outcome) -> None:
+    """Hint the next level with the last one's plan: its full solution when CP-SAT found
+    it, else (a repaired plan) its decisions."""
+    if outcome.solution is not None:
+        model.hint_solution(outcome.solution)
+    elif outcome.plan is not None:
+        model.hint_plan(outcome.plan)
 
 
 def _fix(model: Model, level: Level, outcome: Outcome) -> None:
@@ -217,8 +225,7 @@ def _plan(
         )
     assert model is not None
     last_level, last = results[-1]
-    solution = last.solution
-    assignments = model.assignments(lambda lit: value_of(solution, lit))  # type: ignore[arg-type]
+    assignments = dict(last.plan or {})
     breakdown = score.evaluate(problem, assignments)
     objective = score.weighted(problem, breakdown)
     proven = all(outcome.status == "optimal" for _, outcome in results)

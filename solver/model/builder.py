@@ -7,11 +7,12 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from ortools.sat.python import cp_model
 
 from solver.facts import Facts
-from solver.model.constraints import TRAVEL_LIMIT, Constraints
+from solver.model.constraints import Constraints
 from solver.model.objective import Objective
 from solver.model.variables import Lit, Variables
 from solver.problem import Assignment, Problem
 from solver.score import as_current
+from solver.staffing import fill_needs
 
 
 class Model:
@@ -23,7 +24,7 @@ class Model:
         facts: Facts,
         hint: Mapping[str, Assignment] | None = None,
         end_cap: int | None = None,
-        travel_limit: int = TRAVEL_LIMIT,
+        travel_limit: int | None = None,
         exclude: Collection[str] = (),
     ) -> None:
         """``exclude``: requests known never to fit (``solver.explain.precheck``)."""
@@ -53,18 +54,49 @@ class Model:
         hints.update(later)
         self.variables.hints.write()
 
-    def rehint(self, solution: list[int]) -> None:
-        """Make ``solution`` the reference for hinting variables made from now on."""
-        hints = self.variables.hints
-        hints.values = dict(enumerate(solution))
-        hints.plan = self.assignments(lambda lit: value_of(solution, lit))
+    def hint_plan(self, plan: Mapping[str, Assignment]) -> None:
+        """Hint a plan (e.g. a repaired one) through its decisions: presence, starts, modes,
+        units, sites and people; CP-SAT completes the derived variables."""
+        v = self.variables
+        values: dict[int, int] = {v.true.index: 1}
+        for task_id, task_var in v.tasks.items():
+            a = plan.get(task_id)
+            values[task_var.present.index] = int(a is not None)
+            values[task_var.start.index] = a.start if a else task_var.facts.earliest
+            duration = task_var.facts.task.modes[a.mode].duration if a else 0
+            if not isinstance(task_var.duration, int):
+                values[task_var.duration.index] = duration
+                values[task_var.end.index] = values[task_var.start.index] + duration
+            for mode in task_var.modes:
+                chosen = a is not None and a.mode == mode.option.index
+                values[mode.lit.index] = int(chosen)
+                for k, unit_vars in enumerate(mode.needs):
+                    for unit_var in unit_vars:
+                        picked = chosen and a.units[k] == unit_var.option.unit.id  # type: ignore[union-attr]
+                        values[unit_var.lit.index] = int(picked)
+            site = self.problem.unit[a.units[0]].site if a and a.units else None
+            for name, lit in task_var.sites.items():
+                values[lit.index] = int(name == site)
+            people = list(a.people) if a else []
+            lists = [[p for p in need if p in people] for need in task_var.facts.staff]
+            filled = fill_needs(task_var.facts.task.staff, lists, []) if people else None
+            filled = filled or []
+            offset = 0
+            for need, fills in zip(task_var.facts.task.staff, task_var.staff, strict=True):
+                mine = set(filled[offset : offset + need.count])
+                offset += need.count
+                for person_id, lit in fills.items():
+                    values[lit.index] = int(person_id in mine)
+            for person_id, lit in task_var.people.items():
+                values[lit.index] = int(person_id in people)
+        v.hints.plan = dict(plan)
+        v.hints.values = values
+        v.hints.write()
 
-    def add_travel(self, pairs: Iterable[tuple[str, str]], solution: list[int]) -> int:
-        """Add the travel rule for more pairs, hinted from a valid ``solution``."""
-        self.rehint(solution)
-        added = self.travel.add_around(pairs)
-        self.variables.hints.write()
-        return added
+    def add_travel(self, pairs: Iterable[tuple[str, str]], plan: Mapping[str, Assignment]) -> int:
+        """Add the travel rule around these pairs; new variables are hinted from ``plan``."""
+        self.variables.hints.plan = dict(plan)
+        return self.travel.add_around(pairs)
 
     def assignments(self, value: Callable[[Lit], int]) -> dict[str, Assignment]:
         """The plan of a solution; ``value`` reads a variable (e.g. ``solver.value``)."""

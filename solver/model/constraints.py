@@ -26,10 +26,11 @@ model building and presolve on a 500-task instance)."""
 class Constraints:
     """Adds each hard rule to the model; ``add_all`` lists them."""
 
-    def __init__(self, variables: Variables, travel_limit: int = TRAVEL_LIMIT) -> None:
+    def __init__(self, variables: Variables, travel_limit: int | None = None) -> None:
         self.v = variables
         self.travel = TravelPairs(variables)
-        self.travel_limit = travel_limit  # clauses of the full travel encoding
+        # Clauses of the full travel encoding above which pairs are added lazily.
+        self.travel_limit = TRAVEL_LIMIT if travel_limit is None else travel_limit
         self._fit_domains: dict[tuple[str, int], cp_model.Domain] = {}
         self.model: cp_model.CpModel = variables.model
         self.problem: Problem = variables.problem

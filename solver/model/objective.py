@@ -6,6 +6,7 @@ for, so a problem without due dates gets no tardiness variables.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -16,12 +17,22 @@ from solver.model.variables import TaskVar, Variables, _group
 
 @dataclass(frozen=True, slots=True)
 class Level:
-    """One objective level: its name, expression, sense and weight."""
+    """One objective level: its name, expression, sense and weight.
+
+    ``parts`` says how the expression is made of the plain levels of ``solver.score``
+    (coefficient per level name), so a plan found outside CP-SAT can be valued the same.
+    """
 
     name: str
     expr: cp_model.LinearExprT
     maximize: bool
     weight: int
+    parts: tuple[tuple[str, int], ...] = ()
+
+    def value_of(self, breakdown: Mapping[str, int]) -> float:
+        """The level's value for a plan with this ``score.evaluate`` breakdown."""
+        parts = self.parts or ((self.name, 1),)
+        return float(sum(coef * breakdown.get(name, 0) for name, coef in parts))
 
 
 class Objective:
@@ -43,9 +54,11 @@ class Objective:
             out.append(Level(name, getattr(self, name)(), name in score.MAXIMISED, weight))
         return out
 
-    def weighted(self, levels: list[Level]) -> cp_model.LinearExprT:
-        """One minimisation expression: the weighted sum of the levels."""
-        return sum((-1 if lv.maximize else 1) * lv.weight * lv.expr for lv in levels)
+    def weighted(self, levels: list[Level]) -> Level:
+        """One minimisation level: the weighted sum of ``levels``."""
+        parts = tuple((lv.name, (-1 if lv.maximize else 1) * lv.weight) for lv in levels)
+        expr = sum(coef * lv.expr for (_, coef), lv in zip(parts, levels, strict=True))
+        return Level("weighted", expr, False, 1, parts)
 
     def scheduled(self) -> cp_model.LinearExprT:
         total = 0

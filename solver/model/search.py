@@ -6,8 +6,7 @@ late), and the stop is recorded here rather than read from the status. Exception
 the callback are caught: one escaping there can abort the process when several workers run.
 
 When the model holds travel pairs back (``Model.travel.lazy``), each solution is checked
-for the travel rule; a solution that breaks it is not kept, the pairs around the break are
-added, and the level is solved again from the last valid solution (see ``run_level``).
+for the travel rule; one that breaks it is never returned as it is (see ``run_level``).
 """
 
 from __future__ import annotations
@@ -21,9 +20,11 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from solver import score
 from solver.model.builder import Model, value_of
 from solver.model.objective import Level
 from solver.problem import Assignment, Problem
+from solver.repair import repair_travel
 
 log = logging.getLogger(__name__)
 
@@ -59,32 +60,52 @@ class Session:
 
 @dataclass
 class Outcome:
-    """The end of one level: a valid solution (or None), its value and the proven bound."""
+    """The end of one level: a valid plan (or None), its value and the proven bound.
+
+    ``solution`` is CP-SAT's full solution vector, None for a repaired plan.
+    """
 
     status: str  # "optimal", "feasible", "infeasible" or "none"
+    plan: dict[str, Assignment] | None = None
     solution: list[int] | None = None
     value: float = 0.0
     bound: float = 0.0
     latency: float | None = None  # seconds from the level's start to its first solution
 
 
+@dataclass
+class _Run:
+    """What one CP-SAT run left: its valid outcome, the best plan that broke the travel
+    rule with the pairs it broke, whether it stopped early to restart, when it first found
+    a valid solution."""
+
+    outcome: Outcome
+    broken: tuple[dict[str, Assignment], float] | None
+    conflicts: set[tuple[str, str]]
+    restarting: bool
+    first_at: float | None
+
+
 def run_level(model: Model, level: Level, seconds: float, session: Session) -> Outcome:
     """Optimise one level for at most ``seconds``.
 
-    With travel pairs held back, a solution that breaks the rule is not kept; its pairs
-    are added to the model, and while half the time is left the level starts again from the
-    last valid solution, else the search goes on and the pairs count from the next level.
+    With travel pairs held back, a solution that breaks the rule is not kept as it is: on a
+    small model, in the first half of the time, the search stops, the pairs around the break
+    are added and the level starts again; otherwise the search goes on, and at the end the
+    best broken plan is repaired (``solver.repair``) and kept if better than the best valid.
     """
     began = time.monotonic()
     deadline = began + seconds
+    small = len(model.cp.proto.variables) <= _BIG_MODEL
     best: Outcome | None = None
     latency = None
     while True:
         left = deadline - time.monotonic()
         if left <= 0.01 or session.stop_requested():
             break
-        restart_until = began + seconds / 2
-        outcome, conflicts, first_at = _solve_once(model, level, left, session, restart_until)
+        restart_until = began + seconds / 2 if small else 0.0
+        run = _solve_once(model, level, left, session, restart_until)
+        outcome = run.outcome
         log.debug(
             "level %s: %s value %s bound %s after %.2fs (%d travel breaks)",
             level.name,
@@ -92,22 +113,26 @@ def run_level(model: Model, level: Level, seconds: float, session: Session) -> O
             outcome.value,
             outcome.bound,
             session.elapsed(),
-            len(conflicts),
+            len(run.conflicts),
         )
-        if latency is None and first_at is not None:
-            latency = first_at - began
-        if outcome.solution is not None and (best is None or _better(level, outcome, best)):
-            best = outcome
-        elif outcome.status == "infeasible" and best is None and not conflicts:
+        if latency is None and run.first_at is not None:
+            latency = run.first_at - began
+        if outcome.plan is not None:
+            best = _better(level, best, outcome)
+        elif outcome.status == "infeasible" and best is None and not run.conflicts:
             return outcome
-        if not conflicts:
+        if run.broken is not None and not run.restarting:
+            best = _better(level, best, _repair(model, level, run, session))
+        if run.conflicts:
+            reference = best.plan if best is not None and best.plan is not None else {}
+            added = model.add_travel(run.conflicts, reference)
+            log.debug("level %s: %d travel rules added after breaks", level.name, added)
+        if not run.restarting:
             break
-        reference = best.solution if best is not None else _hint_vector(model)
-        added = model.add_travel(conflicts, reference)  # type: ignore[arg-type]
-        log.debug("level %s: %d travel pairs added after a break", level.name, added)
-        if added == 0:
-            log.error("travel breaks between pairs already in the model: %s", conflicts)
-            break
+        if best is not None and best.solution is not None:
+            model.hint_solution(best.solution)
+        elif best is not None and best.plan is not None:
+            model.hint_plan(best.plan)
     # An optimum of the model with some travel pairs held back that keeps the rule is an
     # optimum of the full model too: the status needs no correction.
     if best is None:
@@ -116,15 +141,38 @@ def run_level(model: Model, level: Level, seconds: float, session: Session) -> O
     return best
 
 
-def _better(level: Level, new: Outcome, old: Outcome) -> bool:
-    return new.value >= old.value if level.maximize else new.value <= old.value
+def _better(level: Level, old: Outcome | None, new: Outcome | None) -> Outcome | None:
+    """The better of two outcomes for the level (ties go to the newer one)."""
+    if new is None or new.plan is None:
+        return old
+    if old is None:
+        return new
+    if level.maximize:
+        return new if new.value >= old.value else old
+    return new if new.value <= old.value else old
+
+
+def _repair(model: Model, level: Level, run: _Run, session: Session) -> Outcome | None:
+    """The best plan that broke the travel rule, repaired, as an outcome (or None)."""
+    plan, _ = run.broken  # type: ignore[misc]
+    problem = model.problem
+    repaired = repair_travel(problem, model.variables.facts, plan, run.conflicts)
+    if repaired is None:
+        return None
+    value = (
+        0.0 if isinstance(level.expr, int) else level.value_of(score.evaluate(problem, repaired))
+    )
+    log.debug("level %s: repaired a plan that broke travel, value %s", level.name, value)
+    if session.on_solution is not None:
+        session.solutions += 1
+        session.on_solution(level.name, value, run.outcome.bound)
+    return Outcome("feasible", repaired, None, value, run.outcome.bound)
 
 
 def _solve_once(
     model: Model, level: Level, seconds: float, session: Session, restart_until: float
-) -> tuple[Outcome, set[tuple[str, str]], float | None]:
-    """One CP-SAT run: its outcome, the travel breaks seen, and the clock time of the first
-    valid solution."""
+) -> _Run:
+    """One CP-SAT run."""
     cp = model.cp
     if isinstance(level.expr, int):
         cp.clear_objective()
@@ -150,17 +198,20 @@ def _solve_once(
             watcher.join()
     if status == cp_model.MODEL_INVALID:
         raise RuntimeError(f"invalid CP-SAT model: {cp.validate()}")
-    if status == cp_model.INFEASIBLE:
-        return Outcome("infeasible"), callback.conflicts, None
-    if callback.best is None:
-        return Outcome("none"), callback.conflicts, None
-    optimal = status == cp_model.OPTIMAL and not callback.conflicts
     # Held-back travel pairs only relax the model, so its bound stays valid.
     bound = solver.best_objective_bound if not isinstance(level.expr, int) else 0.0
-    solution, value = callback.best
-    status_name = "optimal" if optimal else "feasible"
-    outcome = Outcome(status_name, solution, value, bound)
-    return outcome, callback.conflicts, callback.first_at
+    if status == cp_model.INFEASIBLE:
+        outcome = Outcome("infeasible")
+    elif callback.best is None:
+        outcome = Outcome("none", bound=bound)
+    else:
+        solution, value = callback.best
+        optimal = status == cp_model.OPTIMAL and not callback.conflicts
+        plan = model.assignments(lambda lit: value_of(solution, lit))
+        outcome = Outcome("optimal" if optimal else "feasible", plan, solution, value, bound)
+    return _Run(
+        outcome, callback.broken, callback.conflicts, callback.restarting, callback.first_at
+    )
 
 
 def _parameters(params, session: Session, seconds: float, variables: int) -> None:
@@ -186,45 +237,45 @@ def _watch(session: Session, solver: cp_model.CpSolver, done: threading.Event) -
             done.wait(0.05)
 
 
-def _hint_vector(model: Model) -> list[int]:
-    values = model.variables.hints.values
-    return [values.get(i, 0) for i in range(len(model.cp.proto.variables))]
-
-
 class _Callback(cp_model.CpSolverSolutionCallback):
-    """Keeps the last valid solution, reports progress, honours a stop request."""
+    """Keeps the last valid solution (and the last one that broke the travel rule, when
+    travel pairs are held back), reports progress, honours a stop request."""
 
     def __init__(self, model: Model, level: Level, session: Session, restart_until: float) -> None:
         super().__init__()
         self.model = model
-        self.restart_until = restart_until  # stop on a travel break only before this
         self.level = level
         self.session = session
+        self.restart_until = restart_until  # stop on a travel break only before this
         self.best: tuple[list[int], float] | None = None
-        self.first_at: float | None = None  # clock time of the first valid solution
+        self.broken: tuple[dict[str, Assignment], float] | None = None
         self.conflicts: set[tuple[str, str]] = set()
+        self.restarting = False
+        self.first_at: float | None = None  # clock time of the first valid solution
 
     def on_solution_callback(self) -> None:
         try:
             if self.session.stop_requested():
                 self.stop_search()
             solution = list(self.response_proto.solution)
+            constant = isinstance(self.level.expr, int)
+            value = 0.0 if constant else self.objective_value
             if self.model.travel.lazy:
                 plan = self.model.assignments(lambda lit: value_of(solution, lit))
                 conflicts = travel_conflicts(self.model.problem, plan)
                 if conflicts:
                     self.conflicts |= conflicts
+                    self.broken = (plan, value)  # solutions improve: the last is the best
                     if time.monotonic() < self.restart_until:
+                        self.restarting = True
                         self.stop_search()
                     return
-            constant = isinstance(self.level.expr, int)
-            value = 0.0 if constant else self.objective_value
-            bound = 0.0 if constant else self.best_objective_bound
             self.best = (solution, value)
             if self.first_at is None:
                 self.first_at = time.monotonic()
             self.session.solutions += 1
             if self.session.on_solution is not None:
+                bound = 0.0 if constant else self.best_objective_bound
                 self.session.on_solution(self.level.name, value, bound)
         except Exception:
             log.exception("solution callback failed; the search goes on")

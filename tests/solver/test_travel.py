@@ -53,3 +53,30 @@ def test_travel_conflicts_finds_the_pair():
     assert travel_conflicts(prob, plan) == {("a", "b")}
     plan["b"] = at("b", 5, units=["s"], people=["p"])
     assert travel_conflicts(prob, plan) == set()
+
+
+def test_a_plan_that_breaks_travel_is_repaired_on_big_models(monkeypatch):
+    # Treat the tiny model as big: no restart, the broken optimum (4) is repaired instead.
+    import solver.model.search as search
+
+    monkeypatch.setattr(search, "_BIG_MODEL", 0)
+    prob = two_sites()
+    model = Model(prob, Facts(prob), hint=None, travel_limit=0)
+    level = model.objective.levels()[0]
+    outcome = run_level(model, level, 5.0, Session(time_limit=5.0))
+    assert outcome.plan is not None and outcome.value >= 7
+    valid(prob, Plan(assignments=outcome.plan, status="feasible"))
+    assert model.travel.added  # and the pair is in the model for the next level
+
+
+def test_repair_moves_a_task_when_nobody_else_can_go():
+    from solver.repair import repair_travel
+
+    prob = two_sites()
+    broken = {
+        "a": at("a", 0, units=["n"], people=["p"]),
+        "b": at("b", 2, units=["s"], people=["p"]),
+    }
+    repaired = repair_travel(prob, Facts(prob), broken, {("a", "b")})
+    assert repaired is not None and repaired["b"].start == 5
+    valid(prob, Plan(assignments=repaired, status="feasible"))
