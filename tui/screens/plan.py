@@ -96,7 +96,11 @@ class PlanScreen(LabopsScreen):
         yield ProgressPanel(id="plan-progress")
         yield Static(id="plan-summary")
         with Vertical(id="plan-changes-box"):
-            yield ListingTable(id="plan-changes", key="row")
+            yield ListingTable(
+                id="plan-changes",
+                key="row",
+                order=("change", "request", "task", "when", "units", "people", "project"),
+            )
         with Vertical(id="plan-left-box"):
             yield ListingTable(id="plan-left", key="request")
         yield Footer(compact=True)
