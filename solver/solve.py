@@ -1,16 +1,21 @@
 """``solve(problem, options) -> Plan``: the constructive plan, then CP-SAT, level by level.
 
 1. Facts and pre-checks; a required request that can never fit makes the problem
-   infeasible straight away.
-2. The serial schedule (``solver.sgs``) gives a valid plan in well under a second. It warm-
-   starts CP-SAT, and for the makespan objective its makespan bounds every end.
+   infeasible straight away, and requests that can never fit stay out of the model.
+2. The serial schedule (``solver.sgs``) gives a valid plan in about a second even at 500
+   tasks; it is reported as the first progress (level "constructive"), warm-starts CP-SAT,
+   and for the makespan objective its makespan bounds every end.
 3. CP-SAT solves the objective levels in turn (lexicographic): each level is optimised
    within its share of the time left, then fixed to the value reached before the next one,
-   hinted with the previous solution. With ``lexicographic`` off, one weighted sum.
+   hinted with the previous level's plan. When too little time is left to start each
+   remaining level (presolve and hint take seconds on big models), they are solved
+   together as their weighted sum; with ``lexicographic`` off, one weighted sum from the
+   start.
 4. Left-out requests get reasons (``solver.explain``).
 
 If CP-SAT finds nothing in time, the constructive plan is returned (status "feasible", or
-"stopped" after a user stop). See ``solver.model.search`` for the stop and the callbacks.
+"stopped" after a user stop). See ``solver.model.search`` for the stop, the callbacks and
+the travel pairs added during the search.
 """
 
 from __future__ import annotations
