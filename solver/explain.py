@@ -130,9 +130,9 @@ def blocked_reason(
         message = f"the eligible people {_names(people)} {what} {window}"
         refs = (*people, *holders)
     elif rule == Rule.BUDGET:
-        budgets = sorted(
-            {task.budget} - {None} | {b for m in task_facts.modes for b in m.mode.consumes}  # type: ignore[operator]
-        )
+        budgets = sorted({b for m in task_facts.modes for b in m.mode.consumes})
+        if task.budget is not None and task.budget not in budgets:
+            budgets.append(task.budget)
         left = ", ".join(f"{b!r} has {board.limits[b] - board.spent[b]} left" for b in budgets)
         holders = sorted(
             {c.task.request for c in board.placed.values() if c.task.budget in budgets}
