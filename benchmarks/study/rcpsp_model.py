@@ -38,12 +38,14 @@ class StudyOptions:
     push_toward_start: bool = False  # rcpsp_sat sets push_all_tasks_toward_start
     lower_bound: bool = True  # makespan >= max(critical path, energy bound)
     energetic_pairs: bool = False  # rcpsp_sat's redundant energetic constraints on pairs
+    cliques: bool = False  # no-overlap over cliques of tasks that can never run together
+    energy_heads: bool = False  # start >= energy of all predecessors / capacity (and tails)
     strategy: bool = False  # decision strategy: smallest earliest start first, at its minimum
     all_ends: bool = False  # makespan >= end of every task (not only the last ones)
     params: dict[str, Any] = field(default_factory=dict)
     log: bool = False
     # Contention-proof budgets (other people share the 2 cores): CP-SAT deterministic time
-    # instead of wall time (wall limit then 5x as a guard), and a schedule count for the
+    # instead of wall time (wall limit then 20x as a guard), and a schedule count for the
     # heuristic instead of seconds.
     dtime: float | None = None
     heuristic_schedules: int | None = None
@@ -112,6 +114,11 @@ def solve_study(problem: Problem, options: StudyOptions | None = None) -> dict[s
     model = cp_model.CpModel()
     horizon = ub if opts.tighten else inst.horizon
     heads, tails = (inst.heads, inst.tails) if opts.tighten else ([0] * n, [0] * n)
+    if opts.energy_heads and inst.single_mode:
+        heads, tails = _energy_heads_tails(inst, heads, tails)
+        lb = max(lb, max(h + t for h, t in zip(heads, tails, strict=True)))
+        if hint_starts is not None and ub <= lb:
+            return _result(inst, "OPTIMAL", ub, ub, hint_starts, hint_modes, began, schedules, ub)
     starts, ends, intervals, lits = [], [], [], []
     dem_exprs: list[list[Any]] = []
     for j in range(n):
@@ -177,6 +184,8 @@ def solve_study(problem: Problem, options: StudyOptions | None = None) -> dict[s
             )
             <= limit
         )
+    if opts.cliques and inst.single_mode:
+        _add_cliques(model, inst, intervals)
     who = _add_staff(model, inst, starts, ends) if has_staff else None
     if opts.energetic_pairs:
         _add_energetic_pairs(model, inst, starts, ends, lits)
@@ -200,7 +209,7 @@ def solve_study(problem: Problem, options: StudyOptions | None = None) -> dict[s
     prm.max_time_in_seconds = max(0.01, opts.time_limit - (time.monotonic() - began))
     if opts.dtime is not None:
         prm.max_deterministic_time = opts.dtime
-        prm.max_time_in_seconds = 5 * opts.time_limit
+        prm.max_time_in_seconds = 20 * opts.time_limit
     prm.log_search_progress = opts.log
     if opts.push_toward_start:
         prm.push_all_tasks_toward_start = True
@@ -233,6 +242,56 @@ def solve_study(problem: Problem, options: StudyOptions | None = None) -> dict[s
     if hint_starts is not None and hint_modes is not None:
         return _result(inst, "FEASIBLE", ub, lb, hint_starts, hint_modes, began, schedules, ub)
     return _result(inst, name, None, int(solver.best_objective_bound), None, None, began, schedules)
+
+
+def _energy_heads_tails(inst: Instance, heads, tails) -> tuple[list[int], list[int]]:
+    """A task starts after all its predecessors' work fits in each resource's capacity,
+    and the work of all its successors needs that long after it ends."""
+    before: list[set[int]] = [set() for _ in range(inst.n)]
+    for j in range(inst.n):
+        for k in inst.closure[j]:
+            before[k].add(j)
+    h, t = list(heads), list(tails)
+    for j in range(inst.n):
+        dur = inst.durations[j][0]
+        for r, cap in enumerate(inst.capacities):
+            e_before = sum(inst.durations[i][0] * inst.demands[i][0][r] for i in before[j])
+            e_after = sum(inst.durations[k][0] * inst.demands[k][0][r] for k in inst.closure[j])
+            h[j] = max(h[j], -(-e_before // cap))
+            t[j] = max(t[j], dur + -(-e_after // cap))
+    return h, t
+
+
+def _add_cliques(model, inst: Instance, intervals) -> None:
+    """No-overlap over greedy cliques of the 'never together' graph: two tasks are
+    incompatible when their demands exceed a capacity together or one precedes the other."""
+    n = inst.n
+    clash = [set() for _ in range(n)]
+    for i in range(n):
+        for j in range(i + 1, n):
+            if (
+                j in inst.closure[i]
+                or i in inst.closure[j]
+                or any(
+                    inst.demands[i][0][r] + inst.demands[j][0][r] > cap
+                    for r, cap in enumerate(inst.capacities)
+                )
+            ):
+                clash[i].add(j)
+                clash[j].add(i)
+    covered: set[tuple[int, int]] = set()
+    for seed in sorted(range(n), key=lambda v: -len(clash[v])):
+        clique = [seed]
+        for v in sorted(clash[seed], key=lambda v: -len(clash[v])):
+            if all(v in clash[u] for u in clique):
+                clique.append(v)
+        pairs = {(min(a, b), max(a, b)) for a in clique for b in clique if a != b}
+        real = [j for j in clique if inst.durations[j][0] > 0]
+        if len(real) >= 3 and not pairs <= covered:
+            # Pairs linked only by precedence are already ordered; keep cliques with a
+            # resource conflict in them.
+            model.add_no_overlap([intervals[j] for j in real])
+            covered |= pairs
 
 
 def _add_staff(model, inst: Instance, starts, ends) -> dict[tuple[int, int], Any]:
