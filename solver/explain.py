@@ -108,7 +108,7 @@ def blocked_reason(
     rule = diagnose.most_common(1)[0][0] if diagnose else Rule.PRECEDENCE
     lo = task_facts.earliest
     hi = task_facts.latest + task_facts.max_duration
-    window = f"between slot {lo} and {hi}"
+    window = f"between {problem.when(lo)} and {problem.when(hi)}"
     if rule in (Rule.EQUIPMENT_CAPACITY, Rule.ONE_SITE, Rule.EQUIPMENT_OPEN):
         units = sorted({o.unit.id for m in task_facts.modes for opts in m.needs for o in opts})
         holders = _holders(problem, board, lo, hi, units=set(units))

@@ -232,8 +232,9 @@ class Facts:
                 Note(
                     Rule.PERSON_AVAILABLE,
                     f"it needs {what}; of the {len(admitted)} eligible, {len(eligible)} can "
-                    f"work (available, within weekly cap) between slot {task.earliest} and "
-                    f"{self._end_bound(task)}",
+                    f"work (available, within weekly cap) between "
+                    f"{self.problem.when(task.earliest)} and "
+                    f"{self.problem.when(self._end_bound(task))}",
                     tuple(p.id for p in admitted),
                 )
             )
@@ -262,8 +263,9 @@ class Facts:
             notes.append(
                 Note(
                     Rule.TASK_WINDOW,
-                    f"{label}its {mode.duration} slots do not fit "
-                    f"between slot {task.earliest} and {self._end_bound(task)}",
+                    f"{label}its {self.problem.length(mode.duration)} do not fit "
+                    f"between {self.problem.when(task.earliest)} and "
+                    f"{self.problem.when(self._end_bound(task))}",
                 )
             )
             return None
@@ -285,7 +287,7 @@ class Facts:
                     Note(
                         Rule.PERSON_AVAILABLE,
                         f"{label}no eligible person for staff "
-                        f"need {k + 1} is available for {staffed} slots in the "
+                        f"need {k + 1} is available for {self.problem.length(staffed)} in the "
                         "task's window",
                     )
                 )
@@ -374,8 +376,8 @@ class Facts:
             if not starts:
                 return Note(
                     Rule.CERTIFIED_OPERATOR,
-                    f"no eligible person holds a {unit.kind!r} certificate valid from slot "
-                    f"{task.earliest}",
+                    f"no eligible person holds a {unit.kind!r} certificate valid from "
+                    f"{self.problem.when(task.earliest)}",
                     (unit.id,),
                 )
         lo, hi = -unit.setup, mode.duration + unit.cleanup
@@ -388,7 +390,8 @@ class Facts:
             if not starts:
                 return Note(
                     Rule.EQUIPMENT_OPEN,
-                    f"no opening window long enough for {hi - lo} slots in the task's window",
+                    f"no opening window long enough for {self.problem.length(hi - lo)} "
+                    "in the task's window",
                     (unit.id,),
                 )
         starts = R.subtract(starts, R.clashing_starts(unit.down, lo, hi))
@@ -424,7 +427,7 @@ class Facts:
                 facts.notes.append(
                     Note(
                         Rule.PRECEDENCE,
-                        _squeeze(facts.earliest, facts.latest),
+                        _squeeze(self.problem, facts.earliest, facts.latest),
                     )
                 )
 
@@ -474,13 +477,13 @@ def _how_many(count: int) -> str:
     return {0: "nobody is", 1: "only 1 person is"}.get(count, f"only {count} people are")
 
 
-def _squeeze(earliest: int, latest: int) -> str:
+def _squeeze(problem: Problem, earliest: int, latest: int) -> str:
     """Why precedences leave a task no start, in words."""
     if earliest >= NEVER:
         return "after its predecessors (with their lags) no start is left in its window"
     if latest <= -NEVER:
         return "its successors (with their lags) leave it no start in its window"
     return (
-        f"after its predecessors it can start at slot {earliest} at the earliest, but must "
-        f"start by slot {latest} for its deadline and its successors'"
+        f"after its predecessors it can start {problem.when(earliest)} at the earliest, but "
+        f"must start by {problem.when(latest)} for its deadline and its successors'"
     )

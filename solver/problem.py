@@ -9,7 +9,7 @@ raises ``ProblemError`` with one line naming the first thing that is wrong.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
@@ -299,6 +299,8 @@ class Problem:
     objective: str = "lab"
     weights: Weights = field(default_factory=Weights)
     name: str = ""
+    # How messages name a slot ("Tue 01 Dec 09:30" for labops); None: "slot 42".
+    slot_label: Callable[[int], str] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "travel", _frozen_map(self.travel))
@@ -373,6 +375,17 @@ class Problem:
         for task in self.tasks:
             by_request[task.request].append(task)
         return {request_id: tuple(tasks) for request_id, tasks in by_request.items()}
+
+    def when(self, slot: int) -> str:
+        """A slot as people read it in messages."""
+        return self.slot_label(slot) if self.slot_label is not None else f"slot {slot}"
+
+    def length(self, slots: int) -> str:
+        """A number of slots as a duration people read ("5h30m")."""
+        hours, minutes = divmod(slots * self.slot_minutes, 60)
+        if hours and minutes:
+            return f"{hours}h{minutes:02d}m"
+        return f"{hours}h" if hours else f"{minutes}m"
 
     def travel_time(self, site_a: str, site_b: str) -> int:
         if site_a == site_b:

@@ -63,6 +63,7 @@ class _Validator:
         self.problem = problem
         self.assignments = assignments
         self.out: list[Violation] = []
+        self.when = problem.when
         # Placed tasks whose ids, mode and units check out, for the cross-task rules.
         self.placed: dict[str, tuple[Task, Assignment, Mode]] = {}
 
@@ -104,13 +105,14 @@ class _Validator:
         if a.start < task.earliest:
             self.fail(
                 Rule.TASK_WINDOW,
-                f"{task_id!r} starts at {a.start}, before its earliest slot {task.earliest}",
+                f"{task_id!r} starts {self.when(a.start)}, before its earliest start "
+                f"{self.when(task.earliest)}",
                 task_id,
             )
         if task.deadline is not None and end > task.deadline:
             self.fail(
                 Rule.TASK_WINDOW,
-                f"{task_id!r} ends at {end}, after its deadline {task.deadline}",
+                f"{task_id!r} ends {self.when(end)}, after its deadline {self.when(task.deadline)}",
                 task_id,
             )
         if end > problem.horizon:
@@ -206,7 +208,7 @@ class _Validator:
                 self.fail(
                     Rule.CERTIFIED_OPERATOR,
                     f"nobody on {task.id!r} holds a valid "
-                    f"{unit.kind!r} certificate at slot {a.start} for {unit_id!r}",
+                    f"{unit.kind!r} certificate {self.when(a.start)} for {unit_id!r}",
                     task.id,
                     (unit_id,),
                 )
@@ -235,7 +237,7 @@ class _Validator:
                 if amount > 0 and used > capacity:
                     self.fail(
                         Rule.EQUIPMENT_CAPACITY,
-                        f"{unit_id!r} is asked for {used} at slot {slot}, capacity {capacity}",
+                        f"{unit_id!r} is asked for {used} {self.when(slot)}, capacity {capacity}",
                         task_id,
                         (unit_id, *sorted(holders)),
                     )
@@ -249,8 +251,8 @@ class _Validator:
                 if after.start < ready:
                     self.fail(
                         Rule.PRECEDENCE,
-                        f"{prec.after!r} starts at {after.start}, before "
-                        f"{prec.before!r} ends plus lag ({ready})",
+                        f"{prec.after!r} starts {self.when(after.start)}, before "
+                        f"{prec.before!r} ends plus lag ({self.when(ready)})",
                         prec.after,
                         (prec.before,),
                     )
@@ -269,7 +271,8 @@ class _Validator:
                 if not _inside(person.available, start, end):
                     self.fail(
                         Rule.PERSON_AVAILABLE,
-                        f"{person_id!r} is not available over [{start}, {end}) for {task_id!r}",
+                        f"{person_id!r} is not available {self.when(start)} to {self.when(end)} "
+                        f"for {task_id!r}",
                         task_id,
                         (person_id,),
                     )
@@ -296,7 +299,7 @@ class _Validator:
                     self.fail(
                         Rule.TRAVEL_TIME,
                         f"{person_id!r} cannot travel {site1!r} to "
-                        f"{site2!r} ({gap} slots) between {t1!r} and {t2!r}",
+                        f"{site2!r} ({self.problem.length(gap)}) between {t1!r} and {t2!r}",
                         t2,
                         (person_id, t1),
                     )
@@ -316,7 +319,9 @@ class _Validator:
             if slots > person.weekly_cap:
                 self.fail(
                     Rule.PERSON_WEEKLY_CAP,
-                    f"{person.id!r} works {slots} slots in week {week}, cap {person.weekly_cap}",
+                    f"{person.id!r} works {self.problem.length(slots)} in the week from "
+                    f"{self.when(self.problem.week_starts[week])}, "
+                    f"cap {self.problem.length(person.weekly_cap)}",
                     None,
                     (person.id,),
                 )

@@ -23,7 +23,7 @@ from labops import tables as t
 from labops.calendars import Calendars
 from labops.costs import booking_costs
 from labops.localtime import monday_of, to_local, to_utc
-from labops.scheduling.grid import SlotGrid, merge
+from labops.scheduling.grid import SlotGrid, SlotLabels, merge
 from labops.vocabulary import ACTIVE_BOOKING, BookingStatus, RequestStatus
 from solver.plan import Plan
 from solver.problem import (
@@ -345,6 +345,7 @@ class _Builder:
             slot_minutes=slot_minutes,
             weights=weights or Weights(),
             name=self.info.name,
+            slot_label=SlotLabels(grid, self.tz),
         )
         return Snapshot(
             problem=problem,

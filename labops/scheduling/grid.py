@@ -6,6 +6,8 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
+from labops.localtime import to_local
+
 
 @dataclass(frozen=True)
 class SlotGrid:
@@ -57,3 +59,14 @@ def merge(windows: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
         else:
             merged.append((start, end))
     return tuple(merged)
+
+
+@dataclass(frozen=True)
+class SlotLabels:
+    """Names slots for the solver's messages as local wall-clock times ("Tue 01 Dec 09:30")."""
+
+    grid: SlotGrid
+    timezone: str
+
+    def __call__(self, slot: int) -> str:
+        return to_local(self.grid.at(slot), self.timezone).strftime("%a %d %b %H:%M")
