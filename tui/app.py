@@ -7,7 +7,7 @@ dashboard. Screens call labops services only.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
@@ -22,6 +22,7 @@ from tui.commands import LabopsCommands
 from tui.context import Clock, Context
 from tui.keymap import default_keymap_path, load_keymap
 from tui.messages import ShowBooking, ShowRequest
+from tui.screens.base import LabopsScreen
 from tui.screens.lead import LeadScreen
 from tui.screens.plan import PlanScreen
 from tui.screens.report import ReportScreen
@@ -70,37 +71,38 @@ class LabopsApp(App[None]):
         self.time_limit = time_limit
         self._keymap_problems = keymap_problems or []
         self.title = f"{ctx.platform} · {ctx.actor.name or ctx.actor.id} ({self._role()})"
-        for mode, factory in self._screens().items():
-            self.add_mode(mode, factory)
+        self.screen_types = self._screen_types()
+        for mode, kind in self.screen_types.items():
+            self.add_mode(mode, partial(self._make, kind))
         if keymap:
             self.set_keymap(keymap)
 
     def _role(self) -> str:
         return self.ctx.actor.access.value
 
-    def _screens(self) -> dict[str, Callable[[], Screen]]:
+    def _screen_types(self) -> dict[str, type[LabopsScreen]]:
+        """The screens (by mode) this kind of user gets."""
         ctx = self.ctx
         if ctx.is_operator:
             return {
-                "today": lambda: TodayScreen(ctx),
-                "schedule": lambda: ScheduleScreen(ctx),
-                "requests": lambda: RequestsScreen(ctx),
-                "plan": lambda: PlanScreen(ctx, time_limit=self.time_limit),
-                "resources": lambda: ResourcesScreen(ctx),
-                "report": lambda: ReportScreen(ctx),
+                "today": TodayScreen,
+                "schedule": ScheduleScreen,
+                "requests": RequestsScreen,
+                "plan": PlanScreen,
+                "resources": ResourcesScreen,
+                "report": ReportScreen,
             }
         if ctx.is_lead:
-            return {
-                "projects": lambda: LeadScreen(ctx),
-                "schedule": lambda: ScheduleScreen(ctx),
-            }
-        screens: dict[str, Callable[[], Screen]] = {
-            "today": lambda: TodayScreen(ctx),
-            "schedule": lambda: ScheduleScreen(ctx),
-        }
+            return {"projects": LeadScreen, "schedule": ScheduleScreen}
+        screens: dict[str, type[LabopsScreen]] = {"today": TodayScreen, "schedule": ScheduleScreen}
         if ctx.can(Action.REPORT):
-            screens["report"] = lambda: ReportScreen(ctx)
+            screens["report"] = ReportScreen
         return screens
+
+    def _make(self, kind: type[LabopsScreen]) -> Screen:
+        if kind is PlanScreen:
+            return PlanScreen(self.ctx, time_limit=self.time_limit)
+        return kind(self.ctx)
 
     @property
     def home(self) -> str:
@@ -123,6 +125,11 @@ class LabopsApp(App[None]):
     def action_go(self, mode: str) -> None:
         if mode in self._modes:
             self.switch_mode(mode)
+
+    async def run_on(self, mode: str, action: str) -> None:
+        """Run a screen's action from anywhere (the command palette): go there, then do it."""
+        await self.switch_mode(mode)
+        await self.screen.run_action(action)
 
     async def on_show_booking(self, message: ShowBooking) -> None:
         await self.switch_mode("schedule")

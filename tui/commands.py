@@ -1,10 +1,11 @@
-"""The command palette: every screen, and every action the current screen offers."""
+"""The command palette: every screen, and every action of every screen this user has."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
 
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 
@@ -15,10 +16,11 @@ class LabopsCommands(Provider):
         app = self.app
         assert isinstance(app, LabopsApp)
         commands: list[tuple[str, Callable[[], object], str]] = [
-            (f"Go to {title}", partial(app.action_go, mode), f"screen ({key})")
-            for mode, title, key in app.screen_list()
+            (f"Go to {title}", partial(app.action_go, mode), "screen")
+            for mode, title, _ in app.screen_list()
         ]
         screen = self.screen
+        here = getattr(screen, "MODE", "")
         where = getattr(screen, "TITLE_TEXT", "") or "Screen"
         seen: set[str] = set()
         for key, active in screen.active_bindings.items():
@@ -26,13 +28,22 @@ class LabopsCommands(Provider):
             if node is app or not active.enabled or not binding.description:
                 continue
             name = f"{where}: {binding.description}"
-            if name in seen:
+            if name not in seen:
+                seen.add(name)
+                display = app.get_key_display(binding) or key
+                commands.append((name, partial(node.run_action, binding.action), f"key {display}"))
+        # Other screens' actions: the command goes there first; that screen then decides
+        # whether the action applies (a booking selected, the person's rights).
+        for mode, title, _ in app.screen_list():
+            if mode == here:
                 continue
-            seen.add(name)
-            display = app.get_key_display(binding)
-            commands.append(
-                (name, partial(node.run_action, binding.action), f"key {display or key}")
-            )
+            for binding in app.screen_types[mode].BINDINGS:
+                if isinstance(binding, Binding) and binding.description and binding.show:
+                    name = f"{title}: {binding.description}"
+                    if name not in seen:
+                        seen.add(name)
+                        run = partial(app.run_on, mode, binding.action)
+                        commands.append((name, run, f"on the {title} screen"))
         return commands
 
     async def discover(self) -> Hits:

@@ -32,6 +32,7 @@ from tui.context import Context
 from tui.messages import PlanBuilt, PlanProgress
 from tui.screens.base import LabopsScreen
 from tui.screens.downtime import DowntimeDraft, open_downtime_form
+from tui.text import plural
 from tui.widgets.listing_table import ListingTable
 from tui.widgets.progress_panel import ProgressPanel
 from tui.widgets.top_bar import TopBar
@@ -282,7 +283,7 @@ class PlanScreen(LabopsScreen):
         message = (
             f"plan written: {result.created} new, {result.moved} moved, "
             f"{result.restaffed} re-staffed, {result.cancelled} cancelled; "
-            f"{len(result.scheduled_requests)} requests scheduled"
+            f"{plural(len(result.scheduled_requests), 'request')} scheduled"
         )
         self.notify(message, title="Accepted")
         self._summary(message, "green")
@@ -315,7 +316,8 @@ class PlanScreen(LabopsScreen):
         self.notify(text, markup=False)
         self.proposal = None
         self.query_one("#plan-changes-box").border_title = "Bookings hit by the downtime"
-        self.query_one("#plan-changes", ListingTable).key = "id"
-        self.query_one("#plan-changes", ListingTable).show(hit)
+        table = self.query_one("#plan-changes", ListingTable)
+        table.key = "id"
+        table.show(hit, order=("request", "task", "start", "end", "people", "status", "id"))
         self.query_one("#plan-left", ListingTable).clear(columns=True)
         self.refresh_bindings()

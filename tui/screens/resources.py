@@ -60,6 +60,8 @@ class ResourcesScreen(LabopsScreen):
     MODE = "resources"
     CSS_PATH = "resources.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("right_square_bracket", "tab(1)", "Next tab", id="resources.next_tab"),
+        Binding("left_square_bracket", "tab(-1)", "Prev tab", id="resources.prev_tab"),
         Binding("n", "new", "Add", id="resources.new"),
         Binding("e", "edit", "Edit", id="resources.edit"),
         Binding("w", "downtime", "Downtime", id="resources.downtime"),
@@ -128,6 +130,10 @@ class ResourcesScreen(LabopsScreen):
         if action in ("certify", "leave"):
             return self.ctx.can(Action.MANAGE) and pane == "people" and selected
         return True
+
+    def action_tab(self, step: int) -> None:
+        index = TABS.index(self.tab)
+        self.query_one(TabbedContent).active = TABS[(index + step) % len(TABS)].pane
 
     def action_new(self) -> None:
         self._record_form(self.tab, new=True, values={})

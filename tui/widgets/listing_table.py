@@ -37,10 +37,11 @@ class ListingTable(DataTable[Text]):
         self.order = tuple(order)
         self.rows_shown: list[dict[str, Any]] = []
 
-    def show(self, listing: Listing) -> None:
+    def show(self, listing: Listing, *, order: Sequence[str] | None = None) -> None:
+        """Show ``listing``; ``order`` overrides the table's column order for this one."""
         selected = self.selected_key
         self.clear(columns=True)
-        first = {key: index for index, key in enumerate(self.order)}
+        first = {key: index for index, key in enumerate(self.order if order is None else order)}
         listing = Listing(
             listing.title,
             tuple(sorted(listing.columns, key=lambda c: first.get(c.key, len(first)))),
