@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from labops.db import Database
 from labops.services.catalog import list_records
@@ -32,6 +33,7 @@ def test_stop_keeps_the_best_plan_and_writes_nothing(demo: Database, app_for) ->
         screen = pilot.app.screen
         assert isinstance(screen, PlanScreen)
         panel = screen.query_one(ProgressPanel)
+        screen.query_one("#plan-workers", Input).value = "1"  # leave a core to the UI
         began = time.monotonic()
         await pilot.press("g")
         await wait_until(pilot, lambda: panel.solutions > 0)

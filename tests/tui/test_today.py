@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from rich.markup import escape
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
@@ -60,3 +61,25 @@ def test_alert_opens_the_booking_it_is_about(tiny: Database, app_for) -> None:
         assert requests.query_one("#requests-table").selected_key == "2"
 
     drive(app_for(tiny, "dara", now=DURING), scenario)
+
+
+def test_names_that_look_like_markup_stay_text(tiny: Database, app_for) -> None:
+    from labops.services.resources import record_values, save_record
+    from tests.conftest import NOW
+
+    values = record_values(tiny, kind="site", record_id="matlab")
+    save_record(
+        tiny,
+        actor=actor(tiny, "eve"),
+        now=NOW,
+        kind="site",
+        values={**values, "name": "[b]Materials[/b] [link=x]Lab"},
+        new=False,
+    )
+
+    async def scenario(pilot: Pilot) -> None:
+        card = next(c for c in pilot.app.screen.query(SiteCard) if c.site.site_id == "matlab")
+        # The title reads back as markup that shows the brackets literally.
+        assert card.border_title == escape("[b]Materials[/b] [link=x]Lab")
+
+    drive(app_for(tiny, "dara"), scenario)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, Literal, TypeVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -74,7 +75,7 @@ class RecordFormScreen(ModalScreen[T | None], Generic[T]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="form") as form:
-            form.border_title = self.title_text
+            form.border_title = Text(self.title_text)
             for spec in self.specs:
                 yield FormField(spec.name, spec.label, self._control(spec), help=spec.help)
             yield Static(self.error, markup=False, classes="form-error", id="form-error")

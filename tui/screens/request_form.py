@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from pydantic import ValidationError
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -91,7 +92,7 @@ class RequestFormScreen(ModalScreen[RequestDraft | None]):
         equipment = [(f"any {name} ({kind})", f"kind:{kind}") for kind, name in self.choices.kinds]
         equipment += [(f"{unit}: {name}", f"unit:{unit}") for unit, name in self.choices.units]
         with VerticalScroll(classes="form") as form:
-            form.border_title = self.title_text
+            form.border_title = Text(self.title_text)
             yield FormField(
                 "project",
                 "Project",

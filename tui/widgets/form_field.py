@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.validation import Validator
@@ -90,7 +91,7 @@ def text_input(
 def pick(options: list[tuple[str, str]], value: str | None = None, *, blank: bool = True) -> Select:
     """A pick list of (shown text, value); ``blank`` allows choosing nothing."""
     return Select(
-        [(text, key) for text, key in options],
+        [(Text(text), key) for text, key in options],  # names are text, never markup
         value=value if value is not None else Select.NULL,
         allow_blank=blank,
         compact=True,

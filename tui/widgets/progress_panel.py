@@ -80,8 +80,10 @@ class ProgressPanel(Vertical):
         grid.add_column()
         grid.add_row(Text("state"), Text(f"{self.state}: {self.detail}"))
         if self.objective is not None:
+            # Relative to the larger of the two, so the gap reads 0-100 % whichever way the
+            # level optimises.
             gap = (
-                abs(self.objective - self.bound) / max(abs(self.objective), 1e-9)
+                abs(self.objective - self.bound) / max(abs(self.objective), abs(self.bound), 1e-9)
                 if self.bound is not None
                 else None
             )

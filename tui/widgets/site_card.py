@@ -30,7 +30,7 @@ class SiteCard(Static):
         super().__init__()
         self.site = site
         self.timezone = timezone
-        self.border_title = site.name
+        self.border_title = Text(site.name)  # a name is text, never markup
 
     def on_mount(self) -> None:
         self.update(self._render_site())
