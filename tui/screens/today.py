@@ -20,6 +20,7 @@ from tui.widgets.listing_table import ListingTable
 from tui.widgets.site_card import SiteCard
 from tui.widgets.top_bar import TopBar
 
+REFRESH_SECONDS = 60
 ALERT_STYLE = {AlertKind.DOWNTIME: "bold red", AlertKind.CERTIFICATION: "magenta"}
 
 
@@ -48,6 +49,8 @@ class TodayScreen(LabopsScreen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        # Other operators write too: what runs now changes without anyone here pressing keys.
+        self.set_interval(REFRESH_SECONDS, self._refresh_if_shown)
         self.query_one("#today-pending-box").border_title = "Pending requests"
         self.query_one("#today-alerts-box").border_title = "Alerts"
 
@@ -75,6 +78,10 @@ class TodayScreen(LabopsScreen):
         text = Text(f"{alert.kind.value}: ", style=ALERT_STYLE.get(alert.kind, "yellow"))
         text.append(alert.message)
         return Option(text, id=str(index))
+
+    def _refresh_if_shown(self) -> None:
+        if self.is_current:
+            self.reload()
 
     def action_refresh(self) -> None:
         self.reload()
