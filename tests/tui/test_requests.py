@@ -132,3 +132,14 @@ def test_user_text_is_shown_as_text(tiny: Database, app_for) -> None:
         assert f"Request 3: {title}" in screen.query_one("DetailView").text
 
     drive(app_for(tiny, "dara"), scenario)
+
+
+def test_a_task_level_problem_goes_beside_the_field_it_names() -> None:
+    from tui.screens.request_form import _field_of
+
+    task = ("tasks", 0)
+    assert _field_of(task, "staff_for is longer than the task") == "staff_for"
+    assert _field_of(task, "due (2026-12-01T08:00:00) is not after earliest (...)") == "due"
+    assert _field_of((*task, "duration"), "a duration must be at most a year") == "duration"
+    assert _field_of(task, "something else entirely") == "form"
+    assert _field_of(("title",), "String should have at least 1 character") == "title"

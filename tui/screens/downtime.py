@@ -97,10 +97,10 @@ def open_downtime_form(
                 error=error,
                 save_label="Record",
             ),
-            lambda draft: record(draft, values),
+            record,
         )
 
-    def record(draft: DowntimeDraft | None, values: dict[str, Any]) -> None:
+    def record(draft: DowntimeDraft | None) -> None:
         if draft is None:
             return
         try:

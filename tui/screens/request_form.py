@@ -243,8 +243,8 @@ class RequestFormScreen(ModalScreen[RequestDraft | None]):
         except ValidationError as exc:
             problems = []
             for error in exc.errors():
-                where = _field_of(error["loc"])
                 message = str(error["msg"]).removeprefix("Value error, ")
+                where = _field_of(error["loc"], message)
                 if where in fields:
                     fields[where].set_error(message)
                 else:
@@ -263,12 +263,21 @@ class RequestFormScreen(ModalScreen[RequestDraft | None]):
             self.action_finish(event.button.id == "draft")
 
 
-def _field_of(loc: tuple[Any, ...]) -> str:
+def _field_of(loc: tuple[Any, ...], message: str) -> str:
+    """The field a problem belongs beside. A task's own checks (loc ends at the task) name
+    the field they are about first: "staff_for is longer than the task"."""
     if not loc:
         return "form"
     if loc[0] != "tasks":
         return str(loc[0])
-    return _TASK_FIELDS.get(str(loc[2]), "form") if len(loc) > 2 else "form"
+    if len(loc) > 2:
+        return _TASK_FIELDS.get(str(loc[2]), "form")
+    named = [
+        (message.find(name), -len(name), field)
+        for name, field in _TASK_FIELDS.items()
+        if name in message
+    ]
+    return min(named)[2] if named else "form"
 
 
 def form_choices(ctx: Context) -> FormChoices:
