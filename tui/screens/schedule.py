@@ -118,7 +118,7 @@ class ScheduleScreen(LabopsScreen):
     def _span_detail(self, bar: Bar, lane: str) -> Detail:
         tz = self.ctx.timezone
         if bar.kind == "booking":
-            return Detail("Busy", [("who", lane), ("when", span(bar.start, bar.end, tz))])
+            return Detail("Busy", [("of", lane), ("when", span(bar.start, bar.end, tz))])
         title = "Downtime" if bar.kind == "downtime" else "Away"
         return Detail(
             title,
