@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_DB ?= demo.db
+OPERATOR ?= aylin-demir  # the demo's first operator
 
 .PHONY: demo test lint format tui bench clean
 
@@ -32,7 +33,7 @@ format: $(STAMP)
 
 tui: $(STAMP)
 	test -f $(DEMO_DB) || $(BIN)/labops --db $(DEMO_DB) demo
-	$(BIN)/labops --db $(DEMO_DB) tui
+	$(BIN)/labops --db $(DEMO_DB) --as $(OPERATOR) tui
 
 clean:
 	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm .pytest_cache

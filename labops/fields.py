@@ -18,6 +18,9 @@ from pydantic import BeforeValidator, PlainSerializer, StringConstraints, WithJs
 
 from labops.vocabulary import WEEKDAYS
 
+MAX_ID = 2**63 - 1
+"""The largest record number the database can hold."""
+
 SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 """An id people type: lower-case letters, digits, '.', '_' and '-', at most 64 characters."""

@@ -6,6 +6,7 @@ import typer
 
 from labops.cli.render import console, print_listing
 from labops.cli.state import CliState
+from labops.fields import MAX_ID
 from labops.services import bookings
 from labops.services.timeinput import parse_local_instant
 from labops.vocabulary import DowntimeKind
@@ -26,7 +27,7 @@ def register(app: typer.Typer) -> None:
 def _booking_command(operation: str, doc: str) -> None:
     def command(
         ctx: typer.Context,
-        booking_ids: list[int] = typer.Argument(..., metavar="ID..."),
+        booking_ids: list[int] = typer.Argument(..., min=1, max=MAX_ID, metavar="ID..."),
         note: str = typer.Option("", help="Why, for the audit trail."),
     ) -> None:
         state: CliState = ctx.obj
@@ -83,7 +84,7 @@ def add_command(
 
 @downtime_app.command("remove")
 def remove_command(
-    ctx: typer.Context, downtime_id: int = typer.Argument(..., metavar="ID")
+    ctx: typer.Context, downtime_id: int = typer.Argument(..., min=1, max=MAX_ID, metavar="ID")
 ) -> None:
     """Remove a downtime record (entered by mistake, or the repair was quicker)."""
     state: CliState = ctx.obj
@@ -94,7 +95,7 @@ def remove_command(
 @booking_app.command("add")
 def add_booking_command(
     ctx: typer.Context,
-    request_id: int = typer.Argument(..., metavar="REQUEST"),
+    request_id: int = typer.Argument(..., min=1, max=MAX_ID, metavar="REQUEST"),
     task: str = typer.Argument(..., metavar="TASK", help="The task's key."),
     start: str = typer.Option(..., "--start", help="Start (local time, on the slot grid)."),
     units: str = typer.Option(

@@ -10,6 +10,7 @@ import typer
 from labops.cli.render import console, print_detail, print_listing
 from labops.cli.state import CliState
 from labops.errors import InputError
+from labops.fields import MAX_ID
 from labops.files import write_atomically
 from labops.services import catalog, requests
 from labops.services.request_form import parse_request_form
@@ -96,7 +97,7 @@ def list_command(
 @app.command("show")
 def show_command(
     ctx: typer.Context,
-    request_id: int = typer.Argument(..., metavar="ID"),
+    request_id: int = typer.Argument(..., min=1, max=MAX_ID, metavar="ID"),
     as_json: bool = typer.Option(False, "--json", help="JSON for scripts."),
 ) -> None:
     """Show a request, its tasks and bookings."""
@@ -111,7 +112,7 @@ def show_command(
 
 @app.command("withdraw")
 def withdraw_command(
-    ctx: typer.Context, request_id: int = typer.Argument(..., metavar="ID")
+    ctx: typer.Context, request_id: int = typer.Argument(..., min=1, max=MAX_ID, metavar="ID")
 ) -> None:
     """Withdraw a request; its future bookings are freed."""
     state: CliState = ctx.obj
@@ -124,7 +125,7 @@ def withdraw_command(
 @app.command("approve")
 def approve_command(
     ctx: typer.Context,
-    request_ids: list[int] = typer.Argument(..., metavar="ID..."),
+    request_ids: list[int] = typer.Argument(..., min=1, max=MAX_ID, metavar="ID..."),
     note: str = typer.Option("", help="A note for the requester."),
 ) -> None:
     """Approve submitted requests (operators)."""
@@ -139,7 +140,7 @@ def approve_command(
 @app.command("reject")
 def reject_command(
     ctx: typer.Context,
-    request_id: int = typer.Argument(..., metavar="ID"),
+    request_id: int = typer.Argument(..., min=1, max=MAX_ID, metavar="ID"),
     reason: str = typer.Option(..., "--reason", help="Why, for the requester."),
 ) -> None:
     """Reject a request, with the reason (operators)."""

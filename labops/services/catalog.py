@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from labops import tables as t
 from labops.db import Database
 from labops.errors import InputError, NotFound, PermissionDenied
-from labops.fields import format_minutes, format_money
+from labops.fields import MAX_ID, format_minutes, format_money
 from labops.localtime import to_local
 from labops.permissions import Action, Actor
 from labops.views import Detail, Listing, columns
@@ -462,9 +462,12 @@ def _get(session: Session, table: Any, record_id: Any, what: str) -> Any:
 
 def _int_id(record_id: str, what: str) -> int:
     try:
-        return int(record_id)
+        number = int(record_id)
     except ValueError:
         raise InputError(f"{what} ids are numbers, not {record_id[:40]!r}") from None
+    if not 1 <= number <= MAX_ID:
+        raise NotFound(f"no {what} {record_id[:40]}")
+    return number
 
 
 def _show_site(session: Session, tz: str, site_id: str, now: dt.datetime, actor: Actor) -> Detail:
