@@ -8,11 +8,20 @@ import sys
 import typer
 from typer.exceptions import TyperException
 
-from labops.cli import admin, bookings, browse, calendar, money, platform, requests, schedule
+from labops.cli import (
+    admin,
+    bookings,
+    browse,
+    calendar,
+    money,
+    platform,
+    report,
+    requests,
+    schedule,
+    tui,
+)
 from labops.cli.render import err_console
-from labops.cli.report import register as register_report
 from labops.cli.state import CliState
-from labops.cli.tui import register as register_tui
 from labops.errors import LabopsError
 
 app = typer.Typer(
@@ -46,9 +55,9 @@ schedule.register(app)
 bookings.register(app)
 money.register(app)
 calendar.register(app)
-register_report(app)
+report.register(app)
 admin.register(app)
-register_tui(app)
+tui.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

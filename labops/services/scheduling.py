@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from labops.db import Database
 from labops.errors import LabopsError
@@ -14,7 +15,9 @@ from labops.scheduling.commit import CommitResult, commit_proposal
 from labops.scheduling.proposal import Change, Proposal, make_proposal
 from labops.views import Listing, columns
 from solver.problem import Weights
-from solver.solve import Progress, SolveOptions, solve
+
+if TYPE_CHECKING:
+    from solver.solve import Progress
 
 
 class NoPlan(LabopsError):
@@ -53,6 +56,10 @@ def propose(
         )
     if on_built is not None:
         on_built(len(snapshot.problem.tasks), len(snapshot.requests))
+    # CP-SAT (with pandas behind it) loads here, not at start-up: the CLI and the TUI
+    # open in a fraction of the time.
+    from solver.solve import SolveOptions, solve
+
     plan = solve(
         snapshot.problem,
         SolveOptions(
