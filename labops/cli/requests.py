@@ -70,6 +70,16 @@ def submit_command(
     )
 
 
+@app.command("send")
+def send_command(
+    ctx: typer.Context, request_id: int = typer.Argument(..., min=1, max=MAX_ID, metavar="ID")
+) -> None:
+    """Submit a request saved as a draft."""
+    state: CliState = ctx.obj
+    requests.submit_draft(state.db, actor=state.actor, request_id=request_id, now=state.now())
+    console.print(f"request {request_id} submitted")
+
+
 @app.command("list")
 def list_command(
     ctx: typer.Context,

@@ -75,9 +75,12 @@ def submit_request(
         problems = _check_references(session, tasks)
         if problems:
             raise InputError("\n".join(problems))
+        # An operator entering a request on a lead's behalf records the lead as requester
+        # (the audit trail says who typed it).
+        requester = actor.id if project.id in actor.leads else project.lead_id
         request = t.Request(
             project_id=project.id,
-            requester_id=actor.id if actor.id != "system" else project.lead_id,
+            requester_id=requester,
             title=form.title,
             note=form.note,
             status=RequestStatus.DRAFT if draft else RequestStatus.SUBMITTED,
@@ -160,6 +163,30 @@ def _refuse_if_never_fits(
         lines = [f"request refused, it can never fit: {reasons[0].message}"]
         lines += [f"  also: {reason.message}" for reason in reasons[1:5]]
         raise InputError("\n".join(lines))
+
+
+def submit_draft(db: Database, *, actor: Actor, request_id: int, now: dt.datetime) -> None:
+    """Submit a saved draft, with the same never-fits check as a new request."""
+    with db.write() as session:
+        request = _request(session, request_id)
+        actor.require(Action.REQUEST, request.project_id)
+        if request.status != RequestStatus.DRAFT:
+            raise Conflict(f"request {request_id} is {request.status.value}, not a draft")
+        rows = list(session.exec(select(t.Task).where(t.Task.request_id == request.id)))
+        request.status, request.submitted_at = RequestStatus.SUBMITTED, now
+        session.add(request)
+        session.flush()
+        _refuse_if_never_fits(session, request, rows, now)
+        record(
+            session,
+            actor=actor.id,
+            at=now,
+            action="request.submit",
+            record_type="request",
+            record_id=request.id,
+            summary="draft submitted",
+            changes={"status": [RequestStatus.DRAFT.value, RequestStatus.SUBMITTED.value]},
+        )
 
 
 def approve_request(

@@ -336,3 +336,20 @@ def test_calendar_export_reads_back(platform, tmp_path) -> None:
     }
     assert summaries  # cleo is a member of tandem but not its lead: busy only
     assert summaries == {"busy"}
+
+
+def test_operator_enters_a_request_for_the_lead_and_a_draft_is_sent_later(
+    platform, tmp_path, db_path
+) -> None:
+    cli = platform
+    form = write_form(tmp_path, SEM_FORM.format(title="on behalf", hours=2))
+    assert cli(*OPERATOR, "request", "submit", "--draft", form).code == 0
+    detail = json.loads(cli(*LEAD, "request", "show", "3", "--json").out)
+    # Entered by dara, an operator, for the project's lead: ada is the requester.
+    assert detail["fields"]["requester"] == "ada"
+    assert detail["fields"]["status"] == "draft"
+    assert cli("--as", "ben", "request", "send", "3").code == 4  # not ben's project
+    assert cli(*LEAD, "request", "send", "3").code == 0
+    assert request_status(db_path, 3) == "submitted"
+    again = cli(*LEAD, "request", "send", "3")
+    assert again.code == 3 and "not a draft" in again.err

@@ -63,6 +63,14 @@ def test_a_lead_sees_their_projects_and_drafts_a_request(tiny: Database, app_for
         stands = {r["title"]: r["stands"] for r in screen.query_one("#lead-requests").rows_shown}
         assert stands["Thermal cycling plan"] == "draft: not submitted yet"
 
+        # Later the lead submits the saved draft with one key.
+        screen.requests_table.select_key("3")
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        stands = {r["title"]: r["stands"] for r in screen.query_one("#lead-requests").rows_shown}
+        assert stands["Thermal cycling plan"] == "waiting for an operator's decision"
+
     drive(app_for(tiny, "ada"), scenario)
 
 

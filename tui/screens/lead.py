@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 from labops.permissions import Action
 from labops.services.catalog import show_record
 from labops.services.dashboard import lead_overview
-from labops.services.requests import WITHDRAWABLE, withdraw_request
+from labops.services.requests import WITHDRAWABLE, submit_draft, withdraw_request
 from tui.screens.base import LabopsScreen
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.request_form import open_request_form
@@ -30,6 +30,7 @@ class LeadScreen(LabopsScreen):
     CSS_PATH = "lead.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new", "New request", id="lead.new"),
+        Binding("s", "send", "Submit draft", id="lead.send"),
         Binding("w", "withdraw", "Withdraw", id="lead.withdraw"),
         Binding("f5", "refresh", "Refresh", id="lead.refresh"),
     ]
@@ -96,7 +97,25 @@ class LeadScreen(LabopsScreen):
             if row is None or not self.ctx.can(Action.REQUEST, str(row["project"])):
                 return None
             return row["status"] in WITHDRAWABLE_STATUSES or None
+        if action == "send":
+            row = self.requests_table.selected_row if self.is_mounted else None
+            return (row is not None and row.get("status") == "draft") or None
         return True
+
+    def action_send(self) -> None:
+        row = self.requests_table.selected_row
+        if row is None:
+            return
+        request_id = int(row["id"])
+        if self.perform(
+            submit_draft,
+            self.ctx.db,
+            actor=self.ctx.actor,
+            request_id=request_id,
+            now=self.ctx.now(),
+        ):
+            self.notify(f"request {request_id} submitted")
+            self.changed()
 
     def action_new(self) -> None:
         open_request_form(self)
