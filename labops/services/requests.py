@@ -16,6 +16,7 @@ from labops.audit import record
 from labops.db import Database
 from labops.errors import Conflict, InputError, NotFound
 from labops.fixture.checks import check_task_needs
+from labops.fixture.task_rows import add_tasks
 from labops.localtime import to_local, to_utc
 from labops.permissions import Action, Actor
 from labops.scheduling.build import build_snapshot, request_key
@@ -89,45 +90,7 @@ def submit_request(
         )
         session.add(request)
         session.flush()
-        rows = {}
-        for task in tasks:
-            row = t.Task(
-                request_id=request.id,
-                key=task.key,
-                name=task.name,
-                duration_minutes=task.duration,
-                staff_minutes=task.staff_for if task.unattended else None,
-                earliest=to_utc(task.earliest, tz) if task.earliest else None,
-                due=to_utc(task.due, tz) if task.due else None,
-                due_hard=task.due_hard,
-                note=task.note,
-            )
-            session.add(row)
-            session.flush()
-            rows[task.key] = row
-            session.add_all(
-                t.TaskEquipment(
-                    task_id=row.id,
-                    equipment_id=n.unit,
-                    kind_id=n.kind,
-                    site_id=n.site,
-                    amount=n.amount,
-                )
-                for n in task.equipment
-            )
-            session.add_all(
-                t.TaskStaff(
-                    task_id=row.id, count=n.count, role=n.role, skill=n.skill, min_level=n.level
-                )
-                for n in task.staff
-            )
-        session.add_all(
-            t.TaskPrecedence(
-                before_id=rows[a.task].id, after_id=rows[task.key].id, lag_minutes=a.lag
-            )
-            for task in tasks
-            for a in task.after
-        )
+        rows = add_tasks(session, request.id, tasks, lambda local: to_utc(local, tz))
         session.flush()
         if not draft:
             _refuse_if_never_fits(session, request, list(rows.values()), now)
