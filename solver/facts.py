@@ -112,6 +112,8 @@ class Facts:
         ) | frozenset(problem.task[t].request for t in problem.locked)
         self.travel_times = sorted({0, *(t for t in problem.travel.values() if t > 0)})
         self._person_fit: dict[tuple[str, int], Ranges] = {}
+        self._fit_unions: dict[frozenset[Ranges], Ranges] = {}
+        self._admitted: dict[StaffNeed, list[Person]] = {}
         self.tasks: dict[str, TaskFacts] = {t.id: self._task_facts(t) for t in problem.tasks}
         self.propagate(end_cap)
 
@@ -141,6 +143,15 @@ class Facts:
             else:
                 self._person_fit[key] = R.fitting_starts(person.available, 0, length)
         return self._person_fit[key]
+
+    def _fits_of(self, people: tuple[str, ...], length: int) -> Ranges:
+        """Starts at which one of ``people`` can work ``length`` staffed slots (many people
+        share their hours, so the union is over the distinct ones, and cached)."""
+        person = self.problem.person
+        distinct = frozenset(self.person_fit(person[p], length) for p in people)
+        if distinct not in self._fit_unions:
+            self._fit_unions[distinct] = R.union(*distinct)
+        return self._fit_unions[distinct]
 
     def request_possible(self, request_id: str) -> bool:
         return all(self.tasks[t.id].possible for t in self.problem.request_tasks[request_id])
@@ -206,7 +217,9 @@ class Facts:
 
     def _eligible(self, task: Task, k: int, notes: list[Note]) -> tuple[str, ...]:
         need = task.staff[k]
-        admitted = [p for p in self.problem.people if need.admits(p)]
+        if need not in self._admitted:
+            self._admitted[need] = [p for p in self.problem.people if need.admits(p)]
+        admitted = self._admitted[need]
         what = _describe_need(need)
         if len(admitted) < need.count:
             notes.append(
@@ -275,12 +288,7 @@ class Facts:
         people = [self.problem.person[p] for need in staff for p in need]
         for k, need_people in enumerate(staff):
             lo, hi = base[0][0], base[-1][1]
-            fits = R.union(
-                *(
-                    R.clip(self.person_fit(self.problem.person[p], staffed), lo, hi)
-                    for p in need_people
-                )
-            )
+            fits = R.clip(self._fits_of(need_people, staffed), lo, hi)
             base = R.intersect(base, fits)
             if not base:
                 notes.append(

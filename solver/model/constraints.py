@@ -16,7 +16,7 @@ from ortools.sat.python import cp_model
 from solver import ranges as R
 from solver.model.travel import TravelPairs
 from solver.model.variables import Lit, TaskVar, Variables, domain
-from solver.problem import Problem
+from solver.problem import Person, Problem
 
 TRAVEL_LIMIT = 50_000
 """Clauses of the full travel encoding above which pairs are added lazily (a few seconds of
@@ -111,17 +111,27 @@ class Constraints:
 
     def person_weekly_cap(self) -> None:
         """Staffed slots of the tasks a person starts in a week stay within their cap."""
-        loads: dict[tuple[str, int], list[tuple[int, TaskVar, Lit | None]]] = defaultdict(list)
         person = self.problem.person
+        longest = max((t.facts.max_staffed for t in self.tasks.values()), default=0)
+        weeks_of_cap = range(len(self.problem.week_starts))
+        # Only where their hours that week could hold more than the cap.
+        binding = {
+            (p.id, week)
+            for p in self.problem.people
+            if p.weekly_cap is not None
+            for week in weeks_of_cap
+            if self._most_work(p, week, longest) > p.weekly_cap
+        }
+        if not binding:
+            return
+        loads: dict[tuple[str, int], list[tuple[int, TaskVar, Lit | None]]] = defaultdict(list)
         for task_var in self.tasks.values():
-            capped = [p for p in task_var.people if person[p].weekly_cap is not None]
-            if not capped:
-                continue
             weeks = [w for w in self.v.possible_weeks(task_var) if w >= 0]
             options = [(n, lit) for n, lit in task_var.staffed_options() if n > 0]
-            for person_id in capped:
+            for person_id in task_var.people:
                 for week in weeks:
-                    loads[person_id, week].extend((n, task_var, lit) for n, lit in options)
+                    if (person_id, week) in binding:
+                        loads[person_id, week].extend((n, task_var, lit) for n, lit in options)
         for (person_id, week), items in loads.items():
             cap = person[person_id].weekly_cap
             if sum(length for length, _, _ in items) <= cap:
@@ -226,6 +236,16 @@ class Constraints:
         if key not in self._fit_domains:
             self._fit_domains[key] = domain(fit)
         return self._fit_domains[key]
+
+    def _most_work(self, person: Person, week: int, longest: int) -> int:
+        """The most staffed slots a person can work on tasks starting in ``week``: their
+        available slots from the week's start to ``longest`` slots past its end (staffed
+        parts never overlap and lie inside the person's windows)."""
+        if person.available is None:
+            return self.problem.horizon
+        lo, hi = self.facts.week_span(week)
+        hi = min(hi + 1 + longest, self.problem.horizon)
+        return sum(max(0, min(b, hi) - max(a, lo)) for a, b in person.available)
 
     def _start_domain(self, task_var: TaskVar) -> R.Ranges:
         facts = task_var.facts

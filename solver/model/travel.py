@@ -24,7 +24,8 @@ class TravelPairs:
 
     def __init__(self, v: Variables) -> None:
         self.v = v
-        self.candidates: dict[Pair, list[str]] = self._candidates()
+        self._people: list[str] = []  # bit i of a mask stands for _people[i]
+        self.candidates: dict[Pair, int] = self._candidates()
         self.added: dict[Pair, _PairRule] = {}
         self.lazy = False  # True when some candidate pairs or people are held back
         self._by_task: dict[str, list[Pair]] | None = None
@@ -32,7 +33,12 @@ class TravelPairs:
     @property
     def size(self) -> int:
         """Clauses the full encoding needs: one per pair and shared person."""
-        return sum(len(people) for people in self.candidates.values())
+        return sum(mask.bit_count() for mask in self.candidates.values())
+
+    def shared(self, pair: Pair) -> list[str]:
+        """The people both tasks of a candidate pair may have, in a stable order."""
+        mask = self.candidates[pair]
+        return [person for i, person in enumerate(self._people) if mask >> i & 1]
 
     def add(self, pairs: Iterable[Pair], people: Iterable[str] | None = None) -> int:
         """Cover these pairs (either order; unknown ones are skipped) for ``people`` (all
@@ -47,7 +53,7 @@ class TravelPairs:
             if rule is None:
                 tasks = self.v.tasks
                 rule = self.added[key] = _PairRule(self.v, tasks[key[0]], tasks[key[1]])
-            for person_id in self.candidates[key]:
+            for person_id in self.shared(key):
                 if (wanted is None or person_id in wanted) and person_id not in rule.people:
                     rule.add_person(person_id)
                     count += 1
@@ -67,19 +73,24 @@ class TravelPairs:
     def seed_from_hint(self) -> int:
         """Cover the pairs the hint staffs with a shared person, for those people."""
         plan = self.v.hints.plan or {}
+        by_person: dict[str, list[str]] = {}
+        for task_id in sorted(plan):
+            if task_id in self.v.tasks:
+                for person_id in plan[task_id].people:
+                    by_person.setdefault(person_id, []).append(task_id)
         count = 0
-        for a, b in self.candidates:
-            if a in plan and b in plan:
-                shared = set(plan[a].people) & set(plan[b].people)
-                if shared:
-                    count += self.add([(a, b)], shared)
+        for person_id, task_ids in by_person.items():
+            for i, a in enumerate(task_ids):
+                for b in task_ids[i + 1 :]:
+                    if (a, b) in self.candidates or (b, a) in self.candidates:
+                        count += self.add([(a, b)], [person_id])
         return count
 
-    def _candidates(self) -> dict[Pair, list[str]]:
+    def _candidates(self) -> dict[Pair, int]:
         """Pairs at sites apart whose staffed parts may come within travel time, with the
-        people both could have (a sweep over tasks sorted by earliest start)."""
+        people both could have as a bit mask (a sweep over tasks sorted by earliest start)."""
         travel = max(self.v.facts.travel_times)
-        out: dict[Pair, list[str]] = {}
+        out: dict[Pair, int] = {}
         if travel == 0:
             return out
         problem = self.v.problem
@@ -88,19 +99,24 @@ class TravelPairs:
             (t for t in self.v.tasks.values() if t.facts.sites and t.people),
             key=lambda t: t.facts.earliest,
         )
-        people = {t.id: set(t.people) for t in task_vars}
+        self._people = sorted({p for t in task_vars for p in t.people})
+        bit = {person_id: 1 << i for i, person_id in enumerate(self._people)}
+        masks = [sum(bit[p] for p in t.people) for t in task_vars]
         for i, a in enumerate(task_vars):
             reach = a.facts.latest + a.facts.max_staffed + travel
-            for b in task_vars[i + 1 :]:
+            mask_a = masks[i]
+            for j in range(i + 1, len(task_vars)):
+                b = task_vars[j]
                 if b.facts.earliest >= reach:
                     break
+                shared = mask_a & masks[j]
+                if not shared:
+                    continue
                 key = (a.facts.sites, b.facts.sites)
                 if key not in apart:
                     apart[key] = any(problem.travel_time(x, y) > 0 for x in key[0] for y in key[1])
                 if apart[key]:
-                    shared = people[a.id] & people[b.id]
-                    if shared:
-                        out[a.id, b.id] = sorted(shared)
+                    out[a.id, b.id] = shared
         return out
 
 
@@ -150,7 +166,11 @@ class _PairRule:
             return None
         model = self.v.model
         (start_a, end_a), (start_b, end_b) = self._hinted(a), self._hinted(b)
-        hint = (a_first and start_b >= end_a + gap) or (b_first and start_a >= end_b + gap)
+        # Kept apart only when both are hinted (an absent task's start is hinted elsewhere).
+        both = self._in_hint(a) and self._in_hint(b)
+        hint = both and (
+            (a_first and start_b >= end_a + gap) or (b_first and start_a >= end_b + gap)
+        )
         apart = self.v.new_bool(f"travel[{a.id},{b.id}].apart[{gap}]", hint)
         if a_first and b_first:
             if self.order is None:
@@ -163,6 +183,9 @@ class _PairRule:
             model.add(a.start >= b.staffed_end + gap).only_enforce_if(apart)
         self.apart[gap] = apart
         return apart
+
+    def _in_hint(self, task_var: TaskVar) -> bool:
+        return task_var.id in (self.v.hints.plan or {})
 
     def _hinted(self, task_var: TaskVar) -> tuple[int, int]:
         """Hinted start and staffed end of a task; (0, 0) when it is not in the hint."""
