@@ -8,7 +8,8 @@ plan passes the validator. It warm-starts CP-SAT, and in arrival order it is the
 first-come-first-served baseline a booking calendar produces.
 
 Rules: ``arrival`` (first come, first served), ``priority`` (highest priority first, then
-earliest due date), ``due`` (earliest due date first), ``lft`` and ``mts`` (requests by
+earliest due date), ``density`` (highest priority per unit of contested capacity first, see
+``solver.contention``), ``due`` (earliest due date first), ``lft`` and ``mts`` (requests by
 priority; tasks by latest finish time, or by most total successors).
 """
 
@@ -20,6 +21,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from solver import score
+from solver.contention import Contention
 from solver.explain import blocked_reason, precheck
 from solver.facts import Facts
 from solver.placement import Board
@@ -27,7 +29,7 @@ from solver.plan import Plan, Reason
 from solver.problem import Problem, Request, Task
 from solver.rules import Rule
 
-RULES = ("arrival", "priority", "due", "lft", "mts")
+RULES = ("arrival", "priority", "density", "due", "lft", "mts")
 
 
 def first_come_first_served(problem: Problem, facts: Facts | None = None) -> Plan:
@@ -36,8 +38,15 @@ def first_come_first_served(problem: Problem, facts: Facts | None = None) -> Pla
     return serial_schedule(problem, rule="arrival", facts=facts)
 
 
-def serial_schedule(problem: Problem, rule: str = "priority", facts: Facts | None = None) -> Plan:
-    """A plan built by the serial schedule generation scheme under ``rule``.
+def serial_schedule(
+    problem: Problem,
+    rule: str = "priority",
+    facts: Facts | None = None,
+    *,
+    order: Iterable[Request] | None = None,
+) -> Plan:
+    """A plan built by the serial schedule generation scheme under ``rule`` (or with the
+    requests taken in ``order``, the rule then ordering the tasks inside each request).
 
     Everything placed keeps every hard rule. Status "feasible" when every required request
     is placed (the plan is valid); "unknown" when one could not be, and then the plan
@@ -47,8 +56,24 @@ def serial_schedule(problem: Problem, rule: str = "priority", facts: Facts | Non
         raise ValueError(f"unknown priority rule {rule!r}; use one of {RULES}")
     began = time.perf_counter()
     facts = facts or Facts(problem)
-    board = Board(problem, facts)
+    board = locked_board(problem, facts)
     never = precheck(problem, facts)
+    task_key = task_order(problem, facts, rule)
+    unplaced: dict[str, tuple[Reason, ...]] = {}
+    requests = request_order(problem, facts, rule) if order is None else order
+    for request in requests:
+        if request.id in never:
+            unplaced[request.id] = never[request.id]
+            continue
+        reason = place_request(problem, board, request, task_key)
+        if reason is not None:
+            unplaced[request.id] = (reason,)
+    return board_plan(problem, facts, board, unplaced, time.perf_counter() - began)
+
+
+def locked_board(problem: Problem, facts: Facts) -> Board:
+    """A board holding the locked tasks at their current assignments."""
+    board = Board(problem, facts)
     for task_id in sorted(problem.locked):
         current = problem.current[task_id]
         choice = board.exact(facts[task_id], current)
@@ -56,15 +81,17 @@ def serial_schedule(problem: Problem, rule: str = "priority", facts: Facts | Non
             board.commit(choice)
         else:  # kept anyway: the problem is infeasible and the plan will say so
             board.load([current])
-    task_key = _task_key(problem, facts, rule)
-    unplaced: dict[str, tuple[Reason, ...]] = {}
-    for request in _request_order(problem, facts, rule):
-        if request.id in never:
-            unplaced[request.id] = never[request.id]
-            continue
-        reason = _place_request(problem, board, request, task_key)
-        if reason is not None:
-            unplaced[request.id] = (reason,)
+    return board
+
+
+def board_plan(
+    problem: Problem,
+    facts: Facts,
+    board: Board,
+    unplaced: dict[str, tuple[Reason, ...]],
+    seconds: float,
+) -> Plan:
+    """The plan on a board; ``unplaced`` gives the reasons of the requests left out."""
     assignments = {
         task_id: score.as_current(choice.assignment(), problem.current.get(task_id))
         for task_id, choice in board.placed.items()
@@ -76,7 +103,7 @@ def serial_schedule(problem: Problem, rule: str = "priority", facts: Facts | Non
         unplaced=unplaced,
         status="feasible" if complete else "unknown",
         objective=score.weighted(problem, breakdown),
-        seconds=time.perf_counter() - began,
+        seconds=seconds,
         solutions=1 if complete else 0,
         breakdown=breakdown,
     )
@@ -92,7 +119,7 @@ def best_schedule(
     return min(plans, key=lambda p: (p.status != "feasible", p.objective))
 
 
-def _place_request(
+def place_request(
     problem: Problem, board: Board, request: Request, task_key: Callable[[Task], Any]
 ) -> Reason | None:
     """Place all tasks of a request, or none of them and say why."""
@@ -152,11 +179,15 @@ def _due(problem: Problem, facts: Facts, request: Request) -> int:
     return min(dates, default=problem.horizon)
 
 
-def _request_order(problem: Problem, facts: Facts, rule: str) -> list[Request]:
+def request_order(problem: Problem, facts: Facts, rule: str) -> list[Request]:
     index = {r.id: i for i, r in enumerate(problem.requests)}
+
+    density = Contention(problem, facts).density if rule == "density" else None
 
     def key(r: Request) -> tuple:
         required = r.id not in facts.required_requests
+        if density is not None:
+            return (required, -density(r), r.arrival, index[r.id])
         if rule == "arrival":
             return (required, r.arrival, index[r.id])
         if rule == "due":
@@ -166,7 +197,7 @@ def _request_order(problem: Problem, facts: Facts, rule: str) -> list[Request]:
     return sorted(problem.requests, key=key)
 
 
-def _task_key(problem: Problem, facts: Facts, rule: str) -> Callable[[Task], Any]:
+def task_order(problem: Problem, facts: Facts, rule: str) -> Callable[[Task], Any]:
     """Order of the ready tasks inside a request."""
     if rule == "mts":
         successors = _successor_counts(problem)

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from solver import score
 from solver.explain import explain, precheck
 from solver.facts import Facts
+from solver.improve import improve
 from solver.model import Model
 from solver.model.objective import Level
 from solver.model.search import Outcome, Session, run_level
@@ -43,13 +44,15 @@ class Progress:
     """A new solution: its objective and the proven bound on the level being optimised
     (``level``: "scheduled", "tardiness", ..., "makespan", "weighted"), seconds since the
     solve began, and solutions found so far. The first report, level "constructive", is the
-    serial schedule's plan on the scale of ``Plan.objective``."""
+    serial schedule's plan (then each better plan of its improvement) on the scale of
+    ``Plan.objective``, with the plan itself in ``plan``."""
 
     objective: float
     bound: float
     elapsed: float
     solutions: int
     level: str = ""
+    plan: Plan | None = None  # the plan itself, for the constructive reports
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -83,15 +86,27 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Plan:
     never = precheck(problem, facts)
     if any(request_id in never for request_id in facts.required_requests):
         return Plan(unplaced=never, status="infeasible", seconds=session.elapsed())
-    rules = ("lft", "mts") if problem.objective == "makespan" else ("priority",)
+    rules = ("lft", "mts") if problem.objective == "makespan" else ("priority", "density")
     start = best_schedule(problem, facts, rules)
+    if problem.objective == "lab" and start.status == "feasible":
+        _report_start(problem, facts, start, never, session)
+        start = improve(
+            problem,
+            facts,
+            start,
+            seconds=_improve_seconds(session),
+            seed=options.seed,
+            on_better=lambda plan: _report_start(problem, facts, plan, never, session),
+            stop=session.stop_requested,
+        )
     end_cap = None
     all_required = all(r.id in facts.required_requests for r in problem.requests)
     if problem.objective == "makespan" and start.status == "feasible" and all_required:
         end_cap = start.breakdown["makespan"]
         facts.propagate(end_cap)
     if start.status == "feasible":
-        _report_start(problem, facts, start, never, session)
+        if problem.objective == "makespan":
+            _report_start(problem, facts, start, never, session)
         if session.stop_requested():  # no model to build: the user has a plan
             return _plan(problem, facts, None, start, session, [], [], False)
     model = Model(problem, facts, hint=start.assignments, end_cap=end_cap, exclude=set(never))
@@ -127,6 +142,13 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Plan:
     return _plan(problem, facts, model, start, session, levels, results, infeasible)
 
 
+def _improve_seconds(session: Session) -> float:
+    """Time for improving the constructive plan: a tenth of the limit, at most 3 s; none
+    below a twentieth of a second."""
+    seconds = min(3.0, 0.1 * session.time_limit, session.left())
+    return seconds if seconds >= 0.05 else 0.0
+
+
 def _report_start(
     problem: Problem, facts: Facts, start: Plan, never: dict, session: Session
 ) -> None:
@@ -141,7 +163,7 @@ def _report_start(
     else:
         fitting = sum(r.priority for r in problem.requests if r.id not in never)
         bound = -problem.weights.scheduled * fitting
-    session.on_solution("constructive", float(start.objective), float(bound))
+    session.on_solution("constructive", float(start.objective), float(bound), start)
 
 
 def _levels(problem: Problem, model: Model, options: SolveOptions) -> list[Level]:
@@ -179,8 +201,8 @@ def _fix(model: Model, level: Level, outcome: Outcome) -> None:
 
 def _reporter(
     progress: Callable[[Progress], None], session: Session
-) -> Callable[[str, float, float], None]:
-    def report(level: str, value: float, bound: float) -> None:
+) -> Callable[..., None]:
+    def report(level: str, value: float, bound: float, plan: Plan | None = None) -> None:
         try:
             progress(
                 Progress(
@@ -189,6 +211,7 @@ def _reporter(
                     elapsed=session.elapsed(),
                     solutions=session.solutions,
                     level=level,
+                    plan=plan,
                 )
             )
         except Exception:  # the caller's code: a failing UI must not stop the solve

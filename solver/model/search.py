@@ -41,7 +41,7 @@ class Session:
     relative_gap: float | None = None
     log: bool = False
     stop: threading.Event | None = None
-    on_solution: Callable[[str, float, float], None] | None = None  # level, value, bound
+    on_solution: Callable[..., None] | None = None  # level, value, bound[, plan]
     began: float = field(default_factory=time.monotonic)
     solutions: int = 0
     user_stopped: bool = False

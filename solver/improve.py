@@ -1,0 +1,220 @@
+"""Improving a constructive plan on its first level: more scheduled priority.
+
+An iterated destroy-and-repair on the board of the plan. Each move picks a left-out request,
+takes out one to three scheduled requests that hold its candidate units (or people) in its
+window, places the left-out request, then tries again the taken-out requests and the
+left-out requests that could use what was freed, in order of density (``solver.contention``).
+The move is kept when the scheduled priority does not drop (equal moves let the search walk
+across plateaus), else undone exactly. Required requests and requests with locked tasks are
+never taken out, and every placement goes through the board, so the plan keeps every hard
+rule. The best plan seen is returned, never worse than the input.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+
+from solver.contention import Contention
+from solver.explain import blocked_request, precheck
+from solver.facts import Facts
+from solver.placement import Choice
+from solver.plan import Plan, Reason
+from solver.problem import Problem, Request
+from solver.sgs import board_plan, locked_board, place_request, task_order
+
+_MAX_TAKEN = 6  # scheduled requests taken out per move
+
+
+class _Search:
+    """The board of the current plan, the requests on it and those left out."""
+
+    def __init__(self, problem: Problem, facts: Facts, plan: Plan, seed: int) -> None:
+        self.problem = problem
+        self.facts = facts
+        self.rng = random.Random(seed)
+        self.contention = Contention(problem, facts)
+        self.task_key = task_order(problem, facts, "priority")
+        self.never = precheck(problem, facts)
+        self.board = locked_board(problem, facts)
+        self.board.load(a for t, a in plan.assignments.items() if t not in self.board.placed)
+        tasks = problem.request_tasks
+        self.placed = {
+            r.id for r in problem.requests if all(t.id in plan.assignments for t in tasks[r.id])
+        }
+        fixed = facts.required_requests | {problem.task[t].request for t in problem.locked}
+        self.movable = {r for r in self.placed if r not in fixed}
+        self.out = [
+            r.id for r in problem.requests if r.id not in self.placed and r.id not in self.never
+        ]
+        self.value = sum(problem.request[r].priority for r in self.placed)
+        self.resources = {r.id: self._resources(r.id) for r in problem.requests}
+        self.window = {r.id: self._window(r.id) for r in problem.requests}
+
+    def _resources(self, request_id: str) -> frozenset[str]:
+        """Candidate units of the request's tasks, or their eligible people when no task
+        uses units."""
+        units = {
+            o.unit.id
+            for t in self.problem.request_tasks[request_id]
+            for m in self.facts[t.id].modes
+            for opts in m.needs
+            for o in opts
+        }
+        if units:
+            return frozenset(units)
+        return frozenset(
+            p for t in self.problem.request_tasks[request_id] for p in self.facts[t.id].people
+        )
+
+    def _window(self, request_id: str) -> tuple[int, int]:
+        facts = [self.facts[t.id] for t in self.problem.request_tasks[request_id]]
+        return (
+            min((f.earliest for f in facts), default=0),
+            max((f.latest + f.max_duration for f in facts), default=0),
+        )
+
+    # Moves --------------------------------------------------------------------------------
+
+    def move(self) -> bool:
+        """One destroy-and-repair move; True when it was kept."""
+        if not self.out:
+            return False
+        target = self._pick_target()
+        blockers = self._blockers(target)
+        taken = self._pick_taken(blockers)
+        undo: list[tuple[str, Choice]] = []
+        for request_id in taken:
+            for task in self.problem.request_tasks[request_id]:
+                undo.append((task.id, self.board.placed[task.id]))
+                self.board.remove(task.id)
+        added: list[str] = []
+        gained = 0
+        if self._place(target):
+            added.append(target)
+            gained += self.problem.request[target].priority
+            freed = frozenset().union(*(self.resources[r] for r in taken)) | self.resources[target]
+            retry = [r for r in self.out if r != target and self.resources[r] & freed]
+            for request_id in self._by_density([*taken, *retry]):
+                if self._place(request_id):
+                    added.append(request_id)
+                    gained += self.problem.request[request_id].priority
+        if not added or gained < sum(self.problem.request[r].priority for r in taken):
+            for request_id in added:
+                for task in self.problem.request_tasks[request_id]:
+                    self.board.remove(task.id)
+            for _, choice in reversed(undo):
+                self.board.commit(choice)
+            return False
+        gone = set(taken) - set(added)
+        self.placed = (self.placed - gone) | set(added)
+        self.movable = (self.movable - gone) | set(added)
+        self.out = [r for r in self.out if r not in added] + sorted(gone)
+        self.value = sum(self.problem.request[r].priority for r in self.placed)
+        return True
+
+    def _place(self, request_id: str) -> bool:
+        request = self.problem.request[request_id]
+        return place_request(self.problem, self.board, request, self.task_key) is None
+
+    def _pick_target(self) -> str:
+        weights = [self.problem.request[r].priority for r in self.out]
+        return self.rng.choices(self.out, weights)[0]
+
+    def _blockers(self, target: str) -> list[tuple[int, str]]:
+        """Movable scheduled requests on the target's resources within its window, with the
+        start of their first task there."""
+        lo, hi = self.window[target]
+        mine = self.resources[target]
+        found: dict[str, int] = {}
+        for choice in self.board.placed.values():
+            request_id = choice.task.request
+            if request_id not in self.movable or choice.start >= hi or choice.end <= lo:
+                continue
+            if any(o.unit.id in mine for o in choice.units) or mine.intersection(choice.people):
+                found[request_id] = min(found.get(request_id, choice.start), choice.start)
+        return sorted((start, r) for r, start in found.items())
+
+    def _pick_taken(self, blockers: list[tuple[int, str]]) -> list[str]:
+        """Up to ``_MAX_TAKEN`` blockers around a random time of the target's window."""
+        if not blockers:
+            return []
+        k = self.rng.randint(1, min(_MAX_TAKEN, len(blockers)))
+        at = self.rng.choice(blockers)[0]
+        near = sorted(blockers, key=lambda b: (abs(b[0] - at), self.rng.random()))
+        return [r for _, r in near[:k]]
+
+    def _by_density(self, request_ids: list[str]) -> list[str]:
+        noise = {r: self.rng.uniform(0.8, 1.25) for r in request_ids}
+        return sorted(
+            dict.fromkeys(request_ids),
+            key=lambda r: -self.contention.density(self._request(r)) * noise[r],
+        )
+
+    def _request(self, request_id: str) -> Request:
+        return self.problem.request[request_id]
+
+    # Result -------------------------------------------------------------------------------
+
+    def snapshot(self) -> tuple[dict[str, Choice], set[str]]:
+        return dict(self.board.placed), set(self.placed)
+
+    def restore(self, snapshot: tuple[dict[str, Choice], set[str]]) -> None:
+        """Put the board back as it was at ``snapshot``."""
+        choices, placed = snapshot
+        for task_id in list(self.board.placed):
+            if self.board.placed[task_id] is not choices.get(task_id):
+                self.board.remove(task_id)
+        for task_id, choice in choices.items():
+            if task_id not in self.board.placed:
+                self.board.commit(choice)
+        self.placed = set(placed)
+
+    def plan(self, seconds: float, *, reasons: bool = True) -> Plan:
+        """The board as a plan, with reasons for the requests left out (found by trying to
+        insert each; without ``reasons`` only the precheck's)."""
+        unplaced: dict[str, tuple[Reason, ...]] = {}
+        for request in self.problem.requests:
+            if request.id in self.never:
+                unplaced[request.id] = self.never[request.id]
+            elif request.id not in self.placed:
+                unplaced[request.id] = (
+                    (blocked_request(self.problem, self.board, request.id),) if reasons else ()
+                )
+        return board_plan(self.problem, self.facts, self.board, unplaced, seconds)
+
+
+def improve(
+    problem: Problem,
+    facts: Facts,
+    plan: Plan,
+    *,
+    seconds: float,
+    seed: int = 0,
+    on_better: Callable[[Plan], None] | None = None,
+    stop: Callable[[], bool] | None = None,
+) -> Plan:
+    """``plan`` with more scheduled priority if the moves find it within ``seconds``.
+
+    ``plan`` must be valid (status "feasible"); the result is valid and schedules at least
+    as much priority. ``on_better`` is called with each better plan found (its left-out
+    requests without reasons yet).
+    """
+    began = time.perf_counter()
+    if plan.status != "feasible" or seconds <= 0:
+        return plan
+    search = _Search(problem, facts, plan, seed)
+    best_value = search.value
+    best = None
+    deadline = began + seconds
+    while search.out and time.perf_counter() < deadline and not (stop and stop()):
+        if search.move() and search.value > best_value:
+            best_value = search.value
+            best = search.snapshot()
+            if on_better is not None:
+                on_better(search.plan(time.perf_counter() - began, reasons=False))
+    if best is None:
+        return plan
+    search.restore(best)
+    return search.plan(time.perf_counter() - began)
