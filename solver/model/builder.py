@@ -7,6 +7,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from ortools.sat.python import cp_model
 
 from solver.facts import Facts
+from solver.model.cliques import add_cliques
 from solver.model.constraints import Constraints
 from solver.model.objective import Objective
 from solver.model.variables import Lit, Variables
@@ -26,8 +27,12 @@ class Model:
         end_cap: int | None = None,
         travel_limit: int | None = None,
         exclude: Collection[str] = (),
+        makespan_lower: int | None = None,
+        cliques: Iterable[list[str]] = (),
     ) -> None:
-        """``exclude``: requests known never to fit (``solver.explain.precheck``)."""
+        """``exclude``: requests known never to fit (``solver.explain.precheck``);
+        ``makespan_lower``: a proven lower bound on the makespan; ``cliques``: task ids that
+        can never run together (``solver.rcpsp``), for redundant no-overlaps."""
         self.problem = problem
         self.cp = cp_model.CpModel()
         self.cp.name = problem.name or "labops"
@@ -35,7 +40,8 @@ class Model:
         constraints = Constraints(self.variables, travel_limit)
         constraints.add_all()
         self.travel = constraints.travel
-        self.objective = Objective(self.variables, end_cap)
+        add_cliques(self.variables, cliques)
+        self.objective = Objective(self.variables, end_cap, makespan_lower)
         if end_cap is not None:
             self.cp.add(self.objective.makespan() <= end_cap)
 

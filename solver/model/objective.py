@@ -38,11 +38,14 @@ class Level:
 class Objective:
     """Builds the expression of each objective level on demand."""
 
-    def __init__(self, variables: Variables, end_cap: int | None = None) -> None:
+    def __init__(
+        self, variables: Variables, end_cap: int | None = None, makespan_lower: int | None = None
+    ) -> None:
         self.v = variables
         self.model = variables.model
         self.problem = variables.problem
         self.end_cap = end_cap
+        self.makespan_lower = makespan_lower  # proven, when every task is required
         self._makespan: cp_model.IntVar | None = None
 
     def levels(self) -> list[Level]:
@@ -114,7 +117,8 @@ class Objective:
         """The latest end of a scheduled task."""
         if self._makespan is None:
             upper = self.problem.horizon if self.end_cap is None else self.end_cap
-            self._makespan = self.model.new_int_var(0, upper, "makespan")
+            lower = min(self.makespan_lower or 0, upper)
+            self._makespan = self.model.new_int_var(lower, upper, "makespan")
             hinted = 0
             for task_var in self._last_tasks():
                 self.v.enforce(self.model.add(self._makespan >= task_var.end), task_var.present)
