@@ -5,7 +5,7 @@ takes out one to three scheduled requests that hold its candidate units (or peop
 window, places the left-out request, then tries again the taken-out requests and the
 left-out requests that could use what was freed, in order of density (``solver.contention``).
 The move is kept when the scheduled priority does not drop (equal moves let the search walk
-across plateaus), else undone exactly. Required requests and requests with locked tasks are
+across plateaus) and every team it touches still meets its rule, else undone exactly. Required requests and requests with locked tasks are
 never taken out, and every placement goes through the board, so the plan keeps every hard
 rule. The best plan seen is returned, never worse than the input.
 """
@@ -100,7 +100,8 @@ class _Search:
                 if self._place(request_id):
                     added.append(request_id)
                     gained += self.problem.request[request_id].priority
-        if not added or gained < sum(self.problem.request[r].priority for r in taken):
+        lost = sum(self.problem.request[r].priority for r in taken)
+        if not added or gained < lost or not self._teams_hold([*taken, *added]):
             for request_id in added:
                 for task in self.problem.request_tasks[request_id]:
                     self.board.remove(task.id)
@@ -113,6 +114,14 @@ class _Search:
         self.out = [r for r in self.out if r not in added] + sorted(gone)
         self.value = sum(self.problem.request[r].priority for r in self.placed)
         return True
+
+    def _teams_hold(self, request_ids: list[str]) -> bool:
+        """True when the teams of these requests still meet their rules (a team's rule is
+        over all its scheduled tasks, so taking a request out can break it for others)."""
+        teams = {
+            t.team for r in request_ids for t in self.problem.request_tasks[r] if t.team is not None
+        }
+        return all(self.board.team_shortfall(team) is None for team in sorted(teams))
 
     def _place(self, request_id: str) -> bool:
         request = self.problem.request[request_id]
@@ -194,12 +203,13 @@ def improve(
     seed: int = 0,
     on_better: Callable[[Plan], None] | None = None,
     stop: Callable[[], bool] | None = None,
+    reasons: bool = True,
 ) -> Plan:
     """``plan`` with more scheduled priority if the moves find it within ``seconds``.
 
     ``plan`` must be valid (status "feasible"); the result is valid and schedules at least
     as much priority. ``on_better`` is called with each better plan found (its left-out
-    requests without reasons yet).
+    requests without reasons yet); without ``reasons`` the result has none either.
     """
     began = time.perf_counter()
     if plan.status != "feasible" or seconds <= 0:
@@ -217,4 +227,4 @@ def improve(
     if best is None:
         return plan
     search.restore(best)
-    return search.plan(time.perf_counter() - began)
+    return search.plan(time.perf_counter() - began, reasons=reasons)

@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from solver import score
+from solver.background import BackgroundImprover
 from solver.construct import construct
 from solver.explain import explain, precheck
 from solver.facts import Facts
@@ -70,6 +72,7 @@ class SolveOptions:
     stop: threading.Event | None = None
     log: bool = False
     lexicographic: bool | None = None
+    params: Mapping[str, Any] | None = None  # CP-SAT parameters to override (experiments)
 
 
 def solve(problem: Problem, options: SolveOptions | None = None) -> Plan:
@@ -82,6 +85,7 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Plan:
         relative_gap=options.relative_gap,
         log=options.log,
         stop=options.stop,
+        params=dict(options.params or {}),
     )
     if options.progress is not None:
         session.on_solution = _reporter(options.progress, session)
@@ -139,7 +143,10 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Plan:
             share = max(share, 0.5 * left)  # the first level is usually the hard one
         if results:
             _hint(model, results[-1][1])
-        outcome = run_level(model, level, share, session)
+        if i == 0 and level.name == "scheduled" and start.status == "feasible":
+            outcome = _first_level(problem, facts, model, level, start, share, session, never)
+        else:
+            outcome = run_level(model, level, share, session)
         i += 1
         if outcome.plan is None:
             infeasible = outcome.status == "infeasible" and not results
@@ -150,6 +157,48 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Plan:
         results.append((level, outcome))
         _fix(model, level, outcome)
     return _plan(problem, facts, model, start, session, levels, results, infeasible)
+
+
+def _first_level(
+    problem: Problem,
+    facts: Facts,
+    model: Model,
+    level: Level,
+    start: Plan,
+    seconds: float,
+    session: Session,
+    never: dict,
+) -> Outcome:
+    """The scheduled level: CP-SAT, with the constructive plan improved alongside it in a
+    thread (``solver.background``); the better of the two."""
+    fitting = float(sum(r.priority for r in problem.requests if r.id not in never))
+
+    def report(plan: Plan) -> None:
+        session.solutions += 1
+        if session.on_solution is not None:
+            session.on_solution(level.name, float(plan.breakdown["scheduled"]), fitting, plan)
+
+    helper = BackgroundImprover(
+        problem,
+        facts,
+        start,
+        seconds=seconds,
+        seed=session.seed + 1,
+        on_better=report,
+        stop=session.stop_requested,
+    )
+    try:
+        outcome = run_level(model, level, seconds, session)
+    finally:
+        found = helper.finish()
+    if found is None:
+        return outcome
+    value = level.value_of(found.breakdown)
+    if outcome.plan is not None and outcome.value >= value:
+        return outcome
+    bound = outcome.bound if outcome.plan is not None or outcome.bound else fitting
+    log.debug("level %s: the background improvement's plan (%s) is kept", level.name, value)
+    return Outcome("feasible", dict(found.assignments), None, value, bound, outcome.latency)
 
 
 def _report_start(

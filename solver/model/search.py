@@ -17,6 +17,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -41,6 +42,7 @@ class Session:
     relative_gap: float | None = None
     log: bool = False
     stop: threading.Event | None = None
+    params: dict[str, Any] = field(default_factory=dict)  # CP-SAT parameter overrides
     on_solution: Callable[..., None] | None = None  # level, value, bound[, plan]
     began: float = field(default_factory=time.monotonic)
     solutions: int = 0
@@ -227,6 +229,11 @@ def _parameters(params, session: Session, seconds: float, variables: int) -> Non
         # comes back as a solution in about a second.
         params.cp_model_probing_level = 0
         params.max_presolve_iterations = 1
+    for key, value in session.params.items():
+        if isinstance(value, list):
+            getattr(params, key).extend(value)
+        else:
+            setattr(params, key, value)
 
 
 def _watch(session: Session, solver: cp_model.CpSolver, done: threading.Event) -> None:
