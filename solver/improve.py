@@ -1,13 +1,15 @@
 """Improving a constructive plan on its first level: more scheduled priority.
 
-An iterated destroy-and-repair on the board of the plan. Each move picks a left-out request,
-takes out one to three scheduled requests that hold its candidate units (or people) in its
-window, places the left-out request, then tries again the taken-out requests and the
-left-out requests that could use what was freed, in order of density (``solver.contention``).
-The move is kept when the scheduled priority does not drop (equal moves let the search walk
-across plateaus) and every team it touches still meets its rule, else undone exactly. Required requests and requests with locked tasks are
-never taken out, and every placement goes through the board, so the plan keeps every hard
-rule. The best plan seen is returned, never worse than the input.
+An iterated destroy-and-repair on the board of the plan. Each move picks a left-out request
+(the higher its priority, the likelier), takes out up to six movable scheduled requests that
+hold its candidate units (or people) in its window, the ones starting nearest a random time
+of it, places the left-out request, then tries again the taken-out requests and the left-out
+requests that could use what was freed, in order of density (``solver.contention``). The
+move is kept when the scheduled priority does not drop (equal moves let the search walk
+across plateaus) and every team it touches still meets its rule, else undone exactly.
+Required requests and requests with locked tasks are never taken out, and every placement
+goes through the board, so the plan keeps every hard rule. The best plan seen is returned,
+never worse than the input.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from solver.problem import Problem, Request
 from solver.sgs import board_plan, locked_board, place_request, task_order
 
 _MAX_TAKEN = 6  # scheduled requests taken out per move
+LATE_SHARE = 0.5  # of the taken-out requests tried past the newly placed one first
 
 
 class _Search:
@@ -96,8 +99,10 @@ class _Search:
             gained += self.problem.request[target].priority
             freed = frozenset().union(*(self.resources[r] for r in taken)) | self.resources[target]
             retry = [r for r in self.out if r != target and self.resources[r] & freed]
+            later = self._end_of(target)
             for request_id in self._by_density([*taken, *retry]):
-                if self._place(request_id):
+                late = request_id in taken and self._place_later(request_id, later)
+                if late or self._place(request_id):
                     added.append(request_id)
                     gained += self.problem.request[request_id].priority
         lost = sum(self.problem.request[r].priority for r in taken)
@@ -123,9 +128,25 @@ class _Search:
         }
         return all(self.board.team_shortfall(team) is None for team in sorted(teams))
 
-    def _place(self, request_id: str) -> bool:
+    def _place(self, request_id: str, not_before: int | None = None) -> bool:
         request = self.problem.request[request_id]
-        return place_request(self.problem, self.board, request, self.task_key) is None
+        task_key = self.task_key
+        return place_request(self.problem, self.board, request, task_key, not_before) is None
+
+    def _place_later(self, request_id: str, after: int) -> bool:
+        """Half the time, try a taken-out request at a random slot past ``after`` first (out
+        of the way of what was placed instead; a long task pushed to the end of the horizon
+        can free room that earliest placement never would)."""
+        lo, hi = self.window[request_id]
+        if self.rng.random() >= LATE_SHARE or max(lo, after) >= hi:
+            return False
+        return self._place(request_id, self.rng.randint(max(lo, after), hi))
+
+    def _end_of(self, request_id: str) -> int:
+        tasks = self.problem.request_tasks[request_id]
+        return max(
+            (self.board.placed[t.id].end for t in tasks if t.id in self.board.placed), default=0
+        )
 
     def _pick_target(self) -> str:
         weights = [self.problem.request[r].priority for r in self.out]
@@ -163,6 +184,17 @@ class _Search:
 
     def _request(self, request_id: str) -> Request:
         return self.problem.request[request_id]
+
+    def insert_all(self) -> list[str]:
+        """Place every left-out request that fits the board as it stands, densest first;
+        returns those placed."""
+        added = [r for r in self._by_density(list(self.out)) if self._place(r)]
+        if added:
+            self.placed |= set(added)
+            self.movable |= set(added)
+            self.out = [r for r in self.out if r not in added]
+            self.value = sum(self.problem.request[r].priority for r in self.placed)
+        return added
 
     # Result -------------------------------------------------------------------------------
 
@@ -228,3 +260,12 @@ def improve(
         return plan
     search.restore(best)
     return search.plan(time.perf_counter() - began, reasons=reasons)
+
+
+def insert_left_out(problem: Problem, facts: Facts, plan: Plan) -> Plan | None:
+    """``plan`` with every left-out request that fits it as it stands added (nothing else
+    moves), or None when none fits. ``plan`` must be valid; so is the result."""
+    search = _Search(problem, facts, plan, seed=0)
+    if not search.insert_all():
+        return None
+    return search.plan(0.0, reasons=False)

@@ -150,12 +150,16 @@ class Board:
         facts: TaskFacts,
         reserve: Mapping[str, int] | None = None,
         diagnose: Counter[Rule] | None = None,
+        not_before: int | None = None,
     ) -> Choice | None:
         """The earliest-finishing feasible choice for a task, or None.
 
-        ``reserve`` keeps budget back for tasks still to come (non-renewable consumption).
+        ``reserve`` keeps budget back for tasks still to come (non-renewable consumption);
+        ``not_before`` makes it the earliest-finishing one starting at or after that slot.
         """
         lb, end_ub = self.window(facts.task.id)
+        if not_before is not None:
+            lb = max(lb, not_before)
         current = self.problem.current.get(facts.task.id)
         if current is not None and current.start >= lb:
             choice = self.exact(facts, current, reserve)

@@ -101,3 +101,11 @@ def weighted(problem: Problem, breakdown: Mapping[str, int]) -> int:
         (-1 if name in MAXIMISED else 1) * getattr(weights, name) * breakdown[name]
         for name in LAB_LEVELS
     )
+
+
+def rank(problem: Problem, breakdown: Mapping[str, int]) -> tuple[int, ...]:
+    """A key that orders plans from best to worst: the levels in turn when the objective is
+    lexicographic, else the weighted value (maximised levels negated)."""
+    if problem.objective == "makespan" or not problem.weights.lexicographic:
+        return (weighted(problem, breakdown),)
+    return tuple((-1 if name in MAXIMISED else 1) * breakdown[name] for name in levels(problem))

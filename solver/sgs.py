@@ -113,16 +113,21 @@ def best_schedule(
     problem: Problem, facts: Facts | None = None, rules: Iterable[str] = ("priority", "mts")
 ) -> Plan:
     """The best of the serial schedules under several rules (all required requests placed
-    first, then the objective)."""
+    first, then the objective, level by level when it is lexicographic)."""
     facts = facts or Facts(problem)
     plans = [serial_schedule(problem, rule, facts) for rule in rules]
-    return min(plans, key=lambda p: (p.status != "feasible", p.objective))
+    return min(plans, key=lambda p: (p.status != "feasible", score.rank(problem, p.breakdown)))
 
 
 def place_request(
-    problem: Problem, board: Board, request: Request, task_key: Callable[[Task], Any]
+    problem: Problem,
+    board: Board,
+    request: Request,
+    task_key: Callable[[Task], Any],
+    not_before: int | None = None,
 ) -> Reason | None:
-    """Place all tasks of a request, or none of them and say why."""
+    """Place all tasks of a request (none starting before ``not_before``, when given), or
+    none of them and say why."""
     facts = board.facts
     tasks = facts.in_order(problem.request_tasks[request.id], task_key)
     added: list[str] = []
@@ -131,7 +136,8 @@ def place_request(
         if task.id in board.placed:  # locked
             continue
         diagnose: Counter[Rule] = Counter()
-        choice = board.find(facts[task.id], _reserve(facts, tasks[i + 1 :]), diagnose)
+        reserve = _reserve(facts, tasks[i + 1 :])
+        choice = board.find(facts[task.id], reserve, diagnose, not_before)
         if choice is None:
             reason = blocked_reason(problem, board, facts[task.id], diagnose)
             break

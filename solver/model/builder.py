@@ -99,10 +99,16 @@ class Model:
         v.hints.values = values
         v.hints.write()
 
-    def add_travel(self, pairs: Iterable[tuple[str, str]], plan: Mapping[str, Assignment]) -> int:
-        """Add the travel rule around these pairs; new variables are hinted from ``plan``."""
+    def add_travel(
+        self,
+        pairs: Iterable[tuple[str, str]],
+        plan: Mapping[str, Assignment],
+        limit: int | None = None,
+    ) -> int:
+        """Add the travel rule around these pairs (about ``limit`` rules at most); new
+        variables are hinted from ``plan``."""
         self.variables.hints.plan = dict(plan)
-        return self.travel.add_around(pairs)
+        return self.travel.add_around(pairs, limit)
 
     def assignments(self, value: Callable[[Lit], int]) -> dict[str, Assignment]:
         """The plan of a solution; ``value`` reads a variable (e.g. ``solver.value``)."""

@@ -30,6 +30,8 @@ from solver.repair import repair_travel
 log = logging.getLogger(__name__)
 
 _BIG_MODEL = 20_000  # variables; above it presolve probing costs more than it brings
+_TRAVEL_RULES = 20_000  # travel rules added at most after a level's breaks, for later levels
+_TRAVEL_LATER = 2.0  # seconds left below which no later level would use them
 
 
 @dataclass
@@ -125,9 +127,12 @@ def run_level(model: Model, level: Level, seconds: float, session: Session) -> O
             return outcome
         if run.broken is not None and not run.restarting:
             best = _better(level, best, _repair(model, level, run, session))
-        if run.conflicts:
+        if run.conflicts and (run.restarting or session.left() > _TRAVEL_LATER):
+            # For a restart every rule around the breaks; for the levels still to come a
+            # bounded number (adding a rule costs about 60 us).
             reference = best.plan if best is not None and best.plan is not None else {}
-            added = model.add_travel(run.conflicts, reference)
+            limit = None if run.restarting else _TRAVEL_RULES
+            added = model.add_travel(run.conflicts, reference, limit)
             log.debug("level %s: %d travel rules added after breaks", level.name, added)
         if not run.restarting:
             break

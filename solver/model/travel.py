@@ -59,16 +59,22 @@ class TravelPairs:
                     count += 1
         return count
 
-    def add_around(self, pairs: Iterable[Pair]) -> int:
-        """Cover every candidate pair that involves a task of ``pairs``, for all people: a
-        break suggests its tasks are where the search is moving things."""
+    def add_around(self, pairs: Iterable[Pair], limit: int | None = None) -> int:
+        """Cover the pairs themselves, then every candidate pair that involves one of their
+        tasks, for all people (a break suggests its tasks are where the search is moving
+        things), stopping once ``limit`` (pair, person) rules were added."""
         if self._by_task is None:
             self._by_task = {}
             for key in self.candidates:
                 for task_id in key:
                     self._by_task.setdefault(task_id, []).append(key)
-        tasks = {task_id for pair in pairs for task_id in pair}
-        return self.add(key for t in tasks for key in self._by_task.get(t, ()))
+        pairs = list(pairs)
+        count = self.add(pairs)
+        for task_id in sorted({task_id for pair in pairs for task_id in pair}):
+            if limit is not None and count >= limit:
+                break
+            count += self.add(self._by_task.get(task_id, ()))
+        return count
 
     def seed_from_hint(self) -> int:
         """Cover the pairs the hint staffs with a shared person, for those people."""
