@@ -48,51 +48,18 @@ def study_solver(extra: dict[str, Any]) -> SolveFn:
 
 
 def production_solver(extra: dict[str, Any]) -> SolveFn:
-    try:
-        from solver.solve import SolveOptions, solve  # type: ignore[import-not-found]
-    except ImportError as exc:  # the production model is written elsewhere
-        raise SystemExit(f"--model production: solver.solve is not available ({exc})") from None
+    """The production solver, as `labops bench` runs it; ``extra`` are more SolveOptions."""
+    from labops.services.bench import solve_instance
 
     def run(problem: Problem, time_limit: float, workers: int) -> dict[str, Any]:
-        began = time.monotonic()
-        plan = solve(problem, SolveOptions(time_limit=time_limit, workers=workers, **extra))
-        return _from_plan(problem, plan, began)
+        result = solve_instance(problem, time_limit=time_limit, workers=workers, **extra)
+        row = result.as_json()
+        del row["name"], row["best_known"]  # the harness adds its own
+        row["status"] = result.status.upper()
+        row["validator"] = row.pop("violations")
+        return row
 
     return run
-
-
-def _from_plan(problem: Problem, plan: Any, began: float) -> dict[str, Any]:
-    """Read a production Plan without depending on its exact shape (it is still moving)."""
-    assignments = getattr(plan, "assignments", None) or {}
-    if isinstance(assignments, dict):
-        assignments = list(assignments.values())
-    starts = {a.task: a.start for a in assignments}
-    modes = {a.task: a.mode for a in assignments}
-    ends = [
-        a.start + problem.task[a.task].modes[a.mode].duration
-        for a in assignments
-        if a.task in problem.task
-    ]
-    bound = getattr(plan, "bound", None)
-    if bound is None:
-        bound = getattr(plan, "lower_bound", None)
-    status = getattr(plan, "status", None)
-    violations = None
-    try:  # the production validator, when it exists, as a second opinion
-        from solver.validate import validate  # type: ignore[import-not-found]
-
-        violations = [str(v) for v in validate(problem, plan)]
-    except ImportError:
-        pass
-    return {
-        "status": str(getattr(status, "name", status)).upper(),
-        "validator": violations,
-        "makespan": max(ends, default=0) if starts else None,
-        "bound": bound,
-        "starts": starts or None,
-        "modes": modes or None,
-        "seconds": round(time.monotonic() - began, 3),
-    }
 
 
 def parse_value(text: str) -> Any:

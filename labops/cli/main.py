@@ -10,6 +10,7 @@ from typer.exceptions import TyperException
 
 from labops.cli import (
     admin,
+    bench,
     bookings,
     browse,
     calendar,
@@ -58,6 +59,7 @@ calendar.register(app)
 report.register(app)
 admin.register(app)
 tui.register(app)
+bench.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:
