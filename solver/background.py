@@ -37,7 +37,6 @@ class BackgroundImprover:
     ) -> None:
         self._done = threading.Event()
         self._best: Plan | None = None
-        self._plan = plan
 
         def run() -> None:
             try:

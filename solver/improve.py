@@ -23,7 +23,7 @@ from solver.explain import blocked_request, precheck
 from solver.facts import Facts
 from solver.placement import Choice
 from solver.plan import Plan, Reason
-from solver.problem import Problem, Request
+from solver.problem import Problem
 from solver.sgs import board_plan, locked_board, place_request, task_order
 
 _MAX_TAKEN = 6  # scheduled requests taken out per move
@@ -137,6 +137,9 @@ class _Search:
         """Half the time, try a taken-out request at a random slot past ``after`` first (out
         of the way of what was placed instead; a long task pushed to the end of the horizon
         can free room that earliest placement never would)."""
+        # Up to the request's latest end, not its latest start: draws past the start fail
+        # and fall back to the earliest place (measured on the demo: 131 scheduled priority
+        # against 128 when drawing only feasible starts).
         lo, hi = self.window[request_id]
         if self.rng.random() >= LATE_SHARE or max(lo, after) >= hi:
             return False
@@ -179,11 +182,8 @@ class _Search:
         noise = {r: self.rng.uniform(0.8, 1.25) for r in request_ids}
         return sorted(
             dict.fromkeys(request_ids),
-            key=lambda r: -self.contention.density(self._request(r)) * noise[r],
+            key=lambda r: -self.contention.density(self.problem.request[r]) * noise[r],
         )
-
-    def _request(self, request_id: str) -> Request:
-        return self.problem.request[request_id]
 
     def insert_all(self) -> list[str]:
         """Place every left-out request that fits the board as it stands, densest first;

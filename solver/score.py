@@ -105,7 +105,8 @@ def weighted(problem: Problem, breakdown: Mapping[str, int]) -> int:
 
 def rank(problem: Problem, breakdown: Mapping[str, int]) -> tuple[int, ...]:
     """A key that orders plans from best to worst: the levels in turn when the objective is
-    lexicographic, else the weighted value (maximised levels negated)."""
-    if problem.objective == "makespan" or not problem.weights.lexicographic:
+    lexicographic (always for the makespan objective: scheduled requests, then makespan),
+    else the weighted value (maximised levels negated)."""
+    if problem.objective != "makespan" and not problem.weights.lexicographic:
         return (weighted(problem, breakdown),)
     return tuple((-1 if name in MAXIMISED else 1) * breakdown[name] for name in levels(problem))

@@ -42,11 +42,8 @@ def serial_schedule(
     problem: Problem,
     rule: str = "priority",
     facts: Facts | None = None,
-    *,
-    order: Iterable[Request] | None = None,
 ) -> Plan:
-    """A plan built by the serial schedule generation scheme under ``rule`` (or with the
-    requests taken in ``order``, the rule then ordering the tasks inside each request).
+    """A plan built by the serial schedule generation scheme under ``rule``.
 
     Everything placed keeps every hard rule. Status "feasible" when every required request
     is placed (the plan is valid); "unknown" when one could not be, and then the plan
@@ -60,8 +57,7 @@ def serial_schedule(
     never = precheck(problem, facts)
     task_key = task_order(problem, facts, rule)
     unplaced: dict[str, tuple[Reason, ...]] = {}
-    requests = request_order(problem, facts, rule) if order is None else order
-    for request in requests:
+    for request in request_order(problem, facts, rule):
         if request.id in never:
             unplaced[request.id] = never[request.id]
             continue

@@ -2,15 +2,20 @@
 
 1. Facts and pre-checks; a required request that can never fit makes the problem
    infeasible straight away, and requests that can never fit stay out of the model.
-2. The serial schedule (``solver.sgs``) gives a valid plan in about a second even at 500
-   tasks; it is reported as the first progress (level "constructive"), warm-starts CP-SAT,
-   and for the makespan objective its makespan bounds every end.
+2. The constructive phase (``solver.construct``) gives a valid plan in about a second even
+   at 500 tasks: serial schedules under several priority rules, then, for lab problems,
+   destroy-and-repair (``solver.improve``); for plain RCPSP a sampling heuristic with
+   justification, whose plan is returned at once when it meets the lower bound. It is
+   reported as the first progress (level "constructive"), warm-starts CP-SAT, and for the
+   makespan objective its makespan bounds every end.
 3. CP-SAT solves the objective levels in turn (lexicographic): each level is optimised
    within its share of the time left, then fixed to the value reached before the next one,
-   hinted with the previous level's plan. When too little time is left to start each
-   remaining level (presolve and hint take seconds on big models), they are solved
-   together as their weighted sum; with ``lexicographic`` off, one weighted sum from the
-   start.
+   hinted with the previous level's plan. The first level never ends below the constructive
+   plan; on big models the improvement goes on in a thread beside CP-SAT
+   (``solver.background``), and left-out requests that fit the level's plan as it stands
+   are added to it. When too little time is left to start each remaining level (presolve
+   and hint take seconds on big models), they are solved together as their weighted sum;
+   with ``lexicographic`` off, one weighted sum from the start.
 4. Left-out requests get reasons (``solver.explain``).
 
 If CP-SAT finds nothing in time, the constructive plan is returned (status "feasible", or
@@ -34,16 +39,11 @@ from solver.facts import Facts
 from solver.improve import insert_left_out
 from solver.model import Model
 from solver.model.objective import Level
-from solver.model.search import Outcome, Session, run_level
+from solver.model.search import BIG_MODEL, Outcome, Session, run_level
 from solver.plan import Plan
 from solver.problem import Problem
 
 log = logging.getLogger(__name__)
-
-BACKGROUND_VARIABLES = 20_000
-"""Models with more variables get the first level's plan improved in a thread alongside
-CP-SAT (measured: on the 500-task lab problems CP-SAT's own search adds nothing there; on
-the demo's 10k-variable model the thread's CPU slows CP-SAT more than it helps)."""
 
 CLIQUE_TASKS = 64
 """Plain RCPSP problems up to this many tasks get no-overlap constraints over cliques of
@@ -63,7 +63,7 @@ class Progress:
     elapsed: float
     solutions: int
     level: str = ""
-    plan: Plan | None = None  # the plan itself, for the constructive reports
+    plan: Plan | None = None  # the plan, when found outside CP-SAT (constructive, improved)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -161,12 +161,9 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Plan:
             if not results:
                 break
             continue  # the previous level's solution stands
-        if not _keeps(problem, results, outcome.plan):
-            log.debug("level %s: its plan loses an earlier level; the last one stands", level.name)
-            continue
         latency = max(latency, outcome.latency or 0.0)
         results.append((level, outcome))
-        _fix(model, level, outcome)
+        model.fix(level, outcome.value)
     return _plan(problem, facts, model, start, session, levels, results, infeasible)
 
 
@@ -183,17 +180,6 @@ def _fill(problem: Problem, facts: Facts, level: Level, outcome: Outcome) -> Out
     )
 
 
-def _keeps(problem: Problem, results: list[tuple[Level, Outcome]], plan: dict) -> bool:
-    """True when ``plan`` keeps the value every earlier level was fixed to (a plan repaired
-    outside CP-SAT, after travel breaks, may lose requests)."""
-    breakdown = score.evaluate(problem, plan)
-    for level, outcome in results:
-        value = level.value_of(breakdown)
-        if value < outcome.value if level.maximize else value > outcome.value:
-            return False
-    return True
-
-
 def _first_level(
     problem: Problem,
     facts: Facts,
@@ -205,38 +191,40 @@ def _first_level(
     never: dict,
 ) -> Outcome:
     """The scheduled level: CP-SAT, and on big models (where its search barely moves) the
-    constructive plan improved alongside it in a thread (``solver.background``); the better
-    of the two."""
-    if len(model.cp.proto.variables) <= BACKGROUND_VARIABLES:
-        return run_level(model, level, seconds, session)
-    fitting = float(sum(r.priority for r in problem.requests if r.id not in never))
-
-    def report(plan: Plan) -> None:
-        session.solutions += 1
-        if session.on_solution is not None:
-            session.on_solution(level.name, float(plan.breakdown["scheduled"]), fitting, plan)
-
-    helper = BackgroundImprover(
-        problem,
-        facts,
-        start,
-        seconds=seconds,
-        seed=session.seed + 1,
-        on_better=report,
-        stop=session.stop_requested,
-    )
+    constructive plan improved alongside it in a thread (``solver.background``). The best
+    of those, never below the constructive plan (CP-SAT may end on a worse solution than
+    its hint, e.g. when lazy travel rules reject the hint)."""
+    fitting = _fitting(problem, never)
+    helper = None
+    if len(model.cp.proto.variables) > BIG_MODEL:
+        helper = BackgroundImprover(
+            problem,
+            facts,
+            start,
+            seconds=seconds,
+            seed=session.seed + 1,
+            on_better=lambda plan: session.report(
+                level.name, float(plan.breakdown["scheduled"]), fitting, plan
+            ),
+            stop=session.stop_requested,
+        )
     try:
         outcome = run_level(model, level, seconds, session)
     finally:
-        found = helper.finish()
-    if found is None:
-        return outcome
-    value = level.value_of(found.breakdown)
+        found = helper.finish() if helper is not None else None
+    plan = found or start
+    value = level.value_of(plan.breakdown)
     if outcome.plan is not None and outcome.value >= value:
         return outcome
-    bound = outcome.bound if outcome.plan is not None or outcome.bound else fitting
-    log.debug("level %s: the background improvement's plan (%s) is kept", level.name, value)
-    return Outcome("feasible", dict(found.assignments), None, value, bound, outcome.latency)
+    bound = outcome.bound if outcome.plan is not None else fitting
+    log.debug("level %s: the plan found before CP-SAT's (%s) is kept", level.name, value)
+    return Outcome("feasible", dict(plan.assignments), None, value, bound, outcome.latency)
+
+
+def _fitting(problem: Problem, never: dict) -> float:
+    """Priority of every request that can fit at all: a search-free bound of the first
+    level."""
+    return float(sum(r.priority for r in problem.requests if r.id not in never))
 
 
 def _report_start(
@@ -245,15 +233,14 @@ def _report_start(
     """Report the constructive plan as the first solution (level "constructive"), on the
     scale of ``Plan.objective``, with a bound that needs no search: the critical path for
     the makespan, every request that can fit scheduled for the lab objective."""
-    session.solutions += 1
-    if session.on_solution is None or start.objective is None:
+    if start.objective is None:
+        session.solutions += 1
         return
     if problem.objective == "makespan":
         bound = max((f.earliest + f.min_duration for f in facts.tasks.values()), default=0)
     else:
-        fitting = sum(r.priority for r in problem.requests if r.id not in never)
-        bound = -problem.weights.scheduled * fitting
-    session.on_solution("constructive", float(start.objective), float(bound), start)
+        bound = -problem.weights.scheduled * _fitting(problem, never)
+    session.report("constructive", float(start.objective), float(bound), start)
 
 
 def _levels(problem: Problem, model: Model, options: SolveOptions) -> list[Level]:
@@ -276,17 +263,6 @@ def _hint(model: Model, outcome: Outcome) -> None:
         model.hint_solution(outcome.solution)
     elif outcome.plan is not None:
         model.hint_plan(outcome.plan)
-
-
-def _fix(model: Model, level: Level, outcome: Outcome) -> None:
-    """Keep this level's value while the next levels are optimised."""
-    if isinstance(level.expr, int):
-        return
-    value = round(outcome.value)
-    if level.maximize:
-        model.cp.add(level.expr >= value)
-    else:
-        model.cp.add(level.expr <= value)
 
 
 def _reporter(progress: Callable[[Progress], None], session: Session) -> Callable[..., None]:
@@ -332,7 +308,8 @@ def _plan(
     results: list[tuple[Level, Outcome]],
     infeasible: bool,
 ) -> Plan:
-    """The result: the last CP-SAT solution, or the constructive plan as fallback."""
+    """The result: the last level's plan with the left-out requests that fit it added, or
+    the constructive plan when no level ended with one."""
     if not results:
         if start.status == "feasible" and not infeasible:
             return Plan(
@@ -357,6 +334,7 @@ def _plan(
     last_level, last = results[-1]
     assignments = dict(last.plan or {})
     breakdown = score.evaluate(problem, assignments)
+    offset = score.weighted(problem, breakdown) - last.value  # constants CP-SAT leaves out
     proven = all(outcome.status == "optimal" for _, outcome in results)
     if problem.objective == "lab" and not proven:
         # Requests that fit the final plan as it stands go in when that ranks higher.
@@ -372,7 +350,7 @@ def _plan(
         status = "optimal" if proven and len(results) == len(levels) else "feasible"
     bound = None
     if len(levels) == 1 and last_level.name in ("weighted", "makespan"):
-        bound = last.bound + (objective - last.value)  # constants CP-SAT leaves out
+        bound = last.bound + offset
     elif status == "optimal":
         bound = objective
     return Plan(

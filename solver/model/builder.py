@@ -9,7 +9,7 @@ from ortools.sat.python import cp_model
 from solver.facts import Facts
 from solver.model.cliques import add_cliques
 from solver.model.constraints import Constraints
-from solver.model.objective import Objective
+from solver.model.objective import Level, Objective
 from solver.model.variables import Lit, Variables
 from solver.problem import Assignment, Problem
 from solver.score import as_current
@@ -44,6 +44,24 @@ class Model:
         self.objective = Objective(self.variables, end_cap, makespan_lower)
         if end_cap is not None:
             self.cp.add(self.objective.makespan() <= end_cap)
+        self.fixed: list[tuple[Level, int]] = []  # levels solved, and the value each keeps
+
+    def fix(self, level: Level, value: float) -> None:
+        """Keep this level's value while the next levels are optimised."""
+        if isinstance(level.expr, int):
+            return
+        kept = round(value)
+        self.cp.add(level.expr >= kept if level.maximize else level.expr <= kept)
+        self.fixed.append((level, kept))
+
+    def keeps(self, breakdown: Mapping[str, int]) -> bool:
+        """True when a plan with this ``score.evaluate`` breakdown holds every fixed level
+        (a plan made outside CP-SAT, e.g. repaired after travel breaks, may not)."""
+        for level, kept in self.fixed:
+            value = level.value_of(breakdown)
+            if value < kept if level.maximize else value > kept:
+                return False
+        return True
 
     def write_hints(self) -> None:
         """Put the hints recorded while building into the model (call once all variables,

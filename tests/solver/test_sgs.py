@@ -88,3 +88,19 @@ def test_big_instance_is_fast():
     valid(prob, plan)
     assert len(plan.assignments) > 300
     assert seconds < 3.0  # well under a second on an idle 2-core machine
+
+
+def test_plans_rank_by_scheduled_requests_before_makespan():
+    # With an optional request, a longer plan that places it beats a shorter one without.
+    from solver import score
+
+    prob = problem(
+        [task("a", "r", duration=2), task("b", "q", duration=3)],
+        requests=[Request(id="r", required=True), Request(id="q")],
+        objective="makespan",
+    )
+    both = {"a": at("a", 0), "b": at("b", 2)}
+    alone = {"a": at("a", 0)}
+    assert score.rank(prob, score.evaluate(prob, both)) < score.rank(
+        prob, score.evaluate(prob, alone)
+    )
