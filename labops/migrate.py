@@ -1,17 +1,29 @@
-"""Schema migrations with Alembic, run from code so every command starts on the latest schema."""
+"""Schema migrations with Alembic, run from code so every command starts on the latest schema.
+
+Alembic itself (a third of a second to import) is only loaded when the schema is not at
+the newest revision already; the usual open reads the version row with plain SQL.
+"""
 
 from __future__ import annotations
 
+import re
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 
 from labops.errors import StorageError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+VERSIONS = Path(__file__).parent / "migrations" / "versions"
+
 
 def alembic_config(engine: sa.Engine | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", "labops:migrations")
     if engine is not None:
@@ -20,13 +32,28 @@ def alembic_config(engine: sa.Engine | None = None) -> Config:
     return config
 
 
+@cache
 def head_revision() -> str | None:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    """The newest revision among the migration files (the one no other revises)."""
+    revisions: dict[str, str | None] = {}
+    pattern = re.compile(r'^(down_revision|revision)\b[^=]*=\s*(?:"([^"]*)"|None)', re.M)
+    for path in VERSIONS.glob("*.py"):
+        found = dict((key, value or None) for key, value in pattern.findall(path.read_text()))
+        if "revision" in found:
+            revisions[found["revision"]] = found.get("down_revision")
+    heads = set(revisions) - set(revisions.values())
+    if len(heads) > 1:
+        raise StorageError(f"migrations have several heads: {', '.join(sorted(heads))}")
+    return next(iter(heads), None)
 
 
 def current_revision(engine: sa.Engine) -> str | None:
+    """The schema revision the database is at; None for a database without one."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        if not sa.inspect(connection).has_table("alembic_version"):
+            return None
+        row = connection.execute(sa.text("SELECT version_num FROM alembic_version")).first()
+        return row[0] if row else None
 
 
 def upgrade(engine: sa.Engine) -> None:
@@ -38,6 +65,9 @@ def upgrade(engine: sa.Engine) -> None:
         raise StorageError(f"cannot read the database at {engine.url}: {exc.orig}") from exc
     if current == head:
         return
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
     if current is not None and not ScriptDirectory.from_config(alembic_config()).get_revision(
         current
     ):

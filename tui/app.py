@@ -23,7 +23,6 @@ from tui.context import Clock, Context
 from tui.keymap import default_keymap_path, load_keymap
 from tui.messages import ShowBooking, ShowRequest
 from tui.screens.base import LabopsScreen
-from tui.screens.lead import LeadScreen
 from tui.screens.plan import PlanScreen
 from tui.screens.report import ReportScreen
 from tui.screens.requests import RequestsScreen
@@ -93,6 +92,8 @@ class LabopsApp(App[None]):
                 "report": ReportScreen,
             }
         if ctx.is_lead:
+            from tui.screens.lead import LeadScreen  # leads only
+
             return {"projects": LeadScreen, "schedule": ScheduleScreen}
         screens: dict[str, type[LabopsScreen]] = {"today": TodayScreen, "schedule": ScheduleScreen}
         if ctx.can(Action.REPORT):

@@ -51,3 +51,12 @@ def test_reopening_an_upgraded_database_is_a_no_op(db_path) -> None:
     database = Database.open(str(db_path))
     assert current_revision(database.engine) == head_revision()
     database.dispose()
+
+
+def test_the_head_read_from_the_migration_files_is_alembics():
+    # The usual open skips importing Alembic by reading the head from the files itself.
+    from alembic.script import ScriptDirectory
+
+    from labops.migrate import alembic_config
+
+    assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()

@@ -16,7 +16,6 @@ from labops.services.dashboard import lead_overview
 from labops.services.requests import WITHDRAWABLE, submit_draft, withdraw_request
 from tui.screens.base import LabopsScreen
 from tui.screens.confirm import ConfirmScreen
-from tui.screens.request_form import open_request_form
 from tui.widgets.detail_view import DetailView
 from tui.widgets.listing_table import ListingTable
 from tui.widgets.top_bar import TopBar
@@ -118,6 +117,8 @@ class LeadScreen(LabopsScreen):
             self.changed()
 
     def action_new(self) -> None:
+        from tui.screens.request_form import open_request_form  # its models load on use
+
         open_request_form(self)
 
     def action_withdraw(self) -> None:

@@ -17,7 +17,6 @@ from labops.vocabulary import RequestStatus
 from tui.context import Context
 from tui.screens.base import LabopsScreen
 from tui.screens.reason import ReasonScreen
-from tui.screens.request_form import open_request_form
 from tui.widgets.detail_view import DetailView
 from tui.widgets.listing_table import ListingTable
 from tui.widgets.top_bar import TopBar
@@ -190,6 +189,8 @@ class RequestsScreen(LabopsScreen):
         )
 
     def action_new(self) -> None:
+        from tui.screens.request_form import open_request_form  # its models load on use
+
         open_request_form(self)
 
     def action_search(self) -> None:
