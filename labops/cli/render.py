@@ -22,10 +22,18 @@ def print_json(value: Any) -> None:
 
 def listing_table(listing: Listing, *, title: bool = True) -> Table:
     table = Table(title=listing.title if title else None, title_justify="left", expand=False)
-    for column in listing.columns:
-        table.add_column(column.title, justify="right" if column.numeric else "left")
-    for row in listing.rows:
-        table.add_row(*(_cell(row.get(column.key)) for column in listing.columns))
+    cells = [[_cell(row.get(column.key)) for column in listing.columns] for row in listing.rows]
+    for i, column in enumerate(listing.columns):
+        # Numbers and the first column (the record's id) are never cut short on a narrow
+        # terminal; the other text wraps instead, keeping a few characters a line.
+        width = max((cell.cell_len for cell in (row[i] for row in cells)), default=1)
+        if column.numeric or i == 0:
+            justify = "right" if column.numeric else "left"
+            table.add_column(column.title, justify=justify, no_wrap=True, min_width=width)
+        else:
+            table.add_column(column.title, min_width=min(width, 6))
+    for row in cells:
+        table.add_row(*row)
     if listing.note:
         table.caption = listing.note
     return table

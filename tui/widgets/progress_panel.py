@@ -1,4 +1,6 @@
-"""The solver's progress while it runs: objective, proven bound, solutions, elapsed time."""
+"""The solver's progress while it runs: per objective level its value and proven bound,
+solutions, elapsed time. Each level keeps its row once the solver moves on, so the headline
+(how much requested priority is scheduled) stays in sight while later levels run."""
 
 from __future__ import annotations
 
@@ -7,6 +9,19 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import ProgressBar, Static
+
+# How a person reads each level the solver reports (solver.solve.Progress.level).
+LEVEL_NAMES = {
+    "constructive": "first plan",
+    "scheduled": "scheduled priority",
+    "tardiness": "tardiness",
+    "changes": "changes",
+    "continuity": "team continuity",
+    "cost": "cost",
+    "finish": "finish",
+    "makespan": "makespan",
+    "weighted": "later levels (weighted)",
+}
 
 
 class ProgressPanel(Vertical):
@@ -23,6 +38,7 @@ class ProgressPanel(Vertical):
         self.detail = "press g to plan approved requests, r to repair after downtime"
         self.objective: float | None = None
         self.bound: float | None = None
+        self.levels: dict[str, tuple[float, float]] = {}  # level -> its last (value, bound)
         self.solutions = 0
         self.elapsed = 0.0
         self.limit = 0.0
@@ -37,6 +53,7 @@ class ProgressPanel(Vertical):
     def start(self, limit: float, what: str) -> None:
         self.state, self.detail, self.limit = "building", what, limit
         self.objective = self.bound = None
+        self.levels = {}
         self.solutions, self.elapsed = 0, 0.0
         self._draw()
 
@@ -47,7 +64,10 @@ class ProgressPanel(Vertical):
     def progress(self, *, objective: float, bound: float, solutions: int, level: str) -> None:
         self.objective, self.bound, self.solutions = objective, bound, solutions
         if level:
-            self.detail = f"optimising {level}"
+            self.detail = f"optimising {LEVEL_NAMES.get(level, level)}"
+            if level != "constructive":
+                self.levels.pop("constructive", None)  # on another scale; superseded
+            self.levels[level] = (objective, bound)
         self._draw()
 
     def tick(self, elapsed: float) -> None:
@@ -64,9 +84,9 @@ class ProgressPanel(Vertical):
 
     def _facts(self) -> list[str]:
         facts = [self.state, self.detail]
+        for level, (value, bound) in self.levels.items():
+            facts.append(f"{LEVEL_NAMES.get(level, level)} {value:,.0f} bound {bound:,.0f}")
         if self.objective is not None:
-            facts.append(f"objective {self.objective:,.0f}")
-            facts.append(f"bound {self.bound:,.0f}")
             facts.append(f"solutions {self.solutions}")
         if self.limit:
             facts.append(f"elapsed {self.elapsed:.1f} s of {self.limit:g} s")
@@ -79,22 +99,16 @@ class ProgressPanel(Vertical):
         grid.add_column(style="bold")
         grid.add_column()
         grid.add_row(Text("state"), Text(f"{self.state}: {self.detail}"))
-        if self.objective is not None:
+        for level, (value, bound) in self.levels.items():
             # Relative to the larger of the two, so the gap reads 0-100 % whichever way the
             # level optimises.
-            gap = (
-                abs(self.objective - self.bound) / max(abs(self.objective), abs(self.bound), 1e-9)
-                if self.bound is not None
-                else None
-            )
+            gap = abs(value - bound) / max(abs(value), abs(bound), 1e-9)
             grid.add_row(
-                Text("objective"),
-                Text(
-                    f"{self.objective:,.0f}   bound {self.bound:,.0f}"
-                    + (f"   gap {100 * gap:.1f}%" if gap is not None else "")
-                    + f"   solutions {self.solutions}"
-                ),
+                Text(LEVEL_NAMES.get(level, level)),
+                Text(f"{value:,.0f}   bound {bound:,.0f}   gap {100 * gap:.1f}%"),
             )
+        if self.objective is not None:
+            grid.add_row(Text("solutions"), Text(str(self.solutions)))
         if self.limit:
             grid.add_row(Text("elapsed"), Text(f"{self.elapsed:.1f} s of {self.limit:g} s"))
         self.query_one("#progress-facts", Static).update(grid)
