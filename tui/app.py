@@ -7,6 +7,7 @@ dashboard. Screens call labops services only.
 
 from __future__ import annotations
 
+import importlib
 from functools import partial
 from pathlib import Path
 from typing import ClassVar
@@ -23,12 +24,6 @@ from tui.context import Clock, Context
 from tui.keymap import default_keymap_path, load_keymap
 from tui.messages import ShowBooking, ShowRequest
 from tui.screens.base import LabopsScreen
-from tui.screens.plan import PlanScreen
-from tui.screens.report import ReportScreen
-from tui.screens.requests import RequestsScreen
-from tui.screens.resources import ResourcesScreen
-from tui.screens.schedule import ScheduleScreen
-from tui.screens.today import TodayScreen
 
 # mode -> (title, the binding's key)
 SCREENS: dict[str, tuple[str, str]] = {
@@ -40,6 +35,24 @@ SCREENS: dict[str, tuple[str, str]] = {
     "resources": ("Resources", "5"),
     "report": ("Report", "6"),
 }
+
+
+# mode -> the screen's class, imported when the mode is first shown (start-up imports only
+# the home screen's module).
+SCREEN_CLASSES: dict[str, str] = {
+    "today": "tui.screens.today:TodayScreen",
+    "projects": "tui.screens.lead:LeadScreen",
+    "schedule": "tui.screens.schedule:ScheduleScreen",
+    "requests": "tui.screens.requests:RequestsScreen",
+    "plan": "tui.screens.plan:PlanScreen",
+    "resources": "tui.screens.resources:ResourcesScreen",
+    "report": "tui.screens.report:ReportScreen",
+}
+
+
+def screen_class(mode: str) -> type[LabopsScreen]:
+    module, _, name = SCREEN_CLASSES[mode].partition(":")
+    return getattr(importlib.import_module(module), name)
 
 
 class LabopsApp(App[None]):
@@ -70,40 +83,27 @@ class LabopsApp(App[None]):
         self.time_limit = time_limit
         self._keymap_problems = keymap_problems or []
         self.title = f"{ctx.platform} · {ctx.actor.name or ctx.actor.id} ({self._role()})"
-        self.screen_types = self._screen_types()
-        for mode, kind in self.screen_types.items():
-            self.add_mode(mode, partial(self._make, kind))
+        for mode in self._screen_modes():
+            self.add_mode(mode, partial(self._make, mode))
         if keymap:
             self.set_keymap(keymap)
 
     def _role(self) -> str:
         return self.ctx.actor.access.value
 
-    def _screen_types(self) -> dict[str, type[LabopsScreen]]:
+    def _screen_modes(self) -> list[str]:
         """The screens (by mode) this kind of user gets."""
         ctx = self.ctx
         if ctx.is_operator:
-            return {
-                "today": TodayScreen,
-                "schedule": ScheduleScreen,
-                "requests": RequestsScreen,
-                "plan": PlanScreen,
-                "resources": ResourcesScreen,
-                "report": ReportScreen,
-            }
+            return ["today", "schedule", "requests", "plan", "resources", "report"]
         if ctx.is_lead:
-            from tui.screens.lead import LeadScreen  # leads only
+            return ["projects", "schedule"]
+        return ["today", "schedule", *(["report"] if ctx.can(Action.REPORT) else [])]
 
-            return {"projects": LeadScreen, "schedule": ScheduleScreen}
-        screens: dict[str, type[LabopsScreen]] = {"today": TodayScreen, "schedule": ScheduleScreen}
-        if ctx.can(Action.REPORT):
-            screens["report"] = ReportScreen
-        return screens
-
-    def _make(self, kind: type[LabopsScreen]) -> Screen:
-        if kind is PlanScreen:
-            return PlanScreen(self.ctx, time_limit=self.time_limit)
-        return kind(self.ctx)
+    def _make(self, mode: str) -> Screen:
+        if mode == "plan":
+            return screen_class(mode)(self.ctx, time_limit=self.time_limit)
+        return screen_class(mode)(self.ctx)
 
     @property
     def home(self) -> str:
@@ -135,7 +135,7 @@ class LabopsApp(App[None]):
     async def on_show_booking(self, message: ShowBooking) -> None:
         await self.switch_mode("schedule")
         screen = self.screen
-        if isinstance(screen, ScheduleScreen):
+        if isinstance(screen, screen_class("schedule")):
             screen.show_booking(message.booking_id)
 
     async def on_show_request(self, message: ShowRequest) -> None:
@@ -143,7 +143,7 @@ class LabopsApp(App[None]):
             return
         await self.switch_mode("requests")
         screen = self.screen
-        if isinstance(screen, RequestsScreen):
+        if isinstance(screen, screen_class("requests")):
             screen.show_request(message.request_id)
 
 

@@ -11,7 +11,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 class LabopsCommands(Provider):
     def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
-        from tui.app import LabopsApp  # the app module imports this one
+        from tui.app import LabopsApp, screen_class  # the app module imports this one
 
         app = self.app
         assert isinstance(app, LabopsApp)
@@ -37,7 +37,7 @@ class LabopsCommands(Provider):
         for mode, title, _ in app.screen_list():
             if mode == here:
                 continue
-            for binding in app.screen_types[mode].BINDINGS:
+            for binding in screen_class(mode).BINDINGS:
                 if isinstance(binding, Binding) and binding.description and binding.show:
                     name = f"{title}: {binding.description}"
                     if name not in seen:

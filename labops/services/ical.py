@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import icalendar
 from sqlmodel import col, select
 
 from labops import tables as t
@@ -74,6 +73,8 @@ def export_calendar(
         rows = list(session.exec(query))
         units, people = booking_resources(session, [b.id for b, _, _ in rows])
         sites = {u.id: u.site_id for u in session.exec(select(t.Equipment))}
+
+    import icalendar  # a tenth of a second to import: only when exporting
 
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//labops//lab platform bookings//EN")
