@@ -363,6 +363,9 @@ def lead_overview(db: Database, *, actor: Actor, now: dt.datetime) -> LeadOvervi
                 .order_by(col(t.Request.id).desc())
             )
         )
+        # What still needs the lead first; finished requests (the history) after them.
+        finished = {RequestStatus.DONE, RequestStatus.CANCELLED, RequestStatus.REJECTED}
+        requests.sort(key=lambda r: r.status in finished)  # stable: newest first in each
         left_out = _last_plan_left_out(session)
         progress = _booking_progress(session, [r.id for r in requests], now)
         bookings = _lead_bookings(session, projects, week_start, tz)

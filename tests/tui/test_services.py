@@ -117,6 +117,14 @@ def test_lead_overview_tells_why_a_request_was_left_out(tiny: Database) -> None:
     assert stands[1].startswith("left out of the last plan: equipment_downtime: ")
 
 
+def test_a_lead_sees_requests_in_progress_before_finished_ones(demo: Database) -> None:
+    overview = lead_overview(demo, actor=actor(demo, "elena-marchetti"), now=NOW)
+    statuses = [row["status"] for row in overview.requests.rows]
+    assert "done" in statuses and statuses[0] != "done"
+    first_done = statuses.index("done")
+    assert all(s in ("done", "cancelled", "rejected") for s in statuses[first_done:])
+
+
 def test_record_forms_are_checked_field_by_field_and_audited(tiny: Database) -> None:
     eve = actor(tiny, "eve")
     values = resources.record_values(tiny, kind="person", record_id="cleo")
