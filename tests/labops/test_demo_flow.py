@@ -5,11 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from labops.db import Database
-from labops.scheduling.build import build_snapshot
-from solver.plan import Plan
-from solver.validate import validate
-from tests.conftest import NOW
+from tests.labops.test_lifecycle import assert_database_plan_is_valid
 
 
 def test_demo_plans_and_commits_a_valid_plan(cli, db_path: Path) -> None:
@@ -26,13 +22,7 @@ def test_demo_plans_and_commits_a_valid_plan(cli, db_path: Path) -> None:
     scheduled = [r for r in requests if r["status"] == "scheduled"]
     assert len(scheduled) >= 30
 
-    # What the database now holds breaks no hard rule.
-    database = Database.open(str(db_path))
-    with database.read() as session:
-        snapshot = build_snapshot(session, now=NOW)
-    database.dispose()
-    plan = Plan(assignments=dict(snapshot.problem.current), status="feasible")
-    assert validate(snapshot.problem, plan) == []
+    assert_database_plan_is_valid(db_path)
 
     # Running it again starts afresh from the demo file (an earlier demo is replaced).
     again = cli("demo", "--time-limit", "3")
