@@ -195,6 +195,8 @@ def _first_level(
     of those, never below the constructive plan (CP-SAT may end on a worse solution than
     its hint, e.g. when lazy travel rules reject the hint)."""
     fitting = _fitting(problem, never)
+    # The plan to beat, on this level's scale: later reports show only what improves on it.
+    session.report(level.name, level.value_of(start.breakdown), fitting, start)
     helper = None
     if len(model.cp.proto.variables) > BIG_MODEL:
         helper = BackgroundImprover(

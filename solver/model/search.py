@@ -55,11 +55,20 @@ class Session:
     user_stopped: bool = False
     # CP-SAT's callback thread and the background improver both report solutions.
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _best: dict[str, float] = field(default_factory=dict, repr=False)  # per level
 
     def report(self, level: str, value: float, bound: float, plan: Any = None) -> None:
-        """Count a solution and hand it to ``on_solution`` (one reporter at a time)."""
+        """Count a solution and hand it to ``on_solution`` when it is the level's best so
+        far (two searches report the first level, each improving on its own; the
+        constructive reports improve level by level, so they all go through)."""
         with self._lock:
             self.solutions += 1
+            if level != "constructive":
+                best = self._best.get(level)
+                maximise = level in score.MAXIMISED
+                if best is not None and (value <= best if maximise else value >= best):
+                    return
+                self._best[level] = value
             if self.on_solution is not None:
                 if plan is None:
                     self.on_solution(level, value, bound)
