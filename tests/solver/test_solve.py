@@ -131,3 +131,21 @@ def test_a_first_valid_plan_of_a_big_instance_comes_in_seconds():
     assert plan.status == "stopped" and len(plan.assignments) > 300
     assert first[0].elapsed < 8.0  # about 1.5 s on an idle 2-core machine
     valid(prob, plan)
+
+
+def test_first_level_progress_never_goes_back(monkeypatch):
+    # CP-SAT and the improver thread both report the first level (the tiny model treated
+    # as big): what reaches the caller only ever improves, from the constructive value on.
+    import solver.solve as solve_module
+
+    monkeypatch.setattr(solve_module, "BIG_MODEL", 0)
+    seen: list[float] = []
+
+    def progress(p):
+        if p.level == "scheduled":
+            seen.append(p.objective)
+
+    prob = lab_problem(4, requests=25)
+    plan = solve(prob, SolveOptions(time_limit=2.0, workers=1, progress=progress))
+    assert seen and seen == sorted(seen) and len(set(seen)) == len(seen)
+    assert plan.breakdown["scheduled"] >= seen[-1]
