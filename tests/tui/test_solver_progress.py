@@ -36,8 +36,8 @@ def test_stop_keeps_the_best_plan_and_writes_nothing(demo: Database, app_for) ->
         screen.query_one("#plan-workers", Input).value = "1"  # leave a core to the UI
         began = time.monotonic()
         await pilot.press("g")
-        await wait_until(pilot, lambda: panel.solutions > 0)
-        assert screen.running and "bound" in panel.text
+        await wait_until(pilot, lambda: bool(panel.levels))
+        assert screen.running and "scheduled priority" in panel.text and "bound" in panel.text
         await pilot.press("3")  # the UI answers while the solver works
         await pilot.press("4")
         assert pilot.app.screen is screen

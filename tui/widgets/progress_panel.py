@@ -12,7 +12,6 @@ from textual.widgets import ProgressBar, Static
 
 # How a person reads each level the solver reports (solver.solve.Progress.level).
 LEVEL_NAMES = {
-    "constructive": "first plan",
     "scheduled": "scheduled priority",
     "tardiness": "tardiness",
     "changes": "changes",
@@ -63,10 +62,12 @@ class ProgressPanel(Vertical):
 
     def progress(self, *, objective: float, bound: float, solutions: int, level: str) -> None:
         self.objective, self.bound, self.solutions = objective, bound, solutions
-        if level:
+        if level == "constructive":
+            # Its value is the plan's weighted objective, a scale no one reads: say what
+            # happens instead; the first level's row follows with the same plan.
+            self.detail = "a first plan is found; improving it"
+        elif level:
             self.detail = f"optimising {LEVEL_NAMES.get(level, level)}"
-            if level != "constructive":
-                self.levels.pop("constructive", None)  # on another scale; superseded
             self.levels[level] = (objective, bound)
         self._draw()
 
