@@ -14,11 +14,11 @@ from labops.cli.progress import solve_with_progress
 from labops.cli.render import console, print_listing
 from labops.cli.state import CliState
 from labops.files import write_atomically
-from labops.fixture.dump import export_platform, to_toml
 from labops.fixture.load import load_platform
 from labops.fixture.read import read_platform_file
 from labops.fixture.schema import PlatformFile
 from labops.services import demo, scheduling
+from labops.services.backup import export_text
 from labops.services.timeinput import parse_instant
 
 
@@ -62,10 +62,9 @@ def export_command(
     ctx: typer.Context,
     file: str = typer.Argument(..., help="Where to write the platform file ('-' for stdout)."),
 ) -> None:
-    """Write the whole platform to a file in the same format `load` reads."""
+    """Write the whole platform to a file in the same format `load` reads (operators)."""
     state: CliState = ctx.obj
-    with state.db.read() as session:
-        text = to_toml(export_platform(session))
+    text = export_text(state.db, actor=state.actor)
     if file == "-":
         sys.stdout.write(text)
         return

@@ -21,6 +21,16 @@ def _sqlite_connection(db: Database):
     return db.engine.raw_connection()
 
 
+def export_text(db: Database, *, actor: Actor) -> str:
+    """The whole platform as a platform file: every booking with its people, every budget
+    and rate, so a copy like a backup (operators and admins)."""
+    from labops.fixture.dump import export_platform, to_toml
+
+    actor.require(Action.BACKUP)
+    with db.read() as session:
+        return to_toml(export_platform(session))
+
+
 def backup(db: Database, *, actor: Actor, target: Path, now: dt.datetime) -> int:
     """Copy the live database to ``target`` (written atomically); returns its size."""
     actor.require(Action.BACKUP)

@@ -96,18 +96,28 @@ def test_commands_on_an_empty_database_say_what_to_do(cli) -> None:
     assert "holds no platform yet" in result.err
 
 
-def test_export_to_a_missing_folder_fails_cleanly(loaded, tmp_path: Path) -> None:
-    result = loaded("export", str(tmp_path / "no" / "such" / "dir.toml"))
+def test_export_to_a_missing_folder_fails_cleanly(operator, tmp_path: Path) -> None:
+    result = operator("export", str(tmp_path / "no" / "such" / "dir.toml"))
     assert result.code != 0
     assert "does not exist" in result.err
 
 
-def test_export_writes_what_load_reads(loaded, tmp_path: Path) -> None:
+def test_export_writes_what_load_reads(operator, loaded, tmp_path: Path) -> None:
     out = tmp_path / "out.toml"
-    assert loaded("export", str(out)).code == 0
+    assert operator("export", str(out)).code == 0
     other = tmp_path / "other.db"
     assert loaded("load", str(out), db=other).code == 0
-    assert loaded("export", "-", db=other).out == out.read_text()
+    assert operator("export", "-", db=other).out == out.read_text()
+
+
+@pytest.mark.parametrize("who", [(), ("--as", "ada"), ("--as", "cleo")])
+def test_only_operators_export_the_platform(loaded, tmp_path: Path, who) -> None:
+    # The file holds every booking with its people and every budget: a lead or a member
+    # may not take it, and nobody anonymously.
+    out = tmp_path / "out.toml"
+    result = loaded(*who, "export", str(out))
+    assert result.code != 0 and not out.exists()
+    assert len(result.err.strip().splitlines()) == 1
 
 
 def test_schema_is_json_schema_of_the_file(cli) -> None:
