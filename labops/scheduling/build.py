@@ -316,18 +316,25 @@ class _Builder:
                 Request(id=key, priority=project.priority, arrival=arrival[rid])
             )
 
+        # Only between tasks in the problem: a predecessor booked before the window (or
+        # left out with its request) has no task here, and its order is settled already.
+        present = {task.id for task in problem_tasks}
         precedences = [
-            Precedence(
-                before=task_key(
-                    self.task_rows[p.before_id].request_id, self.task_rows[p.before_id].key
-                ),
-                after=task_key(
-                    self.task_rows[p.after_id].request_id, self.task_rows[p.after_id].key
-                ),
-                lag=grid.length(p.lag_minutes),
-            )
+            precedence
             for p in self.precedences
             if p.before_id in self.task_rows and p.after_id in self.task_rows
+            for precedence in [
+                Precedence(
+                    before=task_key(
+                        self.task_rows[p.before_id].request_id, self.task_rows[p.before_id].key
+                    ),
+                    after=task_key(
+                        self.task_rows[p.after_id].request_id, self.task_rows[p.after_id].key
+                    ),
+                    lag=grid.length(p.lag_minutes),
+                )
+            ]
+            if precedence.before in present and precedence.after in present
         ]
         problem = Problem(
             horizon=grid.slots,

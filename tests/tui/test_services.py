@@ -181,3 +181,26 @@ def test_hours_text_reads_back_as_written() -> None:
     ):
         with pytest.raises(ValueError, match=problem):
             resources.parse_hours_text(bad)
+
+
+def test_a_task_is_booked_by_hand_a_week_ahead(demo: Database) -> None:
+    # The check window starts next week: requests whose first tasks lie before it keep
+    # their order without those tasks in the problem (this once raised a ProblemError).
+    from labops.services.bookings import book_task
+
+    operator = actor(demo, "aylin-demir")
+    approve_request(demo, actor=operator, request_id=7, now=NOW)
+    monday = dt.datetime(2026, 11, 30, 8, 0, tzinfo=dt.UTC)  # 09:00 in Aachen
+    booking_id = book_task(
+        demo,
+        actor=operator,
+        request_id=7,
+        task_key="weigh",
+        start=monday,
+        units=["glovebox-1", "balance-1"],
+        people=["tobias-hartmann"],
+        now=NOW,
+    )
+    with demo.read() as session:
+        booking = session.get(t.Booking, booking_id)
+        assert booking.start.replace(tzinfo=dt.UTC) == monday
