@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from pathlib import Path
 
 from labops.errors import InputError
@@ -16,11 +16,14 @@ def write_atomically(path: Path, data: str | bytes) -> None:
         raise InputError(f"{path} is a directory")
     if not path.parent.exists():
         raise InputError(f"folder {path.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    # A plain exclusive open, not mkstemp: the file gets the mode the user's umask gives
+    # (mkstemp's are private to the owner).
+    tmp = path.parent / f".{path.name}.{secrets.token_hex(8)}"
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with open(tmp, "xb") as handle:
             handle.write(data.encode("utf-8") if isinstance(data, str) else data)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
