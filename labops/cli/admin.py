@@ -56,11 +56,16 @@ def restore_command(
     ctx: typer.Context,
     file: Path = typer.Argument(..., help="A backup made by `labops backup`."),
     yes: bool = typer.Option(False, "--yes", help="Replace the current data without asking."),
+    other_platform: bool = typer.Option(
+        False, "--other-platform", help="The backup is of another platform, and that is meant."
+    ),
 ) -> None:
     """Replace the database's contents with a backup (admins)."""
     state: CliState = ctx.obj
     actor = state.actor
     if not yes:
         typer.confirm(f"replace everything in {state.db.url} with {file}?", abort=True)
-    backup.restore(state.db, actor=actor, source=file, now=state.now())
+    backup.restore(
+        state.db, actor=actor, source=file, now=state.now(), other_platform=other_platform
+    )
     console.print(f"restored from {file}")
