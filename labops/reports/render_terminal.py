@@ -116,14 +116,16 @@ def _table(section: Section) -> RenderableType:
     texts = section.texts()
     for index, column in enumerate(section.columns):
         numeric = column.unit in NUMERIC
-        # Nothing wraps: in a narrow terminal every column gives way a little (names are
-        # capped so they cannot crowd the figures out) instead of names vanishing.
+        # In a narrow terminal the names give way (capped, then wrapped onto more lines);
+        # figures and the first column (what the row is) are never cut.
+        keep = numeric or index == 0
         table.add_column(
             column.title,
             justify="right" if numeric else "left",
-            no_wrap=True,
+            no_wrap=keep,
+            min_width=max((len(row[index]) for row in texts), default=1) if keep else None,
             max_width=None if numeric else 24,
-            overflow="ellipsis",
+            overflow="fold",
         )
         if index == bar_at:
             table.add_column("", no_wrap=True)
