@@ -25,13 +25,14 @@ def listing_table(listing: Listing, *, title: bool = True) -> Table:
     cells = [[_cell(row.get(column.key)) for column in listing.columns] for row in listing.rows]
     for i, column in enumerate(listing.columns):
         # Numbers and the first column (the record's id) are never cut short on a narrow
-        # terminal; the other text wraps instead, keeping a few characters a line.
+        # terminal; the other text wraps instead (long words fold), a few characters a line.
         width = max((cell.cell_len for cell in (row[i] for row in cells)), default=1)
         if column.numeric or i == 0:
             justify = "right" if column.numeric else "left"
             table.add_column(column.title, justify=justify, no_wrap=True, min_width=width)
         else:
-            table.add_column(column.title, min_width=min(width, 6))
+            title = Text(column.title, no_wrap=True, overflow="ellipsis")  # headers do not fold
+            table.add_column(title, min_width=min(width, 6), overflow="fold")
     for row in cells:
         table.add_row(*row)
     if listing.note:
