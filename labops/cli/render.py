@@ -73,4 +73,6 @@ def _cell(value: Any) -> Text:
         return Text("")
     if isinstance(value, bool):
         return Text("yes" if value else "no")
+    if isinstance(value, dict | list):  # structured values (an audit event's changes)
+        return Text(json.dumps(value, ensure_ascii=False, sort_keys=True) if value else "")
     return Text(str(value))

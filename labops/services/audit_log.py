@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from sqlmodel import col, select
 
@@ -65,9 +64,7 @@ def audit_events(
                 "action": e.action,
                 "record": f"{e.record_type}:{e.record_id}",
                 "summary": e.summary,
-                "changes": json.dumps(e.changes, ensure_ascii=False, sort_keys=True)
-                if e.changes
-                else "",
+                "changes": e.changes or {},  # a table shows it as JSON text
             }
             for e in events
         ],

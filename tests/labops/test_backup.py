@@ -64,3 +64,12 @@ def test_a_backup_of_another_platform_needs_saying_so(loaded, cli, tmp_path: Pat
     assert result.code != 0 and "--other-platform" in result.err
     assert status_of(loaded, 1) == "submitted"
     assert loaded("--as", "eve", "restore", str(other), "--yes", "--other-platform").code == 0
+
+
+def test_the_audit_trail_gives_changes_as_data_to_scripts(loaded) -> None:
+    assert loaded("--as", "dara", "request", "approve", "1").code == 0
+    events = json.loads(loaded("--as", "dara", "audit", "--json").out)
+    approval = next(e for e in events if e["action"] == "request.approve")
+    assert approval["changes"] == {"status": ["submitted", "approved"]}
+    table = loaded("--as", "dara", "audit").out
+    assert '"submitted"' in table  # and as JSON text in the table
