@@ -135,7 +135,8 @@ def parse_request_form(text: str, *, source: str) -> RequestForm:
 
 def _check_form(form: RequestForm) -> list[str]:
     keys = [task.key for task in form.tasks]
-    problems = [
+    problems = [] if form.title != TEMPLATE_TITLE else [f"title: still {TEMPLATE_TITLE!r}"]
+    problems += [
         f"task '{key}': defined {keys.count(key)} times"
         for key in sorted(set(keys))
         if keys.count(key) > 1
@@ -156,11 +157,14 @@ def _check_form(form: RequestForm) -> list[str]:
     return problems
 
 
+TEMPLATE_TITLE = "What this lab time is for"
+"""The template's title: a form that still has it was not filled in."""
+
 TEMPLATE = """\
 # A request for lab time. Fill in, then: labops request submit {filename}
 # Times are local ({timezone}); durations like "45m", "2h", "1h30m".
 project = "{project}"
-title = "What this lab time is for"
+title = "{title}"
 note = ""
 
 [[tasks]]
@@ -190,6 +194,7 @@ def fill_template(
 ) -> str:
     return TEMPLATE.format(
         project=project,
+        title=TEMPLATE_TITLE,
         kind=kind,
         role=role,
         timezone=timezone,

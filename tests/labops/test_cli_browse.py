@@ -152,3 +152,13 @@ def test_others_see_bookings_as_busy_time_only(loaded) -> None:
     assert denied.code == 4
     assert "cannot see the bookings and costs of project 'tandem'" in denied.err
     assert json.loads(loaded("--as", "ben", "list", "requests", "--json").out) == []
+
+
+def test_the_request_template_must_be_filled_in_before_submitting(loaded, tmp_path) -> None:
+    form = tmp_path / "req.toml"
+    assert loaded("--as", "ada", "request", "new", "--project", "tandem", "-o", str(form)).code == 0
+    untouched = loaded("--as", "ada", "request", "submit", str(form))
+    assert untouched.code != 0 and "title: still 'What this lab time is for'" in untouched.err
+    form.write_text(form.read_text().replace("What this lab time is for", "Reference samples"))
+    submitted = loaded("--as", "ada", "request", "submit", str(form))
+    assert submitted.code == 0, submitted.err
