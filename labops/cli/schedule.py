@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import sys
 
 import typer
 
@@ -59,9 +60,13 @@ def schedule_command(
             if listing.rows:
                 print_listing(listing)
     if not commit:
-        if not as_json:
+        if as_json:
+            return
+        # At a terminal the plan just reviewed can be written as it is (a new solve would
+        # not give the same one); elsewhere nothing is written.
+        if not (_interactive() and not proposal.is_empty and _confirm("Write this plan?")):
             console.print("nothing written: add --commit to write this plan")
-        return
+            return
     result = scheduling.commit(state.db, actor=actor, now=state.now(), proposal=proposal)
     message = (
         f"committed: {result.created} new, {result.moved} moved, {result.restaffed} re-staffed, "
@@ -72,3 +77,11 @@ def schedule_command(
         typer.echo(message, err=True)
     else:
         console.print(message)
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _confirm(question: str) -> bool:
+    return typer.confirm(question, default=False)

@@ -353,3 +353,26 @@ def test_operator_enters_a_request_for_the_lead_and_a_draft_is_sent_later(
     assert request_status(db_path, 3) == "submitted"
     again = cli(*LEAD, "request", "send", "3")
     assert again.code == 3 and "not a draft" in again.err
+
+
+@pytest.mark.parametrize("answer", [True, False])
+def test_at_a_terminal_the_reviewed_plan_is_written_when_the_operator_says_so(
+    platform, db_path: Path, monkeypatch, answer: bool
+) -> None:
+    import labops.cli.schedule as schedule_cli
+
+    asked: list[str] = []
+    monkeypatch.setattr(schedule_cli, "_interactive", lambda: True)
+    monkeypatch.setattr(schedule_cli, "_confirm", lambda q: asked.append(q) or answer)
+    cli = platform
+    assert cli(*OPERATOR, "request", "approve", "1").code == 0
+    result = cli(*OPERATOR, "schedule", "--time-limit", "5")
+    assert result.code == 0, result.err
+    assert asked == ["Write this plan?"]
+    if answer:
+        assert "committed: 2 new" in result.out
+        assert set(bookings(db_path)) == {(1, "coat"), (1, "image"), (2, "ref")}
+        assert_database_plan_is_valid(db_path)
+    else:
+        assert "nothing written" in result.out
+        assert set(bookings(db_path)) == {(2, "ref")}
