@@ -78,6 +78,15 @@ def _replace(document, path, value):
     node[path[-1]] = value
 
 
+def test_a_huge_id_in_a_travel_pair_keeps_the_message_short() -> None:
+    # Found by the property below: the pair's label repeated the whole hostile id.
+    document = tomllib.loads(TINY)
+    document["travel"][0]["between"][0] = "a" * 5000
+    with pytest.raises(LabopsError) as refused:
+        parse_platform_document(document, source="x.toml")
+    assert all(len(line) < 600 for line in str(refused.value).splitlines())
+
+
 @SETTINGS
 @given(path=st.sampled_from(LEAVES), value=ADVERSARIAL)
 def test_platform_file_with_one_hostile_value(path, value, tmp_path_factory) -> None:
