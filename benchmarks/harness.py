@@ -19,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from labops.services.bench import natural_order
 from solver.problem import Problem
 from solver.readers import load_best_known
 
@@ -94,14 +95,8 @@ def make_solver(args: argparse.Namespace) -> SolveFn:
     return study_solver(extra) if args.model == "study" else production_solver(extra)
 
 
-def natural_key(path: Path) -> tuple:
-    import re
-
-    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", path.stem))
-
-
 def select(files: list[Path], args: argparse.Namespace) -> list[Path]:
-    files = sorted(files, key=natural_key)
+    files = sorted(files, key=natural_order)
     if args.only:
         wanted = set(args.only)
         return [f for f in files if f.stem in wanted]

@@ -319,23 +319,16 @@ class _Builder:
         # Only between tasks in the problem: a predecessor booked before the window (or
         # left out with its request) has no task here, and its order is settled already.
         present = {task.id for task in problem_tasks}
-        precedences = [
-            precedence
-            for p in self.precedences
-            if p.before_id in self.task_rows and p.after_id in self.task_rows
-            for precedence in [
-                Precedence(
-                    before=task_key(
-                        self.task_rows[p.before_id].request_id, self.task_rows[p.before_id].key
-                    ),
-                    after=task_key(
-                        self.task_rows[p.after_id].request_id, self.task_rows[p.after_id].key
-                    ),
-                    lag=grid.length(p.lag_minutes),
+        precedences = []
+        for p in self.precedences:
+            if p.before_id not in self.task_rows or p.after_id not in self.task_rows:
+                continue
+            before, after = self.task_rows[p.before_id], self.task_rows[p.after_id]
+            pair = task_key(before.request_id, before.key), task_key(after.request_id, after.key)
+            if pair[0] in present and pair[1] in present:
+                precedences.append(
+                    Precedence(before=pair[0], after=pair[1], lag=grid.length(p.lag_minutes))
                 )
-            ]
-            if precedence.before in present and precedence.after in present
-        ]
         problem = Problem(
             horizon=grid.slots,
             units=tuple(self._unit(unit) for unit in self.units.values()),

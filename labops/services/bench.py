@@ -85,7 +85,7 @@ def instance_files(kind: str, paths: Iterable[str | Path]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(path.glob(f"*{suffix}"), key=_natural)
+            found = sorted(path.glob(f"*{suffix}"), key=natural_order)
             if not found:
                 raise InputError(f"{path}: no {suffix} files in this folder")
             files.extend(found)
@@ -201,5 +201,6 @@ def summarise(results: list[InstanceResult]) -> Summary:
     )
 
 
-def _natural(path: Path) -> tuple:
+def natural_order(path: Path) -> tuple:
+    """Sort key putting j301_2 before j301_10."""
     return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", path.stem))

@@ -35,8 +35,6 @@ class ProgressPanel(Vertical):
         self.border_title = "Solver"
         self.state = "idle"
         self.detail = "press g to plan approved requests, r to repair after downtime"
-        self.objective: float | None = None
-        self.bound: float | None = None
         self.levels: dict[str, tuple[float, float]] = {}  # level -> its last (value, bound)
         self.solutions = 0
         self.elapsed = 0.0
@@ -51,7 +49,6 @@ class ProgressPanel(Vertical):
 
     def start(self, limit: float, what: str) -> None:
         self.state, self.detail, self.limit = "building", what, limit
-        self.objective = self.bound = None
         self.levels = {}
         self.solutions, self.elapsed = 0, 0.0
         self._draw()
@@ -61,7 +58,7 @@ class ProgressPanel(Vertical):
         self._draw()
 
     def progress(self, *, objective: float, bound: float, solutions: int, level: str) -> None:
-        self.objective, self.bound, self.solutions = objective, bound, solutions
+        self.solutions = solutions
         if level == "constructive":
             # Its value is the plan's weighted objective, a scale no one reads: say what
             # happens instead; the first level's row follows with the same plan.
@@ -87,7 +84,7 @@ class ProgressPanel(Vertical):
         facts = [self.state, self.detail]
         for level, (value, bound) in self.levels.items():
             facts.append(f"{LEVEL_NAMES.get(level, level)} {value:,.0f} bound {bound:,.0f}")
-        if self.objective is not None:
+        if self.solutions:
             facts.append(f"solutions {self.solutions}")
         if self.limit:
             facts.append(f"elapsed {self.elapsed:.1f} s of {self.limit:g} s")
@@ -108,7 +105,7 @@ class ProgressPanel(Vertical):
                 Text(LEVEL_NAMES.get(level, level)),
                 Text(f"{value:,.0f}   bound {bound:,.0f}   gap {100 * gap:.1f}%"),
             )
-        if self.objective is not None:
+        if self.solutions:
             grid.add_row(Text("solutions"), Text(str(self.solutions)))
         if self.limit:
             grid.add_row(Text("elapsed"), Text(f"{self.elapsed:.1f} s of {self.limit:g} s"))
