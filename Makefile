@@ -3,6 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+KERNELS := $(VENV)/.kernels-stamp
 DEMO_DB ?= demo.db
 OPERATOR ?= aylin-demir  # the demo's first operator
 
@@ -14,10 +15,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-demo: $(STAMP)
+# numba compiles the RCPSP heuristic's kernels once (about 10 s) and caches them on disk.
+$(KERNELS): $(STAMP) solver/genetic.py
+	$(BIN)/python -c 'from solver.genetic import warm; warm()'
+	touch $(KERNELS)
+
+demo: $(KERNELS)
 	$(BIN)/labops --db $(DEMO_DB) demo
 
-test: $(STAMP)
+test: $(KERNELS)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/pytest -n 2

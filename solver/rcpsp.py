@@ -7,18 +7,13 @@ fine); otherwise None and the general machinery is used. On the view:
 
 - lower bounds on the makespan: the critical path (CPM heads and tails) and, per resource,
   the energy bound ceil(sum of duration x demand / capacity);
-- ``best_schedule``: serial schedule generation under the LST, LFT and MTS priority rules,
-  then LST-biased random sampling, each schedule improved by forward-backward justification
-  (repeated while it shrinks), within a time budget or until the lower bound is reached;
+- heads, tails and the topological order that ``solver.genetic`` (the heuristic) uses;
 - ``cliques``: sets of tasks that can never run at the same time (a resource pair over
   capacity, or one transitively precedes the other), for redundant no-overlap constraints.
 """
 
 from __future__ import annotations
 
-import heapq
-import random
-import time
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -148,91 +143,8 @@ class Rcpsp:
 
     # Schedules ------------------------------------------------------------------------------
 
-    def serial(self, key: list[float], *, backward: bool = False) -> list[int]:
-        """Starts from the serial schedule: the eligible task of smallest ``key`` goes to its
-        earliest precedence- and resource-feasible start. ``backward`` schedules the mirrored
-        problem from the end (releases ignored) and returns the starts mirrored back, shifted
-        so the earliest start is at the earliest release."""
-        n = self.n
-        dur = self.durations
-        preds, succs = (self.succs, self.preds) if backward else (self.preds, self.succs)
-        size = sum(dur) + sum(lag for s in self.succs for _, lag in s) + max(self.releases) + 1
-        free = [[cap] * size for cap in self.capacities]
-        waiting = [len(p) for p in preds]
-        heap = [(key[j], j) for j in range(n) if waiting[j] == 0]
-        heapq.heapify(heap)
-        start = [0] * n
-        while heap:
-            _, j = heapq.heappop(heap)
-            t = 0 if backward else self.releases[j]
-            for i, lag in preds[j]:
-                t = max(t, start[i] + dur[i] + lag)
-            d = dur[j]
-            if d:
-                t = _earliest_fit(free, self.demands[j], t, d)
-                for r, amount in self.demands[j]:
-                    profile = free[r]
-                    for tau in range(t, t + d):
-                        profile[tau] -= amount
-            start[j] = t
-            for k, _ in succs[j]:
-                waiting[k] -= 1
-                if waiting[k] == 0:
-                    heapq.heappush(heap, (key[k], k))
-        if not backward:
-            return start
-        span = max((s + d for s, d in zip(start, dur, strict=True)), default=0)
-        mirrored = [span - start[j] - dur[j] for j in range(n)]
-        shift = min(self.releases, default=0) - min(mirrored, default=0)
-        return [s + shift for s in mirrored]
-
     def makespan(self, starts: list[int]) -> int:
         return max((s + d for s, d in zip(starts, self.durations, strict=True)), default=0)
-
-    def justify(self, starts: list[int], rounds: int = 4) -> list[int]:
-        """Forward-backward improvement: right-justify in decreasing finish order, then
-        left-justify in increasing start order; repeat while the makespan shrinks."""
-        best, best_span = starts, self.makespan(starts)
-        for _ in range(rounds):
-            finish = [s + d for s, d in zip(best, self.durations, strict=True)]
-            back = self.serial([-float(f) for f in finish], backward=True)
-            forward = self.serial([float(s) for s in back])
-            span = self.makespan(forward)
-            if span >= best_span:
-                break
-            best, best_span = forward, span
-        return best
-
-    def best_schedule(
-        self, *, seconds: float, seed: int = 0, target: int | None = None
-    ) -> tuple[list[int], int, int]:
-        """Priority rules then LST-biased random sampling, each schedule justified, until
-        ``seconds`` pass or ``target`` is reached: (starts, makespan, schedules made)."""
-        deadline = time.monotonic() + seconds
-        rng = random.Random(seed)
-        top = max((h + t for h, t in zip(self.heads, self.tails, strict=True)), default=0)
-        latest = [float(top - t) for t in self.tails]
-        rules = [
-            latest,  # LST
-            [latest[j] + self.durations[j] for j in range(self.n)],  # LFT
-            [-float(len(c)) for c in self.closure],  # MTS
-        ]
-        spread = max(1.0, 0.2 * max(latest, default=1.0))
-        best: list[int] | None = None
-        best_span = count = 0
-        while True:
-            key = (
-                rules[count] if count < len(rules) else [v + rng.random() * spread for v in latest]
-            )
-            starts = self.justify(self.serial(key))
-            count += 1
-            span = self.makespan(starts)
-            if best is None or span < best_span:
-                best, best_span = starts, span
-            if (target is not None and best_span <= target) or time.monotonic() >= deadline:
-                break
-        assert best is not None
-        return best, best_span, count
 
     def assignments(self, starts: list[int]) -> dict[str, Assignment]:
         return {
@@ -273,22 +185,3 @@ class Rcpsp:
                 out.append(real)
                 covered |= pairs
         return out
-
-
-def _earliest_fit(free: list[list[int]], demand: list[tuple[int, int]], t: int, d: int) -> int:
-    """The earliest start at or after ``t`` at which every demanded resource has the amount
-    free for ``d`` slots."""
-    while True:
-        moved = False
-        for r, amount in demand:
-            profile = free[r]
-            if min(profile[t : t + d]) < amount:
-                # Jump past the last slot of the window that lacks capacity.
-                last = t + d - 1
-                while profile[last] >= amount:
-                    last -= 1
-                t = last + 1
-                moved = True
-                break
-        if not moved:
-            return t

@@ -4,8 +4,9 @@
    infeasible straight away, and requests that can never fit stay out of the model.
 2. The constructive phase (``solver.construct``) gives a valid plan in about a second even
    at 500 tasks: serial schedules under several priority rules, then, for lab problems,
-   destroy-and-repair (``solver.improve``); for plain RCPSP a sampling heuristic with
-   justification, whose plan is returned at once when it meets the lower bound. It is
+   destroy-and-repair (``solver.improve``); for plain RCPSP a compiled genetic algorithm
+   with justification (``solver.genetic``), whose plan is returned at once when it meets
+   the lower bound. It is
    reported as the first progress (level "constructive"), warm-starts CP-SAT, and for the
    makespan objective its makespan bounds every end.
 3. CP-SAT solves the objective levels in turn (lexicographic): each level is optimised

@@ -1,4 +1,4 @@
-"""Plain RCPSP: the fast view, its lower bounds, heuristic and cliques, and the solve path
+"""Plain RCPSP: the fast view, its lower bounds and cliques, and the solve path
 that returns at once when the heuristic meets the bound."""
 
 from __future__ import annotations
@@ -69,20 +69,6 @@ def test_no_view_for_lab_problems_or_staffed_tasks():
     assert Rcpsp.of(lab_problem(0)) is None
     tasks = [task("a", "p", duration=2, staff=(staff(),))]
     assert Rcpsp.of(project(tasks)) is None
-
-
-@pytest.mark.parametrize("seed", range(8))
-def test_heuristic_schedules_are_valid_and_justification_never_worse(seed):
-    prob = random_project(seed)
-    view = view_of(prob)
-    starts, span, count = view.best_schedule(seconds=0.05, seed=seed)
-    assert count >= 1 and span >= view.lower_bound()
-    plan = Plan(assignments=view.assignments(starts), status="feasible")
-    valid(prob, plan)
-    forward = view.serial([float(s) for s in range(view.n)])
-    justified = view.justify(forward)
-    valid(prob, Plan(assignments=view.assignments(justified), status="feasible"))
-    assert view.makespan(justified) <= view.makespan(forward)
 
 
 def test_cliques_are_tasks_that_never_run_together():

@@ -1,0 +1,418 @@
+"""A genetic algorithm with forward-backward justification for plain RCPSP, compiled with
+numba: the primal heuristic behind CP-SAT's hint on PSPLIB-like problems.
+
+An individual is an activity list (a precedence-feasible order) decoded by the serial
+schedule generation scheme. Every child is justified (right-shifted in decreasing finish
+order, then left-shifted in increasing start order, repeated while the makespan shrinks:
+Valls, Ballestin & Quintanilla 2005) and takes the order of its justified schedule.
+Parents come by 2-tournament; two-point order crossover and adjacent-swap mutation
+(Hartmann 1998) keep lists precedence-feasible; the survivors are the best distinct
+schedules among parents and children. When the best stops improving, the population
+restarts from random LST-biased lists, the best kept; after a few fruitless restarts the
+search ends early (small problems converge in milliseconds, and CP-SAT can prove them).
+
+The kernels run a whole generation per call (a few milliseconds on 120 tasks), so Python
+only checks the clock between generations. numba caches the compiled code on disk; the
+first use on a machine compiles it once (about 10 s).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import numpy as np
+from numba import njit
+
+from solver.rcpsp import Rcpsp
+
+POPULATION = 60  # per second of the budget, between 40 and 500: longer runs need diversity
+MUTATION = 0.05  # per position, the chance of swapping with the next task
+STALL = 100  # generations without a better best before a restart
+RESTARTS = 5  # restarts in a row that find nothing better: the search has converged
+
+
+def evolve(
+    view: Rcpsp,
+    *,
+    seconds: float,
+    seed: int = 0,
+    target: int | None = None,
+    stop: Callable[[], bool] | None = None,
+) -> tuple[list[int], int, int]:
+    """The best schedule found in ``seconds``, or once ``target`` is reached or the search
+    has converged: (starts, makespan, schedules made, justification passes included)."""
+    deadline = time.monotonic() + seconds
+    n = view.n
+    if n == 0:
+        return [], 0, 0
+    arrays = _arrays(view)
+    horizon = _horizon(view)
+    free = np.empty((len(view.capacities), horizon), dtype=np.int64)
+    for r, cap in enumerate(view.capacities):
+        free[r, :] = cap
+    work = np.empty((4, n), dtype=np.int64)
+    top = max((h + t for h, t in zip(view.heads, view.tails, strict=True)), default=0)
+    latest = np.array([top - t for t in view.tails], dtype=np.float64)
+    spread = max(1.0, 0.2 * float(latest.max(initial=1.0)))
+
+    _seed(seed)
+    size = 2 * int(min(500, max(40, POPULATION * seconds)))  # parents, then children
+    orders = np.empty((size, n), dtype=np.int64)
+    starts = np.empty((size, n), dtype=np.int64)
+    spans = np.empty(size, dtype=np.int64)
+    hashes = np.empty(size, dtype=np.int64)
+    weights = np.random.default_rng(seed).integers(1, 2**31, size=n, dtype=np.int64)
+    count = _populate(arrays, latest, spread, 0, free, work, weights, orders, starts, spans, hashes)
+    best = int(spans[0])
+    stalled = fruitless = 0
+    while fruitless < RESTARTS and not _done(best, target, deadline, stop):
+        count += _generation(arrays, MUTATION, free, work, weights, orders, starts, spans, hashes)
+        if spans[0] < best:
+            best, stalled, fruitless = int(spans[0]), 0, 0
+        else:
+            stalled += 1
+            if stalled >= STALL:
+                count += _populate(
+                    arrays, latest, spread, 1, free, work, weights, orders, starts, spans, hashes
+                )
+                stalled = 0
+                fruitless += 1
+    return [int(s) for s in starts[0]], best, count
+
+
+def _done(best: int, target: int | None, deadline: float, stop: Callable[[], bool] | None) -> bool:
+    return (
+        (target is not None and best <= target)
+        or time.monotonic() >= deadline
+        or (stop is not None and stop())
+    )
+
+
+def _arrays(view: Rcpsp) -> tuple[np.ndarray, ...]:
+    """The view as flat int64 arrays: durations, releases, predecessors and successors in
+    compressed rows (pointer, task, lag), demands likewise (pointer, resource, amount),
+    capacities and each task's rank in a topological order."""
+
+    def rows(lists: list[list[tuple[int, int]]]) -> tuple[np.ndarray, ...]:
+        pointer = np.zeros(len(lists) + 1, dtype=np.int64)
+        pointer[1:] = np.cumsum([len(row) for row in lists])
+        first = np.array([a for row in lists for a, _ in row], dtype=np.int64)
+        second = np.array([b for row in lists for _, b in row], dtype=np.int64)
+        return pointer, first, second
+
+    rank = np.empty(view.n, dtype=np.int64)
+    rank[np.array(view.topo, dtype=np.int64)] = np.arange(view.n)
+    return (
+        np.array(view.durations, dtype=np.int64),
+        np.array(view.releases, dtype=np.int64),
+        *rows(view.preds),
+        *rows(view.succs),
+        *rows(view.demands),
+        np.array(view.capacities, dtype=np.int64),
+        rank,
+    )
+
+
+def _horizon(view: Rcpsp) -> int:
+    """Slots enough for any serial schedule: every task after every other, lags included."""
+    lags = sum(lag for row in view.succs for _, lag in row)
+    return sum(view.durations) + lags + max(view.releases, default=0) + 1
+
+
+# Compiled kernels ---------------------------------------------------------------------------
+# ``g`` is the tuple from ``_arrays``: (dur, rel, p_ptr, p_task, p_lag, s_ptr, s_task, s_lag,
+# d_ptr, d_res, d_amt, cap, rank). ``free`` holds every resource's capacity per slot on entry
+# and on exit of each kernel.
+
+
+@njit(cache=True)
+def _seed(seed):
+    np.random.seed(seed)
+
+
+@njit(cache=True)
+def _serial(g, order, backward, free, start):
+    """Starts of the serial schedule of ``order`` (forward, or of the mirrored problem when
+    ``backward``, releases ignored); returns the makespan."""
+    dur, rel, cap = g[0], g[1], g[11]
+    if backward:
+        ptr, task, lag = g[5], g[6], g[7]
+    else:
+        ptr, task, lag = g[2], g[3], g[4]
+    d_ptr, d_res, d_amt = g[8], g[9], g[10]
+    span = 0
+    for pos in range(order.shape[0]):
+        j = order[pos]
+        t = 0 if backward else rel[j]
+        for q in range(ptr[j], ptr[j + 1]):
+            i = task[q]
+            v = start[i] + dur[i] + lag[q]
+            if v > t:
+                t = v
+        d = dur[j]
+        if d > 0:
+            moved = True
+            while moved:
+                moved = False
+                for q in range(d_ptr[j], d_ptr[j + 1]):
+                    r, a = d_res[q], d_amt[q]
+                    tau = t + d - 1
+                    while tau >= t and free[r, tau] >= a:
+                        tau -= 1
+                    if tau >= t:  # the last slot short of capacity: start after it
+                        t = tau + 1
+                        moved = True
+                        break
+            for q in range(d_ptr[j], d_ptr[j + 1]):
+                r, a = d_res[q], d_amt[q]
+                for tau in range(t, t + d):
+                    free[r, tau] -= a
+        start[j] = t
+        if t + d > span:
+            span = t + d
+    for r in range(free.shape[0]):
+        free[r, :span] = cap[r]
+    return span
+
+
+@njit(cache=True)
+def _sorted(key_major, key_minor, rank, out):
+    """``out`` = tasks by (key_major, key_minor, topological rank) ascending."""
+    n = rank.shape[0]
+    big = np.int64(_bound(key_major, key_minor) + 1)
+    key = np.empty(n, dtype=np.int64)
+    for j in range(n):
+        key[j] = (key_major[j] * big + key_minor[j]) * n + rank[j]
+    out[:] = np.argsort(key)
+
+
+@njit(cache=True)
+def _bound(a, b):
+    """An exclusive bound on |a| and |b|, for packing two keys into one."""
+    m = 1
+    for j in range(a.shape[0]):
+        m = max(m, abs(a[j]), abs(b[j]))
+    return m
+
+
+@njit(cache=True)
+def _decode(g, order, free, work, start):
+    """Serial schedule of ``order`` then justification while it shrinks; ``start`` gets the
+    schedule, ``order`` its tasks by start. Returns (makespan, schedules made)."""
+    dur, rank = g[0], g[12]
+    n = order.shape[0]
+    span = _serial(g, order, False, free, start)
+    made = 1
+    major, minor, mirrored = work[0], work[1], work[2]
+    while True:
+        for j in range(n):  # right-justify: decreasing finish, then decreasing start
+            major[j] = -(start[j] + dur[j])
+            minor[j] = -start[j]
+        rank_back = -rank
+        _sorted(major, minor, rank_back, order)
+        back = _serial(g, order, True, free, mirrored)
+        for j in range(n):  # left-justify: increasing start of the right-justified schedule
+            major[j] = back - mirrored[j] - dur[j]
+            minor[j] = 0
+        _sorted(major, minor, rank, order)
+        forward = _serial(g, order, False, free, mirrored)
+        made += 2
+        if forward >= span:
+            break
+        start[:] = mirrored
+        span = forward
+    for j in range(n):
+        major[j] = start[j]
+        minor[j] = 0
+    _sorted(major, minor, rank, order)
+    return span, made
+
+
+@njit(cache=True)
+def _hash(start, weights):
+    h = np.int64(0)
+    for j in range(start.shape[0]):
+        h += start[j] * weights[j]
+    return h
+
+
+@njit(cache=True)
+def _random_list(g, latest, spread, out):
+    """A precedence-feasible list: the eligible task of least LST plus noise goes next."""
+    p_ptr, s_ptr, s_task = g[2], g[5], g[6]
+    n = latest.shape[0]
+    key = latest + np.random.random(n) * spread
+    waiting = np.empty(n, dtype=np.int64)
+    eligible = np.zeros(n, dtype=np.bool_)
+    for j in range(n):
+        waiting[j] = p_ptr[j + 1] - p_ptr[j]
+        if waiting[j] == 0:
+            eligible[j] = True
+    for pos in range(n):
+        pick = -1
+        for j in range(n):
+            if eligible[j] and (pick < 0 or key[j] < key[pick]):
+                pick = j
+        out[pos] = pick
+        eligible[pick] = False
+        for q in range(s_ptr[pick], s_ptr[pick + 1]):
+            k = s_task[q]
+            waiting[k] -= 1
+            if waiting[k] == 0:
+                eligible[k] = True
+
+
+@njit(cache=True)
+def _populate(g, latest, spread, keep, free, work, weights, orders, starts, spans, hashes):
+    """Fills the population (the first half of the arrays) with random LST-biased lists,
+    keeping the first ``keep``; sorts it best first. Returns the schedules made."""
+    size = orders.shape[0] // 2
+    made = 0
+    for i in range(keep, size):
+        _random_list(g, latest, spread, orders[i])
+        spans[i], m = _decode(g, orders[i], free, work, starts[i])
+        hashes[i] = _hash(starts[i], weights)
+        made += m
+    _survive(orders, starts, spans, hashes, size, size)
+    return made
+
+
+@njit(cache=True)
+def _crossover(mother, father, cut1, cut2, used, child):
+    """Two-point order crossover: the mother's first ``cut1`` tasks, then the father's
+    next ones up to ``cut2``, then the rest in the mother's order."""
+    n = mother.shape[0]
+    used[:] = 0
+    for pos in range(cut1):
+        child[pos] = mother[pos]
+        used[mother[pos]] = 1
+    pos = cut1
+    k = 0
+    while pos < cut2:
+        while used[father[k]]:
+            k += 1
+        child[pos] = father[k]
+        used[father[k]] = 1
+        pos += 1
+    k = 0
+    while pos < n:
+        while used[mother[k]]:
+            k += 1
+        child[pos] = mother[k]
+        used[mother[k]] = 1
+        pos += 1
+
+
+@njit(cache=True)
+def _mutate(g, order, chance):
+    """Swaps neighbours that are not in direct precedence, each with ``chance``."""
+    s_ptr, s_task = g[5], g[6]
+    for pos in range(order.shape[0] - 1):
+        if np.random.random() < chance:
+            a, b = order[pos], order[pos + 1]
+            related = False
+            for q in range(s_ptr[a], s_ptr[a + 1]):
+                if s_task[q] == b:
+                    related = True
+                    break
+            if not related:
+                order[pos], order[pos + 1] = b, a
+
+
+@njit(cache=True)
+def _tournament(spans, size):
+    a = np.random.randint(size)
+    b = np.random.randint(size)
+    return a if spans[a] <= spans[b] else b
+
+
+@njit(cache=True)
+def _generation(g, chance, free, work, weights, orders, starts, spans, hashes):
+    """One generation: the second half of the arrays gets children of the first half, then
+    the best distinct schedules of both move to the first half. Returns schedules made."""
+    size = orders.shape[0] // 2
+    n = orders.shape[1]
+    used = work[3]
+    made = 0
+    for c in range(size, 2 * size, 2):
+        mother = _tournament(spans, size)
+        father = _tournament(spans, size)
+        cut1 = np.random.randint(n + 1)
+        cut2 = np.random.randint(n + 1)
+        if cut1 > cut2:
+            cut1, cut2 = cut2, cut1
+        for k in range(2):
+            child = c + k
+            if child >= 2 * size:
+                break
+            first, second = (mother, father) if k == 0 else (father, mother)
+            _crossover(orders[first], orders[second], cut1, cut2, used, orders[child])
+            _mutate(g, orders[child], chance)
+            spans[child], m = _decode(g, orders[child], free, work, starts[child])
+            hashes[child] = _hash(starts[child], weights)
+            made += m
+    _survive(orders, starts, spans, hashes, 2 * size, size)
+    return made
+
+
+@njit(cache=True)
+def _survive(orders, starts, spans, hashes, total, size):
+    """Moves the ``size`` best distinct schedules (by makespan, then hash) among the first
+    ``total`` to the front; duplicates fill up only when there are too few distinct ones."""
+    key = np.empty(total, dtype=np.float64)
+    for i in range(total):
+        key[i] = spans[i] + (hashes[i] % 1000003) / 1000003.0 * 0.5
+    idx = np.argsort(key)
+    chosen = np.empty(total, dtype=np.int64)
+    taken = 0
+    dup = np.zeros(total, dtype=np.bool_)
+    for p in range(total):
+        i = idx[p]
+        if p > 0:
+            prev = idx[p - 1]
+            if spans[i] == spans[prev] and hashes[i] == hashes[prev]:
+                dup[p] = True
+                continue
+        chosen[taken] = i
+        taken += 1
+    for p in range(total):
+        if taken >= total:
+            break
+        if dup[p]:
+            chosen[taken] = idx[p]
+            taken += 1
+    new_orders = orders[chosen[:size]].copy()
+    new_starts = starts[chosen[:size]].copy()
+    new_spans = spans[chosen[:size]].copy()
+    new_hashes = hashes[chosen[:size]].copy()
+    orders[:size] = new_orders
+    starts[:size] = new_starts
+    spans[:size] = new_spans
+    hashes[:size] = new_hashes
+
+
+def warm() -> None:
+    """Compiles every kernel (or loads them from numba's cache), so that no solve's time
+    limit pays for it: about 10 s the first time on a machine, then a fraction of a second."""
+    view = Rcpsp(
+        ids=["a", "b"],
+        durations=[1, 2],
+        demands=[[(0, 1)], [(0, 1)]],
+        capacities=[1],
+        releases=[0, 0],
+        succs=[[(1, 0)], []],
+        preds=[[], [(0, 0)]],
+    )
+    arrays = _arrays(view)
+    free = np.ones((1, _horizon(view)), dtype=np.int64)
+    work = np.empty((4, 2), dtype=np.int64)
+    weights = np.ones(2, dtype=np.int64)
+    orders = np.empty((4, 2), dtype=np.int64)
+    starts = np.empty((4, 2), dtype=np.int64)
+    spans = np.empty(4, dtype=np.int64)
+    hashes = np.empty(4, dtype=np.int64)
+    latest = np.zeros(2)
+    _seed(0)
+    _populate(arrays, latest, 1.0, 0, free, work, weights, orders, starts, spans, hashes)
+    _generation(arrays, MUTATION, free, work, weights, orders, starts, spans, hashes)
