@@ -49,8 +49,21 @@ def study_solver(extra: dict[str, Any]) -> SolveFn:
 
 
 def production_solver(extra: dict[str, Any]) -> SolveFn:
-    """The production solver, as `labops bench` runs it; ``extra`` are more SolveOptions."""
+    """The production solver, as `labops bench` runs it; ``extra`` are more SolveOptions,
+    except keys naming a module constant (``solver.construct.RCPSP_SHARE=0.8``), which are
+    set for the run (experiments)."""
+    import importlib
+
     from labops.services.bench import solve_instance
+    from solver.genetic import warm
+
+    warm()  # compile before the first instance's clock starts
+    for key in [k for k in extra if k.startswith("solver.")]:
+        module, _, name = key.rpartition(".")
+        target = importlib.import_module(module)
+        if not hasattr(target, name):
+            raise SystemExit(f"--opt {key}: {module} has no {name}")
+        setattr(target, name, extra.pop(key))
 
     def run(problem: Problem, time_limit: float, workers: int) -> dict[str, Any]:
         result = solve_instance(problem, time_limit=time_limit, workers=workers, **extra)
