@@ -46,15 +46,17 @@ def construct(
     time_limit: float,
     left: Callable[[], float],
     seed: int = 0,
+    workers: int = 1,
     report: Callable[[Plan], None] | None = None,
     stop: Callable[[], bool] | None = None,
 ) -> Start:
-    """The constructive plan (see the module docstring); ``left`` gives the seconds left."""
+    """The constructive plan (see the module docstring); ``left`` gives the seconds left,
+    ``workers`` the threads the genetic algorithm may use."""
     if problem.objective == "makespan":
         view = Rcpsp.of(problem)
         if view is not None:
             seconds = min(RCPSP_SHARE * time_limit, left())
-            start = _rcpsp(problem, view, seconds, seed, stop)
+            start = _rcpsp(problem, view, seconds, seed, workers, stop)
             if start is not None:
                 _report(report, start.plan)
                 return start
@@ -82,6 +84,7 @@ def _rcpsp(
     view: Rcpsp,
     seconds: float,
     seed: int,
+    workers: int,
     stop: Callable[[], bool] | None,
 ) -> Start | None:
     """The genetic algorithm's plan, checked by the validator (None if it fails, which
@@ -89,7 +92,9 @@ def _rcpsp(
     from solver.genetic import evolve  # numba loads only for plain RCPSP problems
 
     lower = view.lower_bound()
-    starts, _, _ = evolve(view, seconds=seconds, seed=seed, target=lower, stop=stop)
+    starts, _, _ = evolve(
+        view, seconds=seconds, seed=seed, target=lower, stop=stop, threads=workers
+    )
     assignments = view.assignments(starts)
     breakdown = score.evaluate(problem, assignments)
     plan = Plan(

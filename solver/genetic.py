@@ -11,13 +11,16 @@ schedules among parents and children. When the best stops improving, the populat
 restarts from random LST-biased lists, the best kept; after a few fruitless restarts the
 search ends early (small problems converge in milliseconds, and CP-SAT can prove them).
 
+With several threads, islands evolve side by side (the kernels release the GIL) and a
+restarting island takes in the best schedule of all: on 2 cores this is twice the search.
 The kernels run a whole generation per call (a few milliseconds on 120 tasks), so Python
 only checks the clock between generations. numba caches the compiled code on disk; the
-first use on a machine compiles it once (about 10 s).
+first use on a machine compiles it once (``warm``, run by the Makefile).
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 
@@ -39,54 +42,104 @@ def evolve(
     seed: int = 0,
     target: int | None = None,
     stop: Callable[[], bool] | None = None,
+    threads: int = 1,
 ) -> tuple[list[int], int, int]:
     """The best schedule found in ``seconds``, or once ``target`` is reached or the search
-    has converged: (starts, makespan, schedules made, justification passes included)."""
-    deadline = time.monotonic() + seconds
-    n = view.n
-    if n == 0:
+    has converged: (starts, makespan, schedules made, justification passes included).
+    ``threads`` islands evolve side by side (the kernels release the GIL); a restarting
+    island takes in the best schedule found so far."""
+    if view.n == 0:
         return [], 0, 0
-    arrays = _arrays(view)
-    horizon = _horizon(view)
-    free = np.empty((len(view.capacities), horizon), dtype=np.int64)
-    for r, cap in enumerate(view.capacities):
-        free[r, :] = cap
-    work = np.empty((4, n), dtype=np.int64)
-    top = max((h + t for h, t in zip(view.heads, view.tails, strict=True)), default=0)
-    latest = np.array([top - t for t in view.tails], dtype=np.float64)
-    spread = max(1.0, 0.2 * float(latest.max(initial=1.0)))
+    best = _Best(time.monotonic() + seconds, target, stop)
+    islands = [_Island(view, seconds, seed + k) for k in range(max(1, threads))]
+    if len(islands) == 1:
+        islands[0].run(best)
+    else:
+        runners = [threading.Thread(target=island.run, args=(best,)) for island in islands]
+        for runner in runners:
+            runner.start()
+        for runner in runners:
+            runner.join()
+    assert best.starts is not None
+    return [int(s) for s in best.starts], best.span, sum(island.count for island in islands)
 
-    _seed(seed)
-    size = 2 * int(min(500, max(40, POPULATION * seconds)))  # parents, then children
-    orders = np.empty((size, n), dtype=np.int64)
-    starts = np.empty((size, n), dtype=np.int64)
-    spans = np.empty(size, dtype=np.int64)
-    hashes = np.empty(size, dtype=np.int64)
-    weights = np.random.default_rng(seed).integers(1, 2**31, size=n, dtype=np.int64)
-    count = _populate(arrays, latest, spread, 0, free, work, weights, orders, starts, spans, hashes)
-    best = int(spans[0])
-    stalled = fruitless = 0
-    while fruitless < RESTARTS and not _done(best, target, deadline, stop):
-        count += _generation(arrays, MUTATION, free, work, weights, orders, starts, spans, hashes)
-        if spans[0] < best:
-            best, stalled, fruitless = int(spans[0]), 0, 0
-        else:
+
+class _Best:
+    """The best schedule of all islands, and when to end."""
+
+    def __init__(self, deadline: float, target: int | None, stop: Callable[[], bool] | None):
+        self.deadline, self.target, self.stop = deadline, target, stop
+        self.span = 0
+        self.order: np.ndarray | None = None
+        self.starts: np.ndarray | None = None
+        self.lock = threading.Lock()
+
+    def offer(self, order: np.ndarray, starts: np.ndarray, span: int) -> None:
+        with self.lock:
+            if self.starts is None or span < self.span:
+                self.order, self.starts, self.span = order.copy(), starts.copy(), span
+
+    def done(self) -> bool:
+        return (
+            (self.target is not None and self.starts is not None and self.span <= self.target)
+            or time.monotonic() >= self.deadline
+            or (self.stop is not None and self.stop())
+        )
+
+
+class _Island:
+    """One population with its work arrays (parents in the first half, children after)."""
+
+    def __init__(self, view: Rcpsp, seconds: float, seed: int):
+        n = view.n
+        self.seed = seed
+        self.arrays = _arrays(view)
+        self.free = np.empty((len(view.capacities), _horizon(view)), dtype=np.int64)
+        for r, cap in enumerate(view.capacities):
+            self.free[r, :] = cap
+        self.work = np.empty((4, n), dtype=np.int64)
+        top = max((h + t for h, t in zip(view.heads, view.tails, strict=True)), default=0)
+        self.latest = np.array([top - t for t in view.tails], dtype=np.float64)
+        self.spread = max(1.0, 0.2 * float(self.latest.max(initial=1.0)))
+        size = 2 * int(min(500, max(40, POPULATION * seconds)))
+        self.orders = np.empty((size, n), dtype=np.int64)
+        self.starts = np.empty((size, n), dtype=np.int64)
+        self.spans = np.empty(size, dtype=np.int64)
+        self.hashes = np.empty(size, dtype=np.int64)
+        self.weights = np.random.default_rng(seed).integers(1, 2**31, size=n, dtype=np.int64)
+        self.count = 0
+
+    def populate(self, keep: int) -> None:
+        self.count += _populate(
+            self.arrays, self.latest, self.spread, keep, self.free, self.work, self.weights,
+            self.orders, self.starts, self.spans, self.hashes,
+        )  # fmt: skip
+
+    def run(self, best: _Best) -> None:
+        _seed(self.seed)  # numba's generator is per thread
+        self.populate(0)
+        best.offer(self.orders[0], self.starts[0], int(self.spans[0]))
+        own = int(self.spans[0])
+        stalled = fruitless = 0
+        while fruitless < RESTARTS and not best.done():
+            self.count += _generation(
+                self.arrays, MUTATION, self.free, self.work, self.weights,
+                self.orders, self.starts, self.spans, self.hashes,
+            )  # fmt: skip
+            if self.spans[0] < own:
+                own, stalled, fruitless = int(self.spans[0]), 0, 0
+                best.offer(self.orders[0], self.starts[0], own)
+                continue
             stalled += 1
             if stalled >= STALL:
-                count += _populate(
-                    arrays, latest, spread, 1, free, work, weights, orders, starts, spans, hashes
-                )
+                with best.lock:  # restart around the best of all islands
+                    if best.span < own and best.order is not None:
+                        self.orders[0], self.starts[0] = best.order, best.starts
+                        self.spans[0] = own = best.span
+                        self.hashes[0] = _hash(self.starts[0], self.weights)
+                self.populate(1)
                 stalled = 0
                 fruitless += 1
-    return [int(s) for s in starts[0]], best, count
-
-
-def _done(best: int, target: int | None, deadline: float, stop: Callable[[], bool] | None) -> bool:
-    return (
-        (target is not None and best <= target)
-        or time.monotonic() >= deadline
-        or (stop is not None and stop())
-    )
 
 
 def _arrays(view: Rcpsp) -> tuple[np.ndarray, ...]:
@@ -126,12 +179,12 @@ def _horizon(view: Rcpsp) -> int:
 # and on exit of each kernel.
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _seed(seed):
     np.random.seed(seed)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _serial(g, order, backward, free, start):
     """Starts of the serial schedule of ``order`` (forward, or of the mirrored problem when
     ``backward``, releases ignored); returns the makespan."""
@@ -176,7 +229,7 @@ def _serial(g, order, backward, free, start):
     return span
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _sorted(key_major, key_minor, rank, out):
     """``out`` = tasks by (key_major, key_minor, topological rank) ascending."""
     n = rank.shape[0]
@@ -187,7 +240,7 @@ def _sorted(key_major, key_minor, rank, out):
     out[:] = np.argsort(key)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _bound(a, b):
     """An exclusive bound on |a| and |b|, for packing two keys into one."""
     m = 1
@@ -196,7 +249,7 @@ def _bound(a, b):
     return m
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _decode(g, order, free, work, start):
     """Serial schedule of ``order`` then justification while it shrinks; ``start`` gets the
     schedule, ``order`` its tasks by start. Returns (makespan, schedules made)."""
@@ -229,7 +282,7 @@ def _decode(g, order, free, work, start):
     return span, made
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _hash(start, weights):
     h = np.int64(0)
     for j in range(start.shape[0]):
@@ -237,7 +290,7 @@ def _hash(start, weights):
     return h
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _random_list(g, latest, spread, out):
     """A precedence-feasible list: the eligible task of least LST plus noise goes next."""
     p_ptr, s_ptr, s_task = g[2], g[5], g[6]
@@ -263,7 +316,7 @@ def _random_list(g, latest, spread, out):
                 eligible[k] = True
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _populate(g, latest, spread, keep, free, work, weights, orders, starts, spans, hashes):
     """Fills the population (the first half of the arrays) with random LST-biased lists,
     keeping the first ``keep``; sorts it best first. Returns the schedules made."""
@@ -278,7 +331,7 @@ def _populate(g, latest, spread, keep, free, work, weights, orders, starts, span
     return made
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _crossover(mother, father, cut1, cut2, used, child):
     """Two-point order crossover: the mother's first ``cut1`` tasks, then the father's
     next ones up to ``cut2``, then the rest in the mother's order."""
@@ -304,7 +357,7 @@ def _crossover(mother, father, cut1, cut2, used, child):
         pos += 1
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _mutate(g, order, chance):
     """Swaps neighbours that are not in direct precedence, each with ``chance``."""
     s_ptr, s_task = g[5], g[6]
@@ -320,14 +373,14 @@ def _mutate(g, order, chance):
                 order[pos], order[pos + 1] = b, a
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _tournament(spans, size):
     a = np.random.randint(size)
     b = np.random.randint(size)
     return a if spans[a] <= spans[b] else b
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _generation(g, chance, free, work, weights, orders, starts, spans, hashes):
     """One generation: the second half of the arrays gets children of the first half, then
     the best distinct schedules of both move to the first half. Returns schedules made."""
@@ -356,7 +409,7 @@ def _generation(g, chance, free, work, weights, orders, starts, spans, hashes):
     return made
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _survive(orders, starts, spans, hashes, total, size):
     """Moves the ``size`` best distinct schedules (by makespan, then hash) among the first
     ``total`` to the front; duplicates fill up only when there are too few distinct ones."""

@@ -106,6 +106,7 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Plan:
         time_limit=options.time_limit,
         left=session.left,
         seed=options.seed,
+        workers=options.workers,
         report=lambda plan: _report_start(problem, facts, plan, never, session),
         stop=session.stop_requested,
     )

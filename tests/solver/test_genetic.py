@@ -34,11 +34,12 @@ def plan_of(view: Rcpsp, starts) -> Plan:
     return Plan(assignments=view.assignments([int(s) for s in starts]), status="feasible")
 
 
-@pytest.mark.parametrize("seed", range(8))
-def test_schedules_are_valid_and_no_shorter_than_the_lower_bound(seed):
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("seed", range(6))
+def test_schedules_are_valid_and_no_shorter_than_the_lower_bound(seed, threads):
     prob = random_project(seed)  # lags, zero durations, three resources
     view = view_of(prob)
-    starts, span, count = genetic.evolve(view, seconds=0.2, seed=seed)
+    starts, span, count = genetic.evolve(view, seconds=0.2, seed=seed, threads=threads)
     valid(prob, plan_of(view, starts))
     assert count >= 1 and span == view.makespan(starts) >= view.lower_bound()
 
@@ -88,7 +89,8 @@ def test_reaches_the_optimum_cp_sat_proves_on_small_projects(seed):
     optimum = solved(prob)
     assert optimum.status == "optimal"
     view = view_of(prob)
-    _, span, _ = genetic.evolve(view, seconds=2.0, seed=seed, target=int(optimum.objective))
+    target = int(optimum.objective)
+    _, span, _ = genetic.evolve(view, seconds=2.0, seed=seed, target=target, threads=2)
     assert span == optimum.objective
 
 

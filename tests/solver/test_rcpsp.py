@@ -8,6 +8,7 @@ import random
 import pytest
 
 from solver.facts import Facts
+from solver.genetic import warm
 from solver.model import Model
 from solver.plan import Plan
 from solver.problem import Precedence, Request, Unit
@@ -98,6 +99,7 @@ def test_solving_with_cliques_stays_valid_and_optimal(seed):
 def test_returns_at_once_when_the_heuristic_meets_the_lower_bound():
     tasks = [task(t, "p", duration=2, needs=[need("R", amount=2)]) for t in "abc"]
     prob = project(tasks)
+    warm()  # compiled already by make; a changed kernel would compile here, not in the solve
     seen = []
     plan = solve(prob, SolveOptions(time_limit=30, progress=seen.append))
     valid(prob, plan)
