@@ -5,11 +5,13 @@ An individual is an activity list (a precedence-feasible order) decoded by the s
 schedule generation scheme. Every child is justified (right-shifted in decreasing finish
 order, then left-shifted in increasing start order, repeated while the makespan shrinks:
 Valls, Ballestin & Quintanilla 2005) and takes the order of its justified schedule.
-Parents come by 2-tournament; two-point order crossover and adjacent-swap mutation
-(Hartmann 1998) keep lists precedence-feasible; the survivors are the best distinct
-schedules among parents and children. When the best stops improving, the population
-restarts from random LST-biased lists, the best kept; after a few fruitless restarts the
-search ends early (small problems converge in milliseconds, and CP-SAT can prove them).
+Parents come by 2-tournament. Two-point order crossover (Hartmann 1998), then one to four
+moves of a task to a random place between its last predecessor and its first successor,
+keep lists precedence-feasible (these moves beat adjacent swaps: on ten hard j60
+instances, 8 s, 0.77% mean deviation from best known against 1.7%; on ten hard j120,
+2.1% against 3.7%). The survivors are the best distinct schedules among parents and
+children. When the best stops improving, the population restarts from random LST-biased
+lists, the best kept; after a few fruitless restarts the search ends early (small problems converge in milliseconds, and CP-SAT can prove them).
 
 With several threads, islands evolve side by side (the kernels release the GIL) and a
 restarting island takes in the best schedule of all: on 2 cores this is twice the search.
@@ -29,8 +31,9 @@ from numba import njit
 
 from solver.rcpsp import Rcpsp
 
-POPULATION = 60  # per second of the budget, between 40 and 500: longer runs need diversity
-MUTATION = 0.05  # per position, the chance of swapping with the next task
+POPULATION = 60  # per second of the budget, at least 40: longer runs need diversity
+POPULATION_MAX = 500
+SHIFTS = 4  # at most, per child: moves of one task to another feasible place in the list
 STALL = 100  # generations without a better best before a restart
 RESTARTS = 5  # restarts in a row that find nothing better: the search has converged
 
@@ -101,7 +104,7 @@ class _Island:
         top = max((h + t for h, t in zip(view.heads, view.tails, strict=True)), default=0)
         self.latest = np.array([top - t for t in view.tails], dtype=np.float64)
         self.spread = max(1.0, 0.2 * float(self.latest.max(initial=1.0)))
-        size = 2 * int(min(500, max(40, POPULATION * seconds)))
+        size = 2 * int(min(POPULATION_MAX, max(40, POPULATION * seconds)))
         self.orders = np.empty((size, n), dtype=np.int64)
         self.starts = np.empty((size, n), dtype=np.int64)
         self.spans = np.empty(size, dtype=np.int64)
@@ -123,7 +126,7 @@ class _Island:
         stalled = fruitless = 0
         while fruitless < RESTARTS and not best.done():
             self.count += _generation(
-                self.arrays, MUTATION, self.free, self.work, self.weights,
+                self.arrays, SHIFTS, self.free, self.work, self.weights,
                 self.orders, self.starts, self.spans, self.hashes,
             )  # fmt: skip
             if self.spans[0] < own:
@@ -358,19 +361,26 @@ def _crossover(mother, father, cut1, cut2, used, child):
 
 
 @njit(cache=True, nogil=True)
-def _mutate(g, order, chance):
-    """Swaps neighbours that are not in direct precedence, each with ``chance``."""
-    s_ptr, s_task = g[5], g[6]
-    for pos in range(order.shape[0] - 1):
-        if np.random.random() < chance:
-            a, b = order[pos], order[pos + 1]
-            related = False
-            for q in range(s_ptr[a], s_ptr[a + 1]):
-                if s_task[q] == b:
-                    related = True
-                    break
-            if not related:
-                order[pos], order[pos + 1] = b, a
+def _shift(g, order, where):
+    """Moves one random task to a random place between its last predecessor and its first
+    successor in the list."""
+    p_ptr, p_task, s_ptr, s_task = g[2], g[3], g[5], g[6]
+    n = order.shape[0]
+    for pos in range(n):
+        where[order[pos]] = pos
+    i = np.random.randint(n)
+    j = order[i]
+    low, high = 0, n - 1
+    for q in range(p_ptr[j], p_ptr[j + 1]):
+        low = max(low, where[p_task[q]] + 1)
+    for q in range(s_ptr[j], s_ptr[j + 1]):
+        high = min(high, where[s_task[q]] - 1)
+    k = low + np.random.randint(high - low + 1)
+    if k > i:
+        order[i:k] = order[i + 1 : k + 1].copy()
+    elif k < i:
+        order[k + 1 : i + 1] = order[k:i].copy()
+    order[k] = j
 
 
 @njit(cache=True, nogil=True)
@@ -381,7 +391,7 @@ def _tournament(spans, size):
 
 
 @njit(cache=True, nogil=True)
-def _generation(g, chance, free, work, weights, orders, starts, spans, hashes):
+def _generation(g, shifts, free, work, weights, orders, starts, spans, hashes):
     """One generation: the second half of the arrays gets children of the first half, then
     the best distinct schedules of both move to the first half. Returns schedules made."""
     size = orders.shape[0] // 2
@@ -401,7 +411,8 @@ def _generation(g, chance, free, work, weights, orders, starts, spans, hashes):
                 break
             first, second = (mother, father) if k == 0 else (father, mother)
             _crossover(orders[first], orders[second], cut1, cut2, used, orders[child])
-            _mutate(g, orders[child], chance)
+            for _ in range(1 + np.random.randint(shifts)):
+                _shift(g, orders[child], used)
             spans[child], m = _decode(g, orders[child], free, work, starts[child])
             hashes[child] = _hash(starts[child], weights)
             made += m
@@ -468,4 +479,4 @@ def warm() -> None:
     latest = np.zeros(2)
     _seed(0)
     _populate(arrays, latest, 1.0, 0, free, work, weights, orders, starts, spans, hashes)
-    _generation(arrays, MUTATION, free, work, weights, orders, starts, spans, hashes)
+    _generation(arrays, SHIFTS, free, work, weights, orders, starts, spans, hashes)

@@ -63,7 +63,7 @@ def test_justification_is_never_worse_and_gives_its_order_by_start(seed):
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_crossover_and_mutation_keep_lists_precedence_feasible(seed):
+def test_crossover_and_shifts_keep_lists_precedence_feasible(seed):
     view = view_of(random_project(seed, n=20))
     arrays, _, _ = kernels_input(view)
     rng = np.random.default_rng(seed)
@@ -79,8 +79,13 @@ def test_crossover_and_mutation_keep_lists_precedence_feasible(seed):
         cut1, cut2 = sorted(rng.integers(0, view.n + 1, size=2))
         genetic._crossover(mother, father, cut1, cut2, used, child)
         assert list(child[:cut1]) == list(mother[:cut1])
-        genetic._mutate(arrays, child, 0.5)
+        before = list(child)
+        genetic._shift(arrays, child, used)
         assert feasible_list(view, child)
+        moved = [a != b for a, b in zip(before, child, strict=True)]
+        if any(moved):  # one task moved: the lists differ in one contiguous stretch
+            first, last = moved.index(True), len(moved) - 1 - moved[::-1].index(True)
+            assert sorted(before[first : last + 1]) == sorted(child[first : last + 1])
 
 
 @pytest.mark.parametrize("seed", range(6))
