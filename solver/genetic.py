@@ -11,7 +11,8 @@ keep lists precedence-feasible (these moves beat adjacent swaps: on ten hard j60
 instances, 8 s, 0.77% mean deviation from best known against 1.7%; on ten hard j120,
 2.1% against 3.7%). The survivors are the best distinct schedules among parents and
 children. When the best stops improving, the population restarts from random LST-biased
-lists, the best kept; after a few fruitless restarts the search ends early (small problems converge in milliseconds, and CP-SAT can prove them).
+lists, the best kept; after a few fruitless restarts the search ends early (small
+problems converge in milliseconds, and CP-SAT can prove them).
 
 With several threads, islands evolve side by side (the kernels release the GIL) and a
 restarting island takes in the best schedule of all: on 2 cores this is twice the search.
