@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# numba compiles the RCPSP heuristic's kernels once (about 10 s) and caches them on disk.
+# numba compiles the RCPSP heuristic's kernels once (about 35 s) and caches them on disk.
 $(KERNELS): $(STAMP) solver/genetic.py
 	$(BIN)/python -c 'from solver.genetic import warm; warm()'
 	touch $(KERNELS)

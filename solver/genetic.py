@@ -459,7 +459,7 @@ def _survive(orders, starts, spans, hashes, total, size):
 
 def warm() -> None:
     """Compiles every kernel (or loads them from numba's cache), so that no solve's time
-    limit pays for it: about 10 s the first time on a machine, then a fraction of a second."""
+    limit pays for it: about 35 s the first time on a machine, then about a second."""
     view = Rcpsp(
         ids=["a", "b"],
         durations=[1, 2],
