@@ -339,26 +339,21 @@ def _populate(g, latest, spread, keep, free, work, weights, orders, starts, span
 def _crossover(mother, father, cut1, cut2, used, child):
     """Two-point order crossover: the mother's first ``cut1`` tasks, then the father's
     next ones up to ``cut2``, then the rest in the mother's order."""
-    n = mother.shape[0]
     used[:] = 0
-    for pos in range(cut1):
-        child[pos] = mother[pos]
-        used[mother[pos]] = 1
-    pos = cut1
+    _fill(mother, 0, cut1, used, child)
+    _fill(father, cut1, cut2, used, child)
+    _fill(mother, cut2, mother.shape[0], used, child)
+
+
+@njit(cache=True, nogil=True)
+def _fill(source, begin, end, used, child):
+    """``child[begin:end]`` = the next tasks of ``source`` not used yet, in its order."""
     k = 0
-    while pos < cut2:
-        while used[father[k]]:
+    for pos in range(begin, end):
+        while used[source[k]]:
             k += 1
-        child[pos] = father[k]
-        used[father[k]] = 1
-        pos += 1
-    k = 0
-    while pos < n:
-        while used[mother[k]]:
-            k += 1
-        child[pos] = mother[k]
-        used[mother[k]] = 1
-        pos += 1
+        child[pos] = source[k]
+        used[source[k]] = 1
 
 
 @njit(cache=True, nogil=True)
