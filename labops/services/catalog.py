@@ -631,6 +631,7 @@ def _show_project(
         .where(t.ProjectMember.project_id == project_id)
         .order_by(t.Person.role, t.Person.id)
     )
+    pool = session.get(t.FundPool, project.fund_pool_id)
     rule = ", ".join(f"at least {m.count} {m.role.value}" for m in minimums)
     if project.max_students_per_senior is not None:
         rule += (
@@ -647,6 +648,7 @@ def _show_project(
             ("lead", project.lead_id),
             ("priority", project.priority),
             ("fund pool", project.fund_pool_id),
+            ("fund kind", pool.kind.value if pool else ""),
             ("budget", format_money(project.budget_cents)),
             ("team rule", rule or "none"),
             ("description", project.description),

@@ -74,6 +74,11 @@ def test_show_request_lists_tasks_and_needs(operator) -> None:
     assert tasks["coat"]["duration"] == "6h (staffed 1h)"
 
 
+def test_show_project_names_its_fund_pool_and_kind(operator) -> None:
+    fields = json.loads(operator("show", "project", "tandem", "--json").out)["fields"]
+    assert (fields["fund pool"], fields["fund kind"]) == ("product", "product development")
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
