@@ -35,7 +35,8 @@ POOLS = 3  # the busiest pools tried
 
 
 def pool_only(facts: TaskFacts, pool: frozenset[str]) -> bool:
-    """True when every mode of the task holds a unit of the pool."""
+    """True when every mode of the task holds a unit of the pool (pools close over needs:
+    every candidate of a need naming a pool unit is in the pool)."""
     return bool(facts.modes) and all(
         any(o.unit.id in pool for opts in m.needs for o in opts) for m in facts.modes
     )
@@ -105,11 +106,9 @@ def pool_relaxation(
         for tf in tasks:
             starts, at = [], []
             for mode in tf.modes:
-                # the first need on the pool: a mode may name the pool once in practice
-                opts = next(o for o in mode.needs if any(u.unit.id in pool for u in o))
+                # its first need on the pool (dropping any second one keeps a relaxation)
+                opts = next(o for o in mode.needs if o[0].unit.id in pool)
                 for option in opts:
-                    if option.unit.id not in pool:
-                        continue  # a unit outside the pool: a relaxation may drop it
                     window = R.intersect(
                         R.intersect(option.starts, mode.starts), R.span(tf.earliest, tf.latest)
                     )

@@ -631,7 +631,9 @@ def _show_project(
         .where(t.ProjectMember.project_id == project_id)
         .order_by(t.Person.role, t.Person.id)
     )
-    pool = session.get(t.FundPool, project.fund_pool_id)
+    pool_kind = session.exec(
+        select(t.FundPool.kind).where(t.FundPool.id == project.fund_pool_id)
+    ).one()  # a foreign key: the pool exists
     rule = ", ".join(f"at least {m.count} {m.role.value}" for m in minimums)
     if project.max_students_per_senior is not None:
         rule += (
@@ -648,7 +650,7 @@ def _show_project(
             ("lead", project.lead_id),
             ("priority", project.priority),
             ("fund pool", project.fund_pool_id),
-            ("fund kind", pool.kind.value if pool else ""),
+            ("fund kind", pool_kind.value),
             ("budget", format_money(project.budget_cents)),
             ("team rule", rule or "none"),
             ("description", project.description),
