@@ -5,18 +5,19 @@ An individual is an activity list (a precedence-feasible order) decoded by the s
 schedule generation scheme. Every child is justified (right-shifted in decreasing finish
 order, then left-shifted in increasing start order, repeated while the makespan shrinks:
 Valls, Ballestin & Quintanilla 2005) and takes the order of its justified schedule.
-Parents come by 2-tournament. Two-point order crossover (Hartmann 1998), then one to
-sixteen moves of a task to a random place between its last predecessor and its first
-successor, keep lists precedence-feasible. These moves beat adjacent swaps (ten hard j60
-instances, 8 s: 0.77% mean deviation from best known against 1.7%; ten hard j120: 2.1%
-against 3.7%), and up to sixteen of them beat up to four, eight or thirty-two: the strong
-mutation keeps the population from settling (2 threads, 2 seeds, the ten j60 and j120
-instances furthest from best known in the full runs: 1.46% -> 0.78% and 3.59% -> 3.32%;
-j3013_7 and j3029_8 at 0.8 s reach best known in 25/30 and 22/30 runs, from 8/30 and
-6/30; 32 moves gave 4.2% on j120). The survivors are the best distinct schedules among
-parents and children. When the best stops improving, the population restarts from random
-LST-biased lists, the best kept; after a few fruitless restarts the search ends early
-(small problems converge in milliseconds, and CP-SAT can prove them).
+Parents come by 2-tournament. Two-point order crossover (Hartmann 1998), then one to k
+moves of a task to a random place between its last predecessor and its first successor,
+keep lists precedence-feasible. These moves beat adjacent swaps (ten hard j60 instances,
+8 s: 0.77% mean deviation from best known against 1.7%; ten hard j120: 2.1% against
+3.7%). The most moves per child, k, shrinks with the size: strong mutation keeps a small
+problem's population from settling but scatters a large one's. k = 16 on 30 tasks (j30's
+two hardest instances at 0.8 s reach best known in 25/30 and 22/30 runs, against 8/30 and
+6/30 with k = 4), 8 on 60 (16 and 4 tie there: 0.097% and 0.101% on every 4th j60
+instance at 10 s), 4 on 120 (16 gives 0.95% against 0.81% on every 8th j120). The
+survivors are the best distinct schedules among parents and children. When the best stops
+improving, the population restarts from random LST-biased lists, the best kept; after a
+few fruitless restarts the search ends early (small problems converge in milliseconds,
+and CP-SAT can prove them).
 
 With several threads, islands evolve side by side (the kernels release the GIL) and a
 restarting island takes in the best schedule of all: on 2 cores this is twice the search.
@@ -38,7 +39,7 @@ from solver.rcpsp import Rcpsp
 
 POPULATION = 60  # per second of the budget, at least 40: longer runs need diversity
 POPULATION_MAX = 500
-SHIFTS = 16  # at most, per child: moves of one task to another feasible place in the list
+MOVES = 512  # over the task count: the most moves per child (k), kept within 4..16
 STALL = 100  # generations without a better best before a restart
 RESTARTS = 5  # restarts in a row that find nothing better: the search has converged
 
@@ -115,6 +116,7 @@ class _Island:
         self.spans = np.empty(size, dtype=np.int64)
         self.hashes = np.empty(size, dtype=np.int64)
         self.weights = np.random.default_rng(seed).integers(1, 2**31, size=n, dtype=np.int64)
+        self.shifts = max(4, min(16, MOVES // n))  # k in the module docstring
         self.count = 0
 
     def populate(self, keep: int) -> None:
@@ -131,7 +133,7 @@ class _Island:
         stalled = fruitless = 0
         while fruitless < RESTARTS and not best.done():
             self.count += _generation(
-                self.arrays, SHIFTS, self.free, self.work, self.weights,
+                self.arrays, self.shifts, self.free, self.work, self.weights,
                 self.orders, self.starts, self.spans, self.hashes,
             )  # fmt: skip
             if self.spans[0] < own:
@@ -479,4 +481,4 @@ def warm() -> None:
     latest = np.zeros(2)
     _seed(0)
     _populate(arrays, latest, 1.0, 0, free, work, weights, orders, starts, spans, hashes)
-    _generation(arrays, SHIFTS, free, work, weights, orders, starts, spans, hashes)
+    _generation(arrays, 4, free, work, weights, orders, starts, spans, hashes)
