@@ -21,6 +21,10 @@ and CP-SAT can prove them).
 
 With several threads, islands evolve side by side (the kernels release the GIL) and a
 restarting island takes in the best schedule of all: on 2 cores this is twice the search.
+Every second island evolves the mirrored problem (time reversed, see ``_mirror``), unless
+a task has a release: some instances are far easier one way (j3013_7 at 0.8 s reaches
+its optimum in 29/30 runs, within 0.13 s, against 26/30 with both islands forward;
+j3029_8 25/30 against 22/30).
 The kernels run a whole generation per call (a few milliseconds on 120 tasks), so Python
 only checks the clock between generations. numba caches the compiled code on disk; the
 first use on a machine compiles it once (``warm``, run by the Makefile).
@@ -60,7 +64,9 @@ def evolve(
     if view.n == 0:
         return [], 0, 0
     best = _Best(time.monotonic() + seconds, target, stop)
-    islands = [_Island(view, seconds, seed + k) for k in range(max(1, threads))]
+    islands = [
+        _Island(view, seconds, seed + k, mirrored=k % 2 == 1) for k in range(max(1, threads))
+    ]
     if len(islands) == 1:
         islands[0].run(best)
     else:
@@ -79,14 +85,13 @@ class _Best:
     def __init__(self, deadline: float, target: int | None, stop: Callable[[], bool] | None):
         self.deadline, self.target, self.stop = deadline, target, stop
         self.span = 0
-        self.order: np.ndarray | None = None
-        self.starts: np.ndarray | None = None
+        self.starts: np.ndarray | None = None  # forward, whichever island found it
         self.lock = threading.Lock()
 
-    def offer(self, order: np.ndarray, starts: np.ndarray, span: int) -> None:
+    def offer(self, starts: np.ndarray, span: int) -> None:
         with self.lock:
             if self.starts is None or span < self.span:
-                self.order, self.starts, self.span = order.copy(), starts.copy(), span
+                self.starts, self.span = starts.copy(), span
 
     def done(self) -> bool:
         return (
@@ -99,9 +104,14 @@ class _Best:
 class _Island:
     """One population with its work arrays (parents in the first half, children after)."""
 
-    def __init__(self, view: Rcpsp, seconds: float, seed: int):
+    def __init__(self, view: Rcpsp, seconds: float, seed: int, mirrored: bool = False):
         n = view.n
         self.seed = seed
+        # Evolves schedules of the mirrored problem, unless a release (a deadline backward)
+        # makes the mirror unsound.
+        self.mirrored = mirrored and not any(view.releases)
+        self.durations = np.array(view.durations, dtype=np.int64)
+        view = _mirror(view) if self.mirrored else view
         self.arrays = _arrays(view)
         self.free = np.empty((len(view.capacities), _horizon(view)), dtype=np.int64)
         for r, cap in enumerate(view.capacities):
@@ -128,7 +138,7 @@ class _Island:
     def run(self, best: _Best) -> None:
         _seed(self.seed)  # numba's generator is per thread
         self.populate(0)
-        best.offer(self.orders[0], self.starts[0], int(self.spans[0]))
+        self.offer(best)
         own = int(self.spans[0])
         stalled = fruitless = 0
         while fruitless < RESTARTS and not best.done():
@@ -138,18 +148,45 @@ class _Island:
             )  # fmt: skip
             if self.spans[0] < own:
                 own, stalled, fruitless = int(self.spans[0]), 0, 0
-                best.offer(self.orders[0], self.starts[0], own)
+                self.offer(best)
                 continue
             stalled += 1
             if stalled >= STALL:
                 with best.lock:  # restart around the best of all islands
-                    if best.span < own and best.order is not None:
-                        self.orders[0], self.starts[0] = best.order, best.starts
+                    if best.span < own and best.starts is not None:
+                        self.starts[0] = self.turned(best.starts, best.span)
+                        self.orders[0] = np.lexsort((self.arrays[12], self.starts[0]))
                         self.spans[0] = own = best.span
                         self.hashes[0] = _hash(self.starts[0], self.weights)
                 self.populate(1)
                 stalled = 0
                 fruitless += 1
+
+    def offer(self, best: _Best) -> None:
+        """Offers the island's best schedule, forward."""
+        span = int(self.spans[0])
+        best.offer(self.turned(self.starts[0], span), span)
+
+    def turned(self, starts: np.ndarray, span: int) -> np.ndarray:
+        """A schedule of ``span`` seen from this island's side (both ways: time reversed
+        from ``span`` for a mirrored island, as is otherwise)."""
+        return span - starts - self.durations if self.mirrored else starts
+
+
+def _mirror(view: Rcpsp) -> Rcpsp:
+    """The problem with time reversed: every precedence turned round, lag kept (releases
+    must all be 0). A schedule of makespan C maps to it by start -> C - start - duration.
+    Serial schedules and justification of the mirror reach other schedules."""
+    return Rcpsp(
+        ids=view.ids,
+        durations=view.durations,
+        demands=view.demands,
+        capacities=view.capacities,
+        releases=view.releases,
+        succs=view.preds,
+        preds=view.succs,
+        units=view.units,
+    )
 
 
 def _arrays(view: Rcpsp) -> tuple[np.ndarray, ...]:

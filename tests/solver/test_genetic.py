@@ -3,6 +3,8 @@ worse, lists that stay precedence-feasible, and optima reached on small problems
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 
@@ -42,6 +44,43 @@ def test_schedules_are_valid_and_no_shorter_than_the_lower_bound(seed, threads):
     starts, span, count = genetic.evolve(view, seconds=0.2, seed=seed, threads=threads)
     valid(prob, plan_of(view, starts))
     assert count >= 1 and span == view.makespan(starts) >= view.lower_bound()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_mirrored_island_gives_valid_forward_schedules(seed):
+    # The island evolves the time-reversed problem; what it offers, and what it takes in
+    # from the forward side, must be turned round: a wrong turn breaks precedence or lags.
+    prob = random_project(seed, n=15)
+    view = view_of(prob)
+    best = genetic._Best(time.monotonic() + 0.2, None, None)
+    island = genetic._Island(view, 0.2, seed, mirrored=True)
+    island.run(best)
+    valid(prob, plan_of(view, best.starts))
+    assert best.span == view.makespan(best.starts) >= view.lower_bound()
+    forward, span = best.starts, best.span
+    backward = island.turned(forward, span)
+    assert list(island.turned(backward, span)) == list(forward)
+    # Mirrored precedences hold on the turned schedule: j before k forward is k before j.
+    for j in range(view.n):
+        for k, lag in view.succs[j]:
+            assert backward[j] >= backward[k] + view.durations[k] + lag
+
+
+def test_an_island_asked_to_mirror_a_problem_with_a_release_stays_forward():
+    # Backward, a release would be a deadline the mirrored problem does not know: b may
+    # not start before slot 5, so the best makespan is 5 + 2 = 7, with a first.
+    tasks = [
+        task("a", "p", duration=2, needs=[need("R")]),
+        task("b", "p", duration=2, needs=[need("R")], earliest=5),
+    ]
+    prob = project(tasks, capacity=1)
+    view = view_of(prob)
+    best = genetic._Best(time.monotonic() + 0.2, None, None)
+    island = genetic._Island(view, 0.2, 0, mirrored=True)
+    island.run(best)
+    assert not island.mirrored
+    valid(prob, plan_of(view, best.starts))
+    assert best.span == 7 and list(best.starts) == [0, 5]
 
 
 @pytest.mark.parametrize("seed", range(6))
