@@ -35,6 +35,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 from numba import njit
@@ -155,7 +156,8 @@ class _Island:
                 with best.lock:  # restart around the best of all islands
                     if best.span < own and best.starts is not None:
                         self.starts[0] = self.turned(best.starts, best.span)
-                        self.orders[0] = np.lexsort((self.arrays[12], self.starts[0]))
+                        rank = self.arrays[12]  # topological: ties keep precedence
+                        self.orders[0] = np.lexsort((rank, self.starts[0]))
                         self.spans[0] = own = best.span
                         self.hashes[0] = _hash(self.starts[0], self.weights)
                 self.populate(1)
@@ -177,16 +179,7 @@ def _mirror(view: Rcpsp) -> Rcpsp:
     """The problem with time reversed: every precedence turned round, lag kept (releases
     must all be 0). A schedule of makespan C maps to it by start -> C - start - duration.
     Serial schedules and justification of the mirror reach other schedules."""
-    return Rcpsp(
-        ids=view.ids,
-        durations=view.durations,
-        demands=view.demands,
-        capacities=view.capacities,
-        releases=view.releases,
-        succs=view.preds,
-        preds=view.succs,
-        units=view.units,
-    )
+    return replace(view, succs=view.preds, preds=view.succs)  # cached bounds not copied
 
 
 def _arrays(view: Rcpsp) -> tuple[np.ndarray, ...]:
