@@ -117,8 +117,10 @@ def generate_lab(
     weeks: int = 4,
     sites: int = 3,
     tight_kinds: int = 3,
+    load: float = 1.0,
 ) -> Problem:
-    """A lab problem; the same seed and sizes give the same problem."""
+    """A lab problem; the same seed and sizes give the same problem. ``load`` scales the
+    equipment demand (1.0: tight kinds at 80-110% of their open capacity)."""
     rng = random.Random(seed)
     horizon = weeks * WEEK
     site_ids = [f"site-{chr(ord('A') + s)}" for s in range(sites)]
@@ -278,9 +280,9 @@ def generate_lab(
             (horizon if kind.unattended else open_slots[u.site]) * u.capacity
             for u in units_of[kind.name]
         )
-        load = rng.uniform(0.8, 1.1) if k in tight else rng.uniform(0.25, 0.6)
+        share = load * (rng.uniform(0.8, 1.1) if k in tight else rng.uniform(0.25, 0.6))
         lo, hi = (8, 96) if kind.unattended else (1, 16)
-        mean = max(lo, min(hi, load * cap / len(mine)))
+        mean = max(lo, min(hi, share * cap / len(mine)))
         for d in mine:
             d["duration"] = max(lo, min(hi, round(rng.uniform(0.5, 1.5) * mean)))
 

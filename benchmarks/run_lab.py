@@ -120,6 +120,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--units", type=int, default=40)
     parser.add_argument("--people", type=int, default=150)
     parser.add_argument("--weeks", type=int, default=4)
+    parser.add_argument("--load", type=float, default=1.0, help="equipment demand scale")
     parser.add_argument(
         "--demo",
         nargs="*",
@@ -139,9 +140,14 @@ def main(argv: list[str] | None = None) -> None:
     else:
         cases = [
             (
-                f"lab-{seed}",
+                f"lab-{seed}" if args.load == 1 else f"lab-{seed}-load{args.load:g}",
                 lambda seed=seed: generate_lab(
-                    seed, tasks=args.tasks, units=args.units, people=args.people, weeks=args.weeks
+                    seed,
+                    tasks=args.tasks,
+                    units=args.units,
+                    people=args.people,
+                    weeks=args.weeks,
+                    load=args.load,
                 ),
             )
             for seed in args.seeds

@@ -82,3 +82,11 @@ def test_small_problems_construct(seed):
     generate_lab(
         seed=seed, tasks=10 + seed, units=4 + seed % 5, people=3 + seed, weeks=1 + seed % 3
     )
+
+
+def test_load_scales_the_equipment_demand(full):
+    half = kind_load(generate_lab(seed=0, load=0.5))
+    tight = {k: v for k, v in kind_load(full).items() if v >= 0.75}
+    assert tight
+    for kind, value in tight.items():
+        assert 0.4 * value <= half[kind] <= 0.6 * value, kind
