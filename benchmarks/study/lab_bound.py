@@ -153,9 +153,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="*", default=[0, 1, 2])
     parser.add_argument("--time-limit", type=float, default=20.0, help="seconds per pool")
+    parser.add_argument("--load", type=float, default=1.0, help="equipment demand scale")
     args = parser.parse_args()
     for seed in args.seeds:
-        problem = generate_lab(seed)
+        problem = generate_lab(seed, load=args.load)
         facts = Facts(problem)
         never = precheck(problem, facts)
         fitting = {r.id for r in problem.requests if r.id not in never}
