@@ -79,6 +79,10 @@ class _Validator:
         self.check_requests()
         return self.out
 
+    def span(self, lo: int, hi: int) -> str:
+        """Slots [lo, hi) as people read them: "from Tue 01 Dec 09:30 to Tue 01 Dec 11:00"."""
+        return f"from {self.when(lo)} to {self.when(hi)}"
+
     def fail(
         self, rule: Rule, message: str, task: str | None = None, refs: tuple[str, ...] = ()
     ) -> None:
@@ -159,8 +163,8 @@ class _Validator:
             if lo < db and da < hi:
                 self.fail(
                     Rule.EQUIPMENT_DOWNTIME,
-                    f"{task.id!r} occupies {unit.id!r} over "
-                    f"[{lo}, {hi}), during its downtime [{da}, {db})",
+                    f"{task.id!r} occupies {unit.id!r} {self.span(lo, hi)}, during its "
+                    f"downtime {self.span(da, db)}",
                     task.id,
                     (unit.id,),
                 )
@@ -169,7 +173,7 @@ class _Validator:
         if not _inside(unit.open, lo, hi):
             self.fail(
                 Rule.EQUIPMENT_OPEN,
-                f"{task.id!r} uses {unit.id!r} over [{lo}, {hi}), outside its opening hours",
+                f"{task.id!r} uses {unit.id!r} {self.span(lo, hi)}, outside its opening hours",
                 task.id,
                 (unit.id,),
             )

@@ -59,7 +59,9 @@ def add_command(
     unit: str = typer.Argument(..., help="The equipment unit."),
     start: str = typer.Option(..., "--start", help="From (local time, e.g. 2026-12-01 08:00)."),
     end: str = typer.Option(..., "--end", help="Until."),
-    kind: DowntimeKind = typer.Option(DowntimeKind.BREAKDOWN, "--reason", help="Why it is down."),
+    kind: DowntimeKind = typer.Option(
+        DowntimeKind.BREAKDOWN, "--kind", "--reason", help="Why it is down."
+    ),
     note: str = typer.Option("", "--note", help="What happened, for people reading it."),
 ) -> None:
     """Record downtime and list the bookings it hits."""
@@ -102,6 +104,7 @@ def add_booking_command(
         "", "--units", help="Units, one per equipment need, comma-separated."
     ),
     people: str = typer.Option("", "--people", help="People, comma-separated."),
+    lock: bool = typer.Option(False, "--lock", help="Lock it: later plans never move it."),
 ) -> None:
     """Book one task by hand; refused if it breaks any rule or someone was faster."""
     state: CliState = ctx.obj
@@ -114,5 +117,12 @@ def add_booking_command(
         units=[u.strip() for u in units.split(",") if u.strip()],
         people=[p.strip() for p in people.split(",") if p.strip()],
         now=state.now(),
+        lock=lock,
     )
-    console.print(f"booking {booking_id} confirmed")
+    if lock:
+        console.print(f"booking {booking_id} locked")
+    else:
+        console.print(
+            f"booking {booking_id} confirmed (a later plan may move it; --lock or "
+            f"`labops booking lock {booking_id}` keeps it)"
+        )

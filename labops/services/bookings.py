@@ -188,8 +188,10 @@ def book_task(
     units: list[str],
     people: list[str],
     now: dt.datetime,
+    lock: bool = False,
 ) -> int:
     """Book one task by hand at ``start`` on ``units`` with ``people``; returns the booking id.
+    A confirmed booking may be moved or dropped by a later plan; a locked one stays.
 
     The check and the write happen in one IMMEDIATE transaction: the slot is re-checked
     against every hard rule (with the validator) after any other writer has finished, so
@@ -216,6 +218,13 @@ def book_task(
         slot = snapshot.grid.floor(start)
         if snapshot.grid.at(slot) != start:
             raise InputError(f"bookings start on the {snapshot.grid.slot_minutes}-minute grid")
+        needs = snapshot.problem.task[key].modes[0].needs
+        if len(units) != len(needs):
+            options = "; ".join(", ".join(need.candidates) for need in needs)
+            raise InputError(
+                f"task {task_key!r} needs {len(needs)} unit(s) in --units, one per equipment "
+                f"need, {len(units)} given" + (f" (choose from: {options})" if needs else "")
+            )
         assignments = dict(snapshot.problem.current)
         assignments[key] = Assignment(
             task=key, start=slot, units=tuple(units), people=tuple(people)
@@ -232,7 +241,7 @@ def book_task(
             task_id=task.id,
             start=start,
             end=start + dt.timedelta(minutes=task.duration_minutes),
-            status=BookingStatus.CONFIRMED,
+            status=BookingStatus.LOCKED if lock else BookingStatus.CONFIRMED,
             created_at=now,
             created_by=actor.id,
         )
@@ -247,7 +256,7 @@ def book_task(
             record_type="booking",
             record_id=booking.id,
             summary=f"request {request_id} task {task_key} by hand",
-            changes={"start": start, "units": units, "people": people},
+            changes={"start": start, "units": units, "people": people, "locked": lock},
         )
         tasks = session.exec(select(t.Task.key).where(t.Task.request_id == request_id)).all()
         booked = {k for k in tasks if solver_key(request_id, k) in snapshot.booked} | {task_key}
