@@ -49,7 +49,7 @@ def free_command(
     kind: str = typer.Option(..., "--kind", help="Equipment kind."),
     site: str | None = typer.Option(None, "--site", help="Only units at this site."),
     start: str = typer.Option(..., "--from", help="From (local time)."),
-    end: str = typer.Option(..., "--to", help="Until."),
+    end: str = typer.Option(..., "--to", help="Until (a bare date counts the whole day)."),
     hours: float = typer.Option(0.0, "--hours", help="Only windows at least this long."),
     amount: int = typer.Option(1, "--amount", help="Units of capacity needed at once."),
     as_json: bool = typer.Option(False, "--json", help="JSON for scripts."),
@@ -61,7 +61,7 @@ def free_command(
         kind=kind,
         site=site,
         start=parse_local_instant(state.db, start, "--from"),
-        end=parse_local_instant(state.db, end, "--to"),
+        end=parse_local_instant(state.db, end, "--to", day_end=True),
         min_hours=hours,
         amount=amount,
     )

@@ -46,6 +46,8 @@ def solve_with_progress(work: Callable[..., T], *, time_limit: float, show: bool
         TimeElapsedColumn(),
         TextColumn("{task.fields[status]}", markup=False),
     )
+    # Off a terminal a live bar draws nothing but a stray newline at the end.
+    show = show and err_console.is_terminal
     with Progress(*columns, console=err_console, transient=True, disable=not show) as bar:
         task = bar.add_task("plan", total=time_limit, status=latest["text"])
         began = time.monotonic()

@@ -64,8 +64,14 @@ def schedule_command(
             return
         # At a terminal the plan just reviewed can be written as it is (a new solve would
         # not give the same one); elsewhere nothing is written.
-        if not (_interactive() and not proposal.is_empty and _confirm("Write this plan?")):
+        if proposal.is_empty:
+            console.print("nothing to write: the plan stays as it is")
+            return
+        if not _interactive():
             console.print("nothing written: add --commit to write this plan")
+            return
+        if not _confirm("Write this plan?"):
+            console.print("nothing written")
             return
     result = scheduling.commit(state.db, actor=actor, now=state.now(), proposal=proposal)
     message = (
@@ -73,6 +79,9 @@ def schedule_command(
         f"{result.cancelled} cancelled bookings; "
         f"{len(result.scheduled_requests)} requests scheduled"
     )
+    if result.returned_requests:
+        returned = ", ".join(str(r) for r in result.returned_requests)
+        message += f"; {len(result.returned_requests)} back to waiting ({returned})"
     if as_json:
         typer.echo(message, err=True)
     else:

@@ -94,6 +94,18 @@ def proposal_listings(proposal: Proposal) -> list[Listing]:
             else f"{start:%a %d %b %H:%M} -> {end:%a %d %b %H:%M}"
         )
 
+    def was(change) -> str:
+        """The old time, and the old units or people where those changed."""
+        old, new = change.old, change.new
+        if change.change == Change.NEW or old is None:
+            return ""
+        text = when(old)
+        if new is not None and old.units != new.units:
+            text += " on " + ", ".join(old.units)
+        if new is not None and old.people != new.people:
+            text += " with " + ", ".join(old.people)
+        return text
+
     changes = Listing(
         "Changes to the plan",
         columns(
@@ -113,7 +125,7 @@ def proposal_listings(proposal: Proposal) -> list[Listing]:
                 "task": c.task.split(".", 1)[1],
                 "project": c.project,
                 "when": when(c.new) if c.new else "",
-                "was": when(c.old) if c.change != Change.NEW else "",
+                "was": was(c),
                 "units": ", ".join((c.new or c.old).units),
                 "people": ", ".join((c.new or c.old).people),
             }
@@ -128,7 +140,7 @@ def proposal_listings(proposal: Proposal) -> list[Listing]:
             {
                 "request": r.request_id,
                 "project": r.project,
-                "title": r.title + (" (was scheduled)" if r.was_scheduled else ""),
+                "title": r.title + (" (loses its bookings)" if r.was_scheduled else ""),
                 "reasons": "\n".join(r.reasons),
             }
             for r in proposal.left_out

@@ -17,10 +17,13 @@ def platform_timezone(db: Database) -> str:
         return platform_info(session).timezone
 
 
-def parse_instant(text: str, tz: str, what: str) -> dt.datetime:
-    """An instant from "2026-12-01", "2026-12-01 09:30" or ISO 8601 with an offset."""
+def parse_instant(text: str, tz: str, what: str, *, day_end: bool = False) -> dt.datetime:
+    """An instant from "2026-12-01", "2026-12-01 09:30" or ISO 8601 with an offset. With
+    ``day_end`` a bare date means the end of that day (an inclusive "--to 2026-12-04")."""
     try:
         value = dt.datetime.fromisoformat(text.strip())
+        if day_end and len(text.strip()) == len("2026-12-01"):
+            value += dt.timedelta(days=1)
     except ValueError:
         raise InputError(
             f"{what}: {text[:40]!r} is not a date or time like 2026-12-01 09:30"
@@ -32,5 +35,7 @@ def parse_instant(text: str, tz: str, what: str) -> dt.datetime:
     return to_utc(value, tz)
 
 
-def parse_local_instant(db: Database, text: str, what: str) -> dt.datetime:
-    return parse_instant(text, platform_timezone(db), what)
+def parse_local_instant(
+    db: Database, text: str, what: str, *, day_end: bool = False
+) -> dt.datetime:
+    return parse_instant(text, platform_timezone(db), what, day_end=day_end)

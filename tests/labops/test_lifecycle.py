@@ -376,3 +376,27 @@ def test_at_a_terminal_the_reviewed_plan_is_written_when_the_operator_says_so(
     else:
         assert "nothing written" in result.out
         assert set(bookings(db_path)) == {(2, "ref")}
+
+
+def test_a_commit_says_which_requests_went_back_to_waiting(platform, db_path) -> None:
+    cli = platform
+    assert cli(*OPERATOR, "request", "approve", "1").code == 0
+    assert cli(*OPERATOR, "schedule", "--time-limit", "5", "--commit").code == 0
+    assert request_status(db_path, 1) == request_status(db_path, 2) == "scheduled"
+    # The only sputter coater is down for the whole horizon: requests 1 and 2 cannot stay.
+    down = ("--start", "2026-11-30 00:00", "--end", "2027-02-01 00:00", "--kind", "breakdown")
+    assert cli(*OPERATOR, "downtime", "add", "sputter-1", *down).code == 0
+    repair = cli(*OPERATOR, "schedule", "--repair", "--time-limit", "5", "--commit")
+    assert repair.code == 0 and repair.err == "", repair.err
+    assert "(loses its bookings)" in repair.out
+    assert "; 2 back to waiting (1, 2)" in repair.out
+    assert request_status(db_path, 1) == request_status(db_path, 2) == "approved"
+
+
+def test_free_to_a_date_counts_that_whole_day(platform) -> None:
+    rows = json.loads(
+        platform(
+            "free", "--kind", "sem", "--from", "2026-12-01", "--to", "2026-12-01", "--json"
+        ).out
+    )
+    assert [(r["start"], r["end"]) for r in rows] == [("2026-12-01 08:00", "2026-12-01 18:00")]
