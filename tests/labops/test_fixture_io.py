@@ -73,6 +73,8 @@ def test_times_are_wall_clock_in_the_platform_zone(db: Database) -> None:
         booking = session.get(t.Booking, 1)
     # 2026-11-30 09:00 in Berlin is 08:00 UTC (winter time).
     assert booking.start.isoformat() == "2026-11-30T08:00:00+00:00"
+    # The file gives no creation time: the load's, not the (future) start.
+    assert booking.created_at == NOW < booking.start
 
 
 def test_rebase_moves_dates_by_whole_weeks(db: Database) -> None:
