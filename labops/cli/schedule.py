@@ -20,13 +20,19 @@ def register(app: typer.Typer) -> None:
 
 def schedule_command(
     ctx: typer.Context,
-    start: str | None = typer.Option(None, "--from", help="Plan from this day (default: now)."),
+    start: str | None = typer.Option(
+        None, "--from", help="Plan from this time (default: now); earlier bookings stay."
+    ),
     weeks: int = typer.Option(4, help="How many weeks to plan."),
     time_limit: float = typer.Option(20.0, "--time-limit", help="Seconds the solver may take."),
     workers: int = typer.Option(2, help="Solver threads."),
     seed: int = typer.Option(0, help="Random seed of the search."),
     repair: bool = typer.Option(
-        False, "--repair", help="Only re-plan scheduled requests hit by downtime or cancellations."
+        False,
+        "--repair",
+        help="Re-plan only scheduled requests (after downtime or cancellations), approved "
+        "ones wait; a request the change did not hit may still move, or give way to a "
+        "higher-priority one.",
     ),
     commit: bool = typer.Option(False, "--commit", help="Write the plan (default: only show it)."),
     as_json: bool = typer.Option(False, "--json", help="The proposal as JSON."),
