@@ -20,6 +20,7 @@ from textual.worker import Worker, WorkerState
 from labops.errors import InputError, LabopsError
 from labops.localtime import iso_week
 from labops.reports import WeeklyReport, choose_format, weekly_report, write_report
+from labops.reports.figures import Unit, text
 from labops.reports.model import ALL_SITES
 from labops.reports.render_terminal import render_terminal
 from labops.services.resources import FieldErrors
@@ -32,6 +33,12 @@ from tui.widgets.bar_chart import BarChart, BarRow
 from tui.widgets.top_bar import TopBar
 
 EXPORT_HELP = "the ending picks the format: .md .html .json, .zip or a folder/ for CSV"
+
+
+def hours(value: float) -> str:
+    """Hours as the report's own tables write them (2 decimals), so a chart's figures are
+    the ones in the tables below it and agree with its bars."""
+    return text(Unit.HOURS, value)
 
 
 class ReportScreen(LabopsScreen):
@@ -118,7 +125,7 @@ class ReportScreen(LabopsScreen):
                 BarRow(
                     kind.kind,
                     kind.served_hours / kind.demand_hours if kind.demand_hours else None,
-                    f"{kind.served_hours:,.0f} of {kind.demand_hours:,.0f} h"
+                    f"{hours(kind.served_hours)} of {hours(kind.demand_hours)} h"
                     + (" bottleneck" if kind.bottleneck else ""),
                 )
                 for kind in report.demand.kinds

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -64,7 +65,10 @@ class BarChart(Static):
         label = max((len(r.label) for r in self.rows), default=4)
         label = min(label, 24)
         trend = max((len(r.trend) for r in self.rows), default=0)
-        width = max(10, self.size.width - label - 10 - (trend + 2 if trend else 0) - 4)
+        figures = max((cell_len(r.text) for r in self.rows), default=0)
+        over = any(r.share is not None and r.share > 1 for r in self.rows)  # the ▶ mark
+        gaps = 3 if trend else 2
+        width = max(10, self.size.width - label - figures - trend - gaps - over)
         grid = Table.grid(padding=(0, 1))
         grid.add_column(no_wrap=True, width=label)
         grid.add_column(no_wrap=True)
