@@ -80,14 +80,7 @@ def schedule_command(
             console.print("nothing written")
             return
     result = scheduling.commit(state.db, actor=actor, now=state.now(), proposal=proposal)
-    message = (
-        f"committed: {result.created} new, {result.moved} moved, {result.restaffed} re-staffed, "
-        f"{result.cancelled} cancelled bookings; "
-        f"{len(result.scheduled_requests)} requests scheduled"
-    )
-    if result.returned_requests:
-        returned = ", ".join(str(r) for r in result.returned_requests)
-        message += f"; {len(result.returned_requests)} back to waiting ({returned})"
+    message = f"committed: {scheduling.commit_summary(result)}"
     if as_json:
         typer.echo(message, err=True)
     else:

@@ -79,6 +79,21 @@ def commit(db: Database, *, actor: Actor, now: dt.datetime, proposal: Proposal) 
     return commit_proposal(db, proposal, actor=actor.id, now=now)
 
 
+def commit_summary(result: CommitResult) -> str:
+    """What a commit wrote, in one line: bookings by change, and requests that changed
+    status (those back to waiting by id, as an operator will want to look at them)."""
+    scheduled = len(result.scheduled_requests)
+    text = (
+        f"{result.created} new, {result.moved} moved, {result.restaffed} re-staffed, "
+        f"{result.cancelled} cancelled bookings; "
+        f"{scheduled} request{'' if scheduled == 1 else 's'} scheduled"
+    )
+    if result.returned_requests:
+        returned = ", ".join(str(r) for r in result.returned_requests)
+        text += f"; {len(result.returned_requests)} back to waiting ({returned})"
+    return text
+
+
 def proposal_listings(proposal: Proposal) -> list[Listing]:
     """The proposal as tables: booking changes, requests left out, people affected."""
     tz = proposal.snapshot.timezone

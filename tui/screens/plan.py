@@ -25,14 +25,13 @@ from labops.errors import LabopsError
 from labops.permissions import Action
 from labops.scheduling.proposal import Change, Proposal
 from labops.services.bookings import DowntimeAdded
-from labops.services.scheduling import commit, proposal_listings, propose
+from labops.services.scheduling import commit, commit_summary, proposal_listings, propose
 from labops.views import Listing
 from tui import validators as check
 from tui.context import Context
 from tui.messages import PlanBuilt, PlanProgress
 from tui.screens.base import LabopsScreen
 from tui.screens.downtime import DowntimeDraft, open_downtime_form
-from tui.text import plural
 from tui.widgets.listing_table import ListingTable
 from tui.widgets.progress_panel import ProgressPanel
 from tui.widgets.top_bar import TopBar
@@ -280,11 +279,7 @@ class PlanScreen(LabopsScreen):
         if result is None:
             return
         self.proposal = None
-        message = (
-            f"plan written: {result.created} new, {result.moved} moved, "
-            f"{result.restaffed} re-staffed, {result.cancelled} cancelled; "
-            f"{plural(len(result.scheduled_requests), 'request')} scheduled"
-        )
+        message = f"plan written: {commit_summary(result)}"
         self.notify(message, title="Accepted")
         self._summary(message, "green")
         self.query_one(ProgressPanel).finish("idle", "plan accepted")
