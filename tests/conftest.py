@@ -11,6 +11,8 @@ import pytest
 from hypothesis import settings
 
 from labops.db import Database
+from labops.permissions import Actor
+from labops.vocabulary import DowntimeKind
 
 # Property tests draw the same examples on every run, so a test run (and CI) is repeatable;
 # LABOPS_HYPOTHESIS=explore draws new ones, to hunt for failures on purpose.
@@ -21,6 +23,26 @@ settings.load_profile(os.environ.get("LABOPS_HYPOTHESIS", "repeatable"))
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
 NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
+
+
+def break_down(
+    db: Database,
+    unit_id: str,
+    start: dt.datetime,
+    length: dt.timedelta,
+    *,
+    actor: Actor,
+    now: dt.datetime = NOW,
+    kind: DowntimeKind = DowntimeKind.BREAKDOWN,
+    reason: str = "breakdown",
+):
+    """Records downtime of ``unit_id`` from ``start`` for ``length``."""
+    from labops.services.bookings import add_downtime
+
+    return add_downtime(
+        db, actor=actor, unit_id=unit_id, start=start, end=start + length, kind=kind,
+        reason=reason, now=now,
+    )  # fmt: skip
 
 
 @pytest.fixture(autouse=True)

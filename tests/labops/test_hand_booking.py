@@ -12,8 +12,8 @@ from labops.errors import Conflict, InputError
 from labops.scheduling.build import build_snapshot
 from labops.scheduling.build import task_key as solver_key
 from labops.services import bookings
-from labops.vocabulary import BookingStatus, DowntimeKind
-from tests.conftest import NOW
+from labops.vocabulary import BookingStatus
+from tests.conftest import NOW, break_down
 from tests.labops.test_multiuser import OPERATOR, busy_platform  # noqa: F401 (fixture)
 
 MONDAY_11 = dt.datetime(2026, 11, 30, 10, 0, tzinfo=dt.UTC)  # 11:00 Berlin
@@ -39,16 +39,7 @@ def test_a_booking_without_its_units_names_what_to_give(db: Database, busy_platf
 
 
 def test_a_booking_during_downtime_is_refused_in_local_times(db: Database, busy_platform) -> None:  # noqa: F811
-    bookings.add_downtime(
-        db,
-        actor=OPERATOR,
-        unit_id="hoods",
-        start=MONDAY_11,
-        end=MONDAY_11 + dt.timedelta(hours=4),
-        kind=DowntimeKind.BREAKDOWN,
-        reason="extraction fan",
-        now=NOW,
-    )
+    break_down(db, "hoods", MONDAY_11, dt.timedelta(hours=4), actor=OPERATOR)
     with pytest.raises(Conflict) as refused:
         _book(db, units=["hoods"])
     message = str(refused.value)

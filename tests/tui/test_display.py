@@ -11,10 +11,8 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 
 from labops.db import Database
-from labops.services.bookings import add_downtime
 from labops.services.requests import approve_request
-from labops.vocabulary import DowntimeKind
-from tests.conftest import NOW
+from tests.conftest import NOW, break_down
 from tests.tui.conftest import actor, drive, settle
 from tui.screens.plan import PlanScreen
 from tui.screens.report import ReportScreen
@@ -87,16 +85,7 @@ def test_demand_chart_figures_agree_with_their_bars(demo: Database, app_for) -> 
 def test_left_out_reasons_use_the_width_there_is(tiny: Database, app_for) -> None:
     dara = actor(tiny, "dara")
     approve_request(tiny, actor=dara, request_id=1, now=NOW)
-    add_downtime(
-        tiny,
-        actor=dara,
-        unit_id="sputter-1",
-        start=NOW,
-        end=NOW + dt.timedelta(weeks=10),
-        kind=DowntimeKind.BREAKDOWN,
-        reason="target cracked",
-        now=NOW,
-    )
+    break_down(tiny, "sputter-1", NOW, dt.timedelta(weeks=10), actor=dara)
     for size in (BIG, WIDE):
 
         async def scenario(pilot: Pilot) -> None:

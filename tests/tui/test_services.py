@@ -13,13 +13,11 @@ from labops import tables as t
 from labops.db import Database
 from labops.errors import PermissionDenied
 from labops.services import resources
-from labops.services.bookings import add_downtime
 from labops.services.dashboard import AlertKind, dashboard, lead_overview
 from labops.services.requests import approve_request
 from labops.services.scheduling import commit, propose
 from labops.services.timeline import booking_info, timeline
-from labops.vocabulary import DowntimeKind
-from tests.conftest import NOW
+from tests.conftest import NOW, break_down
 from tests.tui.conftest import actor
 
 MONDAY = dt.datetime(2026, 11, 29, 23, 0, tzinfo=dt.UTC)  # Mon 30 Nov 00:00 Berlin
@@ -54,15 +52,8 @@ def test_dashboard_alerts_downtime_lapsed_certification_and_due_dates(tiny: Data
     dara, eve = actor(tiny, "dara"), actor(tiny, "eve")
     monday = dt.datetime(2026, 11, 30, 7, 0, tzinfo=dt.UTC)  # 08:00 Berlin
     assert dashboard(tiny, actor=dara, now=monday).alerts == ()
-    add_downtime(
-        tiny,
-        actor=dara,
-        unit_id="sem-1",
-        start=monday,
-        end=monday + dt.timedelta(hours=3),
-        kind=DowntimeKind.BREAKDOWN,
-        reason="filament",
-        now=monday,
+    break_down(
+        tiny, "sem-1", monday, dt.timedelta(hours=3), actor=dara, now=monday, reason="filament"
     )
     resources.set_certification(
         tiny,
@@ -99,16 +90,7 @@ def test_lead_overview_tells_why_a_request_was_left_out(tiny: Database) -> None:
     dara, ada = actor(tiny, "dara"), actor(tiny, "ada")
     approve_request(tiny, actor=dara, request_id=1, now=NOW)
     # sputter-1 down for the whole horizon: request 1's coating cannot be placed.
-    add_downtime(
-        tiny,
-        actor=dara,
-        unit_id="sputter-1",
-        start=NOW,
-        end=NOW + dt.timedelta(weeks=8),
-        kind=DowntimeKind.MAINTENANCE,
-        reason="target change",
-        now=NOW,
-    )
+    break_down(tiny, "sputter-1", NOW, dt.timedelta(weeks=8), actor=dara)
     commit(tiny, actor=dara, now=NOW, proposal=propose(tiny, actor=dara, now=NOW, time_limit=5))
     overview = lead_overview(tiny, actor=ada, now=NOW)
     left = {row["id"]: row["reasons"] for row in overview.left_out.rows}

@@ -9,8 +9,7 @@ from textual.pilot import Pilot
 from textual.widgets import OptionList
 
 from labops.db import Database
-from labops.services.bookings import add_downtime
-from labops.vocabulary import DowntimeKind
+from tests.conftest import break_down
 from tests.tui.conftest import actor, drive, settle
 from tui.screens.requests import RequestsScreen
 from tui.screens.schedule import ScheduleScreen
@@ -22,15 +21,14 @@ DURING = dt.datetime(2026, 11, 30, 8, 30, tzinfo=dt.UTC)  # Mon 09:30 Berlin: R2
 
 
 def test_alert_opens_the_booking_it_is_about(tiny: Database, app_for) -> None:
-    add_downtime(
+    break_down(
         tiny,
+        "sem-1",
+        DURING,
+        dt.timedelta(hours=2),
         actor=actor(tiny, "dara"),
-        unit_id="sem-1",
-        start=DURING,
-        end=DURING + dt.timedelta(hours=2),
-        kind=DowntimeKind.BREAKDOWN,
-        reason="filament",
         now=DURING,
+        reason="filament",
     )
 
     async def scenario(pilot: Pilot) -> None:
