@@ -303,7 +303,9 @@ def demand(report: WeeklyReport) -> Section:
             (k.kind, k.available_hours, k.demand_hours, k.served_hours, k.unmet_hours, k.bottleneck)
             for k in report.demand.kinds
         ),
-        DEMAND_RULE + " Per kind in unit-hours; a bottleneck asks more than is available.",
+        DEMAND_RULE + " Per kind in unit-hours (task hours times the share of each unit a "
+        "task takes, for every unit it needs), so the kinds need not add up to the summary's "
+        "totals, which count task hours; a bottleneck asks more than is available.",
     )
 
 
