@@ -35,12 +35,6 @@ from tui.widgets.top_bar import TopBar
 EXPORT_HELP = "the ending picks the format: .md .html .json, .zip or a folder/ for CSV"
 
 
-def hours(value: float) -> str:
-    """Hours as the report's own tables write them (2 decimals), so a chart's figures are
-    the ones in the tables below it and agree with its bars."""
-    return text(Unit.HOURS, value)
-
-
 class ReportScreen(LabopsScreen):
     TITLE_TEXT = "Report"
     MODE = "report"
@@ -125,7 +119,9 @@ class ReportScreen(LabopsScreen):
                 BarRow(
                     kind.kind,
                     kind.served_hours / kind.demand_hours if kind.demand_hours else None,
-                    f"{hours(kind.served_hours)} of {hours(kind.demand_hours)} h"
+                    # as the report's tables write hours, so figures agree with the bars
+                    f"{text(Unit.HOURS, kind.served_hours)} of "
+                    f"{text(Unit.HOURS, kind.demand_hours)} h"
                     + (" bottleneck" if kind.bottleneck else ""),
                 )
                 for kind in report.demand.kinds
