@@ -1,15 +1,16 @@
-"""Improving a constructive plan on its first level: more scheduled priority.
+"""Improving a constructive plan on its request levels: more scheduled priority.
 
 An iterated destroy-and-repair on the board of the plan. Each move picks a left-out request
 (the higher its priority, the likelier), takes out up to six movable scheduled requests that
 hold its candidate units (or people) in its window, the ones starting nearest a random time
 of it, places the left-out request, then tries again the taken-out requests and the left-out
 requests that could use what was freed, in order of density (``solver.contention``). The
-move is kept when the scheduled priority does not drop (equal moves let the search walk
-across plateaus) and every team it touches still meets its rule, else undone exactly.
-Required requests and requests with locked tasks are never taken out, and every placement
-goes through the board, so the plan keeps every hard rule. The best plan seen is returned,
-never worse than the input.
+move is kept when the request levels (``score.request_rank``: kept, new, waiting requests)
+do not get worse (equal moves let the search walk across plateaus) and every team it
+touches still meets its rule, else undone exactly. Required requests, requests with locked
+tasks and the scheduled requests of the plan in force are never taken out, and every
+placement goes through the board, so the plan keeps every hard rule and every promise. The
+best plan seen is returned, never worse than the input.
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ import random
 import time
 from collections.abc import Callable
 
+from solver import score
 from solver.contention import Contention
 from solver.explain import blocked_request, precheck
 from solver.facts import Facts
 from solver.placement import Choice
 from solver.plan import Plan, Reason
-from solver.problem import Problem
+from solver.problem import Problem, Standing
 from solver.sgs import board_plan, locked_board, place_request, task_order
 
 _MAX_TAKEN = 6  # scheduled requests taken out per move
@@ -46,12 +48,14 @@ class _Search:
         self.placed = {
             r.id for r in problem.requests if all(t.id in plan.assignments for t in tasks[r.id])
         }
+        # What the plan in force keeps never moves here: scheduled requests stay as they are.
         fixed = facts.required_requests | {problem.task[t].request for t in problem.locked}
+        fixed |= {r.id for r in problem.requests if r.standing == Standing.SCHEDULED}
         self.movable = {r for r in self.placed if r not in fixed}
         self.out = [
             r.id for r in problem.requests if r.id not in self.placed and r.id not in self.never
         ]
-        self.value = sum(problem.request[r].priority for r in self.placed)
+        self.rank = score.request_rank(problem, self.placed)
         self.resources = {r.id: self._resources(r.id) for r in problem.requests}
         self.window = {r.id: self._window(r.id) for r in problem.requests}
 
@@ -93,10 +97,8 @@ class _Search:
                 undo.append((task.id, self.board.placed[task.id]))
                 self.board.remove(task.id)
         added: list[str] = []
-        gained = 0
         if self._place(target):
             added.append(target)
-            gained += self.problem.request[target].priority
             freed = frozenset().union(*(self.resources[r] for r in taken)) | self.resources[target]
             retry = [r for r in self.out if r != target and self.resources[r] & freed]
             later = self._end_of(target)
@@ -104,20 +106,19 @@ class _Search:
                 late = request_id in taken and self._place_later(request_id, later)
                 if late or self._place(request_id):
                     added.append(request_id)
-                    gained += self.problem.request[request_id].priority
-        lost = sum(self.problem.request[r].priority for r in taken)
-        if not added or gained < lost or not self._teams_hold([*taken, *added]):
+        gone = set(taken) - set(added)
+        rank = score.request_rank(self.problem, (self.placed - gone) | set(added))
+        if not added or rank > self.rank or not self._teams_hold([*taken, *added]):
             for request_id in added:
                 for task in self.problem.request_tasks[request_id]:
                     self.board.remove(task.id)
             for _, choice in reversed(undo):
                 self.board.commit(choice)
             return False
-        gone = set(taken) - set(added)
         self.placed = (self.placed - gone) | set(added)
         self.movable = (self.movable - gone) | set(added)
         self.out = [r for r in self.out if r not in added] + sorted(gone)
-        self.value = sum(self.problem.request[r].priority for r in self.placed)
+        self.rank = rank
         return True
 
     def _teams_hold(self, request_ids: list[str]) -> bool:
@@ -193,7 +194,7 @@ class _Search:
             self.placed |= set(added)
             self.movable |= set(added)
             self.out = [r for r in self.out if r not in added]
-            self.value = sum(self.problem.request[r].priority for r in self.placed)
+            self.rank = score.request_rank(self.problem, self.placed)
         return added
 
     # Result -------------------------------------------------------------------------------
@@ -247,12 +248,12 @@ def improve(
     if plan.status != "feasible" or seconds <= 0:
         return plan
     search = _Search(problem, facts, plan, seed)
-    best_value = search.value
+    best_rank = search.rank
     best = None
     deadline = began + seconds
     while search.out and time.perf_counter() < deadline and not (stop and stop()):
-        if search.move() and search.value > best_value:
-            best_value = search.value
+        if search.move() and search.rank < best_rank:
+            best_rank = search.rank
             best = search.snapshot()
             if on_better is not None:
                 on_better(search.plan(time.perf_counter() - began, reasons=False))

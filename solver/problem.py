@@ -11,8 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import cached_property
 from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from solver.score import LevelSpec
+    from solver.stability import Stability
 
 Window = tuple[int, int]
 """A half-open range of slots ``[start, end)``."""
@@ -197,22 +203,33 @@ class Task:
         return self.staff_slots is not None
 
 
+class Standing(StrEnum):
+    """Where a request stands with the plan in force, which decides what a re-plan owes it."""
+
+    NEW = "new"  # no plan in force has decided it yet: planned as in a first plan
+    SCHEDULED = "scheduled"  # in the plan in force: it stays unless a change leaves it no room
+    WAITING = "waiting"  # left out by the plan in force: it takes only room that is free
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Request:
     """Tasks that are scheduled together or not at all.
 
     ``priority`` weighs the request in the objective; ``arrival`` orders the first-come-
-    first-served baseline; a request with ``required`` set must be scheduled (benchmarks).
+    first-served baseline; a request with ``required`` set must be scheduled (benchmarks);
+    ``standing`` says what the plan in force promised it (see ``solver.score``).
     """
 
     id: str
     priority: int = 1
     arrival: int = 0
     required: bool = False
+    standing: Standing = Standing.NEW
 
     def __post_init__(self) -> None:
         if self.priority < 1:
             raise ProblemError(f"request {self.id!r}: priority must be at least 1")
+        object.__setattr__(self, "standing", Standing(self.standing))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -259,18 +276,40 @@ class Assignment:
     people: tuple[str, ...] = ()
 
 
+TAIL_LEVELS = ("disruption", "tardiness", "continuity", "cost", "finish")
+"""The lab objective's levels after keeping and scheduling requests, in their default order."""
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Weights:
-    """Objective weights, most important first. With ``lexicographic`` set, each level is
-    optimised in turn and never traded for a later one; otherwise the weighted sum is used."""
+    """The lab objective: its order and weights (see ``solver.score`` for the levels).
 
-    scheduled: int = 1000  # per priority point of a scheduled request
+    With ``lexicographic`` set, each level is optimised in turn and never traded for a later
+    one; otherwise the weighted sum is used. Keeping scheduled requests and the promised
+    bookings always comes first, then new requests, then ``order`` (a permutation of
+    ``TAIL_LEVELS``). With ``preempt``, a new request may displace scheduled requests of a
+    lower priority; without it, never.
+    """
+
+    promises: int = 5000  # per promised booking moved or re-staffed
+    kept: int = 2000  # per priority point of a scheduled request kept
+    scheduled: int = 1000  # per priority point of a new request scheduled
+    waiting: int = 1000  # per priority point of a waiting request scheduled
+    disruption: int = 50  # per unit of move cost of a changed booking of the plan in force
     tardiness: int = 10  # per slot late against a soft due date, times priority
-    changes: int = 50  # per moved or re-staffed booking of the current plan
     continuity: int = 1  # per extra distinct person on a team's tasks
     cost: int = 0  # per money unit
     finish: int = 1  # per slot of the latest end (early finish)
+    order: tuple[str, ...] = TAIL_LEVELS
+    preempt: bool = False
     lexicographic: bool = True
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "order", tuple(self.order))
+        if sorted(self.order) != sorted(TAIL_LEVELS):
+            raise ProblemError(
+                f"objective order {list(self.order)}: give each of {list(TAIL_LEVELS)} once"
+            )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -280,7 +319,10 @@ class Problem:
     ``week_starts`` are the slots at which weeks begin (for weekly caps); ``travel`` gives
     slots needed to move between two sites (looked up both ways). ``current`` is the plan in
     force, which the objective tries to keep; ``locked`` tasks must keep their current
-    assignment exactly. ``objective`` is "lab" (the weighted levels) or "makespan".
+    assignment exactly. ``promised`` current assignments (confirmed bookings) move only for
+    a request of a higher priority; ``move_cost`` weighs a change of a current assignment
+    in the disruption level (default 1). ``objective`` is "lab" (the weighted levels) or
+    "makespan".
     """
 
     horizon: int
@@ -295,6 +337,8 @@ class Problem:
     week_starts: tuple[int, ...] = (0,)
     current: Mapping[str, Assignment] = field(default_factory=dict)
     locked: frozenset[str] = frozenset()
+    promised: frozenset[str] = frozenset()
+    move_cost: Mapping[str, int] = field(default_factory=dict)
     slot_minutes: int = 30
     objective: str = "lab"
     weights: Weights = field(default_factory=Weights)
@@ -306,6 +350,8 @@ class Problem:
         object.__setattr__(self, "travel", _frozen_map(self.travel))
         object.__setattr__(self, "current", _frozen_map(self.current))
         object.__setattr__(self, "locked", frozenset(self.locked))
+        object.__setattr__(self, "promised", frozenset(self.promised))
+        object.__setattr__(self, "move_cost", _frozen_map(self.move_cost))
         if self.horizon < 1:
             raise ProblemError("the horizon must be at least one slot")
         if self.objective not in ("lab", "makespan"):
@@ -349,6 +395,12 @@ class Problem:
         for task_id in self.locked:
             if task_id not in self.current:
                 raise ProblemError(f"locked task {task_id!r} has no current assignment")
+        for task_id in self.promised:
+            if task_id not in self.current:
+                raise ProblemError(f"promised task {task_id!r} has no current assignment")
+        for task_id, cost in self.move_cost.items():
+            if task_id not in self.current or cost < 0:
+                raise ProblemError(f"move cost of {task_id!r}: a current task, not negative")
         if list(self.week_starts) != sorted(set(self.week_starts)):
             raise ProblemError("week_starts must be increasing")
 
@@ -375,6 +427,20 @@ class Problem:
         for task in self.tasks:
             by_request[task.request].append(task)
         return {request_id: tuple(tasks) for request_id, tasks in by_request.items()}
+
+    @cached_property
+    def stability(self) -> Stability:
+        """Which current assignments a change broke, and the scheduled requests it hit."""
+        from solver.stability import assess  # it validates the plan in force with this module
+
+        return assess(self)
+
+    @cached_property
+    def level_specs(self) -> tuple[LevelSpec, ...]:
+        """The objective's levels (``solver.score.plan_levels``), built once."""
+        from solver.score import build_levels  # it reads this module's types
+
+        return build_levels(self)
 
     def when(self, slot: int) -> str:
         """A slot as people read it in messages."""

@@ -1,16 +1,25 @@
-"""The objective levels of a plan, evaluated in plain Python.
+"""The objective levels of a plan, defined once and evaluated in plain Python.
 
 The CP-SAT objective (``solver.model.objective``) encodes exactly these quantities; the
-tests check the two agree. Levels, most important first, for the "lab" objective:
+tests check the two agree. For the "lab" objective, most important first:
 
-- ``scheduled``: sum of the priorities of the scheduled requests (maximised);
-- ``tardiness``: for each placed task with a soft due date, slots its end is late, times
-  its request's priority;
-- ``changes``: tasks of the current plan that are dropped, moved, or given another mode,
-  units or people;
-- ``continuity``: distinct people per team (per request for tasks without a team), summed;
-- ``cost``: money spent on units and people by all placed tasks;
-- ``finish``: the latest end of a placed task.
+- ``promises`` (minimised): promised bookings of the plan in force (confirmed ones) that
+  are moved, re-staffed or dropped although no change broke them;
+- ``kept`` (maximised): scheduled requests that stay scheduled, untouched ones weighing
+  more than all the hit ones of their priority together;
+- ``scheduled`` (maximised): the priorities of the new requests scheduled;
+- ``waiting`` (maximised): the priorities of the waiting requests scheduled (they take
+  only room that is free: they are placed outside CP-SAT, see ``solver.solve``);
+- then, in ``Weights.order``: ``disruption`` (the move costs of the changed bookings of the
+  plan in force), ``tardiness`` (slots late against soft due dates, times priority),
+  ``continuity`` (distinct people per team), ``cost`` (money on units and people) and
+  ``finish`` (the latest end).
+
+When a change hit some scheduled request, or with ``Weights.preempt``, the first levels go
+by priority, highest first: ``promises:5``, ``kept:5`` (and ``scheduled:5`` with preempt),
+then ``promises:4``..., so a promised booking is moved, or an untouched request dropped,
+only for a request of a higher priority. Without a hit nothing of the plan in force need
+change, and one ``promises`` and one ``kept`` level cover every priority.
 
 The "makespan" objective has ``scheduled`` (when some request is optional) and
 ``makespan``, the latest end.
@@ -20,39 +29,116 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
-from solver.problem import Assignment, Problem
+from solver.problem import Assignment, Problem, Standing
 
-LAB_LEVELS = ("scheduled", "tardiness", "changes", "continuity", "cost", "finish")
-MAKESPAN_LEVELS = ("scheduled", "makespan")
-MAXIMISED = frozenset({"scheduled"})
+MAXIMISED = frozenset({"kept", "scheduled", "waiting"})
+OUTSIDE_MODEL = frozenset({"waiting"})
+"""Levels CP-SAT leaves alone: waiting requests are placed on the board, into free room."""
+
+
+@dataclass(frozen=True, slots=True)
+class LevelSpec:
+    """One objective level: its name, sense and weight in the weighted sum; a request level
+    counts ``requests`` (id -> weight) scheduled, a change level counts ``changes`` (current
+    task id -> weight) not kept as they are."""
+
+    name: str
+    maximize: bool
+    weight: int
+    requests: Mapping[str, int] = field(default_factory=dict)
+    changes: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def base(self) -> str:
+        """The level's name without its priority class ("kept" for "kept:5")."""
+        return self.name.split(":", 1)[0]
+
+    @property
+    def empty(self) -> bool:
+        """A request or change level with nothing to count."""
+        counted = self.base in ("promises", "kept", "scheduled", "waiting", "disruption")
+        return counted and not self.requests and not self.changes
+
+
+def plan_levels(problem: Problem) -> tuple[LevelSpec, ...]:
+    """Every level of the problem's objective, most important first (empty ones too)."""
+    return problem.level_specs
+
+
+def build_levels(problem: Problem) -> tuple[LevelSpec, ...]:
+    """The levels of ``problem`` (see the module docstring); cached as ``level_specs``."""
+    weights = problem.weights
+    if problem.objective == "makespan":
+        if all(r.required for r in problem.requests):
+            return (LevelSpec("makespan", False, 1),)
+        priorities = {r.id: r.priority for r in problem.requests}
+        return (LevelSpec("scheduled", True, 1, priorities), LevelSpec("makespan", False, 1))
+    hit = problem.stability.hit
+    broken = problem.stability.broken
+    by_standing: dict[Standing, list] = defaultdict(list)
+    for request in problem.requests:
+        by_standing[request.standing].append(request)
+    scheduled, new = by_standing[Standing.SCHEDULED], by_standing[Standing.NEW]
+    classes: list[int | None] = [None]
+    if hit or weights.preempt:
+        mine = scheduled + (new if weights.preempt else [])
+        classes = sorted({r.priority for r in mine}, reverse=True)
+    out: list[LevelSpec] = []
+    for priority in classes:
+        suffix = "" if priority is None else f":{priority}"
+        kept = [r for r in scheduled if priority is None or r.priority == priority]
+        promised = {
+            t.id: 1
+            for r in kept
+            for t in problem.request_tasks[r.id]
+            if t.id in problem.promised and t.id not in broken and t.id not in problem.locked
+        }
+        out.append(LevelSpec(f"promises{suffix}", False, weights.promises, changes=promised))
+        if priority is None:
+            counts = {r.id: r.priority for r in kept}
+        else:  # an untouched request outweighs all the hit ones of its priority together
+            heavy = 1 + sum(1 for r in kept if r.id in hit)
+            counts = {r.id: 1 if r.id in hit else heavy for r in kept}
+        out.append(LevelSpec(f"kept{suffix}", True, weights.kept, counts))
+        if weights.preempt:
+            mine = {r.id: r.priority for r in new if r.priority == priority}
+            out.append(LevelSpec(f"scheduled{suffix}", True, weights.scheduled, mine))
+    if not weights.preempt:
+        priorities = {r.id: r.priority for r in new}
+        out.append(LevelSpec("scheduled", True, weights.scheduled, priorities))
+    waiting = {r.id: r.priority for r in by_standing[Standing.WAITING]}
+    out.append(LevelSpec("waiting", True, weights.waiting, waiting))
+    for name in weights.order:
+        if name == "disruption":
+            costs = {
+                t: problem.move_cost.get(t, 1) for t in problem.current if t not in problem.locked
+            }
+            out.append(LevelSpec(name, False, weights.disruption, changes=costs))
+        else:
+            out.append(LevelSpec(name, False, getattr(weights, name)))
+    return tuple(out)
 
 
 def levels(problem: Problem) -> tuple[str, ...]:
-    """The objective levels of a problem, most important first, weight 0 levels left out."""
-    if problem.objective == "makespan":
-        if all(r.required for r in problem.requests):
-            return ("makespan",)
-        return MAKESPAN_LEVELS
-    weights = problem.weights
-    return tuple(name for name in LAB_LEVELS if getattr(weights, name) != 0)
+    """The names of the levels that count, most important first (weight 0 and empty ones
+    left out)."""
+    return tuple(s.name for s in plan_levels(problem) if s.weight != 0 and not s.empty)
 
 
 def evaluate(problem: Problem, assignments: Mapping[str, Assignment]) -> dict[str, int]:
-    """The value of every level (of both objectives) for a plan."""
+    """The value of every level for a plan (with ``makespan`` and ``finish`` both given)."""
     placed = {t: a for t, a in assignments.items() if t in problem.task}
     ends = {t: a.start + problem.task[t].modes[a.mode].duration for t, a in placed.items()}
-    scheduled = sum(
-        r.priority
-        for r in problem.requests
-        if all(t.id in placed for t in problem.request_tasks[r.id])
-    )
+    done = {
+        r.id for r in problem.requests if all(t.id in placed for t in problem.request_tasks[r.id])
+    }
     tardiness = 0
     for task_id, end in ends.items():
         task = problem.task[task_id]
         if task.due is not None and end > task.due:
             tardiness += problem.request[task.request].priority * (end - task.due)
-    changes = sum(1 for t, want in problem.current.items() if not unchanged(placed.get(t), want))
     groups: dict[str, set[str]] = defaultdict(set)
     cost = 0
     for task_id, a in placed.items():
@@ -64,15 +150,25 @@ def evaluate(problem: Problem, assignments: Mapping[str, Assignment]) -> dict[st
         staffed = task.staff_slots if task.unattended else mode.duration
         cost += sum(problem.person[p].cost_per_slot * staffed for p in a.people)
     finish = max(ends.values(), default=0)
-    return {
-        "scheduled": scheduled,
+    out = {
         "tardiness": tardiness,
-        "changes": changes,
         "continuity": sum(len(people) for people in groups.values()),
         "cost": cost,
         "finish": finish,
         "makespan": finish,
+        "scheduled": 0,
+        "priority": sum(problem.request[r].priority for r in done),  # of every standing
     }
+    for spec in plan_levels(problem):
+        if spec.requests or spec.base in MAXIMISED:
+            out[spec.name] = sum(w for r, w in spec.requests.items() if r in done)
+        elif spec.changes or spec.base in ("promises", "disruption"):
+            out[spec.name] = sum(
+                w
+                for t, w in spec.changes.items()
+                if not unchanged(placed.get(t), problem.current[t])
+            )
+    return out
 
 
 def unchanged(have: Assignment | None, want: Assignment) -> bool:
@@ -93,13 +189,12 @@ def as_current(found: Assignment, current: Assignment | None) -> Assignment:
 
 def weighted(problem: Problem, breakdown: Mapping[str, int]) -> int:
     """The single minimisation value of a plan: the makespan for "makespan" objectives,
-    else the weighted sum of the levels (scheduled priority counts negatively)."""
+    else the weighted sum of the levels (maximised levels count negatively)."""
     if problem.objective == "makespan":
         return breakdown["makespan"]
-    weights = problem.weights
     return sum(
-        (-1 if name in MAXIMISED else 1) * getattr(weights, name) * breakdown[name]
-        for name in LAB_LEVELS
+        (-1 if spec.maximize else 1) * spec.weight * breakdown.get(spec.name, 0)
+        for spec in plan_levels(problem)
     )
 
 
@@ -109,4 +204,18 @@ def rank(problem: Problem, breakdown: Mapping[str, int]) -> tuple[int, ...]:
     else the weighted value (maximised levels negated)."""
     if problem.objective != "makespan" and not problem.weights.lexicographic:
         return (weighted(problem, breakdown),)
-    return tuple((-1 if name in MAXIMISED else 1) * breakdown[name] for name in levels(problem))
+    return tuple(
+        (-1 if spec.maximize else 1) * breakdown.get(spec.name, 0)
+        for spec in plan_levels(problem)
+        if spec.weight != 0 and not spec.empty
+    )
+
+
+def request_rank(problem: Problem, scheduled: set[str]) -> tuple[int, ...]:
+    """``rank`` restricted to the request levels, for a set of scheduled requests: how
+    searches that only add and remove whole requests compare plans (lower is better)."""
+    return tuple(
+        -sum(w for r, w in spec.requests.items() if r in scheduled)
+        for spec in plan_levels(problem)
+        if spec.base in MAXIMISED and not spec.empty
+    )

@@ -26,7 +26,7 @@ from solver.explain import blocked_reason, precheck
 from solver.facts import Facts
 from solver.placement import Board
 from solver.plan import Plan, Reason
-from solver.problem import Problem, Request, Task
+from solver.problem import Problem, Request, Standing, Task
 from solver.rules import Rule
 
 RULES = ("arrival", "priority", "density", "due", "lft", "mts")
@@ -187,16 +187,28 @@ def request_order(problem: Problem, facts: Facts, rule: str) -> list[Request]:
     density = Contention(problem, facts).density if rule == "density" else None
 
     def key(r: Request) -> tuple:
-        required = r.id not in facts.required_requests
+        first = (r.id not in facts.required_requests, *promise_order(problem, r))
         if density is not None:
-            return (required, -density(r), r.arrival, index[r.id])
+            return (*first, -density(r), r.arrival, index[r.id])
         if rule == "arrival":
-            return (required, r.arrival, index[r.id])
+            return (*first, r.arrival, index[r.id])
         if rule == "due":
-            return (required, _due(problem, facts, r), -r.priority, r.arrival, index[r.id])
-        return (required, -r.priority, _due(problem, facts, r), r.arrival, index[r.id])
+            return (*first, _due(problem, facts, r), -r.priority, r.arrival, index[r.id])
+        return (*first, -r.priority, _due(problem, facts, r), r.arrival, index[r.id])
 
     return sorted(problem.requests, key=key)
+
+
+def promise_order(problem: Problem, request: Request) -> tuple[int, int, int]:
+    """What the plan in force owes a request, as a sort key: untouched scheduled requests
+    first (they go back where they are), then the hit ones and the new ones (by priority
+    first with preempt, else hit before new), waiting ones last (they take free room)."""
+    if problem.stability.untouched(problem, request.id):
+        return (0, 0, 0)
+    if request.standing == Standing.WAITING:
+        return (2, 0, 0)
+    by_priority = -request.priority if problem.weights.preempt else 0
+    return (1, by_priority, 0 if request.standing == Standing.SCHEDULED else 1)
 
 
 def task_order(problem: Problem, facts: Facts, rule: str) -> Callable[[Task], Any]:

@@ -42,7 +42,7 @@ from solver.model import Model
 from solver.model.objective import Level
 from solver.model.search import BIG_MODEL, Outcome, Session, run_level
 from solver.plan import Plan
-from solver.problem import Problem
+from solver.problem import Problem, Standing
 
 log = logging.getLogger(__name__)
 
@@ -123,12 +123,13 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Plan:
     cliques = []
     if begun.view is not None and begun.view.n <= CLIQUE_TASKS:
         cliques = [[begun.view.ids[j] for j in clique] for clique in begun.view.cliques()]
+    waiting = {r.id for r in problem.requests if r.standing == Standing.WAITING}
     model = Model(
         problem,
         facts,
         hint=start.assignments,
         end_cap=end_cap,
-        exclude=set(never),
+        exclude=set(never) | waiting,  # waiting requests take free room: _plan places them
         makespan_lower=begun.lower,
         cliques=cliques,
     )
@@ -137,25 +138,39 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Plan:
     results: list[tuple[Level, Outcome]] = []
     infeasible = False
     latency = 0.0
+    searched = False  # whether CP-SAT ran on some level yet
+    incumbent = start.assignments if start.status == "feasible" else None
+    hinted = incumbent  # the plan the model's hints come from
     i = 0
     while i < len(levels) and session.left() > 0.01 and not session.stop_requested():
         left = session.left()
         level = levels[i]
-        if results and len(levels) - i > 1 and left / (len(levels) - i) < 3 * latency:
+        if incumbent is not None and level.best is not None:
+            value = level.value_of(score.evaluate(problem, incumbent))
+            if value == level.best:  # nothing to search: the plan so far is best on it
+                session.report(level.name, value, value)
+                results.append((level, Outcome("optimal", incumbent, None, value, value)))
+                model.fix(level, value)
+                i += 1
+                continue
+        if searched and len(levels) - i > 1 and left / (len(levels) - i) < 3 * latency:
             # Too little time to start each remaining level (presolve and hint): solve
             # them together as their weighted sum.
             levels[i:] = [model.objective.weighted(levels[i:])]
             level = levels[i]
         share = left / (len(levels) - i)
-        if i == 0 and len(levels) > 1:
-            share = max(share, 0.5 * left)  # the first level is usually the hard one
-        if results:
+        if not searched and len(levels) - i > 1:
+            share = max(share, 0.5 * left)  # the first level searched is usually the hard one
+        if results and results[-1][1].plan is not hinted:
             _hint(model, results[-1][1])
-        if i == 0 and level.name == "scheduled" and start.status == "feasible":
+            hinted = results[-1][1].plan
+        if not searched and level.maximize and incumbent is start.assignments:
+            # The constructive plan holds every level so far: improve it beside CP-SAT.
             outcome = _first_level(problem, facts, model, level, start, share, session, never)
         else:
             outcome = run_level(model, level, share, session)
-        if level.name == "scheduled" and outcome.plan is not None and outcome.status != "optimal":
+        searched = True
+        if level.maximize and outcome.plan is not None and outcome.status != "optimal":
             outcome = _fill(problem, facts, level, outcome)
         i += 1
         if outcome.plan is None:
@@ -165,6 +180,7 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Plan:
             continue  # the previous level's solution stands
         latency = max(latency, outcome.latency or 0.0)
         results.append((level, outcome))
+        incumbent = outcome.plan
         model.fix(level, outcome.value)
     return _plan(problem, facts, model, start, session, levels, results, infeasible)
 
@@ -196,7 +212,7 @@ def _first_level(
     constructive plan improved alongside it in a thread (``solver.background``). The best
     of those, never below the constructive plan (CP-SAT may end on a worse solution than
     its hint, e.g. when lazy travel rules reject the hint)."""
-    fitting = _fitting(problem, never)
+    fitting = level.best if level.best is not None else _fitting(problem, never)
     # The plan to beat, on this level's scale: later reports show only what improves on it.
     session.report(level.name, level.value_of(start.breakdown), fitting, start)
     helper = None
@@ -208,7 +224,7 @@ def _first_level(
             seconds=seconds,
             seed=session.seed + 1,
             on_better=lambda plan: session.report(
-                level.name, float(plan.breakdown["scheduled"]), fitting, plan
+                level.name, level.value_of(plan.breakdown), fitting, plan
             ),
             stop=session.stop_requested,
         )
@@ -340,8 +356,9 @@ def _plan(
     breakdown = score.evaluate(problem, assignments)
     offset = score.weighted(problem, breakdown) - last.value  # constants CP-SAT leaves out
     proven = all(outcome.status == "optimal" for _, outcome in results)
-    if problem.objective == "lab" and not proven:
-        # Requests that fit the final plan as it stands go in when that ranks higher.
+    if problem.objective == "lab":
+        # Requests that fit the final plan as it stands go in when that ranks higher: those
+        # the search left out, and waiting requests, which CP-SAT never sees.
         filled = insert_left_out(problem, facts, Plan(assignments=assignments, status="feasible"))
         if filled is not None and score.rank(problem, filled.breakdown) < score.rank(
             problem, breakdown

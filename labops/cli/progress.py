@@ -10,6 +10,7 @@ from typing import TypeVar
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from labops.cli.render import err_console
+from labops.services.scheduling import level_label
 
 T = TypeVar("T")
 
@@ -24,7 +25,7 @@ def solve_with_progress(work: Callable[..., T], *, time_limit: float, show: bool
     outcome: dict[str, object] = {}
 
     def on_progress(p) -> None:
-        level = f"{p.level}: " if getattr(p, "level", "") else ""
+        level = f"{level_label(p.level)}: " if getattr(p, "level", "") else ""
         latest["text"] = (
             f"{level}objective {p.objective:,.0f}  bound {p.bound:,.0f}  solutions {p.solutions}"
         )

@@ -24,6 +24,30 @@ class NoPlan(LabopsError):
     """The solver found no plan in the time it had."""
 
 
+_LEVEL_WORDS = {
+    "constructive": "first plan",
+    "promises": "confirmed bookings moved",
+    "kept": "scheduled requests kept",
+    "scheduled": "new requests scheduled",
+    "waiting": "waiting requests scheduled",
+    "disruption": "bookings moved (weighted)",
+    "tardiness": "lateness",
+    "continuity": "team continuity",
+    "cost": "cost",
+    "finish": "finish",
+    "makespan": "makespan",
+    "weighted": "remaining goals together",
+}
+
+
+def level_label(level: str) -> str:
+    """An objective level of the solver's progress in words ("kept:5" -> "scheduled
+    requests kept, priority 5")."""
+    base, _, priority = level.partition(":")
+    words = _LEVEL_WORDS.get(base, base)
+    return f"{words}, priority {priority}" if priority else words
+
+
 def propose(
     db: Database,
     *,

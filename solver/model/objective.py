@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from solver import score
-from solver.model.variables import TaskVar, Variables, _group
+from solver.model.variables import Lit, TaskVar, Variables, _group
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +21,8 @@ class Level:
 
     ``parts`` says how the expression is made of the plain levels of ``solver.score``
     (coefficient per level name), so a plan found outside CP-SAT can be valued the same.
+    ``best`` is a value no plan can beat, known without search (every request of a request
+    level that can be placed, only the changes that cannot be avoided), or None.
     """
 
     name: str
@@ -28,6 +30,7 @@ class Level:
     maximize: bool
     weight: int
     parts: tuple[tuple[str, int], ...] = ()
+    best: float | None = None
 
     def value_of(self, breakdown: Mapping[str, int]) -> float:
         """The level's value for a plan with this ``score.evaluate`` breakdown."""
@@ -47,15 +50,25 @@ class Objective:
         self.end_cap = end_cap
         self.makespan_lower = makespan_lower  # proven, when every task is required
         self._makespan: cp_model.IntVar | None = None
+        self._kept: dict[str, Lit | int] = {}  # current task id -> kept as it is (or 0)
 
     def levels(self) -> list[Level]:
-        """The levels of the problem's objective, most important first, weight 0 skipped."""
-        weights = self.problem.weights
+        """The levels of the problem's objective, most important first; weight 0 and empty
+        levels, and those CP-SAT leaves alone (``score.OUTSIDE_MODEL``), are skipped."""
         out = []
-        for name in score.levels(self.problem):
-            weight = 1 if name == "makespan" else getattr(weights, name)
-            out.append(Level(name, getattr(self, name)(), name in score.MAXIMISED, weight))
+        for spec in score.plan_levels(self.problem):
+            if spec.weight == 0 or spec.empty or spec.name in score.OUTSIDE_MODEL:
+                continue
+            expr = self._expr(spec)
+            out.append(Level(spec.name, expr, spec.maximize, spec.weight, best=self._best(spec)))
         return out
+
+    def _best(self, spec: score.LevelSpec) -> float | None:
+        if spec.requests:
+            return float(sum(w for r, w in spec.requests.items() if r in self.v.requests))
+        if spec.changes:
+            return float(sum(w for t, w in spec.changes.items() if isinstance(self.kept(t), int)))
+        return 0.0 if spec.name == "tardiness" else None
 
     def weighted(self, levels: list[Level]) -> Level:
         """One minimisation level: the weighted sum of ``levels``."""
@@ -63,13 +76,45 @@ class Objective:
         expr = sum(coef * lv.expr for (_, coef), lv in zip(parts, levels, strict=True))
         return Level("weighted", expr, False, 1, parts)
 
-    def scheduled(self) -> cp_model.LinearExprT:
+    def _expr(self, spec: score.LevelSpec) -> cp_model.LinearExprT:
+        if spec.requests:
+            return self._requests(spec.requests)
+        if spec.changes:
+            return self._changes(spec.changes)
+        return getattr(self, spec.name)()
+
+    def _requests(self, weights: Mapping[str, int]) -> cp_model.LinearExprT:
+        """Weighted count of the scheduled requests among ``weights``."""
         total = 0
-        for request in self.problem.requests:
-            lit = self.v.requests.get(request.id)
+        for request_id, weight in weights.items():
+            lit = self.v.requests.get(request_id)
             if lit is not None:
-                total += request.priority if self.v.is_true(lit) else request.priority * lit
+                total += weight if self.v.is_true(lit) else weight * lit
         return total
+
+    def _changes(self, weights: Mapping[str, int]) -> cp_model.LinearExprT:
+        """Weighted count of the current tasks among ``weights`` not kept as they are."""
+        changed = 0
+        for task_id, weight in weights.items():
+            kept = self.kept(task_id)
+            changed += weight if isinstance(kept, int) else weight * (1 - kept)
+        return changed
+
+    def kept(self, task_id: str) -> Lit | int:
+        """A literal "the task keeps its current assignment" (0 when it cannot), made once."""
+        if task_id not in self._kept:
+            want = self.problem.current[task_id]
+            task_var = self.v.tasks.get(task_id)
+            lits = self.v.keep_literals(task_var, want) if task_var is not None else None
+            if lits is None or task_var is None:
+                self._kept[task_id] = 0
+            else:
+                hinted = (self.v.hints.plan or {}).get(task_id)
+                kept = self.v.new_bool(f"task[{task_id}].kept", score.unchanged(hinted, want))
+                self.model.add_bool_and(lits).only_enforce_if(kept)
+                self.model.add(task_var.start == want.start).only_enforce_if(kept)
+                self._kept[task_id] = kept
+        return self._kept[task_id]
 
     def tardiness(self) -> cp_model.LinearExprT:
         terms = []
@@ -83,21 +128,6 @@ class Objective:
             self.v.hints.set(late, max(0, self._hinted_end(task_var) - task.due))
             terms.append(self.problem.request[task.request].priority * late)
         return sum(terms)
-
-    def changes(self) -> cp_model.LinearExprT:
-        changed = 0
-        for task_id, want in self.problem.current.items():
-            task_var = self.v.tasks.get(task_id)
-            lits = self.v.keep_literals(task_var, want) if task_var is not None else None
-            if lits is None:
-                changed += 1
-                continue
-            hinted = (self.v.hints.plan or {}).get(task_id)
-            kept = self.v.new_bool(f"task[{task_id}].kept", score.unchanged(hinted, want))
-            self.model.add_bool_and(lits).only_enforce_if(kept)
-            self.model.add(task_var.start == want.start).only_enforce_if(kept)
-            changed += 1 - kept
-        return changed
 
     def continuity(self) -> cp_model.LinearExprT:
         groups = sorted({_group(t) for t in self.v.tasks.values() if t.people})

@@ -65,10 +65,10 @@ def test_current_plan_is_kept_before_finishing_early():
     prob = problem([task("a", needs=[need("u")])], units=[Unit(id="u")], current=current)
     plan = solved(prob)
     assert plan.assignments["a"] == current["a"]
-    assert plan.breakdown["changes"] == 0 and plan.breakdown["finish"] == 4
+    assert plan.breakdown["disruption"] == 0 and plan.breakdown["finish"] == 4
 
 
-def test_dropped_or_moved_bookings_count_as_changes():
+def test_dropped_or_moved_bookings_count_as_disruption():
     # b (priority 5) needs [0, 3) on the unit where a is booked at 1: a moves to 3.
     u = Unit(id="u")
     tasks = [
@@ -82,7 +82,7 @@ def test_dropped_or_moved_bookings_count_as_changes():
         current={"a": at("a", 1, units=["u"])},
     )
     plan = solved(prob)
-    assert placed(plan) == {"a", "b"} and plan.breakdown["changes"] == 1
+    assert placed(plan) == {"a", "b"} and plan.breakdown["disruption"] == 1
 
 
 def test_continuity_keeps_one_person_on_a_request():

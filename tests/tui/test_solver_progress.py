@@ -37,7 +37,7 @@ def test_stop_keeps_the_best_plan_and_writes_nothing(demo: Database, app_for) ->
         began = time.monotonic()
         await pilot.press("g")
         await wait_until(pilot, lambda: bool(panel.levels))
-        assert screen.running and "scheduled priority" in panel.text and "bound" in panel.text
+        assert screen.running and "requests scheduled" in panel.text and "bound" in panel.text
         await pilot.press("3")  # the UI answers while the solver works
         await pilot.press("4")
         assert pilot.app.screen is screen

@@ -10,17 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import ProgressBar, Static
 
-# How a person reads each level the solver reports (solver.solve.Progress.level).
-LEVEL_NAMES = {
-    "scheduled": "scheduled priority",
-    "tardiness": "tardiness",
-    "changes": "changes",
-    "continuity": "team continuity",
-    "cost": "cost",
-    "finish": "finish",
-    "makespan": "makespan",
-    "weighted": "later levels (weighted)",
-}
+from labops.services.scheduling import level_label
 
 
 class ProgressPanel(Vertical):
@@ -64,7 +54,7 @@ class ProgressPanel(Vertical):
             # happens instead; the first level's row follows with the same plan.
             self.detail = "a first plan is found; improving it"
         elif level:
-            self.detail = f"optimising {LEVEL_NAMES.get(level, level)}"
+            self.detail = f"optimising {level_label(level)}"
             self.levels[level] = (objective, bound)
         self._draw()
 
@@ -83,7 +73,7 @@ class ProgressPanel(Vertical):
     def _facts(self) -> list[str]:
         facts = [self.state, self.detail]
         for level, (value, bound) in self.levels.items():
-            facts.append(f"{LEVEL_NAMES.get(level, level)} {value:,.0f} bound {bound:,.0f}")
+            facts.append(f"{level_label(level)} {value:,.0f} bound {bound:,.0f}")
         if self.solutions:
             facts.append(f"solutions {self.solutions}")
         if self.limit:
@@ -102,7 +92,7 @@ class ProgressPanel(Vertical):
             # level optimises.
             gap = abs(value - bound) / max(abs(value), abs(bound), 1e-9)
             grid.add_row(
-                Text(LEVEL_NAMES.get(level, level)),
+                Text(level_label(level)),
                 Text(f"{value:,.0f}   bound {bound:,.0f}   gap {100 * gap:.1f}%"),
             )
         if self.solutions:
