@@ -94,7 +94,7 @@ def _int_fk(target: str, *, index: bool = True) -> Any:
 
 
 class PlatformInfo(SQLModel, table=True):
-    """One row: the platform's name, home time zone and reference week."""
+    """One row: the platform's name, home time zone, reference week and planning settings."""
 
     __tablename__ = "platform"
     id: int = Field(default=1, primary_key=True)
@@ -102,6 +102,10 @@ class PlatformInfo(SQLModel, table=True):
     timezone: str
     anchor: dt.date  # Monday of the week the platform's data starts from
     slot_minutes: int = 30
+    # labops.scheduling.settings.PlanningSettings as JSON; {} means every default.
+    planning: dict = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}")
+    )
 
 
 class Kind(SQLModel, table=True):
@@ -455,6 +459,41 @@ class BookingPerson(SQLModel, table=True):
     )
     busy_start: dt.datetime = _utc()
     busy_end: dt.datetime = _utc()
+
+
+# --- plan runs ----------------------------------------------------------------------------
+
+
+class PlanRun(SQLModel, table=True):
+    """A committed plan: when, by whom, over which window, and what it changed."""
+
+    __tablename__ = "plan_run"
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = _utc(index=True)
+    actor: str
+    repair: bool = False
+    start: dt.datetime = _utc()  # the horizon: nothing new was placed before it
+    end: dt.datetime = _utc()
+    frozen_until: dt.datetime = _utc()  # bookings starting before it stayed as they were
+    status: str  # the solver's: optimal, feasible or stopped
+    seconds: float = 0.0
+    created: int = 0
+    moved: int = 0
+    restaffed: int = 0
+    cancelled: int = 0
+
+
+class LeftOut(SQLModel, table=True):
+    """A request a committed plan could not place, with each reason it gave."""
+
+    __tablename__ = "left_out"
+    id: int | None = Field(default=None, primary_key=True)
+    plan_run_id: int = _int_fk("plan_run.id")
+    request_id: int = _int_fk("request.id")
+    rule: str  # the solver's rule name (solver.rules.Rule)
+    message: str
+    task_key: str | None = None  # the request's task the reason is about, if one
+    refs: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
 
 
 # --- audit --------------------------------------------------------------------------------

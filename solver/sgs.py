@@ -139,7 +139,7 @@ def place_request(
             break
         board.commit(choice)
         added.append(task.id)
-    if reason is None:
+    if reason is None and added:  # locked tasks alone: their team is checked as a whole
         for team in sorted({t.team for t in tasks if t.team is not None}):
             shortfall = board.team_shortfall(team)
             if shortfall is not None:

@@ -115,7 +115,7 @@ def demo_command(
         f"{result.created} new bookings, {len(proposal.placed_requests)} requests scheduled, "
         f"{len(proposal.left_out)} left out"
     )
-    _, left_out, _ = scheduling.proposal_listings(proposal)
+    left_out = scheduling.proposal_listings(proposal)[1]
     if left_out.rows:
         print_listing(left_out)
     print_listing(demo.bookings_per_site(state.db, now=state.now()))

@@ -31,8 +31,21 @@ def schedule_command(
         False,
         "--repair",
         help="Re-plan only scheduled requests (after downtime or cancellations), approved "
-        "ones wait; a request the change did not hit may still move, or give way to a "
-        "higher-priority one.",
+        "ones wait. It changes what the change hit, and others only where that keeps a "
+        "higher-priority request; bookings in the freeze window are re-planned only if hit.",
+    ),
+    freeze: int | None = typer.Option(
+        None,
+        "--freeze",
+        metavar="DAYS",
+        help="Bookings starting within this many working days stay as they are "
+        "(default: the platform's [planning] freeze_days, 2 unless set).",
+    ),
+    retry_waiting: bool = typer.Option(
+        False,
+        "--retry-waiting",
+        help="Plan the requests earlier plans left out like new ones: they may move proposed "
+        "bookings (by default they take only free room).",
     ),
     commit: bool = typer.Option(False, "--commit", help="Write the plan (default: only show it)."),
     as_json: bool = typer.Option(False, "--json", help="The proposal as JSON."),
@@ -52,6 +65,8 @@ def schedule_command(
         time_limit=time_limit,
         workers=workers,
         seed=seed,
+        freeze_days=freeze,
+        retry_waiting=retry_waiting,
     )
     proposal = solve_with_progress(work, time_limit=time_limit, show=not as_json)
     if as_json:

@@ -1,4 +1,11 @@
-"""Writing a reviewed proposal: validated first, then one transaction, or nothing at all."""
+"""Writing a reviewed proposal: validated first, then one transaction, or nothing at all.
+
+Inside the transaction the plan is checked again against the platform as it is then: the
+fingerprint catches another operator's bookings, downtime, absences and decisions; building
+the problem again and validating the plan against it catches every rule changed since
+(opening hours, certificates, people's hours, budgets, travel). The commit records a plan
+run with each request it left out and why, which the next plans and the screens read.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +19,7 @@ from labops.audit import record
 from labops.db import Database
 from labops.errors import Conflict, LabopsError
 from labops.scheduling.booking_rows import write_booking_resources
-from labops.scheduling.build import fingerprint
+from labops.scheduling.build import build_snapshot, fingerprint
 from labops.scheduling.proposal import BookingChange, Change, Proposal
 from labops.vocabulary import BookingStatus, RequestStatus
 from solver.validate import validate
@@ -38,7 +45,8 @@ def commit_proposal(
     """Validate the plan against every hard rule, then write it in one transaction.
 
     Refused with ``Conflict`` when bookings, downtime, absences or the planned requests
-    changed since the problem was built (another operator committed meanwhile).
+    changed since the problem was built (another operator committed meanwhile), or when
+    the plan no longer keeps the rules of the platform as it is now.
     """
     violations = validate(proposal.snapshot.problem, proposal.plan)
     if violations:
@@ -55,11 +63,13 @@ def commit_proposal(
                 "the platform changed since this plan was made (another operator committed "
                 "bookings, downtime or request changes): re-run the schedule"
             )
+        _check_rules_in_force(session, proposal)
         counts = {change: 0 for change in Change}
         for change in proposal.changes:
             _apply(session, change, actor=actor, now=now)
             counts[change.change] += 1
         scheduled, returned = _update_requests(session, proposal, actor=actor, now=now)
+        run = _record_run(session, proposal, counts, actor=actor, now=now)
         record(
             session,
             actor=actor,
@@ -73,6 +83,7 @@ def commit_proposal(
                 f"{len(proposal.left_out)} requests left out"
             ),
             changes={
+                "plan_run": run.id,
                 "repair": snapshot.repair,
                 "status": proposal.plan.status,
                 "objective": proposal.plan.objective,
@@ -89,6 +100,79 @@ def commit_proposal(
     )
 
 
+def _check_rules_in_force(session: Session, proposal: Proposal) -> None:
+    """Refuse the plan when it breaks a rule of the platform as it is in this transaction
+    (a rule changed after the plan was made)."""
+    made = proposal.snapshot
+    again = build_snapshot(
+        session,
+        now=made.now,
+        start=made.start,
+        weeks=made.weeks,
+        repair=made.repair,
+        freeze_days=made.freeze_days,
+        retry_waiting=made.retry_waiting,
+    )
+    violations = validate(again.problem, proposal.plan)
+    if violations:
+        first = violations[0]
+        raise Conflict(
+            f"the platform's rules changed since this plan was made ({first.rule}: "
+            f"{first.message}): re-run the schedule; nothing written"
+        )
+
+
+def _record_run(
+    session: Session,
+    proposal: Proposal,
+    counts: dict[Change, int],
+    *,
+    actor: str,
+    now: dt.datetime,
+) -> t.PlanRun:
+    """The plan run, with a row per reason of each request left out."""
+    snapshot = proposal.snapshot
+    run = t.PlanRun(
+        at=now,
+        actor=actor,
+        repair=snapshot.repair,
+        start=snapshot.ready,
+        end=snapshot.horizon_end,
+        frozen_until=snapshot.frozen_until,
+        status=proposal.plan.status,
+        seconds=round(proposal.plan.seconds, 2),
+        created=counts[Change.NEW],
+        moved=counts[Change.MOVED],
+        restaffed=counts[Change.RESTAFFED],
+        cancelled=counts[Change.CANCELLED],
+    )
+    session.add(run)
+    session.flush()
+    for left in proposal.left_out:
+        details = left.details
+        if not details:
+            session.add(
+                t.LeftOut(
+                    plan_run_id=run.id,
+                    request_id=left.request_id,
+                    rule="not_placed",
+                    message="; ".join(left.reasons),
+                )
+            )
+        for reason in details:
+            session.add(
+                t.LeftOut(
+                    plan_run_id=run.id,
+                    request_id=left.request_id,
+                    rule=reason.rule,
+                    message=reason.message,
+                    task_key=reason.task.split(".", 1)[1] if reason.task else None,
+                    refs=list(reason.refs),
+                )
+            )
+    return run
+
+
 def _apply(session: Session, change: BookingChange, *, actor: str, now: dt.datetime) -> None:
     if change.change == Change.CANCELLED:
         booking = session.get(t.Booking, change.booking_id)
@@ -102,7 +186,7 @@ def _apply(session: Session, change: BookingChange, *, actor: str, now: dt.datet
             record_type="booking",
             record_id=booking.id,
             summary=f"plan dropped request {change.request_id}",
-            changes={"status": [BookingStatus.CONFIRMED.value, BookingStatus.CANCELLED.value]},
+            changes={"status": [booking_status(change), BookingStatus.CANCELLED.value]},
         )
         return
     new = change.new
@@ -153,6 +237,10 @@ def _apply(session: Session, change: BookingChange, *, actor: str, now: dt.datet
             ),
         },
     )
+
+
+def booking_status(change: BookingChange) -> str:
+    return (change.status or BookingStatus.PROPOSED).value
 
 
 def _update_requests(

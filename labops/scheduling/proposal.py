@@ -1,8 +1,9 @@
 """A solved plan as a person reviews it: the difference from the bookings in force.
 
 New bookings, moved ones (other time or units), re-staffed ones (other people), cancelled
-ones (their request could no longer be kept), every request left out with its reasons,
-and the people whose day changed.
+ones (their request could no longer be kept), each with the status the booking had
+(proposed, confirmed); every request left out with its reasons; the people whose day
+changes; and the fixed bookings kept although they break a rule (conflicts for a person).
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from enum import StrEnum
 from typing import Any
 
 from labops.localtime import to_local
-from labops.scheduling.build import Snapshot
-from solver.plan import Plan
+from labops.scheduling.build import Conflict, Snapshot
+from labops.vocabulary import BookingStatus
+from solver.plan import Plan, Reason
+from solver.problem import Standing
 
 
 class Change(StrEnum):
@@ -43,6 +46,7 @@ class BookingChange:
     old: Placement | None  # the booking in force
     new: Placement | None  # where the plan puts it
     booking_id: int | None = None
+    status: BookingStatus | None = None  # of the booking in force
 
     @property
     def people(self) -> set[str]:
@@ -56,6 +60,9 @@ class LeftOut:
     title: str
     reasons: tuple[str, ...]
     was_scheduled: bool
+    standing: Standing = Standing.NEW
+    details: tuple[Reason, ...] = ()  # the solver's reasons, rule and references kept
+    keeps: tuple[str, ...] = ()  # its tasks whose fixed bookings stay (locked, frozen...)
 
 
 @dataclass
@@ -68,6 +75,10 @@ class Proposal:
     placed_requests: list[int] = field(default_factory=list)
 
     @property
+    def conflicts(self) -> list[Conflict]:
+        return self.snapshot.conflicts
+
+    @property
     def is_empty(self) -> bool:
         return not self.changes and not any(r.was_scheduled for r in self.left_out)
 
@@ -78,8 +89,6 @@ class Proposal:
         """Each person whose day changes, with the changes that touch them."""
         affected: dict[str, list[BookingChange]] = {}
         for change in self.changes:
-            if change.change == Change.NEW:
-                continue
             for person in sorted(change.people):
                 affected.setdefault(person, []).append(change)
         return affected
@@ -112,6 +121,7 @@ class Proposal:
                 {
                     "change": c.change.value,
                     "booking": c.booking_id,
+                    "status": c.status.value if c.status else None,
                     "request": c.request_id,
                     "task": c.task.split(".", 1)[1],
                     "project": c.project,
@@ -127,11 +137,29 @@ class Proposal:
                     "project": r.project,
                     "title": r.title,
                     "reasons": list(r.reasons),
+                    "rules": [reason.rule for reason in r.details],
                     "was_scheduled": r.was_scheduled,
+                    "standing": r.standing.value,
+                    "keeps": list(r.keeps),
                 }
                 for r in self.left_out
             ],
             "people_affected": sorted(self.people_affected()),
+            "frozen_until": to_local(self.snapshot.frozen_until, tz).isoformat(timespec="minutes"),
+            "conflicts": [
+                {
+                    "booking": c.booking_id,
+                    "request": c.request_id,
+                    "task": c.task,
+                    "status": c.status.value,
+                    "start": to_local(c.start, tz).isoformat(timespec="minutes"),
+                    "end": to_local(c.end, tz).isoformat(timespec="minutes"),
+                    "fixed": c.fixed.name.lower(),
+                    "why": list(c.why),
+                    "remedy": c.remedy,
+                }
+                for c in self.conflicts
+            ],
         }
 
 
@@ -149,15 +177,23 @@ def make_proposal(snapshot: Snapshot, plan: Plan) -> Proposal:
         if placed:
             proposal.placed_requests.append(request.id)
         else:
-            reasons = tuple(str(reason) for reason in plan.unplaced.get(key, ()))
+            details = tuple(plan.unplaced.get(key, ()))
             was_scheduled = any(k in snapshot.booked for k in task_keys)
+            keeps = tuple(
+                row.key
+                for k, row in snapshot.tasks.items()
+                if row.request_id == request.id and k in snapshot.frozen
+            )
             proposal.left_out.append(
                 LeftOut(
                     request.id,
                     request.project_id,
                     request.title,
-                    reasons or ("not placed",),
+                    tuple(str(reason) for reason in details) or ("not placed",),
                     was_scheduled,
+                    snapshot.problem.request[key].standing,
+                    details,
+                    keeps,
                 )
             )
         for task in task_keys:
@@ -199,6 +235,7 @@ def make_proposal(snapshot: Snapshot, plan: Plan) -> Proposal:
                     old=old,
                     new=new,
                     booking_id=booked.booking.id if booked else None,
+                    status=booked.booking.status if booked else None,
                 )
             )
     proposal.changes.sort(key=lambda c: ((c.new or c.old).start, c.task))

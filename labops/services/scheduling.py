@@ -12,9 +12,9 @@ from labops.localtime import to_local
 from labops.permissions import Action, Actor
 from labops.scheduling.build import build_snapshot
 from labops.scheduling.commit import CommitResult, commit_proposal
-from labops.scheduling.proposal import Change, Proposal, make_proposal
+from labops.scheduling.proposal import Change, LeftOut, Proposal, make_proposal
 from labops.views import Listing, columns
-from solver.problem import Weights
+from solver.problem import Standing, Weights
 
 if TYPE_CHECKING:
     from solver.solve import Progress
@@ -63,20 +63,35 @@ def propose(
     stop=None,
     weights: Weights | None = None,
     on_built: Callable[[int, int], None] | None = None,
+    freeze_days: int | None = None,
+    retry_waiting: bool = False,
 ) -> Proposal:
     """Solve the platform's plan from ``start`` for ``weeks``; nothing is written.
 
-    ``repair`` re-plans only scheduled requests (after downtime or a cancellation), keeping
-    every other booking where it is unless moving it is needed.
+    What the plan in force promised stays unless a change forces otherwise (see
+    ``labops.scheduling.build``): locked bookings, bookings in the freeze window (the
+    platform's ``freeze_days``, or ``freeze_days``), confirmed ones. ``repair`` re-plans
+    only scheduled requests (after downtime or a cancellation): what the change hit, and
+    the fewest others needed to keep them. Requests an earlier plan left out take only
+    free room, unless ``retry_waiting``.
     """
     actor.require(Action.SCHEDULE)
     if not 1 <= weeks <= 26:
         raise LabopsError(f"--weeks {weeks}: plan between 1 and 26 weeks")
     if time_limit <= 0 or workers < 1:
         raise LabopsError("the time limit and the number of workers must be positive")
+    if freeze_days is not None and not 0 <= freeze_days <= 60:
+        raise LabopsError(f"--freeze {freeze_days}: between 0 and 60 working days")
     with db.read() as session:
         snapshot = build_snapshot(
-            session, now=now, start=start, weeks=weeks, repair=repair, weights=weights
+            session,
+            now=now,
+            start=start,
+            weeks=weeks,
+            repair=repair,
+            weights=weights,
+            freeze_days=freeze_days,
+            retry_waiting=retry_waiting,
         )
     if on_built is not None:
         on_built(len(snapshot.problem.tasks), len(snapshot.requests))
@@ -149,17 +164,19 @@ def proposal_listings(proposal: Proposal) -> list[Listing]:
         "Changes to the plan",
         columns(
             "change:Change",
+            "status:Was",
             "request:Req#",
             "task:Task",
             "project:Project",
             "when:When",
-            "was:Was",
+            "was:Was at",
             "units:Units",
             "people:People",
         ),
         [
             {
                 "change": c.change.value,
+                "status": c.status.value if c.status else "",
                 "request": c.request_id,
                 "task": c.task.split(".", 1)[1],
                 "project": c.project,
@@ -170,7 +187,11 @@ def proposal_listings(proposal: Proposal) -> list[Listing]:
             }
             for c in proposal.changes
         ],
-        note=f"{proposal.kept} bookings kept as they are",
+        note=(
+            f"{proposal.kept} booking{'' if proposal.kept == 1 else 's'} kept as "
+            f"{'it is' if proposal.kept == 1 else 'they are'}; bookings starting before "
+            f"{to_local(proposal.snapshot.frozen_until, tz):%a %d %b %H:%M} stay (freeze)"
+        ),
     )
     left_out = Listing(
         "Requests left out",
@@ -179,7 +200,7 @@ def proposal_listings(proposal: Proposal) -> list[Listing]:
             {
                 "request": r.request_id,
                 "project": r.project,
-                "title": r.title + (" (loses its bookings)" if r.was_scheduled else ""),
+                "title": r.title + _left_out_note(r),
                 "reasons": "\n".join(r.reasons),
             }
             for r in proposal.left_out
@@ -198,4 +219,28 @@ def proposal_listings(proposal: Proposal) -> list[Listing]:
             for person, found in sorted(proposal.people_affected().items())
         ],
     )
-    return [changes, left_out, affected]
+    conflicts = Listing(
+        "Bookings kept although they break a rule (resolve by hand)",
+        columns("booking:Id", "request:Req#", "task:Task", "status:Status", "when:When", "why:Why"),
+        [
+            {
+                "booking": c.booking_id,
+                "request": c.request_id,
+                "task": c.task,
+                "status": c.status.value,
+                "when": when(c),
+                "why": "\n".join([*c.why, f"({c.fixed.value}: {c.remedy})"]),
+            }
+            for c in proposal.conflicts
+        ],
+    )
+    return [changes, left_out, affected, conflicts]
+
+
+def _left_out_note(left: LeftOut) -> str:
+    """What leaving a request out costs it, after its title."""
+    if left.keeps:
+        return f" (loses its other bookings; {', '.join(left.keeps)} stay: resolve by hand)"
+    if left.was_scheduled:
+        return " (loses its bookings)"
+    return " (waiting: takes free room only)" if left.standing == Standing.WAITING else ""

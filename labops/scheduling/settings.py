@@ -1,0 +1,78 @@
+"""The platform's planning settings: what a re-plan keeps, and the objective's order.
+
+One model serves the platform file's ``[planning]`` section, the database (a JSON column of
+the platform row) and the solver (``weights``); the defaults are what an operator expects
+of a live platform (docs/fixture-format.md says why each is what it is).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from solver.problem import TAIL_LEVELS, Weights
+
+Goal = Literal["disruption", "lateness", "continuity", "cost", "finish"]
+GOALS: tuple[Goal, ...] = ("disruption", "lateness", "continuity", "cost", "finish")
+_SOLVER_NAME = {"lateness": "tardiness"}  # the file says lateness, the solver tardiness
+Weight = Annotated[int, Field(ge=0, le=1_000_000)]
+
+
+class GoalWeights(BaseModel):
+    """Weights of the objective's levels: their weighted sum is optimised when the order is
+    not lexicographic; in either case a weight of 0 drops its level."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    promises: Weight = 5000  # per confirmed booking moved that no change forced
+    kept: Weight = 2000  # per priority point of a scheduled request kept
+    scheduled: Weight = 1000  # per priority point of a new request scheduled
+    waiting: Weight = 1000  # per priority point of a waiting request scheduled
+    disruption: Weight = 50  # per point of move cost (see move_proposed, move_confirmed)
+    lateness: Weight = 10  # per slot late against a soft due date, times priority
+    continuity: Weight = 1  # per distinct person on a project's tasks
+    cost: Weight = 0  # per cent-minute spent
+    finish: Weight = 1  # per slot of the plan's latest end
+
+
+class PlanningSettings(BaseModel):
+    """What a re-plan keeps, and what it optimises after that."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    freeze_days: Annotated[int, Field(ge=0, le=60)] = 2
+    preempt: Literal["never", "higher-priority"] = "never"
+    move_proposed: Weight = 1
+    move_confirmed: Weight = 10
+    soon_days: Annotated[int, Field(ge=0, le=365)] = 7
+    soon_factor: Annotated[int, Field(ge=1, le=100)] = 2
+    order: tuple[Goal, ...] = GOALS
+    lexicographic: bool = True
+    weights: GoalWeights = GoalWeights()
+
+    @model_validator(mode="after")
+    def _every_goal_once(self) -> PlanningSettings:
+        if sorted(self.order) != sorted(GOALS):
+            raise ValueError(f"order must name each of {', '.join(GOALS)} once")
+        return self
+
+    def solver_weights(self) -> Weights:
+        """The solver's objective for these settings."""
+        values = self.weights.model_dump()
+        values["tardiness"] = values.pop("lateness")
+        order = tuple(_SOLVER_NAME.get(goal, goal) for goal in self.order)
+        assert sorted(order) == sorted(TAIL_LEVELS)
+        return Weights(
+            **values,
+            order=order,
+            preempt=self.preempt == "higher-priority",
+            lexicographic=self.lexicographic,
+        )
+
+    def move_cost(self, *, confirmed: bool, start: dt.datetime, now: dt.datetime) -> int:
+        """What moving or re-staffing a booking costs in the disruption level."""
+        base = self.move_confirmed if confirmed else self.move_proposed
+        soon = start < now + dt.timedelta(days=self.soon_days)
+        return base * (self.soon_factor if soon else 1)
