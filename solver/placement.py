@@ -17,7 +17,7 @@ either. ``diagnose`` counts which rule blocked each candidate, for explanations.
 
 from __future__ import annotations
 
-from bisect import bisect_right, insort
+from bisect import bisect_left, bisect_right, insort
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -291,8 +291,11 @@ class Board:
             for options in option.needs:
                 first = self._first_free(options, start, option.duration, hi)
                 if first != start:
-                    usable = any(R.contains(o.starts, start) for o in options)
-                    count(diagnose, Rule.EQUIPMENT_CAPACITY if usable else Rule.EQUIPMENT_OPEN)
+                    if diagnose is not None:
+                        usable = any(R.contains(o.starts, start) for o in options)
+                        rule = Rule.EQUIPMENT_CAPACITY if usable else Rule.EQUIPMENT_OPEN
+                        end = hi + 1 if first is None else first
+                        diagnose[rule] += self._events_between(option, start, end)
                     if first is None:
                         return None
                     start, moved = first, True
@@ -300,6 +303,25 @@ class Board:
                 return start
             start = R.next_at_or_after(option.starts, start)
         return None
+
+    def _events_between(self, option: ModeOption, lo: int, hi: int) -> int:
+        """How many candidate starts in ``[lo, hi)`` the walk from event to event would
+        have tried (for ``diagnose``, so a jump weighs as much as the starts it skips)."""
+        events = {lo}
+        for options in option.needs:
+            for unit_option in options:
+                setup = unit_option.unit.setup
+                ends = self.unit_ends[unit_option.unit.id]
+                first = bisect_right(ends, lo - setup)
+                for end in ends[first : bisect_left(ends, hi - setup)]:
+                    events.add(end + setup)
+                ranges = unit_option.starts
+                for k in range(bisect_right(ranges, (lo, float("inf"))), len(ranges)):
+                    if ranges[k][0] >= hi:
+                        break
+                    events.add(ranges[k][0])
+        snapped = {R.next_at_or_after(option.starts, e) for e in events}
+        return sum(1 for e in snapped if e is not None and e < hi)
 
     def _first_free(
         self, options: tuple[UnitOption, ...], start: int, duration: int, limit: int
