@@ -8,16 +8,26 @@
   improved by destroy-and-repair (``solver.improve``) for a tenth of the limit (at most 3 s).
 
 Each plan that is better than the last is passed to ``report`` as it is found.
+
+The phase keeps the clock and the stop request: a serial schedule cut short by the clock
+leaves the requests it did not reach out (a valid plan all the same); a second rule runs
+only when the first took less time than is left and no stop is asked (a stop ends the
+phase after the first schedule, the plan it returns). When the CP-SAT model would take
+more than half the time left to build on a lab problem, 80% on others
+(``solver.model.builder.build_seconds``, scaled by the CPU share this phase got), the
+search is skipped (``Start.search`` False) and the improvement gets the rest of the time.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from solver import score
 from solver.facts import Facts
 from solver.improve import improve
+from solver.model.builder import build_seconds
 from solver.plan import Plan
 from solver.problem import Problem
 from solver.rcpsp import Rcpsp
@@ -27,16 +37,22 @@ from solver.validate import validate
 RCPSP_SHARE = 0.8  # of the time limit, for the genetic algorithm on plain RCPSP (measured on j120)
 IMPROVE_SECONDS = 3.0  # at most, for improving a lab plan
 SHARE = 0.1  # of the time limit, for improving a lab plan
+# Of the time left, at most, for building the CP-SAT model: on lab problems the improvement
+# can use the time instead; on others nothing else would, so the search may get less.
+BUILD_SHARE = 0.5
+MAKESPAN_BUILD_SHARE = 0.8
 
 
 @dataclass
 class Start:
     """The constructive plan (status "feasible" when valid); for plain RCPSP also the view
-    and a proven lower bound on the makespan."""
+    and a proven lower bound on the makespan. ``search`` is False when CP-SAT has too
+    little time left to be worth starting."""
 
     plan: Plan
     lower: int | None = None
     view: Rcpsp | None = None
+    search: bool = True
 
 
 def construct(
@@ -52,6 +68,7 @@ def construct(
 ) -> Start:
     """The constructive plan (see the module docstring); ``left`` gives the seconds left,
     ``workers`` the threads the genetic algorithm may use."""
+    began = (time.monotonic(), time.process_time())
     if problem.objective == "makespan":
         view = Rcpsp.of(problem)
         if view is not None:
@@ -60,12 +77,13 @@ def construct(
             if start is not None:
                 _report(report, start.plan)
                 return start
-        plan = best_schedule(problem, facts, ("lft", "mts"))
+        plan = best_schedule(problem, facts, ("lft", "mts"), left=left, stop=stop)
         _report(report, plan)
-        return Start(plan)
-    plan = best_schedule(problem, facts, ("priority", "density"))
+        return Start(plan, search=_search_fits(facts, MAKESPAN_BUILD_SHARE * left(), began))
+    plan = best_schedule(problem, facts, ("priority", "density"), left=left, stop=stop)
     _report(report, plan)
-    seconds = min(IMPROVE_SECONDS, SHARE * time_limit, left())
+    search = _search_fits(facts, BUILD_SHARE * left(), began)
+    seconds = min(IMPROVE_SECONDS, SHARE * time_limit, left()) if search else left()
     if plan.status == "feasible" and seconds >= 0.05:
         plan = improve(
             problem,
@@ -76,7 +94,15 @@ def construct(
             on_better=lambda better: _report(report, better),
             stop=stop,
         )
-    return Start(plan)
+    return Start(plan, search=search)
+
+
+def _search_fits(facts: Facts, seconds: float, began: tuple[float, float]) -> bool:
+    """True when the CP-SAT model can be built within ``seconds``, at the CPU share this
+    phase got since ``began`` (wall and process clocks)."""
+    wall = time.monotonic() - began[0]
+    share = (time.process_time() - began[1]) / wall if wall > 0.05 else 1.0
+    return build_seconds(facts) / min(1.0, max(share, 0.1)) <= seconds
 
 
 def _rcpsp(

@@ -7,7 +7,8 @@ cheapest mode, a team rule its people cannot meet (labops uses it to refuse a re
 submission). ``explain`` adds, for a request that could fit on its own but was left out of a
 plan, what blocks it in that plan: which units or people are taken, and by which requests.
 Reasons name the same rules as the validator (``solver.rules``); ``TIME_LIMIT`` is the one
-extra name, for a request that fits the plan as it stands but the search ended first.
+extra name, for a request that fits the plan as it stands but the search ended first, or
+that the constructive phase did not reach before the time limit (``not_reached``).
 """
 
 from __future__ import annotations
@@ -96,6 +97,15 @@ def blocked_request(problem: Problem, board: Board, request_id: str) -> Reason:
         rule=TIME_LIMIT,
         message="it fits in the plan as it stands; the search ended before adding it, "
         "solve again with more time",
+        request=request_id,
+    )
+
+
+def not_reached(request_id: str) -> Reason:
+    """The reason of a request the constructive phase had no time to try."""
+    return Reason(
+        rule=TIME_LIMIT,
+        message="not reached before the time limit; solve again with more time",
         request=request_id,
     )
 

@@ -111,8 +111,13 @@ class Facts:
             r.id for r in problem.requests if r.required
         ) | frozenset(problem.task[t].request for t in problem.locked)
         self.travel_times = sorted({0, *(t for t in problem.travel.values() if t > 0)})
-        self._person_fit: dict[tuple[str, int], Ranges] = {}
+        # People with the same working hours (most of them) share one class and its fits.
+        classes: dict[tuple | None, int] = {}
+        self._hours = {p.id: classes.setdefault(p.available, len(classes)) for p in problem.people}
+        self._person_fit: dict[tuple[int, int], Ranges] = {}
         self._fit_unions: dict[frozenset[Ranges], Ranges] = {}
+        self._unit_fits: dict[tuple[str, int, int], Ranges] = {}
+        self._need_fits: dict[tuple[tuple[str, ...], int], Ranges] = {}
         self._admitted: dict[StaffNeed, list[Person]] = {}
         self.tasks: dict[str, TaskFacts] = {t.id: self._task_facts(t) for t in problem.tasks}
         self.propagate(end_cap)
@@ -136,7 +141,7 @@ class Facts:
 
     def person_fit(self, person: Person, length: int) -> Ranges:
         """Starts at which ``length`` staffed slots lie inside the person's availability."""
-        key = (person.id, length)
+        key = (self._hours[person.id], length)
         if key not in self._person_fit:
             if person.available is None:
                 self._person_fit[key] = R.span(-NEVER, NEVER)
@@ -144,14 +149,25 @@ class Facts:
                 self._person_fit[key] = R.fitting_starts(person.available, 0, length)
         return self._person_fit[key]
 
+    def _open_fits(self, unit: Unit, lo_offset: int, hi_offset: int) -> Ranges:
+        """Starts at which ``[start + lo_offset, start + hi_offset)`` lies in one of the
+        unit's open windows (cached: many tasks of one length share a unit)."""
+        key = (unit.id, lo_offset, hi_offset)
+        if key not in self._unit_fits:
+            self._unit_fits[key] = R.fitting_starts(unit.open or (), lo_offset, hi_offset)
+        return self._unit_fits[key]
+
     def _fits_of(self, people: tuple[str, ...], length: int) -> Ranges:
         """Starts at which one of ``people`` can work ``length`` staffed slots (many people
         share their hours, so the union is over the distinct ones, and cached)."""
-        person = self.problem.person
-        distinct = frozenset(self.person_fit(person[p], length) for p in people)
-        if distinct not in self._fit_unions:
-            self._fit_unions[distinct] = R.union(*distinct)
-        return self._fit_unions[distinct]
+        key = (people, length)
+        if key not in self._need_fits:
+            person = self.problem.person
+            distinct = frozenset(self.person_fit(person[p], length) for p in people)
+            if distinct not in self._fit_unions:
+                self._fit_unions[distinct] = R.union(*distinct)
+            self._need_fits[key] = self._fit_unions[distinct]
+        return self._need_fits[key]
 
     def request_possible(self, request_id: str) -> bool:
         return all(self.tasks[t.id].possible for t in self.problem.request_tasks[request_id])
@@ -231,10 +247,15 @@ class Facts:
         window = self._base(task, 0)
         lengths = {task.staff_slots} if task.unattended else {m.duration for m in task.modes}
         eligible = []
+        works: dict[int, bool] = {}  # per class of working hours: some fit in the window
         for person in admitted:
-            if not window or not any(
-                R.meets(self.person_fit(person, n), window[0][0], window[-1][1]) for n in lengths
-            ):
+            hours = self._hours[person.id]
+            if hours not in works:
+                works[hours] = bool(window) and any(
+                    R.meets(self.person_fit(person, n), window[0][0], window[-1][1])
+                    for n in lengths
+                )
+            if not works[hours]:
                 continue
             capped = window and window[0][0] >= self.problem.week_starts[0]
             if capped and person.weekly_cap is not None and min(lengths) > person.weekly_cap:
@@ -286,6 +307,11 @@ class Facts:
             return None
         staffed = task.staff_slots if task.unattended else mode.duration
         people = [self.problem.person[p] for need in staff for p in need]
+        units = [self.problem.unit[u] for need in mode.needs for u in need.candidates]
+        expiry = {  # per certified kind: when the last certificate of its people expires
+            kind: max((p.certs.get(kind, -NEVER) for p in people), default=-NEVER)
+            for kind in {u.kind for u in units if u.needs_certified}
+        }
         for k, need_people in enumerate(staff):
             lo, hi = base[0][0], base[-1][1]
             fits = R.clip(self._fits_of(need_people, staffed), lo, hi)
@@ -306,7 +332,7 @@ class Facts:
             ruled_out: dict[tuple[Rule, str], list[str]] = defaultdict(list)
             for unit_id in need.candidates:
                 unit = self.problem.unit[unit_id]
-                option = self._unit_option(task, mode, staffed, base, unit, need.amount, people)
+                option = self._unit_option(task, mode, staffed, base, unit, need.amount, expiry)
                 if isinstance(option, Note):
                     ruled_out[option.rule, option.message].append(unit_id)
                 else:
@@ -363,7 +389,7 @@ class Facts:
         base: Ranges,
         unit: Unit,
         amount: int,
-        people: list[Person],
+        expiry: dict[str, int],
     ) -> UnitOption | Note:
         if amount > unit.capacity:
             return Note(
@@ -379,8 +405,7 @@ class Facts:
                     "a certified operator is required and the task has no staff",
                     (unit.id,),
                 )
-            expiry = max((p.certs.get(unit.kind, -NEVER) for p in people), default=-NEVER)
-            starts = R.intersect(starts, R.span(-NEVER, expiry - 1))
+            starts = R.intersect(starts, R.span(-NEVER, expiry[unit.kind] - 1))
             if not starts:
                 return Note(
                     Rule.CERTIFIED_OPERATOR,
@@ -391,9 +416,9 @@ class Facts:
         lo, hi = -unit.setup, mode.duration + unit.cleanup
         if unit.open is not None:
             if task.unattended and unit.unattended_ok:
-                fits = R.fitting_starts(unit.open, 0, staffed)
+                fits = self._open_fits(unit, 0, staffed)
             else:
-                fits = R.fitting_starts(unit.open, lo, hi)
+                fits = self._open_fits(unit, lo, hi)
             starts = R.intersect(starts, fits)
             if not starts:
                 return Note(
@@ -402,7 +427,8 @@ class Facts:
                     "in the task's window",
                     (unit.id,),
                 )
-        starts = R.subtract(starts, R.clashing_starts(unit.down, lo, hi))
+        if unit.down:
+            starts = R.subtract(starts, R.clashing_starts(unit.down, lo, hi))
         if not starts:
             return Note(
                 Rule.EQUIPMENT_DOWNTIME,

@@ -1,20 +1,23 @@
 """The plan under construction: usage profiles, people's commitments, and where a task fits.
 
-``Board`` holds what is placed so far (unit usage per slot, money spent, and in its
-``crew`` each person's staffed intervals, weekly load and teams) and answers "where can
-this task go now?" with the earliest-finishing ``Choice`` that keeps every hard rule except
-the request-level ones (whole request, team composition), which the caller checks once a
-request is complete.
+``Board`` holds what is placed so far (each unit's usage as a step function,
+``solver.usage``; money spent; and in its ``crew`` each person's staffed intervals, weekly
+load and teams) and answers "where can this task go now?" with the earliest-finishing
+``Choice`` that keeps every hard rule except the request-level ones (whole request, team
+composition), which the caller checks once a request is complete.
 
 The search walks candidate starts only at events where something may have become free (a
 unit occupation or a person's interval ends, a window opens, a week begins): if a start is
 infeasible and a later one feasible, one of these events lies between them, so no earliest
-start is skipped. ``diagnose`` counts which rule blocked each candidate, for explanations.
+start is skipped. From each candidate it first jumps to the first start at which every
+equipment need has, on its own, a unit with room for the whole occupation (found on the
+usage profiles, in steps over their breakpoints): no feasible start lies before that one
+either. ``diagnose`` counts which rule blocked each candidate, for explanations.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right, insort
+from bisect import bisect_left, bisect_right, insort
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -24,6 +27,7 @@ from solver.facts import Facts, ModeOption, TaskFacts, UnitOption
 from solver.problem import Assignment, Problem, Task
 from solver.rules import Rule
 from solver.staffing import Crew, count
+from solver.usage import Usage
 
 _UNITS, _PEOPLE = "units", "people"  # the stage at which a candidate start failed
 
@@ -67,11 +71,7 @@ class Board:
     def __init__(self, problem: Problem, facts: Facts) -> None:
         self.problem = problem
         self.facts = facts
-        max_setup = max((u.setup for u in problem.units), default=0)
-        max_cleanup = max((u.cleanup for u in problem.units), default=0)
-        self.origin = min([0, *(t.earliest for t in problem.tasks)]) - max_setup
-        size = problem.horizon + max_cleanup - self.origin + 1
-        self.usage = {u.id: [0] * size for u in problem.units}
+        self.usage = {u.id: Usage() for u in problem.units}
         self.unit_ends: dict[str, list[int]] = {u.id: [] for u in problem.units}
         self.crew = Crew(problem, facts)
         self.spent: Counter[str] = Counter()
@@ -89,9 +89,7 @@ class Board:
         task, start = choice.task, choice.start
         for option in choice.units:
             lo, hi = self._occupation(option, start, choice.mode.duration)
-            usage = self.usage[option.unit.id]
-            for i in range(lo - self.origin, hi - self.origin):
-                usage[i] += option.amount
+            self.usage[option.unit.id].add(lo, hi, option.amount)
             insort(self.unit_ends[option.unit.id], hi)
         self.crew.add(task, start, choice.mode.staffed, choice.site, choice.people)
         for budget_id, amount in choice.mode.mode.consumes.items():
@@ -105,9 +103,7 @@ class Board:
         task, start = choice.task, choice.start
         for option in choice.units:
             lo, hi = self._occupation(option, start, choice.mode.duration)
-            usage = self.usage[option.unit.id]
-            for i in range(lo - self.origin, hi - self.origin):
-                usage[i] -= option.amount
+            self.usage[option.unit.id].add(lo, hi, -option.amount)
             self.unit_ends[option.unit.id].remove(hi)
         self.crew.remove(task, start, choice.mode.staffed, choice.site, choice.people)
         for budget_id, amount in choice.mode.mode.consumes.items():
@@ -176,6 +172,9 @@ class Board:
                 hi = min(hi, best.end - option.duration - 1)
             start = R.next_at_or_after(option.starts, lo)
             while start is not None and start <= hi:
+                start = self._units_free_from(option, start, hi, diagnose)
+                if start is None:
+                    break
                 choice, stage = self._try(facts, option, start, reserve, diagnose)
                 if choice is not None:
                     best = choice
@@ -278,11 +277,83 @@ class Board:
     def _fits(self, option: UnitOption, start: int, duration: int, extra: int = 0) -> bool:
         """True when the unit has ``option.amount + extra`` capacity free over the occupation."""
         unit = option.unit
-        lo = start - unit.setup - self.origin
-        hi = start + duration + unit.cleanup - self.origin
-        if hi <= lo:
-            return True
-        return max(self.usage[unit.id][lo:hi]) + option.amount + extra <= unit.capacity
+        lo, hi = start - unit.setup, start + duration + unit.cleanup
+        return self.usage[unit.id].peak(lo, hi) + option.amount + extra <= unit.capacity
+
+    def _units_free_from(
+        self, option: ModeOption, start: int, hi: int, diagnose: Counter[Rule] | None
+    ) -> int | None:
+        """The first start from ``start`` to ``hi`` among the mode's starts at which each
+        need, on its own, has a candidate unit with room: no feasible start lies before it
+        (whether the needs fit together, at one site, is for ``_try``)."""
+        while start is not None and start <= hi:
+            moved = False
+            for options in option.needs:
+                first = self._first_free(options, start, option.duration, hi)
+                if first != start:
+                    if diagnose is not None:
+                        usable = any(R.contains(o.starts, start) for o in options)
+                        rule = Rule.EQUIPMENT_CAPACITY if usable else Rule.EQUIPMENT_OPEN
+                        end = hi + 1 if first is None else first
+                        diagnose[rule] += self._events_between(option, start, end)
+                    if first is None:
+                        return None
+                    start, moved = first, True
+            if not moved:
+                return start
+            start = R.next_at_or_after(option.starts, start)
+        return None
+
+    def _events_between(self, option: ModeOption, lo: int, hi: int) -> int:
+        """How many candidate starts in ``[lo, hi)`` the walk from event to event would
+        have tried (for ``diagnose``, so a jump weighs as much as the starts it skips)."""
+        events = {lo}
+        for options in option.needs:
+            for unit_option in options:
+                setup = unit_option.unit.setup
+                ends = self.unit_ends[unit_option.unit.id]
+                first = bisect_right(ends, lo - setup)
+                for end in ends[first : bisect_left(ends, hi - setup)]:
+                    events.add(end + setup)
+                ranges = unit_option.starts
+                for k in range(bisect_right(ranges, (lo, float("inf"))), len(ranges)):
+                    if ranges[k][0] >= hi:
+                        break
+                    events.add(ranges[k][0])
+        snapped = {R.next_at_or_after(option.starts, e) for e in events}
+        return sum(1 for e in snapped if e is not None and e < hi)
+
+    def _first_free(
+        self, options: tuple[UnitOption, ...], start: int, duration: int, limit: int
+    ) -> int | None:
+        """The first start from ``start`` to ``limit`` at which one of the units has room."""
+        best = None
+        for option in options:
+            found = self._unit_free_from(option, start, duration, limit if best is None else best)
+            if found is not None and (best is None or found < best):
+                best = found
+                if best == start:
+                    break
+        return best
+
+    def _unit_free_from(
+        self, option: UnitOption, start: int, duration: int, limit: int
+    ) -> int | None:
+        """The first start from ``start`` to ``limit`` among the unit's starts at which it
+        has room for the task's occupation."""
+        unit = option.unit
+        usage = self.usage[unit.id]
+        room = unit.capacity - option.amount
+        length = unit.setup + duration + unit.cleanup
+        at: int | None = start
+        while True:
+            at = R.next_at_or_after(option.starts, at)
+            if at is None or at > limit:
+                return None
+            free = usage.first_fit(at - unit.setup, length, room) + unit.setup
+            if free == at:
+                return at
+            at = free
 
     def _units_fit(self, units: Iterable[UnitOption], start: int, duration: int) -> bool:
         """True when the units of one task (a unit may serve several needs) all fit."""

@@ -37,17 +37,32 @@ def union(*sets: Ranges) -> Ranges:
 
 
 def intersect(a: Ranges, b: Ranges) -> Ranges:
+    if not a or not b:
+        return EMPTY
+    if len(a) == 1:  # a span: no need to walk both (the facts intersect many with spans)
+        return clip(b, *a[0])
+    if len(b) == 1:
+        return clip(a, *b[0])
     out: list[tuple[int, int]] = []
     i = j = 0
-    while i < len(a) and j < len(b):
-        lo = max(a[i][0], b[j][0])
-        hi = min(a[i][1], b[j][1])
-        if lo <= hi:
-            out.append((lo, hi))
-        if a[i][1] < b[j][1]:
+    a_lo, a_hi = a[0]
+    b_lo, b_hi = b[0]
+    while True:
+        lo = a_lo if a_lo > b_lo else b_lo
+        if a_hi < b_hi:
+            if lo <= a_hi:
+                out.append((lo, a_hi))
             i += 1
+            if i == len(a):
+                break
+            a_lo, a_hi = a[i]
         else:
+            if lo <= b_hi:
+                out.append((lo, b_hi))
             j += 1
+            if j == len(b):
+                break
+            b_lo, b_hi = b[j]
     return tuple(out)
 
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from solver import score
 from solver.contention import Contention
-from solver.explain import blocked_reason, precheck
+from solver.explain import TIME_LIMIT, blocked_reason, not_reached, precheck
 from solver.facts import Facts
 from solver.placement import Board
 from solver.plan import Plan, Reason
@@ -42,12 +42,18 @@ def serial_schedule(
     problem: Problem,
     rule: str = "priority",
     facts: Facts | None = None,
+    *,
+    until: Callable[[], bool] | None = None,
 ) -> Plan:
     """A plan built by the serial schedule generation scheme under ``rule``.
 
     Everything placed keeps every hard rule. Status "feasible" when every required request
     is placed (the plan is valid); "unknown" when one could not be, and then the plan
     lacks it (and its locked tasks), so only required_request and locked_booking fail.
+    ``until`` (the clock or a stop request) is asked before each task: once it says stop,
+    the request being placed and those after it are left out as not reached, except the
+    untouched requests of the plan in force, which go back where they are whatever the
+    clock says (leaving them out would cancel their bookings).
     """
     if rule not in RULES:
         raise ValueError(f"unknown priority rule {rule!r}; use one of {RULES}")
@@ -57,13 +63,19 @@ def serial_schedule(
     never = precheck(problem, facts)
     task_key = task_order(problem, facts, rule)
     unplaced: dict[str, tuple[Reason, ...]] = {}
+    stopped = False
     for request in request_order(problem, facts, rule):
         if request.id in never:
             unplaced[request.id] = never[request.id]
             continue
-        reason = place_request(problem, board, request, task_key)
+        kept = problem.stability.untouched(problem, request.id)
+        if stopped and not kept:
+            unplaced[request.id] = (not_reached(request.id),)
+            continue
+        reason = place_request(problem, board, request, task_key, until=None if kept else until)
         if reason is not None:
             unplaced[request.id] = (reason,)
+            stopped = reason.rule == TIME_LIMIT
     return board_plan(problem, facts, board, unplaced, time.perf_counter() - began)
 
 
@@ -106,12 +118,29 @@ def board_plan(
 
 
 def best_schedule(
-    problem: Problem, facts: Facts | None = None, rules: Iterable[str] = ("priority", "mts")
+    problem: Problem,
+    facts: Facts | None = None,
+    rules: Iterable[str] = ("priority", "mts"),
+    *,
+    left: Callable[[], float] | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> Plan:
     """The best of the serial schedules under several rules (all required requests placed
-    first, then the objective, level by level when it is lexicographic)."""
+    first, then the objective, level by level when it is lexicographic).
+
+    With ``left`` (seconds left) a schedule stops when none are left (see
+    ``serial_schedule``), and a rule after the first is tried only when the last one took
+    less time than is left and no ``stop`` is asked (so a stop still gets a plan).
+    """
     facts = facts or Facts(problem)
-    plans = [serial_schedule(problem, rule, facts) for rule in rules]
+    until = None if left is None else lambda: left() <= 0
+    plans: list[Plan] = []
+    for rule in rules:
+        if plans and left is not None and plans[-1].seconds >= left():
+            break
+        if plans and stop is not None and stop():
+            break
+        plans.append(serial_schedule(problem, rule, facts, until=until))
     return min(plans, key=lambda p: (p.status != "feasible", score.rank(problem, p.breakdown)))
 
 
@@ -121,9 +150,11 @@ def place_request(
     request: Request,
     task_key: Callable[[Task], Any],
     not_before: int | None = None,
+    *,
+    until: Callable[[], bool] | None = None,
 ) -> Reason | None:
     """Place all tasks of a request (none starting before ``not_before``, when given), or
-    none of them and say why."""
+    none of them and say why; ``until`` is asked before each task (stop: not reached)."""
     facts = board.facts
     tasks = facts.in_order(problem.request_tasks[request.id], task_key)
     added: list[str] = []
@@ -131,6 +162,9 @@ def place_request(
     for i, task in enumerate(tasks):
         if task.id in board.placed:  # locked
             continue
+        if until is not None and until():
+            reason = not_reached(request.id)
+            break
         diagnose: Counter[Rule] = Counter()
         reserve = _reserve(facts, tasks[i + 1 :])
         choice = board.find(facts[task.id], reserve, diagnose, not_before)

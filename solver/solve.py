@@ -19,7 +19,8 @@
    with ``lexicographic`` off, one weighted sum from the start.
 4. Left-out requests get reasons (``solver.explain``).
 
-If CP-SAT finds nothing in time, the constructive plan is returned (status "feasible", or
+If CP-SAT finds nothing in time, or the model would take too long to build in the time
+left (``solver.construct``), the constructive plan is returned (status "feasible", or
 "stopped" after a user stop). See ``solver.model.search`` for the stop, the callbacks and
 the travel pairs added during the search.
 """
@@ -38,7 +39,7 @@ from solver.construct import construct
 from solver.explain import explain, precheck
 from solver.facts import Facts
 from solver.improve import insert_left_out
-from solver.model import Model
+from solver.model import Model, OutOfTime
 from solver.model.objective import Level
 from solver.model.search import BIG_MODEL, Outcome, Session, run_level
 from solver.plan import Plan
@@ -118,21 +119,25 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Plan:
         if begun.lower is not None and end_cap <= begun.lower:
             return _proven(start, begun.lower, session)  # the heuristic met the lower bound
         facts.propagate(end_cap)
-    if start.status == "feasible" and session.stop_requested():
+    if (start.status == "feasible" and session.stop_requested()) or not begun.search:
         return _plan(problem, facts, None, start, session, [], [], False)  # no model to build
     cliques = []
     if begun.view is not None and begun.view.n <= CLIQUE_TASKS:
         cliques = [[begun.view.ids[j] for j in clique] for clique in begun.view.cliques()]
     waiting = {r.id for r in problem.requests if r.standing == Standing.WAITING}
-    model = Model(
-        problem,
-        facts,
-        hint=start.assignments,
-        end_cap=end_cap,
-        exclude=set(never) | waiting,  # waiting requests take free room: _plan places them
-        makespan_lower=begun.lower,
-        cliques=cliques,
-    )
+    try:
+        model = Model(
+            problem,
+            facts,
+            hint=start.assignments,
+            end_cap=end_cap,
+            exclude=set(never) | waiting,  # waiting requests take free room: _plan places them
+            makespan_lower=begun.lower,
+            cliques=cliques,
+            until=lambda: session.left() <= 0 or session.stop_requested(),
+        )
+    except OutOfTime:  # took longer to build than foreseen
+        return _plan(problem, facts, None, start, session, [], [], False)
     levels = _levels(problem, model, options)
     model.write_hints()
     results: list[tuple[Level, Outcome]] = []

@@ -5,5 +5,6 @@ plain ``Assignment`` records.
 """
 
 from solver.model.builder import Model
+from solver.model.variables import OutOfTime
 
-__all__ = ["Model"]
+__all__ = ["Model", "OutOfTime"]

@@ -9,7 +9,7 @@ Every variable is named after what it stands for (``task[deposition-3].start``).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -21,6 +21,10 @@ from solver.staffing import fill_needs
 
 Lit = cp_model.IntVar | cp_model.NotBooleanVariable
 Expr = cp_model.LinearExprT
+
+
+class OutOfTime(Exception):
+    """Building the model was given up: the time ran out (or a stop was asked)."""
 
 
 def domain(ranges: R.Ranges) -> cp_model.Domain:
@@ -119,7 +123,9 @@ class Variables:
         facts: Facts,
         hint: Mapping[str, Assignment] | None = None,
         exclude: Collection[str] = (),
+        until: Callable[[], bool] | None = None,
     ) -> None:
+        """``until`` is asked before each task: once it says stop, ``OutOfTime`` is raised."""
         self.model = model
         self.problem = problem
         self.facts = facts
@@ -134,6 +140,8 @@ class Variables:
             if request.id not in exclude and facts.request_possible(request.id):
                 self.requests[request.id] = self._request_lit(request.id)
         for task in problem.tasks:
+            if until is not None and until():
+                raise OutOfTime
             if task.request in self.requests:
                 self.tasks[task.id] = self._task(facts[task.id])
 

@@ -11,8 +11,9 @@ import pytest
 
 from solver import score
 from solver.problem import Request, Standing, Unit, Weights
+from solver.solve import SolveOptions, solve
 from solver.stability import assess
-from tests.solver.conftest import at, need, placed, problem, solved, task
+from tests.solver.conftest import at, need, placed, problem, solved, task, valid
 
 SCHEDULED, NEW, WAITING = Standing.SCHEDULED, Standing.NEW, Standing.WAITING
 
@@ -211,3 +212,11 @@ def test_assess_blames_the_unlocked_side_of_a_clash():
 def test_without_a_plan_in_force_the_levels_are_those_of_a_first_plan():
     prob = problem([on_u("a", 2)], units=[Unit(id="u")])
     assert score.levels(prob)[0] == "scheduled"
+
+
+def test_a_replan_out_of_time_still_keeps_the_untouched_requests():
+    # No time at all: nothing new is placed, but the plan in force is not dropped.
+    prob, _ = two_bookings_and(NEW)
+    plan = solve(prob, SolveOptions(time_limit=1e-6))
+    assert valid(prob, plan).assignments == dict(prob.current)
+    assert plan.unplaced["x"][0].rule == "time_limit"
