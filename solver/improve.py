@@ -237,8 +237,10 @@ def improve(
     on_better: Callable[[Plan], None] | None = None,
     stop: Callable[[], bool] | None = None,
     reasons: bool = True,
+    moves: int | None = None,
 ) -> Plan:
-    """``plan`` with more scheduled priority if the moves find it within ``seconds``.
+    """``plan`` with more scheduled priority if the moves find it within ``seconds`` (and
+    within ``moves`` moves, when given: a deterministic search).
 
     ``plan`` must be valid (status "feasible"); the result is valid and schedules at least
     as much priority. ``on_better`` is called with each better plan found (its left-out
@@ -251,7 +253,11 @@ def improve(
     best_rank = search.rank
     best = None
     deadline = began + seconds
+    done = 0
     while search.out and time.perf_counter() < deadline and not (stop and stop()):
+        if moves is not None and done >= moves:
+            break
+        done += 1
         if search.move() and search.rank < best_rank:
             best_rank = search.rank
             best = search.snapshot()

@@ -62,6 +62,7 @@ class Plan:
     solutions: int = 0  # plans found: the constructive one and CP-SAT's
     breakdown: dict[str, int] = field(default_factory=dict)
     level_bounds: dict[str, float] = field(default_factory=dict)
+    repeatable: bool = False  # a deterministic solve the clock did not cut: it gives it again
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:

@@ -124,19 +124,21 @@ def best_schedule(
     *,
     left: Callable[[], float] | None = None,
     stop: Callable[[], bool] | None = None,
+    every: bool = False,
 ) -> Plan:
     """The best of the serial schedules under several rules (all required requests placed
     first, then the objective, level by level when it is lexicographic).
 
     With ``left`` (seconds left) a schedule stops when none are left (see
     ``serial_schedule``), and a rule after the first is tried only when the last one took
-    less time than is left and no ``stop`` is asked (so a stop still gets a plan).
+    less time than is left (or ``every`` rule, for a deterministic solve) and no ``stop``
+    is asked (so a stop still gets a plan).
     """
     facts = facts or Facts(problem)
     until = None if left is None else lambda: left() <= 0
     plans: list[Plan] = []
     for rule in rules:
-        if plans and left is not None and plans[-1].seconds >= left():
+        if plans and left is not None and not every and plans[-1].seconds >= left():
             break
         if plans and stop is not None and stop():
             break

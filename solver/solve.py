@@ -27,6 +27,7 @@ the travel pairs added during the search.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 from collections.abc import Callable, Mapping
@@ -81,6 +82,10 @@ class SolveOptions:
     log: bool = False
     lexicographic: bool | None = None
     params: Mapping[str, Any] | None = None  # CP-SAT parameters to override (experiments)
+    # The same problem, seed and time limit give the same plan (``Plan.repeatable`` says
+    # whether the clock cut the run short, which would break that): CP-SAT on one worker
+    # within a deterministic-time budget, the improvement by move count, no helper thread.
+    deterministic: bool = False
 
 
 def solve(problem: Problem, options: SolveOptions | None = None) -> Plan:
@@ -94,7 +99,17 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Plan:
         log=options.log,
         stop=options.stop,
         params=dict(options.params or {}),
+        deterministic=options.deterministic,
     )
+    plan = _solve(problem, options, session)
+    if options.deterministic and not session.user_stopped:
+        # Every cap is the time limit: a run that ended before it was cut nowhere.
+        cut = session.elapsed() >= 0.99 * options.time_limit
+        plan = dataclasses.replace(plan, repeatable=not cut)
+    return plan
+
+
+def _solve(problem: Problem, options: SolveOptions, session: Session) -> Plan:
     if options.progress is not None:
         session.on_solution = _reporter(options.progress, session)
     facts = Facts(problem)
@@ -110,6 +125,7 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Plan:
         workers=options.workers,
         report=lambda plan: _report_start(problem, facts, plan, never, session),
         stop=session.stop_requested,
+        deterministic=options.deterministic,
     )
     start = begun.plan
     end_cap = None
@@ -147,8 +163,13 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Plan:
     incumbent = start.assignments if start.status == "feasible" else None
     hinted = incumbent  # the plan the model's hints come from
     i = 0
-    while i < len(levels) and session.left() > 0.01 and not session.stop_requested():
-        left = session.left()
+    while (
+        i < len(levels)
+        and session.left() > 0.01
+        and session.budget() > 0.001
+        and not session.stop_requested()
+    ):
+        left = session.budget()
         level = levels[i]
         if incumbent is not None and level.best is not None:
             value = level.value_of(score.evaluate(problem, incumbent))
@@ -158,7 +179,13 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Plan:
                 model.fix(level, value)
                 i += 1
                 continue
-        if searched and len(levels) - i > 1 and left / (len(levels) - i) < 3 * latency:
+        remaining = len(levels) - i
+        if (
+            searched
+            and not session.deterministic
+            and remaining > 1
+            and left / remaining < 3 * latency
+        ):
             # Too little time to start each remaining level (presolve and hint): solve
             # them together as their weighted sum.
             levels[i:] = [model.objective.weighted(levels[i:])]
@@ -221,7 +248,7 @@ def _first_level(
     # The plan to beat, on this level's scale: later reports show only what improves on it.
     session.report(level.name, level.value_of(start.breakdown), fitting, start)
     helper = None
-    if len(model.cp.proto.variables) > BIG_MODEL:
+    if len(model.cp.proto.variables) > BIG_MODEL and not session.deterministic:
         helper = BackgroundImprover(
             problem,
             facts,

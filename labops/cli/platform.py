@@ -99,13 +99,17 @@ def demo_command(
     console.print(
         Text(f"{operator.name} ({operator.id}), operator, approved {len(approved)} requests")
     )
+    # Planned as of the start of today, deterministically: every run on one day gives the
+    # same plan.
+    as_of = demo.planned_as_of(state.db, state.now())
     work = functools.partial(
         scheduling.propose,
         state.db,
         actor=operator,
-        now=state.now(),
+        now=as_of,
         time_limit=time_limit,
         workers=workers,
+        deterministic=True,
     )
     proposal = solve_with_progress(work, time_limit=time_limit)
     result = scheduling.commit(state.db, actor=operator, now=state.now(), proposal=proposal)
@@ -114,6 +118,7 @@ def demo_command(
         f"plan {plan.status} in {plan.seconds:.1f} s, validated and committed: "
         f"{result.created} new bookings, {len(proposal.placed_requests)} requests scheduled, "
         f"{len(proposal.left_out)} left out"
+        + ("; repeatable (deterministic, as of 00:00 today)" if plan.repeatable else "")
     )
     left_out = scheduling.proposal_listings(proposal)[1]
     if left_out.rows:

@@ -47,6 +47,12 @@ def schedule_command(
         help="Plan the requests earlier plans left out like new ones: they may move proposed "
         "bookings (by default they take only free room).",
     ),
+    deterministic: bool = typer.Option(
+        False,
+        "--deterministic",
+        help="The same platform, seed and time limit give the same plan (CP-SAT on one "
+        "thread within a work budget: a little weaker than the default search).",
+    ),
     commit: bool = typer.Option(False, "--commit", help="Write the plan (default: only show it)."),
     as_json: bool = typer.Option(False, "--json", help="The proposal as JSON."),
 ) -> None:
@@ -67,6 +73,7 @@ def schedule_command(
         seed=seed,
         freeze_days=freeze,
         retry_waiting=retry_waiting,
+        deterministic=deterministic,
     )
     proposal = solve_with_progress(work, time_limit=time_limit, show=not as_json)
     if as_json:
@@ -76,6 +83,7 @@ def schedule_command(
         console.print(
             f"plan {plan.status} in {plan.seconds:.1f} s: "
             f"{len(proposal.placed_requests)} requests placed, {len(proposal.left_out)} left out"
+            + (_repeatable(plan, seed) if deterministic else "")
         )
         for listing in scheduling.proposal_listings(proposal):
             if listing.rows:
@@ -100,6 +108,12 @@ def schedule_command(
         typer.echo(message, err=True)
     else:
         console.print(message)
+
+
+def _repeatable(plan, seed: int) -> str:
+    if plan.repeatable:
+        return f" (repeatable: --seed {seed} --deterministic gives this plan again)"
+    return " (not repeatable: the time limit cut the deterministic search; give it more time)"
 
 
 def _interactive() -> bool:

@@ -1,7 +1,7 @@
 """From the database to the solver's problem, keeping the way back.
 
 The horizon starts at the first slot boundary at or after max(now, --from) and covers the
-requested weeks. Into the problem go the tasks of the requests being planned (approved and
+requested weeks, to the midnight that begins their last day. Into the problem go the tasks of the requests being planned (approved and
 scheduled ones; only scheduled ones when repairing) with their live bookings as the plan in
 force, and every other live booking that matters as fixed context: it holds its units and
 people, and no plan moves it. Fixed are the bookings of other requests, locked and done
@@ -209,7 +209,9 @@ class _Builder:
         probe = SlotGrid(self.grid_start, info.slot_minutes, 0)
         self.ready_slot = probe.ceil(begin)
         self.ready = probe.at(self.ready_slot)
-        self.horizon_end = self.ready + dt.timedelta(weeks=weeks)
+        # The horizon ends at a midnight: every plan made on one day covers the same days.
+        last_day = to_local(self.ready + dt.timedelta(weeks=weeks), self.tz).date()
+        self.horizon_end = to_utc(dt.datetime.combine(last_day, dt.time()), self.tz)
         days = self.settings.freeze_days if freeze_days is None else freeze_days
         self.frozen_until = freeze_end(session, now, days, self.tz) if only is None else now
         self.release: set[str] = set()  # fixed bookings a repair re-plans

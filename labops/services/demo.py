@@ -12,7 +12,7 @@ from labops.db import Database
 from labops.errors import InputError, NotFound
 from labops.fixture.load import LoadSummary, load_platform
 from labops.fixture.read import read_platform_file
-from labops.localtime import to_local
+from labops.localtime import to_local, to_utc
 from labops.permissions import Actor, resolve_actor
 from labops.services.catalog import platform_info
 from labops.services.requests import approve_request
@@ -50,6 +50,14 @@ def load_demo(
     return load_platform(
         db, data, actor=loader, now=now, replace=current is not None, rebase_to=today
     )
+
+
+def planned_as_of(db: Database, now: dt.datetime) -> dt.datetime:
+    """When the demo's first plan is made: the start of today on the platform's clock, so
+    that every run on one day (deterministic, seed 0) gives the same plan."""
+    with db.read() as session:
+        tz = platform_info(session).timezone
+    return to_utc(dt.datetime.combine(to_local(now, tz).date(), dt.time()), tz)
 
 
 def demo_operator(db: Database) -> Actor:

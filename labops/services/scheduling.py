@@ -65,6 +65,7 @@ def propose(
     on_built: Callable[[int, int], None] | None = None,
     freeze_days: int | None = None,
     retry_waiting: bool = False,
+    deterministic: bool = False,
 ) -> Proposal:
     """Solve the platform's plan from ``start`` for ``weeks``; nothing is written.
 
@@ -73,7 +74,8 @@ def propose(
     platform's ``freeze_days``, or ``freeze_days``), confirmed ones. ``repair`` re-plans
     only scheduled requests (after downtime or a cancellation): what the change hit, and
     the fewest others needed to keep them. Requests an earlier plan left out take only
-    free room, unless ``retry_waiting``.
+    free room, unless ``retry_waiting``. With ``deterministic`` the same platform, seed
+    and time limit give the same plan (``plan.repeatable`` says whether it held).
     """
     actor.require(Action.SCHEDULE)
     if not 1 <= weeks <= 26:
@@ -102,7 +104,12 @@ def propose(
     plan = solve(
         snapshot.problem,
         SolveOptions(
-            time_limit=time_limit, workers=workers, seed=seed, progress=progress, stop=stop
+            time_limit=time_limit,
+            workers=workers,
+            seed=seed,
+            progress=progress,
+            stop=stop,
+            deterministic=deterministic,
         ),
     )
     if not plan.has_solution:

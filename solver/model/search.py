@@ -34,6 +34,10 @@ BIG_MODEL = 20_000
 the first level gets the constructive plan improved in a thread beside CP-SAT (measured:
 on the 500-task lab problems CP-SAT's own search adds nothing there; on the demo's
 10k-variable model the thread's CPU slows CP-SAT more than it helps)."""
+DET_PER_SECOND = 0.1
+"""CP-SAT's deterministic time per second of the time limit, in a deterministic solve on one
+worker (measured: 0.13-0.15 a second on the demo platform on this machine, so the budget
+ends before the clock on a machine about as fast)."""
 _TRAVEL_RULES = 20_000  # travel rules added at most after a level's breaks, for later levels
 _TRAVEL_LATER = 2.0  # seconds left below which no later level would use them
 
@@ -49,6 +53,10 @@ class Session:
     log: bool = False
     stop: threading.Event | None = None
     params: dict[str, Any] = field(default_factory=dict)  # CP-SAT parameter overrides
+    # Deterministic: CP-SAT on one worker within a deterministic-time budget
+    # (DET_PER_SECOND of the limit), the clock only as a hard cap.
+    deterministic: bool = False
+    work_used: float = 0.0  # CP-SAT's deterministic time spent so far
     on_solution: Callable[..., None] | None = None  # level, value, bound[, plan]
     began: float = field(default_factory=time.monotonic)
     solutions: int = 0
@@ -80,6 +88,13 @@ class Session:
 
     def left(self) -> float:
         return self.time_limit - self.elapsed()
+
+    def budget(self) -> float:
+        """What the levels may still spend: seconds, or in a deterministic solve CP-SAT's
+        deterministic time."""
+        if self.deterministic:
+            return DET_PER_SECOND * self.time_limit - self.work_used
+        return self.left()
 
     def stop_requested(self) -> bool:
         if self.stop is not None and self.stop.is_set():
@@ -125,7 +140,9 @@ def run_level(model: Model, level: Level, seconds: float, session: Session) -> O
     """
     began = time.monotonic()
     deadline = began + seconds
-    small = len(model.cp.proto.variables) <= BIG_MODEL
+    if session.deterministic:
+        deadline = began + session.left()  # ``seconds`` is deterministic time there
+    small = len(model.cp.proto.variables) <= BIG_MODEL and not session.deterministic
     best: Outcome | None = None
     latency = None
     while True:
@@ -133,7 +150,9 @@ def run_level(model: Model, level: Level, seconds: float, session: Session) -> O
         if left <= 0.01 or session.stop_requested():
             break
         restart_until = began + seconds / 2 if small else 0.0
-        run = _solve_once(model, level, left, session, restart_until)
+        run = _solve_once(
+            model, level, seconds if session.deterministic else left, session, restart_until
+        )
         outcome = run.outcome
         log.debug(
             "level %s: %s value %s bound %s after %.2fs (%d travel breaks)",
@@ -229,6 +248,7 @@ def _solve_once(
         done.set()
         if watcher is not None:
             watcher.join()
+    session.work_used += solver.response_proto.deterministic_time
     if status == cp_model.MODEL_INVALID:
         raise RuntimeError(f"invalid CP-SAT model: {cp.validate()}")
     # Held-back travel pairs only relax the model, so its bound stays valid.
@@ -250,6 +270,10 @@ def _solve_once(
 def _parameters(params, session: Session, seconds: float, variables: int) -> None:
     params.max_time_in_seconds = seconds
     params.num_workers = session.workers
+    if session.deterministic:  # ``seconds`` is deterministic time; the clock caps it
+        params.max_deterministic_time = seconds
+        params.max_time_in_seconds = max(session.left(), 0.01)
+        params.num_workers = 1
     params.random_seed = session.seed
     params.log_search_progress = session.log
     if session.relative_gap is not None:

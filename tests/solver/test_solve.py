@@ -149,3 +149,15 @@ def test_first_level_progress_never_goes_back(monkeypatch):
     plan = solve(prob, SolveOptions(time_limit=2.0, workers=1, progress=progress))
     assert seen and seen == sorted(seen) and len(set(seen)) == len(seen)
     assert plan.breakdown["scheduled"] >= seen[-1]
+
+
+def test_a_deterministic_solve_gives_the_same_plan_twice():
+    # Big enough that CP-SAT's workers would race; the deterministic run has one worker, a
+    # work budget and a move count, so the same seed and limit give the same plan.
+    prob = lab_problem(7, requests=30)
+    options = SolveOptions(time_limit=6.0, seed=3, deterministic=True)
+    first, second = solve(prob, options), solve(prob, options)
+    valid(prob, first)
+    assert first.repeatable and second.repeatable
+    assert first.assignments == second.assignments
+    assert not solve(prob, SolveOptions(time_limit=6.0, seed=3)).repeatable
