@@ -1,12 +1,13 @@
 """From the database to the solver's problem, keeping the way back.
 
 The horizon starts at the first slot boundary at or after max(now, --from) and covers the
-requested weeks, to the midnight that begins their last day. Into the problem go the tasks of the requests being planned (approved and
-scheduled ones; only scheduled ones when repairing) with their live bookings as the plan in
-force, and every other live booking that matters as fixed context: it holds its units and
-people, and no plan moves it. Fixed are the bookings of other requests, locked and done
-ones, those already started, those starting within the freeze window (the next working
-days, ``[planning] freeze_days``) and those beyond the horizon.
+requested weeks, to the midnight that begins their last day. Into the problem go the tasks
+of the requests being planned (approved and scheduled ones; only scheduled ones when
+repairing) with their live bookings as the plan in force, and every other live booking
+that matters as fixed context: it holds its units and people, and no plan moves it. Fixed
+are the bookings of other requests, locked and done ones, those already started, those
+starting within the freeze window (the next working days, ``[planning] freeze_days``) and
+those beyond the horizon.
 
 A fixed booking that breaks a rule of today's platform (its unit broke down, its operator is
 on leave) is handled by what it is: a repair re-plans one that started or lies in the freeze

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from labops import tables as t
 from labops.db import Database
 from labops.errors import LabopsError
 from labops.localtime import to_local
@@ -13,6 +14,7 @@ from labops.permissions import Action, Actor
 from labops.scheduling.build import build_snapshot
 from labops.scheduling.commit import CommitResult, commit_proposal
 from labops.scheduling.proposal import Change, LeftOut, Proposal, make_proposal
+from labops.scheduling.settings import PlanningSettings
 from labops.views import Listing, columns
 from solver.problem import Standing, Weights
 
@@ -120,6 +122,13 @@ def propose(
     return make_proposal(snapshot, plan)
 
 
+def planning_settings(db: Database) -> PlanningSettings:
+    """The platform's planning settings (the freeze window, preemption, the objective)."""
+    with db.read() as session:
+        info = session.get(t.PlatformInfo, 1)
+        return PlanningSettings.model_validate(info.planning if info else {})
+
+
 def commit(db: Database, *, actor: Actor, now: dt.datetime, proposal: Proposal) -> CommitResult:
     actor.require(Action.SCHEDULE)
     return commit_proposal(db, proposal, actor=actor.id, now=now)
@@ -171,7 +180,7 @@ def proposal_listings(proposal: Proposal) -> list[Listing]:
         "Changes to the plan",
         columns(
             "change:Change",
-            "status:Was",
+            "status:Status",
             "request:Req#",
             "task:Task",
             "project:Project",

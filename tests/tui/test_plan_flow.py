@@ -64,7 +64,15 @@ def test_approve_plan_accept_and_see_it_scheduled(tiny: Database, app_for) -> No
         assert plan.query_one("#plan-left", ListingTable).rows_shown == []
         assert set(live_bookings(tiny)) == {(2, "ref")}  # nothing written yet
 
-        await pilot.press("a")
+        await pilot.press("a")  # asks first: no writes nothing
+        await settle(pilot)
+        assert "Write this plan? 2 booking changes" in str(
+            pilot.app.screen.query_one(".question").render()
+        )
+        await pilot.press("n")
+        await settle(pilot)
+        assert set(live_bookings(tiny)) == {(2, "ref")}
+        await pilot.press("a", "y")
         await settle(pilot)
         assert set(live_bookings(tiny)) == {(1, "coat"), (1, "image"), (2, "ref")}
         assert request_status(tiny, 1) == "scheduled"
@@ -126,7 +134,7 @@ def test_downtime_then_repair_moves_only_what_it_hits(tiny: Database, app_for) -
         changes = plan.query_one("#plan-changes", ListingTable).rows_shown
         assert {(c["request"], c["task"]) for c in changes} >= {(1, "coat")}
         assert (2, "ref") not in {(c["request"], c["task"]) for c in changes}
-        await pilot.press("a")
+        await pilot.press("a", "y")
         await settle(pilot)
 
     drive(app, scenario)

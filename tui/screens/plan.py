@@ -1,8 +1,11 @@
 """Plan: run the solver with live progress and a stop key, review the diff, accept or discard.
 
 The solver runs in a thread worker. Its callbacks only post messages; the screen, on the UI
-thread, draws them. Accepting writes the plan in one transaction; discarding writes nothing.
-Downtime is recorded here too, so a breakdown can be repaired in one place.
+thread, draws them. Accepting asks first, then writes the plan in one transaction;
+discarding writes nothing. The freeze field keeps the next working days as they are (the
+platform's setting unless changed here). Bookings kept although they break a rule are
+listed for the operator to resolve. Downtime is recorded here too, so a breakdown can be
+repaired in one place.
 """
 
 from __future__ import annotations
@@ -25,12 +28,19 @@ from labops.errors import LabopsError
 from labops.permissions import Action
 from labops.scheduling.proposal import Change, Proposal
 from labops.services.bookings import DowntimeAdded
-from labops.services.scheduling import commit, commit_summary, proposal_listings, propose
+from labops.services.scheduling import (
+    commit,
+    commit_summary,
+    planning_settings,
+    proposal_listings,
+    propose,
+)
 from labops.views import Listing
 from tui import validators as check
 from tui.context import Context
 from tui.messages import PlanBuilt, PlanProgress
 from tui.screens.base import LabopsScreen
+from tui.screens.confirm import ConfirmScreen
 from tui.screens.downtime import DowntimeDraft, open_downtime_form
 from tui.widgets.listing_table import ListingTable
 from tui.widgets.progress_panel import ProgressPanel
@@ -79,6 +89,13 @@ class PlanScreen(LabopsScreen):
         with Horizontal(id="plan-options"):
             yield Label("weeks")
             yield Input("4", id="plan-weeks", compact=True, validators=[check.whole(1, 26, True)])
+            yield Label("freeze days")
+            yield Input(
+                str(planning_settings(self.ctx.db).freeze_days),
+                id="plan-freeze",
+                compact=True,
+                validators=[check.whole(0, 60, False)],
+            )
             yield Label("time limit s")
             yield Input(
                 f"{self.default_limit:g}",
@@ -99,15 +116,20 @@ class PlanScreen(LabopsScreen):
             yield ListingTable(
                 id="plan-changes",
                 key="row",
-                order=("change", "request", "task", "when", "units", "people", "project"),
+                order=("change", "status", "request", "task", "when", "units", "people", "project"),
             )
         with Vertical(id="plan-left-box"):
             yield ListingTable(id="plan-left", key="request")
+        with Vertical(id="plan-conflicts-box"):
+            yield ListingTable(id="plan-conflicts", key="booking")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#plan-changes-box").border_title = "Changes"
         self.query_one("#plan-left-box").border_title = "Left out"
+        box = self.query_one("#plan-conflicts-box")
+        box.border_title = "Kept although they break a rule: resolve by hand"
+        box.display = False
         self._summary("no plan yet: nothing is written until you accept one")
 
     def _summary(self, text: str, style: str = "") -> None:
@@ -134,15 +156,16 @@ class PlanScreen(LabopsScreen):
         if result is not None and not result.is_valid:
             self.notify(f"{name}: {result.failure_descriptions[0]}", severity="error", markup=False)
             return None
-        return kind(field.value.strip())
+        return kind(field.value.strip()) if field.value.strip() else -1
 
     def action_plan(self, repair: bool) -> None:
-        weeks, limit, workers = (
+        weeks, limit, workers, freeze = (
             self._option("weeks", int),
             self._option("limit", float),
             self._option("workers", int),
+            self._option("freeze", int),
         )
-        if weeks is None or limit is None or workers is None or self.running:
+        if weeks is None or limit is None or workers is None or freeze is None or self.running:
             return
         self.proposal = None
         self._show_listings(None)
@@ -154,10 +177,18 @@ class PlanScreen(LabopsScreen):
         self._summary(f"{what}: press s to stop and keep the best plan found so far")
         self._ticker = self.set_interval(TICK_SECONDS, self._tick)
         self.refresh_bindings()
-        self.solve(repair=repair, weeks=int(weeks), limit=float(limit), workers=int(workers))
+        self.solve(
+            repair=repair,
+            weeks=int(weeks),
+            limit=float(limit),
+            workers=int(workers),
+            freeze=None if freeze < 0 else int(freeze),
+        )
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="plan")
-    def solve(self, *, repair: bool, weeks: int, limit: float, workers: int) -> Proposal:
+    def solve(
+        self, *, repair: bool, weeks: int, limit: float, workers: int, freeze: int | None
+    ) -> Proposal:
         """In a worker thread: build and solve. Only messages leave this thread."""
 
         def progress(p: SolverProgress) -> None:
@@ -182,6 +213,7 @@ class PlanScreen(LabopsScreen):
             progress=progress,
             stop=self._stop,
             on_built=built,
+            freeze_days=freeze,
         )
 
     def _tick(self) -> None:
@@ -239,10 +271,12 @@ class PlanScreen(LabopsScreen):
             for change in Change
             if proposal.count(change)
         )
+        conflicts = len(proposal.conflicts)
         self._summary(
             f"{len(proposal.placed_requests)} requests placed, {len(proposal.left_out)} left "
-            f"out; {counts or 'no booking changes'}; {proposal.kept} kept. "
-            "a accepts (one transaction), d discards",
+            f"out; {counts or 'no booking changes'}; {proposal.kept} kept"
+            + (f"; {conflicts} kept although they break a rule" if conflicts else "")
+            + ". a accepts (asks first, one transaction), d discards",
             "bold",
         )
         self._show_listings(proposal)
@@ -251,9 +285,13 @@ class PlanScreen(LabopsScreen):
         changes_box = self.query_one("#plan-changes-box")
         changes = self.query_one("#plan-changes", ListingTable)
         left = self.query_one("#plan-left", ListingTable)
+        conflicts = self.query_one("#plan-conflicts", ListingTable)
+        conflicts_box = self.query_one("#plan-conflicts-box")
         if proposal is None:
             changes.clear(columns=True)
             left.clear(columns=True)
+            conflicts.clear(columns=True)
+            conflicts_box.display = False
             changes_box.border_title = "Changes"
             return
         listings = proposal_listings(proposal)
@@ -264,8 +302,11 @@ class PlanScreen(LabopsScreen):
         )
         changes.key = "row"
         changes.show(numbered)
-        changes_box.border_title = f"Changes ({len(numbered.rows)})"
+        changes_box.border_title = f"Changes ({len(numbered.rows)}); {listings[0].note}"
         left.show(listings[1])
+        conflicts_box.display = bool(listings[3].rows)
+        if listings[3].rows:
+            conflicts.show(listings[3])
 
     # --- accepting, discarding ------------------------------------------------------------
 
@@ -273,6 +314,23 @@ class PlanScreen(LabopsScreen):
         proposal = self.proposal
         if proposal is None or self.running:
             return
+        if proposal.is_empty:
+            self._summary("nothing to write: the plan stays as it is")
+            self.notify("nothing to write: the plan stays as it is", markup=False)
+            return
+        moved = sum(1 for c in proposal.changes if c.change != Change.NEW)
+        question = (
+            f"Write this plan? {len(proposal.changes)} booking changes ({moved} to bookings "
+            f"people know of), {len(proposal.people_affected())} people's days change."
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes and self.proposal is proposal and not self.running:
+                self._write(proposal)
+
+        self.app.push_screen(ConfirmScreen(question, yes="Write the plan"), answered)
+
+    def _write(self, proposal: Proposal) -> None:
         result = self.attempt(
             commit, self.ctx.db, actor=self.ctx.actor, now=self.ctx.now(), proposal=proposal
         )
