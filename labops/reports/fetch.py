@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -260,24 +259,6 @@ def waiting_requests(session: Session) -> list[WaitingRow]:
             )
         )
     return rows
-
-
-def last_plan_commit(session: Session) -> t.AuditEvent | None:
-    """The most recent `plan.commit` audit event."""
-    return session.exec(
-        select(t.AuditEvent)
-        .where(t.AuditEvent.action == "plan.commit")
-        .order_by(col(t.AuditEvent.at).desc(), col(t.AuditEvent.id).desc())
-        .limit(1)
-    ).first()
-
-
-def left_out_reasons(event: t.AuditEvent | None) -> dict[int, tuple[str, ...]]:
-    """``{request id: reasons}`` from a plan commit (JSON turned the ids into strings)."""
-    if event is None:
-        return {}
-    left: dict[Any, Any] = event.changes.get("left_out") or {}
-    return {int(request): tuple(str(r) for r in reasons) for request, reasons in left.items()}
 
 
 def _chunks(ids: list, size: int = 500) -> Iterator[list]:

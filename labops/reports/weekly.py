@@ -26,6 +26,7 @@ from labops.reports.money import pool_money, project_money, week_costs
 from labops.reports.people import person_weeks, role_weeks
 from labops.reports.trend import site_changes, site_trends
 from labops.reports.weeks import Week, last_full_week, parse_week, weeks_ending
+from labops.scheduling.runs import last_run, waiting_reasons
 from labops.services.catalog import platform_info
 
 TREND_WEEKS = 8
@@ -71,7 +72,7 @@ def weekly_report(
         needs=data.needs,
         available_by_kind={k.name: k.available_hours for k in kinds},
         waiting=data.waiting,
-        left_out=fetch.left_out_reasons(data.last_plan),
+        left_out=data.left_out,
         last_plan_at=data.last_plan.at if data.last_plan else None,
         sites=Sites(units_by_id, site),
     )
@@ -139,7 +140,8 @@ class _Data:
             session,
             [task.task for task in self.open_tasks] + [i for w in self.waiting for i in w.tasks],
         )
-        self.last_plan = fetch.last_plan_commit(session)
+        self.last_plan = last_run(session)
+        self.left_out = waiting_reasons(session, [w.request for w in self.waiting])
         step("reading money")
         self.projects = list(
             session.exec(select(t.Project).order_by(t.Project.fund_pool_id, t.Project.id))

@@ -21,6 +21,7 @@ from labops.errors import Conflict, LabopsError
 from labops.scheduling.booking_rows import write_booking_resources
 from labops.scheduling.build import build_snapshot, fingerprint
 from labops.scheduling.proposal import BookingChange, Change, Proposal
+from labops.scheduling.runs import NOT_PLACED
 from labops.vocabulary import BookingStatus, RequestStatus
 from solver.validate import validate
 
@@ -155,7 +156,7 @@ def _record_run(
                 t.LeftOut(
                     plan_run_id=run.id,
                     request_id=left.request_id,
-                    rule="not_placed",
+                    rule=NOT_PLACED,
                     message="; ".join(left.reasons),
                 )
             )
@@ -186,7 +187,7 @@ def _apply(session: Session, change: BookingChange, *, actor: str, now: dt.datet
             record_type="booking",
             record_id=booking.id,
             summary=f"plan dropped request {change.request_id}",
-            changes={"status": [booking_status(change), BookingStatus.CANCELLED.value]},
+            changes={"status": [_booking_status(change), BookingStatus.CANCELLED.value]},
         )
         return
     new = change.new
@@ -239,7 +240,7 @@ def _apply(session: Session, change: BookingChange, *, actor: str, now: dt.datet
     )
 
 
-def booking_status(change: BookingChange) -> str:
+def _booking_status(change: BookingChange) -> str:
     return (change.status or BookingStatus.PROPOSED).value
 
 

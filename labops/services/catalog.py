@@ -15,6 +15,7 @@ from labops.errors import InputError, NotFound, PermissionDenied
 from labops.fields import MAX_ID, format_minutes, format_money
 from labops.localtime import to_local
 from labops.permissions import Action, Actor
+from labops.scheduling.runs import waiting_reasons
 from labops.views import Detail, Listing, columns
 from labops.vocabulary import ACTIVE_BOOKING, WEEKDAYS, Access
 
@@ -718,6 +719,10 @@ def _show_request(
             ("decided by", request.decided_by),
             ("decision note", request.decision_note),
             ("note", request.note),
+            (
+                "waiting because",
+                "\n".join(waiting_reasons(session, [request.id]).get(request.id, ())),
+            ),
         ],
         [
             Listing(

@@ -22,6 +22,7 @@ from labops.errors import PermissionDenied
 from labops.fields import format_money
 from labops.localtime import day_start, monday_of, to_local
 from labops.permissions import Action, Actor, resolve_actor
+from labops.scheduling.runs import waiting_reasons
 from labops.services.catalog import booking_resources, list_records, local_text, platform_info
 from labops.services.funds import funds
 from labops.views import Listing, columns
@@ -366,7 +367,7 @@ def lead_overview(db: Database, *, actor: Actor, now: dt.datetime) -> LeadOvervi
         # What still needs the lead first; finished requests (the history) after them.
         finished = {RequestStatus.DONE, RequestStatus.CANCELLED, RequestStatus.REJECTED}
         requests.sort(key=lambda r: r.status in finished)  # stable: newest first in each
-        left_out = _last_plan_left_out(session)
+        left_out = waiting_reasons(session)
         progress = _booking_progress(session, [r.id for r in requests], now)
         bookings = _lead_bookings(session, projects, week_start, tz)
     request_rows = [
@@ -402,17 +403,6 @@ def lead_overview(db: Database, *, actor: Actor, now: dt.datetime) -> LeadOvervi
             left_rows,
         ),
     )
-
-
-def _last_plan_left_out(session: Session) -> dict[int, list[str]]:
-    event = session.exec(
-        select(t.AuditEvent)
-        .where(t.AuditEvent.action == "plan.commit")
-        .order_by(col(t.AuditEvent.at).desc(), col(t.AuditEvent.id).desc())
-    ).first()
-    if event is None:
-        return {}
-    return {int(key): list(value) for key, value in event.changes.get("left_out", {}).items()}
 
 
 def _booking_progress(

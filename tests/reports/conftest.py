@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from labops.audit import record
+from labops import tables as t
 from labops.db import Database
 from labops.fixture.load import load_platform
 from labops.fixture.read import parse_platform_text
@@ -22,7 +22,8 @@ from tests.conftest import NOW
 
 HERE = Path(__file__).parent
 WEEK_FILE = HERE / "week.toml"
-XRD_REASON = "no xrd unit free before the due date"
+XRD_RULE, XRD_MESSAGE = "equipment_capacity", "no xrd unit free before the due date"
+XRD_REASON = f"{XRD_RULE}: {XRD_MESSAGE}"
 LATEST_PLAN = dt.datetime(2026, 11, 20, 7, 0, tzinfo=dt.UTC)
 
 
@@ -30,18 +31,17 @@ def build_week_db(path: Path) -> Database:
     db = Database.open(str(path))
     load_platform(db, parse_platform_text(WEEK_FILE.read_text()), actor=None, now=NOW)
     with db.write() as session:
-        for at, left_out in (
-            (dt.datetime(2026, 11, 13, 7, 0, tzinfo=dt.UTC), {4: ["an old reason"]}),
-            (LATEST_PLAN, {3: [XRD_REASON]}),
+        for at, (request_id, rule, message) in (
+            (dt.datetime(2026, 11, 13, 7, 0, tzinfo=dt.UTC), (4, "budget", "an old reason")),
+            (LATEST_PLAN, (3, XRD_RULE, XRD_MESSAGE)),
         ):
-            record(
-                session,
-                actor="olga",
-                at=at,
-                action="plan.commit",
-                record_type="plan",
-                record_id=at.isoformat(),
-                changes={"left_out": left_out},
+            run = t.PlanRun(
+                at=at, actor="olga", start=at, end=at, frozen_until=at, status="feasible"
+            )
+            session.add(run)
+            session.flush()
+            session.add(
+                t.LeftOut(plan_run_id=run.id, request_id=request_id, rule=rule, message=message)
             )
     return db
 

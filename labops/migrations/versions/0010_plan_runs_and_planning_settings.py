@@ -1,10 +1,15 @@
 """plan runs with the requests each left out, and the platform's planning settings
 
+The plan commits already in the audit trail become plan runs, with the requests they left
+out and their reasons, so waiting requests keep saying why they wait.
+
 Revision ID: 0010
 Revises: 0003
 Create Date: 2026-12-07 18:00:00
 """
 
+import json
+import re
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -66,6 +71,59 @@ def upgrade() -> None:
     with op.batch_alter_table("left_out", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_left_out_plan_run_id"), ["plan_run_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_left_out_request_id"), ["request_id"], unique=False)
+    _runs_from_the_audit_trail()
+
+
+_COUNTS = re.compile(r"(\d+) new, (\d+) moved, (\d+) re-staffed, (\d+) cancelled")
+_REASON = re.compile(r"^([a-z_]+): (.*)$", re.S)
+
+
+def _runs_from_the_audit_trail() -> None:
+    connection = op.get_bind()
+    requests = {row[0] for row in connection.execute(sa.text("SELECT id FROM request"))}
+    events = connection.execute(
+        sa.text(
+            "SELECT at, actor, summary, changes FROM audit_event "
+            "WHERE action = 'plan.commit' ORDER BY at, id"
+        )
+    ).all()
+    for at, actor, summary, changes in events:
+        data = json.loads(changes) if isinstance(changes, str) else (changes or {})
+        counts = _COUNTS.search(summary or "")
+        created, moved, restaffed, cancelled = (
+            (int(n) for n in counts.groups()) if counts else (0,) * 4
+        )
+        run_id = connection.execute(
+            sa.text(
+                'INSERT INTO plan_run (at, actor, repair, start, "end", frozen_until, status, '
+                "seconds, created, moved, restaffed, cancelled) VALUES (:at, :actor, :repair, "
+                ":at, :at, :at, :status, 0, :created, :moved, :restaffed, :cancelled) "
+                "RETURNING id"
+            ),
+            {
+                "at": at,
+                "actor": actor,
+                "repair": bool(data.get("repair", False)),
+                "status": str(data.get("status") or "feasible"),
+                "created": created,
+                "moved": moved,
+                "restaffed": restaffed,
+                "cancelled": cancelled,
+            },
+        ).scalar_one()
+        for request_id, reasons in (data.get("left_out") or {}).items():
+            if int(request_id) not in requests:
+                continue
+            for reason in reasons or ["not placed"]:
+                found = _REASON.match(str(reason))
+                rule, message = found.groups() if found else ("not_placed", str(reason))
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO left_out (plan_run_id, request_id, rule, message, refs) "
+                        "VALUES (:run, :request, :rule, :message, '[]')"
+                    ),
+                    {"run": run_id, "request": int(request_id), "rule": rule, "message": message},
+                )
 
 
 def downgrade() -> None:
