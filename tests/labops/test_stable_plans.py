@@ -8,7 +8,9 @@ written passes the validator (the commit checks it).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +22,7 @@ from labops import tables as t
 from labops.db import Database
 from labops.errors import Conflict
 from labops.permissions import resolve_actor
+from labops.scheduling.commit import InvalidPlan
 from labops.scheduling.proposal import Change, Proposal
 from labops.services.bookings import book_task, change_booking
 from labops.services.demo import approve_submitted, demo_operator, load_demo
@@ -29,6 +32,7 @@ from labops.services.resources import add_absence
 from labops.services.scheduling import commit, propose
 from labops.vocabulary import AbsenceKind, BookingStatus, RequestStatus
 from solver.problem import Standing
+from solver.validate import validate
 from tests.conftest import NOW, break_down
 
 SECONDS = 4.0
@@ -329,3 +333,42 @@ def test_a_plan_made_before_a_rule_changed_is_refused(demo: Database) -> None:
     with demo.read() as session:
         request = session.get(t.Request, new_id)
         assert request.status == RequestStatus.APPROVED
+
+
+def test_the_validator_refuses_a_plan_that_moves_a_booking_in_the_freeze_window(
+    demo: Database,
+) -> None:
+    proposal = plan(demo)
+    snapshot = proposal.snapshot
+    key = next(
+        k
+        for k, b in snapshot.booked.items()
+        if k in snapshot.frozen and snapshot.ready <= b.booking.start < snapshot.frozen_until
+    )
+    moved = dict(proposal.plan.assignments)
+    moved[key] = dataclasses.replace(moved[key], start=moved[key].start + 1)
+    tampered = dataclasses.replace(
+        proposal, plan=dataclasses.replace(proposal.plan, assignments=moved)
+    )
+    violations = validate(snapshot.problem, tampered.plan)
+    assert any(v.rule == "locked_booking" and v.task == key for v in violations)
+    with pytest.raises(InvalidPlan, match="nothing written"):
+        commit(demo, actor=operator(demo), now=NOW, proposal=tampered)
+
+
+def test_schedule_options_on_the_command_line(planned: Path, db_path: Path, cli) -> None:
+    shutil.copyfile(planned, db_path)
+    bad = cli("--as", "aylin-demir", "schedule", "--freeze", "99")
+    assert bad.code != 0 and "--freeze 99: between 0 and 60 working days" in bad.err
+    runs = [
+        json.loads(
+            cli(
+                "--as", "aylin-demir", "schedule", "--freeze", "0", "--retry-waiting",
+                "--deterministic", "--seed", "4", "--time-limit", "20", "--json",
+            ).out
+        )
+        for _ in range(2)
+    ]  # fmt: skip
+    assert runs[0]["changes"] == runs[1]["changes"]
+    assert runs[0]["frozen_until"] == "2026-11-25T10:00"  # now, on the slot grid
+    assert all(r["standing"] == "new" for r in runs[0]["left_out"])
