@@ -15,6 +15,7 @@ from enum import StrEnum
 from sqlmodel import Session, select
 
 from labops import tables as t
+from labops.controls import has_controls
 from labops.errors import PermissionDenied
 from labops.vocabulary import Access
 
@@ -85,6 +86,8 @@ def resolve_actor(session: Session, person_id: str | None) -> Actor:
     """The Actor for ``person_id`` (from --as or $LABOPS_USER), checked against the people."""
     if not person_id:
         raise PermissionDenied("who is acting? give --as PERSON or set LABOPS_USER")
+    if has_controls(person_id):
+        raise PermissionDenied("--as: a person's id holds no control characters")
     person = session.get(t.Person, person_id)
     if person is None:
         raise PermissionDenied(f"unknown person '{person_id[:64]}': not in this platform's people")

@@ -23,6 +23,7 @@ from labops.cli import (
 )
 from labops.cli.render import err_console
 from labops.cli.state import CliState
+from labops.controls import printable
 from labops.errors import LabopsError
 
 app = typer.Typer(
@@ -68,7 +69,7 @@ def main(argv: list[str] | None = None) -> None:
         code = app(args=argv, prog_name="labops", standalone_mode=False)
     except LabopsError as exc:
         for line in str(exc).splitlines() or [type(exc).__name__]:
-            err_console.print(line, markup=False, style="red")
+            err_console.print(printable(line), markup=False, style="red")
         sys.exit(exc.exit_code)
     except typer.Abort:
         err_console.print("aborted", style="red")
@@ -88,7 +89,7 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # a bug: say so in one line; the traceback on request
         if os.environ.get("LABOPS_DEBUG"):
             raise
-        first_line = (str(exc).splitlines() or [""])[0][:200]
+        first_line = printable((str(exc).splitlines() or [""])[0][:200])
         err_console.print(
             f"internal error ({type(exc).__name__}: {first_line}) - set LABOPS_DEBUG=1 for details",
             markup=False,

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from labops import tables as t
 from labops.audit import record
+from labops.controls import check_text
 from labops.db import Database
 from labops.errors import Conflict, InputError, NotFound
 from labops.permissions import Action, Actor
@@ -48,6 +49,7 @@ def change_booking(
     if operation not in _TRANSITIONS:
         raise InputError(f"unknown booking operation {operation!r}: use {', '.join(OPERATIONS)}")
     actor.require(Action.BOOK)
+    check_text(note, "note")
     target, allowed = _TRANSITIONS[operation]
     with db.write() as session:
         booking = session.get(t.Booking, booking_id)
@@ -97,6 +99,7 @@ def add_downtime(
     actor.require(Action.DOWNTIME)
     if end <= start:
         raise InputError("downtime must end after it starts")
+    check_text(reason, "note")
     with db.write() as session:
         unit = session.get(t.Equipment, unit_id)
         if unit is None:

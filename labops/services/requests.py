@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from labops import tables as t
 from labops.audit import record
+from labops.controls import check_text
 from labops.db import Database
 from labops.errors import Conflict, InputError, NotFound
 from labops.fixture.checks import check_task_needs
@@ -170,6 +171,7 @@ def _decide(
     db: Database, *, actor: Actor, request_id: int, now: dt.datetime, approve: bool, note: str
 ) -> None:
     actor.require(Action.APPROVE if approve else Action.REJECT)
+    check_text(note, "note" if approve else "reason")
     with db.write() as session:
         request = _request(session, request_id)
         allowed = (

@@ -19,9 +19,11 @@ from sqlmodel import Session, SQLModel, col, delete, select
 
 from labops import tables as t
 from labops.audit import field_changes, record
+from labops.controls import check_text
 from labops.db import Database
 from labops.errors import InputError, NotFound
 from labops.fields import (
+    Email,
     Minutes,
     Money,
     Name,
@@ -128,7 +130,7 @@ class EquipmentInput(Entry):
 class PersonInput(Entry):
     id: Slug
     name: Name
-    email: Annotated[str, Field(max_length=200)] = ""
+    email: Email = ""
     role: Role
     access: Access = Access.MEMBER
     home_site: Annotated[Slug | None, BeforeValidator(_blank_is_none)] = None
@@ -518,6 +520,7 @@ def add_absence(
         raise InputError("absence times need a time zone")
     if end <= start:
         raise FieldErrors({"end": "must be after the start"})
+    check_text(note, "note")
     with db.write() as session:
         _person(session, person_id)
         absence = t.Absence(person_id=person_id, start=start, end=end, kind=kind, note=note)

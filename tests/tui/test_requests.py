@@ -143,3 +143,32 @@ def test_a_task_level_problem_goes_beside_the_field_it_names() -> None:
     assert _field_of((*task, "duration"), "a duration must be at most a year") == "duration"
     assert _field_of(task, "something else entirely") == "form"
     assert _field_of(("title",), "String should have at least 1 character") == "title"
+
+
+def test_control_characters_in_stored_text_never_reach_the_terminal(
+    tiny: Database, app_for
+) -> None:
+    """A title stored with escape sequences (before they were refused) shows them as
+    ``\\x1b``; no line the app draws holds a control character."""
+    import sqlite3
+
+    title = "scan \x1b]0;owned\x07 \x1b[8mhidden"
+    connection = sqlite3.connect(tiny.engine.url.database)
+    connection.execute("UPDATE request SET title = ? WHERE id = 1", (title,))
+    connection.commit()
+    connection.close()
+
+    async def scenario(pilot: Pilot) -> None:
+        await pilot.press("3")
+        await settle(pilot)
+        screen = pilot.app.screen
+        table = screen.query_one("#requests-table", ListingTable)
+        assert table.get_cell("1", "title").plain == "scan \\x1b]0;owned\\x07 \\x1b[8mhidden"
+        pilot.app.notify(f"about {title}")
+        await settle(pilot)
+        for widget in screen.walk_children():
+            for y in range(widget.size.height):
+                text = widget.render_line(y).text
+                assert not any(ord(c) < 32 or 0x7F <= ord(c) <= 0x9F for c in text), widget
+
+    drive(app_for(tiny, "dara"), scenario)
