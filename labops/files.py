@@ -9,6 +9,20 @@ from pathlib import Path
 from labops.errors import InputError
 
 
+def read_limited(path: Path, limit: int) -> bytes:
+    """The bytes of ``path``, or InputError if it holds more than ``limit``. Reads at most
+    ``limit + 1`` bytes: a device or a pipe has no size to check beforehand."""
+    try:
+        with open(path.expanduser(), "rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        size = f"{limit >> 20} MB" if limit >= 1 << 20 else f"{limit >> 10} kB"
+        raise InputError(f"{path}: larger than {size}, more than labops reads")
+    return data
+
+
 def write_atomically(path: Path, data: str | bytes) -> None:
     """Write ``path`` so that a crash leaves either the old file or the new one, never half."""
     path = path.expanduser()

@@ -86,6 +86,9 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         err_console.print("interrupted", style="red")
         sys.exit(130)
+    except MemoryError:  # every write is one transaction: nothing was half written
+        err_console.print("not enough memory to finish: nothing was written", style="red")
+        sys.exit(1)
     except Exception as exc:  # a bug: say so in one line; the traceback on request
         if os.environ.get("LABOPS_DEBUG"):
             raise

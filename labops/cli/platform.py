@@ -17,6 +17,7 @@ from labops.files import write_atomically
 from labops.fixture.load import load_platform
 from labops.fixture.read import read_platform_file
 from labops.fixture.schema import PlatformFile
+from labops.limits import check_time_limit, check_workers
 from labops.services import demo, scheduling
 from labops.services.backup import export_text
 from labops.services.timeinput import parse_instant
@@ -85,6 +86,8 @@ def demo_command(
 ) -> None:
     """Load the demo platform, approve its requests, plan and commit them, and sum up."""
     state: CliState = ctx.obj
+    check_time_limit(time_limit)
+    check_workers(workers)
     actor = state.actor if state.identity else None
     summary = demo.load_demo(state.db, actor=actor, now=state.now(), replace=replace)
     console.print(

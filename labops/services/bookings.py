@@ -12,6 +12,7 @@ from labops.audit import record
 from labops.controls import check_text
 from labops.db import Database
 from labops.errors import Conflict, InputError, NotFound
+from labops.limits import check_ahead
 from labops.permissions import Action, Actor
 from labops.scheduling.booking_rows import write_booking_resources
 from labops.scheduling.build import build_snapshot
@@ -203,6 +204,7 @@ def book_task(
     actor.require(Action.BOOK)
     if start < now:
         raise InputError("a booking cannot start in the past")
+    check_ahead(start, now, "--start")
     with db.write() as session:
         request = session.get(t.Request, request_id)
         if request is None:

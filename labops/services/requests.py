@@ -18,6 +18,7 @@ from labops.db import Database
 from labops.errors import Conflict, InputError, NotFound
 from labops.fixture.checks import check_task_needs
 from labops.fixture.task_rows import add_tasks
+from labops.limits import check_ahead
 from labops.localtime import to_local, to_utc
 from labops.permissions import Action, Actor
 from labops.scheduling.build import build_snapshot, request_key
@@ -71,9 +72,13 @@ def submit_request(
     """Store the form as a new request, submitted (or a draft), in one transaction."""
     tasks = form.expanded()
     with db.write() as session:
+        tz = platform_info(session).timezone
+        for task in tasks:
+            for what, value in (("earliest", task.earliest), ("due", task.due)):
+                if value is not None:
+                    check_ahead(to_utc(value, tz), now, f"task '{task.key}': {what}")
         project = _project(session, form.project)
         actor.require(Action.REQUEST, project.id)
-        tz = platform_info(session).timezone
         problems = _check_references(session, tasks)
         if problems:
             raise InputError("\n".join(problems))
