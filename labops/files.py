@@ -6,7 +6,7 @@ import os
 import secrets
 from pathlib import Path
 
-from labops.errors import InputError
+from labops.errors import InputError, StorageError
 
 
 def read_limited(path: Path, limit: int) -> bytes:
@@ -37,6 +37,9 @@ def write_atomically(path: Path, data: str | bytes) -> None:
         with open(tmp, "xb") as handle:
             handle.write(data.encode("utf-8") if isinstance(data, str) else data)
         os.replace(tmp, path)
+    except OSError as exc:  # a folder we may not write, a full disk
+        Path(tmp).unlink(missing_ok=True)
+        raise StorageError(f"cannot write {path}: {exc.strerror or exc}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -45,8 +45,13 @@ def _global(
     as_: str | None = typer.Option(
         None, "--as", help="Act as this person (default: $LABOPS_USER)."
     ),
+    read_only: bool = typer.Option(
+        False,
+        "--read-only",
+        help="Open the database for reading only (also done when it cannot be written).",
+    ),
 ) -> None:
-    ctx.obj = CliState(db_arg=db, as_arg=as_)
+    ctx.obj = CliState(db_arg=db, as_arg=as_, command=ctx.invoked_subcommand, read_only=read_only)
     ctx.call_on_close(ctx.obj.close)
 
 
@@ -88,6 +93,12 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except MemoryError:  # every write is one transaction: nothing was half written
         err_console.print("not enough memory to finish: nothing was written", style="red")
+        sys.exit(1)
+    except OSError as exc:  # the environment: a full disk, a folder that cannot be written
+        where = f" {exc.filename}" if exc.filename else ""
+        err_console.print(
+            printable(f"cannot use{where}: {exc.strerror or exc}"), markup=False, style="red"
+        )
         sys.exit(1)
     except Exception as exc:  # a bug: say so in one line; the traceback on request
         if os.environ.get("LABOPS_DEBUG"):

@@ -33,12 +33,36 @@ def export_text(db: Database, *, actor: Actor) -> str:
 
 
 def backup(db: Database, *, actor: Actor, target: Path, now: dt.datetime) -> int:
-    """Copy the live database to ``target`` (written atomically); returns its size."""
+    """Copy the live database to ``target`` (written atomically); returns its size. The
+    backup is recorded once the copy is in place, so a copy that failed (a full disk, a
+    folder that cannot be written) is not recorded as made."""
     actor.require(Action.BACKUP)
     target = target.expanduser()
     if target.is_dir() or not target.parent.exists():
         raise InputError(f"cannot write a backup to {target}")
-    with db.write() as session:  # the event goes into the copy too
+    raw = _sqlite_connection(db)
+    tmp: str | None = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        os.close(fd)
+        copy = sqlite3.connect(tmp)
+        try:
+            raw.driver_connection.backup(copy)
+        finally:
+            copy.close()
+        os.replace(tmp, target)
+    except (OSError, sqlite3.Error) as exc:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise StorageError(f"cannot write a backup to {target}: {reason}; no backup made") from None
+    except BaseException:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        raise
+    finally:
+        raw.close()
+    with db.write() as session:
         record(
             session,
             actor=actor.id,
@@ -47,21 +71,6 @@ def backup(db: Database, *, actor: Actor, target: Path, now: dt.datetime) -> int
             record_type="database",
             record_id=str(target),
         )
-    raw = _sqlite_connection(db)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    os.close(fd)
-    try:
-        copy = sqlite3.connect(tmp)
-        try:
-            raw.driver_connection.backup(copy)
-        finally:
-            copy.close()
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    finally:
-        raw.close()
     return target.stat().st_size
 
 

@@ -96,6 +96,10 @@ def test_bad_arguments_get_one_line_and_an_exit_code(operator, args, message) ->
 
 
 def test_commands_on_an_empty_database_say_what_to_do(cli) -> None:
+    result = cli("list", "sites")  # no database yet: only init, load and demo create one
+    assert result.code != 0
+    assert "create one with 'labops init', 'labops load FILE' or 'labops demo'" in result.err
+    assert cli("init").code == 0
     result = cli("list", "sites")
     assert result.code != 0
     assert "holds no platform yet" in result.err
