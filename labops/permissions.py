@@ -63,11 +63,12 @@ class Actor:
     access: Access
     name: str = ""
     leads: frozenset[str] = field(default_factory=frozenset)  # projects they lead
+    person: bool = True  # one of the platform's people (not labops itself)
 
     @classmethod
     def system(cls) -> Actor:
         """labops itself (bootstrap, migrations): allowed everything."""
-        return cls(id="system", access=Access.ADMIN, name="labops")
+        return cls(id="system", access=Access.ADMIN, name="labops", person=False)
 
     def can(self, action: Action, project: str | None = None) -> bool:
         if self.access in _ALLOWED[action]:
@@ -80,6 +81,15 @@ class Actor:
             raise PermissionDenied(
                 f"permission denied: {self.access.value} '{self.id}' cannot {action.value}{target}"
             )
+
+
+def current_actor(session: Session, actor: Actor) -> Actor:
+    """``actor`` as the database has them now. Services call this inside each write
+    transaction, so rights taken away since ``actor`` was resolved (in a TUI opened before
+    an admin demoted its user) no longer count. labops itself stays as it is."""
+    if not actor.person:
+        return actor
+    return resolve_actor(session, actor.id)
 
 
 def resolve_actor(session: Session, person_id: str | None) -> Actor:
