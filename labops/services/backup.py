@@ -11,7 +11,7 @@ from pathlib import Path
 from labops.audit import record
 from labops.db import Database
 from labops.errors import InputError, StorageError
-from labops.permissions import Action, Actor
+from labops.permissions import Action, Actor, current_actor
 
 
 def _sqlite_connection(db: Database):
@@ -34,6 +34,8 @@ def backup(db: Database, *, actor: Actor, target: Path, now: dt.datetime) -> int
     """Copy the live database to ``target`` (written atomically); returns its size. The
     backup is recorded once the copy is in place, so a copy that failed (a full disk, a
     folder that cannot be written) is not recorded as made."""
+    with db.read() as session:
+        actor = current_actor(session, actor)
     actor.require(Action.BACKUP)
     target = target.expanduser()
     if target.is_dir() or not target.parent.exists():
@@ -61,6 +63,7 @@ def backup(db: Database, *, actor: Actor, target: Path, now: dt.datetime) -> int
     finally:
         raw.close()
     with db.write() as session:
+        actor = current_actor(session, actor)
         record(
             session,
             actor=actor.id,

@@ -13,7 +13,7 @@ from labops.controls import check_text
 from labops.db import Database
 from labops.errors import Conflict, InputError, NotFound
 from labops.limits import check_ahead
-from labops.permissions import Action, Actor
+from labops.permissions import Action, Actor, current_actor
 from labops.scheduling.booking_rows import write_booking_resources
 from labops.scheduling.build import build_snapshot
 from labops.scheduling.build import task_key as solver_key
@@ -53,6 +53,8 @@ def change_booking(
     check_text(note, "note")
     target, allowed = _TRANSITIONS[operation]
     with db.write() as session:
+        actor = current_actor(session, actor)
+        actor.require(Action.BOOK)
         booking = session.get(t.Booking, booking_id)
         if booking is None:
             raise NotFound(f"no booking {booking_id}")
@@ -102,6 +104,8 @@ def add_downtime(
         raise InputError("downtime must end after it starts")
     check_text(reason, "note")
     with db.write() as session:
+        actor = current_actor(session, actor)
+        actor.require(Action.DOWNTIME)
         unit = session.get(t.Equipment, unit_id)
         if unit is None:
             raise NotFound(f"no equipment unit {unit_id!r}")
@@ -125,6 +129,8 @@ def add_downtime(
 def remove_downtime(db: Database, *, actor: Actor, downtime_id: int, now: dt.datetime) -> None:
     actor.require(Action.DOWNTIME)
     with db.write() as session:
+        actor = current_actor(session, actor)
+        actor.require(Action.DOWNTIME)
         downtime = session.get(t.Downtime, downtime_id)
         if downtime is None:
             raise NotFound(f"no downtime {downtime_id}")
@@ -206,6 +212,8 @@ def book_task(
         raise InputError("a booking cannot start in the past")
     check_ahead(start, now, "--start")
     with db.write() as session:
+        actor = current_actor(session, actor)
+        actor.require(Action.BOOK)
         request = session.get(t.Request, request_id)
         if request is None:
             raise NotFound(f"no request {request_id}")

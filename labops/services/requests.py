@@ -20,7 +20,7 @@ from labops.fixture.checks import check_task_needs
 from labops.fixture.task_rows import add_tasks
 from labops.limits import check_ahead
 from labops.localtime import to_local, to_utc
-from labops.permissions import Action, Actor
+from labops.permissions import Action, Actor, current_actor
 from labops.scheduling.build import build_snapshot, request_key
 from labops.services.catalog import platform_info
 from labops.services.request_form import RequestForm, fill_template
@@ -78,6 +78,7 @@ def submit_request(
                 if value is not None:
                     check_ahead(to_utc(value, tz), now, f"task '{task.key}': {what}")
         project = _project(session, form.project)
+        actor = current_actor(session, actor)
         actor.require(Action.REQUEST, project.id)
         problems = _check_references(session, tasks)
         if problems:
@@ -138,6 +139,7 @@ def submit_draft(db: Database, *, actor: Actor, request_id: int, now: dt.datetim
     """Submit a saved draft, with the same never-fits check as a new request."""
     with db.write() as session:
         request = _request(session, request_id)
+        actor = current_actor(session, actor)
         actor.require(Action.REQUEST, request.project_id)
         if request.status != RequestStatus.DRAFT:
             raise Conflict(f"request {request_id} is {request.status.value}, not a draft")
@@ -175,9 +177,12 @@ def reject_request(
 def _decide(
     db: Database, *, actor: Actor, request_id: int, now: dt.datetime, approve: bool, note: str
 ) -> None:
-    actor.require(Action.APPROVE if approve else Action.REJECT)
+    action = Action.APPROVE if approve else Action.REJECT
+    actor.require(action)
     check_text(note, "note" if approve else "reason")
     with db.write() as session:
+        actor = current_actor(session, actor)
+        actor.require(action)
         request = _request(session, request_id)
         allowed = (
             (RequestStatus.SUBMITTED,)
@@ -210,6 +215,7 @@ def withdraw_request(db: Database, *, actor: Actor, request_id: int, now: dt.dat
     """Cancel a request and free its bookings; returns how many bookings were cancelled."""
     with db.write() as session:
         request = _request(session, request_id)
+        actor = current_actor(session, actor)
         actor.require(Action.REQUEST, request.project_id)
         if request.status not in WITHDRAWABLE:
             raise Conflict(

@@ -172,3 +172,32 @@ def test_control_characters_in_stored_text_never_reach_the_terminal(
                 assert not any(ord(c) < 32 or 0x7F <= ord(c) <= 0x9F for c in text), widget
 
     drive(app_for(tiny, "dara"), scenario)
+
+
+def demote(db: Database, person: str, access: str) -> None:
+    """An admin changes ``person``'s access, as the resources screen or another TUI would."""
+    from labops.services import resources
+    from tests.conftest import NOW
+
+    values = resources.record_values(db, kind="person", record_id=person)
+    resources.save_record(
+        db, actor=actor(db, "eve"), now=NOW, kind="person",
+        values={**values, "access": access}, new=False,
+    )  # fmt: skip
+
+
+def test_rights_taken_away_reach_an_open_app(tiny: Database, app_for) -> None:
+    """dara's app opened while she was an operator; an admin makes her a viewer: the
+    approval she then tries is refused, and nothing is written."""
+
+    async def scenario(pilot: Pilot) -> None:
+        await pilot.press("3")
+        await settle(pilot)
+        demote(tiny, "dara", "viewer")
+        await pilot.press("a")  # approve the selected request (1)
+        await settle(pilot)
+        shown = [n.message for n in pilot.app._notifications]
+        assert any("permission denied: viewer 'dara' cannot approve requests" in m for m in shown)
+
+    drive(app_for(tiny, "dara"), scenario)
+    assert requests_in(tiny)[1]["status"] == "submitted"
