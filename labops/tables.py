@@ -94,7 +94,7 @@ def _int_fk(target: str, *, index: bool = True) -> Any:
 
 
 class PlatformInfo(SQLModel, table=True):
-    """One row: the platform's name, home time zone and reference week."""
+    """One row: the platform's name, home time zone, reference week and settings."""
 
     __tablename__ = "platform"
     id: int = Field(default=1, primary_key=True)
@@ -102,6 +102,9 @@ class PlatformInfo(SQLModel, table=True):
     timezone: str
     anchor: dt.date  # Monday of the week the platform's data starts from
     slot_minutes: int = 30
+    # Whether an operator may approve a request they submitted or whose project they lead;
+    # off, a second operator must (separation of duties).
+    self_approval: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
 
 class Kind(SQLModel, table=True):

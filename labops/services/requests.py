@@ -15,7 +15,7 @@ from labops import tables as t
 from labops.audit import record
 from labops.controls import check_text
 from labops.db import Database
-from labops.errors import Conflict, InputError, NotFound
+from labops.errors import Conflict, InputError, NotFound, PermissionDenied
 from labops.fixture.checks import check_task_needs
 from labops.fixture.task_rows import add_tasks
 from labops.limits import check_ahead
@@ -83,9 +83,10 @@ def submit_request(
         problems = _check_references(session, tasks)
         if problems:
             raise InputError("\n".join(problems))
-        # An operator entering a request on a lead's behalf records the lead as requester
-        # (the audit trail says who typed it).
-        requester = actor.id if project.id in actor.leads else project.lead_id
+        # The requester is who submitted it (an operator entering a lead's request too),
+        # so approving it is theirs to leave to another operator; labops itself (tests,
+        # tools) submits in the lead's name.
+        requester = actor.id if actor.person else project.lead_id
         request = t.Request(
             project_id=project.id,
             requester_id=requester,
@@ -184,6 +185,8 @@ def _decide(
         actor = current_actor(session, actor)
         actor.require(action)
         request = _request(session, request_id)
+        if approve:
+            _refuse_own_approval(session, actor, request)
         allowed = (
             (RequestStatus.SUBMITTED,)
             if approve
@@ -209,6 +212,23 @@ def _decide(
             summary=note,
             changes={"status": [old.value, request.status.value]},
         )
+
+
+def _refuse_own_approval(session: Session, actor: Actor, request: t.Request) -> None:
+    """Separation of duties: unless the platform allows it (``self_approval``), a request
+    its approver submitted, or of a project its approver leads, needs another operator."""
+    if not actor.person or platform_info(session).self_approval:
+        return
+    if request.requester_id == actor.id:
+        why = "submitted it"
+    elif request.project_id in actor.leads:
+        why = f"leads project '{request.project_id}'"
+    else:
+        return
+    raise PermissionDenied(
+        f"permission denied: {actor.id} {why}: request {request.id} needs another operator's "
+        "approval (the platform's self_approval setting is off)"
+    )
 
 
 def withdraw_request(db: Database, *, actor: Actor, request_id: int, now: dt.datetime) -> int:

@@ -172,3 +172,23 @@ def test_a_backup_with_rows_breaking_the_rules_is_refused_whole(
     result = loaded("--as", "eve", "restore", str(backup), "--yes")
     assert result.code == 1 and "breaks a rule" in result.err
     assert db_digest(db_path) == before
+
+
+def test_a_backup_from_an_older_schema_is_brought_up_to_date(
+    loaded, db_path: Path, tmp_path: Path
+) -> None:
+    from alembic import command
+
+    from labops.db import make_engine
+    from labops.migrate import alembic_config
+
+    backup = tmp_path / "older.db"
+    assert loaded("--as", "dara", "backup", str(backup)).code == 0
+    engine = make_engine(f"sqlite:///{backup}")
+    command.downgrade(alembic_config(engine), "0003")  # as labops made it before 0004
+    engine.dispose()
+    assert _sql(backup, "SELECT version_num FROM alembic_version") == [("0003",)]
+    result = loaded("--as", "eve", "restore", str(backup), "--yes")
+    assert result.code == 0, result.err
+    assert _sql(db_path, "SELECT self_approval FROM platform") == [(0,)]
+    assert _sql(db_path, "SELECT version_num FROM alembic_version") == [(head_revision(),)]
