@@ -200,7 +200,8 @@ def _decide(
             )
         old = request.status
         request.status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
-        request.decided_at, request.decided_by, request.decision_note = now, actor.id, note
+        decider = actor.id if actor.person else None  # a person, or labops itself
+        request.decided_at, request.decided_by, request.decision_note = now, decider, note
         session.add(request)
         record(
             session,
