@@ -35,6 +35,7 @@ class Action(StrEnum):
     READ_ALL = "see every project's bookings and costs"
     AUDIT = "read the audit trail"
     BACKUP = "back up the database"
+    READ_PEOPLE = "see people's e-mail addresses and absence notes"
 
 
 _ALLOWED: dict[Action, set[Access]] = {
@@ -48,6 +49,7 @@ _ALLOWED: dict[Action, set[Access]] = {
     Action.READ_ALL: {Access.ADMIN, Access.OPERATOR, Access.VIEWER},
     Action.AUDIT: {Access.ADMIN, Access.OPERATOR},
     Action.BACKUP: {Access.ADMIN, Access.OPERATOR},
+    Action.READ_PEOPLE: {Access.ADMIN, Access.OPERATOR},  # and each person their own
     # Project-bound actions: these levels for any project, leads for their own.
     Action.REQUEST: {Access.ADMIN, Access.OPERATOR},
     Action.READ_PROJECT: {Access.ADMIN, Access.OPERATOR, Access.VIEWER},
@@ -69,6 +71,12 @@ class Actor:
     def system(cls) -> Actor:
         """labops itself (bootstrap, migrations): allowed everything."""
         return cls(id="system", access=Access.ADMIN, name="labops", person=False)
+
+    @classmethod
+    def anonymous(cls) -> Actor:
+        """Nobody named (no --as): the least a person sees, a member's view without
+        assignments of their own."""
+        return cls(id="", access=Access.MEMBER, name="nobody", person=False)
 
     def can(self, action: Action, project: str | None = None) -> bool:
         if self.access in _ALLOWED[action]:

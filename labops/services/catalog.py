@@ -16,7 +16,7 @@ from labops.fields import MAX_ID, format_minutes, format_money
 from labops.localtime import to_local
 from labops.permissions import Action, Actor
 from labops.views import Detail, Listing, columns
-from labops.vocabulary import ACTIVE_BOOKING, WEEKDAYS, Access
+from labops.vocabulary import ACTIVE_BOOKING, WEEKDAYS
 
 KINDS = ("sites", "equipment", "people", "projects", "funds", "requests", "bookings")
 PRIVATE = ("projects", "funds", "requests", "bookings")
@@ -253,6 +253,7 @@ def _requests(
     if status:
         query = query.where(t.Request.status == status)
     if project:
+        actor.require(Action.READ_PROJECT, project)
         query = query.where(t.Request.project_id == project)
     if requester:
         query = query.where(t.Request.requester_id == requester)
@@ -332,6 +333,9 @@ def _bookings(
             )
         )
     if project:
+        # Which slots are a project's is that project's business: no filtering by it for
+        # someone who may not see its bookings.
+        actor.require(Action.READ_PROJECT, project)
         query = query.where(t.Request.project_id == project)
     if request:
         query = query.where(t.Request.id == request)
@@ -447,7 +451,7 @@ def show_record(
         raise InputError(f"cannot show {kind!r}: choose one of {', '.join(shows)}")
     with db.read() as session:
         info = platform_info(session)
-        viewer = actor or Actor(id="", access=Access.VIEWER)
+        viewer = actor or Actor.anonymous()
         if actor is None and kind in ("project", "request", "booking"):
             raise PermissionDenied("who is acting? give --as PERSON or set LABOPS_USER")
         return shows[kind](session, info.timezone, record_id, now, viewer)
@@ -565,13 +569,14 @@ def _show_person(
         select(t.ProjectMember.project_id).where(t.ProjectMember.person_id == person_id)
     )
     today = to_local(now, tz).date()
+    private = actor.id == person.id or actor.can(Action.READ_PEOPLE)
     return Detail(
         f"Person {person.id}",
         [
             ("name", person.name),
             ("role", person.role.value),
             ("access", person.access.value),
-            ("email", person.email),
+            ("email", person.email if private else None),
             ("home site", person.home_site_id),
             ("weekly hours", person.weekly_hours),
             ("platform staff", person.platform_staff),
@@ -605,7 +610,7 @@ def _show_person(
                         "start": local_text(a.start, tz),
                         "end": local_text(a.end, tz),
                         "kind": a.kind.value,
-                        "note": a.note,
+                        "note": a.note if private else "",
                     }
                     for a in absences
                 ],
