@@ -18,6 +18,7 @@ from labops.fixture.load import load_platform
 from labops.fixture.read import read_platform_file
 from labops.fixture.schema import PlatformFile
 from labops.limits import check_time_limit, check_workers
+from labops.localtime import to_local
 from labops.services import demo, scheduling
 from labops.services.backup import export_text
 from labops.services.timeinput import parse_instant
@@ -49,8 +50,9 @@ def load_command(
     state: CliState = ctx.obj
     data = read_platform_file(file)
     target = None
-    if rebase_to is not None:
-        target = parse_instant(rebase_to, data.platform.timezone, "--rebase-to").date()
+    if rebase_to is not None:  # the day as the platform's clocks read it, east of UTC too
+        tz = data.platform.timezone
+        target = to_local(parse_instant(rebase_to, tz, "--rebase-to"), tz).date()
     actor = state.actor if state.identity else None
     summary = load_platform(
         state.db, data, actor=actor, now=state.now(), replace=replace, rebase_to=target
