@@ -20,7 +20,9 @@ def register(app: typer.Typer) -> None:
 
 def audit_command(
     ctx: typer.Context,
-    since: str | None = typer.Option(None, "--since", help="Events from this time (local)."),
+    since: str | None = typer.Option(
+        None, "--since", help="Events from this time (the platform's time zone)."
+    ),
     who: str | None = typer.Option(None, "--who", help="Events by this person."),
     record: str | None = typer.Option(None, "--record", help="TYPE or TYPE:ID, e.g. booking:12."),
     action: str | None = typer.Option(

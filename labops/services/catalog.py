@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,7 +14,7 @@ from labops import tables as t
 from labops.db import Database
 from labops.errors import InputError, NotFound, PermissionDenied
 from labops.fields import MAX_ID, format_minutes, format_money
-from labops.localtime import to_local
+from labops.localtime import same_clock, to_local
 from labops.permissions import Action, Actor
 from labops.views import Detail, Listing, columns
 from labops.vocabulary import ACTIVE_BOOKING, WEEKDAYS
@@ -29,6 +30,24 @@ def platform_info(session: Session) -> t.PlatformInfo:
             "the database holds no platform yet: run 'labops load FILE' or 'labops demo'"
         )
     return info
+
+
+def other_zones(session: Session, tz: str, sites: Iterable[str] | None = None) -> dict[str, str]:
+    """The sites (of ``sites``, else all) whose clocks differ from the platform's ``tz``."""
+    query = select(t.Site.id, t.Site.timezone).order_by(t.Site.id)
+    if sites is not None:
+        query = query.where(col(t.Site.id).in_(list(sites)))
+    return {site: zone for site, zone in session.exec(query) if not same_clock(zone, tz)}
+
+
+def zone_note(session: Session, tz: str, sites: Iterable[str] | None = None) -> str:
+    """A note for listings of times, when a site keeps another time zone than the
+    platform's: which zone the times are in ("" when all sites keep the platform's)."""
+    others = other_zones(session, tz, sites)
+    if not others:
+        return ""
+    kept = ", ".join(f"{site} keeps {zone}" for site, zone in others.items())
+    return f"times in {tz}, the platform's time ({kept})"
 
 
 def local_text(value: dt.datetime | None, tz: str) -> str | None:
@@ -79,7 +98,8 @@ def _sites(session: Session, tz: str) -> Listing:
                 "name": s.name,
                 "timezone": s.timezone,
                 "units": units.get(s.id, 0),
-                "hours": _compact_hours(hours[s.id]),
+                "hours": _compact_hours(hours[s.id])
+                + ("" if same_clock(s.timezone, tz) else f" ({s.timezone} time)"),
             }
             for s in session.exec(select(t.Site).order_by(t.Site.id))
         ],
@@ -375,6 +395,7 @@ def _bookings(
                 }
             ]
         ],
+        zone_note(session, tz),
     )
 
 
@@ -483,7 +504,12 @@ def _show_site(session: Session, tz: str, site_id: str, now: dt.datetime, actor:
     )
     return Detail(
         f"Site {site.id}",
-        [("name", site.name), ("time zone", site.timezone), ("description", site.description)],
+        [
+            ("name", site.name),
+            ("time zone", site.timezone),
+            ("times", zone_note(session, tz, [site.id]) or None),
+            ("description", site.description),
+        ],
         [
             _equipment(session, tz, site=site_id),
             Listing(
@@ -524,6 +550,7 @@ def _show_equipment(
             ("needs certified operator", unit.needs_certified),
             ("may run unattended", unit.unattended_ok),
             ("notes", unit.notes),
+            ("times", zone_note(session, tz, [unit.site_id]) or None),
         ],
         [
             Listing(
