@@ -211,7 +211,10 @@ class Database:
             try:
                 yield session
             except sa.exc.OperationalError as exc:
-                raise storage_error(exc, self.where) or exc from exc
+                problem = storage_error(exc, self.where)
+                if problem is None:
+                    raise
+                raise problem from exc
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -223,7 +226,10 @@ class Database:
                 with session.begin():
                     yield session
             except sa.exc.OperationalError as exc:
-                raise storage_error(exc, self.where) or exc from exc
+                problem = storage_error(exc, self.where)
+                if problem is None:
+                    raise
+                raise problem from exc
 
     def dispose(self) -> None:
         self.engine.dispose()

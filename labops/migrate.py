@@ -89,4 +89,7 @@ def upgrade(engine: sa.Engine, *, read_only: bool = False) -> None:
     except sa.exc.OperationalError as exc:
         from labops.db import storage_error
 
-        raise storage_error(exc, where) or exc from exc
+        problem = storage_error(exc, where)
+        if problem is None:
+            raise
+        raise problem from exc

@@ -207,7 +207,10 @@ def _replace_records(
                 f"{source}: a record breaks a rule of this database ({exc.orig})"
             ) from None
         except sa.exc.OperationalError as exc:
-            raise storage_error(exc, db.where) or exc from exc
+            problem = storage_error(exc, db.where)
+            if problem is None:
+                raise
+            raise problem from exc
         finally:
             connection.connection.driver_connection.execute("DETACH DATABASE restored")
     return Restored(platform=platform, undone=undone, differing=differing)
