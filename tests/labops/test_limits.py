@@ -46,7 +46,7 @@ def test_a_platform_file_with_a_booking_in_a_far_year_is_refused(cli, db_path, t
     path.write_text(text)
     result = cli("load", str(path))
     assert result.code == 1
-    assert "booking of request 2 task 'ref': end: 2199-11-30 is more than two years" in result.err
+    assert "booking 2/ref: end: 2199-11-30 is more than two years" in result.err
     assert "holds no platform" in cli("list", "sites").err  # nothing was written
 
 
