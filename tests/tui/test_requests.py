@@ -3,15 +3,19 @@ field by field without writing anything."""
 
 from __future__ import annotations
 
+from rich.segment import Segment
+from textual.color import Color
 from textual.pilot import Pilot
 from textual.widgets import Input
 
 from labops.db import Database
 from labops.services.catalog import list_records
 from tests.tui.conftest import actor, drive, enter, settle, type_text
+from tui.line_filter import NoControlCodes
 from tui.screens.reason import ReasonScreen
 from tui.screens.request_form import RequestFormScreen
 from tui.screens.requests import RequestsScreen
+from tui.widgets.detail_view import DetailView
 from tui.widgets.form_field import FormField
 from tui.widgets.listing_table import ListingTable
 
@@ -164,12 +168,18 @@ def test_control_characters_in_stored_text_never_reach_the_terminal(
         screen = pilot.app.screen
         table = screen.query_one("#requests-table", ListingTable)
         assert table.get_cell("1", "title").plain == "scan \\x1b]0;owned\\x07 \\x1b[8mhidden"
-        pilot.app.notify(f"about {title}")
-        await settle(pilot)
-        for widget in screen.walk_children():
+        for widget in (table, screen.query_one(DetailView)):
             for y in range(widget.size.height):
                 text = widget.render_line(y).text
                 assert not any(ord(c) < 32 or 0x7F <= ord(c) <= 0x9F for c in text), widget
+        pilot.app.notify(f"about {title}")  # messages quote people's text too
+        await pilot.pause()
+        (note,) = [n.message for n in pilot.app._notifications if n.message.startswith("about")]
+        assert note == "about scan \\x1b]0;owned\\x07 \\x1b[8mhidden"
+        # And whatever else is drawn goes through the app's line filter, which drops them.
+        (guard,) = [f for f in pilot.app.get_line_filters() if isinstance(f, NoControlCodes)]
+        segments = guard.apply([Segment("a\x1b]0;owned\x07b")], Color(0, 0, 0))
+        assert [s.text for s in segments] == ["a]0;ownedb"]
 
     drive(app_for(tiny, "dara"), scenario)
 
