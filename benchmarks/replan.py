@@ -64,9 +64,7 @@ def demo(time_limit: float, workers: int) -> list[dict[str, Any]]:
         demo_service.load_demo(db, actor=None, now=DEMO_NOW)
         operator = demo_service.demo_operator(db)
         demo_service.approve_submitted(db, actor=operator, now=DEMO_NOW)
-        first = propose(
-            db, actor=operator, now=DEMO_NOW, time_limit=time_limit, workers=workers
-        )
+        first = propose(db, actor=operator, now=DEMO_NOW, time_limit=time_limit, workers=workers)
         commit(db, actor=operator, now=DEMO_NOW, proposal=first)
         with db.read() as session:
             proposed = [
@@ -89,9 +87,7 @@ def demo(time_limit: float, workers: int) -> list[dict[str, Any]]:
         db = fresh("same")
         for seed in range(10):
             began = time.monotonic()
-            proposal = propose(
-                db, actor=operator, now=DEMO_NOW, time_limit=time_limit, seed=seed
-            )
+            proposal = propose(db, actor=operator, now=DEMO_NOW, time_limit=time_limit, seed=seed)
             rows.append(
                 {
                     "case": "demo-unchanged",
@@ -167,9 +163,7 @@ def demo(time_limit: float, workers: int) -> list[dict[str, Any]]:
                     1 for c in confirmed if priority[f"R{c.request_id}"] >= top
                 ),
                 "dropped_untouched": len(dropped),
-                "dropped_for_lower_or_equal": sum(
-                    1 for r in dropped if priority[f"R{r}"] >= top
-                ),
+                "dropped_for_lower_or_equal": sum(1 for r in dropped if priority[f"R{r}"] >= top),
                 "seconds": round(seconds, 2),
                 "violations": len(validate(problem, repair.plan)),
             }
@@ -239,9 +233,7 @@ def lab(seed: int, time_limit: float, workers: int) -> dict[str, Any]:
         ),
     )
     scratch = solve(scratch_problem, options)
-    changed = sum(
-        1 for t, a in current.items() if not unchanged(repaired.assignments.get(t), a)
-    )
+    changed = sum(1 for t, a in current.items() if not unchanged(repaired.assignments.get(t), a))
     kept = repaired.breakdown["priority"]
     return {
         "case": "lab-breakdown",

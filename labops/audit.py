@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session
 
+from labops.errors import StorageError
 from labops.tables import AuditEvent
 
 
@@ -54,3 +56,40 @@ def _jsonable(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return str(value)
+
+
+# The triggers that make the audit trail append-only in SQLite (created by migration 0002;
+# a restore re-creates and checks them, so no database file can take them away).
+APPEND_ONLY_MESSAGE = "audit events cannot be changed or deleted"
+APPEND_ONLY_TRIGGERS = {
+    f"audit_event_no_{verb.lower()}": (
+        f"CREATE TRIGGER audit_event_no_{verb.lower()} BEFORE {verb} ON audit_event "
+        f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY_MESSAGE}'); END"
+    )
+    for verb in ("UPDATE", "DELETE")
+}
+
+
+def ensure_append_only(session: Session) -> None:
+    """(Re-)create the append-only triggers in the session's transaction, then prove they
+    hold: changing an audit row must fail. Raises StorageError otherwise."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    for name, sql in APPEND_ONLY_TRIGGERS.items():
+        connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+        connection.exec_driver_sql(sql)
+    for statement in (
+        "UPDATE audit_event SET actor = actor WHERE id = (SELECT max(id) FROM audit_event)",
+        "DELETE FROM audit_event WHERE id = (SELECT max(id) FROM audit_event)",
+    ):
+        savepoint = connection.begin_nested()
+        try:
+            connection.exec_driver_sql(statement)
+        except sa.exc.DatabaseError as exc:
+            if APPEND_ONLY_MESSAGE not in str(exc.orig):
+                raise
+            savepoint.rollback()
+            continue
+        savepoint.rollback()
+        raise StorageError("the audit trail is not append-only: its triggers did not take")

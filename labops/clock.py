@@ -1,24 +1,31 @@
-"""The current time, fixed by ``$LABOPS_NOW`` for tests, demos and reproducible reports."""
+"""The current time: the real clock, the only one audit times, requests and bookings take.
+
+Nothing from outside the process sets it (an environment variable would let anyone date
+audit events as they please). Tests fix it in-process with ``fixed``.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from labops.errors import InputError
-
-ENV_NOW = "LABOPS_NOW"
+_fixed: dt.datetime | None = None
 
 
 def now() -> dt.datetime:
-    """Aware UTC now, or the instant in ``$LABOPS_NOW`` (ISO 8601, with an offset)."""
-    fixed = os.environ.get(ENV_NOW)
-    if not fixed:
-        return dt.datetime.now(dt.UTC)
+    """Aware UTC now (or the instant a test fixed)."""
+    return _fixed if _fixed is not None else dt.datetime.now(dt.UTC)
+
+
+@contextmanager
+def fixed(instant: dt.datetime) -> Iterator[None]:
+    """For tests: ``now()`` returns ``instant`` inside the block."""
+    global _fixed
+    if instant.tzinfo is None:
+        raise ValueError("a fixed clock needs an aware instant")
+    previous, _fixed = _fixed, instant.astimezone(dt.UTC)
     try:
-        value = dt.datetime.fromisoformat(fixed)
-    except ValueError:
-        raise InputError(f"{ENV_NOW}={fixed!r} is not an ISO 8601 time") from None
-    if value.tzinfo is None:
-        raise InputError(f"{ENV_NOW}={fixed!r} needs an offset, like +00:00")
-    return value.astimezone(dt.UTC)
+        yield
+    finally:
+        _fixed = previous

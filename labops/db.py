@@ -3,15 +3,22 @@
 SQLite is the default. Every connection turns foreign keys on and uses WAL so readers never
 wait for a writer; writes begin IMMEDIATE, so two writers queue at the start of their
 transaction instead of failing halfway through it. Nothing connects at import time.
+
+Only the commands that make a platform (init, load, demo) create a database; the others
+open a labops database or refuse, so a mistyped ``--db`` or another application's SQLite
+file is never changed. A database that cannot be written (asked for, or on a read-only
+file system) is opened read-only, and storage failures are one line saying what and where.
 """
 
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import platformdirs
 import sqlalchemy as sa
@@ -22,6 +29,7 @@ from labops.errors import StorageError
 
 ENV_DB = "LABOPS_DB"
 BUSY_TIMEOUT_MS = 15_000
+CREATE_HINT = "create one with 'labops init', 'labops load FILE' or 'labops demo'"
 
 
 def default_path() -> Path:
@@ -39,9 +47,91 @@ def resolve_url(db: str | None = None) -> str:
     path = Path(value).expanduser()
     if path.is_dir():
         raise StorageError(f"database path {value} is a directory")
-    if not path.parent.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{path}"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of an SQLite URL (None for other databases and in-memory ones)."""
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def check_file(path: Path, *, create: bool) -> None:
+    """Refuse to open ``path`` unless it is a labops database, or (with ``create``) a file
+    that does not exist yet or holds no tables. Reads it read-only: a refused file is left
+    exactly as it was."""
+    if not path.exists():
+        if not create:
+            raise StorageError(f"no labops database at {path}: {CREATE_HINT}")
+        if not path.parent.is_dir():
+            if path == default_path():
+                path.parent.mkdir(parents=True, exist_ok=True)
+            else:
+                raise StorageError(f"cannot create a database at {path}: no folder {path.parent}")
+        return
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            tables = {
+                row[0]
+                for row in connection.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' "
+                    "AND name NOT LIKE 'sqlite_%'"
+                )
+            }
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as exc:
+        if "unable to open" in str(exc):
+            return  # e.g. WAL on a read-only file system: the real open says more
+        raise StorageError(f"{path} is not a labops database ({exc})") from None
+    if "alembic_version" in tables and "platform" in tables:
+        return
+    if not tables:
+        if create:
+            return
+        raise StorageError(f"{path} is not a labops database (it is empty): {CREATE_HINT}")
+    shown = ", ".join(sorted(tables)[:3]) + (", ..." if len(tables) > 3 else "")
+    raise StorageError(
+        f"{path} is not a labops database (it holds other tables: {shown}); choose another --db"
+    )
+
+
+def writable(path: Path) -> bool:
+    """Whether SQLite can write ``path`` (and the -wal and -shm files beside it)."""
+    folder = path.parent
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        return False
+    try:
+        return not os.statvfs(folder).f_flag & os.ST_RDONLY
+    except OSError:
+        return True
+
+
+def read_only_url(path: Path) -> str:
+    """A URL that opens ``path`` for reading only. On a read-only file system no other
+    process can change it, so SQLite may read it without its -shm file (immutable)."""
+    uri = quote(str(path.resolve()))
+    on_read_only_fs = bool(os.statvfs(path.parent).f_flag & os.ST_RDONLY)
+    return f"sqlite:///file:{uri}?mode=ro{'&immutable=1' if on_read_only_fs else ''}&uri=true"
+
+
+def storage_error(exc: sa.exc.DBAPIError, where: str) -> StorageError | None:
+    """The one line for a storage failure SQLite reported, or None for other errors."""
+    message = str(exc.orig).lower()
+    if "locked" in message or "busy" in message:
+        return StorageError("the database is busy: another operator is writing, try again")
+    if "readonly" in message or "read-only" in message:
+        return StorageError(f"the database {where} is read-only: nothing was written")
+    if "disk is full" in message or "database or disk is full" in message:
+        return StorageError(f"the disk holding {where} is full: nothing was written")
+    if "disk i/o error" in message:
+        return StorageError(f"cannot write {where}: disk I/O error; nothing was written")
+    if "unable to open" in message:
+        return StorageError(f"cannot open the database {where}: {exc.orig}")
+    return None
 
 
 def make_engine(url: str, **kwargs: Any) -> sa.Engine:
@@ -49,6 +139,7 @@ def make_engine(url: str, **kwargs: Any) -> sa.Engine:
     if not url.startswith("sqlite"):
         return sa.create_engine(url, **kwargs)
     engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, **kwargs)
+    read_only = "mode=ro" in url
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -57,7 +148,8 @@ def make_engine(url: str, **kwargs: Any) -> sa.Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        if ":memory:" not in url and url not in ("sqlite://", "sqlite:///"):
+        in_memory = ":memory:" in url or url in ("sqlite://", "sqlite:///")
+        if not in_memory and not read_only:
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
@@ -73,17 +165,38 @@ def make_engine(url: str, **kwargs: Any) -> sa.Engine:
 class Database:
     """The engine plus the two kinds of transaction the services use."""
 
-    def __init__(self, engine: sa.Engine) -> None:
+    def __init__(self, engine: sa.Engine, *, where: str | None = None) -> None:
         self.engine = engine
         self._writer = engine.execution_options(labops_write=True)
+        self.where = where or self.url  # the file, as storage errors name it
+        self.read_only = "mode=ro" in str(engine.url)
 
     @classmethod
-    def open(cls, db: str | None = None, *, migrate: bool = True) -> Database:
-        database = cls(make_engine(resolve_url(db)))
+    def open(
+        cls,
+        db: str | None = None,
+        *,
+        migrate: bool = True,
+        create: bool = True,
+        read_only: bool = False,
+    ) -> Database:
+        """The database named by ``db`` (see resolve_url). Without ``create``, anything but
+        an existing labops database is refused; with ``read_only``, or when the file cannot
+        be written, it is opened for reading only."""
+        url = resolve_url(db)
+        path = sqlite_path(url)
+        if path is None:
+            database = cls(make_engine(url))
+        else:
+            check_file(path, create=create and not read_only)
+            if read_only or (path.exists() and not writable(path)):
+                database = cls(make_engine(read_only_url(path)), where=str(path))
+            else:
+                database = cls(make_engine(url), where=str(path))
         if migrate:
             from labops.migrate import upgrade
 
-            upgrade(database.engine)
+            upgrade(database.engine, read_only=database.read_only)
         return database
 
     @property
@@ -95,21 +208,28 @@ class Database:
         """A session for queries; nothing it does is committed. Closing it ends the read
         transaction and detaches the rows it loaded, which keep their values."""
         with Session(self.engine) as session:
-            yield session
+            try:
+                yield session
+            except sa.exc.OperationalError as exc:
+                problem = storage_error(exc, self.where)
+                if problem is None:
+                    raise
+                raise problem from exc
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One transaction: committed if the block ends normally, rolled back otherwise."""
+        if self.read_only:
+            raise StorageError(f"the database {self.where} is open read-only: nothing was written")
         with Session(self._writer, expire_on_commit=False) as session:
             try:
                 with session.begin():
                     yield session
             except sa.exc.OperationalError as exc:
-                if "locked" in str(exc.orig):
-                    raise StorageError(
-                        "the database is busy: another operator is writing, try again"
-                    ) from exc
-                raise
+                problem = storage_error(exc, self.where)
+                if problem is None:
+                    raise
+                raise problem from exc
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -14,8 +14,15 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BeforeValidator, PlainSerializer, StringConstraints, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    PlainSerializer,
+    StringConstraints,
+    WithJsonSchema,
+)
 
+from labops.controls import refuse_controls
 from labops.vocabulary import WEEKDAYS
 
 MAX_ID = 2**63 - 1
@@ -25,8 +32,12 @@ SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 """An id people type: lower-case letters, digits, '.', '_' and '-', at most 64 characters."""
 
-Text = Annotated[str, StringConstraints(max_length=2000)]
-Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+# Text people write: no control characters but tabs and newlines (labops.controls).
+Text = Annotated[str, StringConstraints(max_length=2000), AfterValidator(refuse_controls)]
+Name = Annotated[
+    str, StringConstraints(min_length=1, max_length=200), AfterValidator(refuse_controls)
+]
+Email = Annotated[str, StringConstraints(max_length=200), AfterValidator(refuse_controls)]
 
 MAX_MINUTES = 366 * 24 * 60
 _DURATION = re.compile(r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*$")

@@ -84,6 +84,20 @@ def weekly_windows(
     return result
 
 
+@cache
+def same_clock(a: str, b: str) -> bool:
+    """Whether zones ``a`` and ``b`` read the same wall-clock time all year (Berlin and
+    Amsterdam do; Berlin and New York differ, and so do their daylight-saving dates)."""
+    if a == b:
+        return True
+    year = dt.datetime(dt.date.today().year, 1, 1, tzinfo=dt.UTC)
+    return all(
+        (year + dt.timedelta(days=d)).astimezone(zone(a)).utcoffset()
+        == (year + dt.timedelta(days=d)).astimezone(zone(b)).utcoffset()
+        for d in range(0, 366, 3)
+    )
+
+
 def monday_of(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 

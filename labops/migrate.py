@@ -33,14 +33,21 @@ def alembic_config(engine: sa.Engine | None = None) -> Config:
 
 
 @cache
-def head_revision() -> str | None:
-    """The newest revision among the migration files (the one no other revises)."""
+def known_revisions() -> dict[str, str | None]:
+    """Every revision among the migration files, with the one it revises."""
     revisions: dict[str, str | None] = {}
     pattern = re.compile(r'^(down_revision|revision)\b[^=]*=\s*(?:"([^"]*)"|None)', re.M)
     for path in VERSIONS.glob("*.py"):
         found = dict((key, value or None) for key, value in pattern.findall(path.read_text()))
         if "revision" in found:
             revisions[found["revision"]] = found.get("down_revision")
+    return revisions
+
+
+@cache
+def head_revision() -> str | None:
+    """The newest revision among the migration files (the one no other revises)."""
+    revisions = known_revisions()
     heads = set(revisions) - set(revisions.values())
     if len(heads) > 1:
         raise StorageError(f"migrations have several heads: {', '.join(sorted(heads))}")
@@ -56,22 +63,33 @@ def current_revision(engine: sa.Engine) -> str | None:
         return row[0] if row else None
 
 
-def upgrade(engine: sa.Engine) -> None:
+def upgrade(engine: sa.Engine, *, read_only: bool = False) -> None:
     """Bring the schema to the newest revision (a no-op when it is there already)."""
     head = head_revision()
+    where = engine.url.database or engine.url.render_as_string(hide_password=True)
     try:
         current = current_revision(engine)
     except sa.exc.DatabaseError as exc:
-        raise StorageError(f"cannot read the database at {engine.url}: {exc.orig}") from exc
+        raise StorageError(f"cannot read the database {where}: {exc.orig}") from exc
     if current == head:
         return
-    from alembic import command
-    from alembic.script import ScriptDirectory
-
-    if current is not None and not ScriptDirectory.from_config(alembic_config()).get_revision(
-        current
-    ):
+    if current is not None and current not in known_revisions():
         raise StorageError(
-            f"the database is at schema revision {current}, newer than this labops knows"
+            f"the database {where} was made by a newer labops (schema revision {current}): "
+            "upgrade labops to open it"
         )
-    command.upgrade(alembic_config(engine), "head")
+    if read_only:
+        raise StorageError(
+            f"the database {where} needs its schema upgraded, but it is open read-only"
+        )
+    from alembic import command
+
+    try:
+        command.upgrade(alembic_config(engine), "head")
+    except sa.exc.OperationalError as exc:
+        from labops.db import storage_error
+
+        problem = storage_error(exc, where)
+        if problem is None:
+            raise
+        raise problem from exc

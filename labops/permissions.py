@@ -15,6 +15,7 @@ from enum import StrEnum
 from sqlmodel import Session, select
 
 from labops import tables as t
+from labops.controls import has_controls
 from labops.errors import PermissionDenied
 from labops.vocabulary import Access
 
@@ -34,6 +35,7 @@ class Action(StrEnum):
     READ_ALL = "see every project's bookings and costs"
     AUDIT = "read the audit trail"
     BACKUP = "back up the database"
+    READ_PEOPLE = "see people's e-mail addresses and absence notes"
 
 
 _ALLOWED: dict[Action, set[Access]] = {
@@ -47,6 +49,7 @@ _ALLOWED: dict[Action, set[Access]] = {
     Action.READ_ALL: {Access.ADMIN, Access.OPERATOR, Access.VIEWER},
     Action.AUDIT: {Access.ADMIN, Access.OPERATOR},
     Action.BACKUP: {Access.ADMIN, Access.OPERATOR},
+    Action.READ_PEOPLE: {Access.ADMIN, Access.OPERATOR},  # and each person their own
     # Project-bound actions: these levels for any project, leads for their own.
     Action.REQUEST: {Access.ADMIN, Access.OPERATOR},
     Action.READ_PROJECT: {Access.ADMIN, Access.OPERATOR, Access.VIEWER},
@@ -62,11 +65,18 @@ class Actor:
     access: Access
     name: str = ""
     leads: frozenset[str] = field(default_factory=frozenset)  # projects they lead
+    person: bool = True  # one of the platform's people (not labops itself)
 
     @classmethod
     def system(cls) -> Actor:
         """labops itself (bootstrap, migrations): allowed everything."""
-        return cls(id="system", access=Access.ADMIN, name="labops")
+        return cls(id="system", access=Access.ADMIN, name="labops", person=False)
+
+    @classmethod
+    def anonymous(cls) -> Actor:
+        """Nobody named (no --as): the least a person sees, a member's view without
+        assignments of their own."""
+        return cls(id="", access=Access.MEMBER, name="nobody", person=False)
 
     def can(self, action: Action, project: str | None = None) -> bool:
         if self.access in _ALLOWED[action]:
@@ -81,10 +91,21 @@ class Actor:
             )
 
 
+def current_actor(session: Session, actor: Actor) -> Actor:
+    """``actor`` as the database has them now. Services call this inside each write
+    transaction, so rights taken away since ``actor`` was resolved (in a TUI opened before
+    an admin demoted its user) no longer count. labops itself stays as it is."""
+    if not actor.person:
+        return actor
+    return resolve_actor(session, actor.id)
+
+
 def resolve_actor(session: Session, person_id: str | None) -> Actor:
     """The Actor for ``person_id`` (from --as or $LABOPS_USER), checked against the people."""
     if not person_id:
         raise PermissionDenied("who is acting? give --as PERSON or set LABOPS_USER")
+    if has_controls(person_id):
+        raise PermissionDenied("--as: a person's id holds no control characters")
     person = session.get(t.Person, person_id)
     if person is None:
         raise PermissionDenied(f"unknown person '{person_id[:64]}': not in this platform's people")

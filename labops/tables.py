@@ -94,7 +94,7 @@ def _int_fk(target: str, *, index: bool = True) -> Any:
 
 
 class PlatformInfo(SQLModel, table=True):
-    """One row: the platform's name, home time zone, reference week and planning settings."""
+    """One row: the platform's name, home time zone, reference week and settings."""
 
     __tablename__ = "platform"
     id: int = Field(default=1, primary_key=True)
@@ -106,6 +106,9 @@ class PlatformInfo(SQLModel, table=True):
     planning: dict = Field(
         default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}")
     )
+    # Whether an operator may approve a request they submitted or whose project they lead;
+    # off, a second operator must (separation of duties).
+    self_approval: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
 
 class Kind(SQLModel, table=True):

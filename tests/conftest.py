@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
 
+from labops import clock
 from labops.db import Database
 from labops.permissions import Actor
 from labops.vocabulary import DowntimeKind
@@ -46,13 +48,15 @@ def break_down(
 
 
 @pytest.fixture(autouse=True)
-def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> dt.datetime:
-    """Every test runs at the same instant, with no user or database from the environment."""
-    monkeypatch.setenv("LABOPS_NOW", NOW.isoformat())
+def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[dt.datetime]:
+    """Every test runs at the same instant, with no user or database from the environment.
+    The clock is fixed in-process (labops reads no clock from the environment); processes
+    forked by a test keep it."""
     monkeypatch.delenv("LABOPS_DB", raising=False)
     monkeypatch.delenv("LABOPS_USER", raising=False)
     monkeypatch.setenv("COLUMNS", "200")
-    return NOW
+    with clock.fixed(NOW):
+        yield NOW
 
 
 @pytest.fixture

@@ -8,20 +8,24 @@ dashboard. Screens call labops services only.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.filter import LineFilter
 from textual.screen import Screen
 
+from labops.controls import printable
 from labops.db import Database
 from labops.permissions import Action
 from labops.services.dashboard import opening
 from tui.commands import LabopsCommands
 from tui.context import Clock, Context
 from tui.keymap import default_keymap_path, load_keymap
+from tui.line_filter import NoControlCodes
 from tui.messages import ShowBooking, ShowRequest
 from tui.screens.base import LabopsScreen
 
@@ -82,11 +86,21 @@ class LabopsApp(App[None]):
         self.ctx = ctx
         self.time_limit = time_limit
         self._keymap_problems = keymap_problems or []
-        self.title = f"{ctx.platform} · {ctx.actor.name or ctx.actor.id} ({self._role()})"
+        self._no_control_codes = NoControlCodes()
+        self.title = printable(
+            f"{ctx.platform} · {ctx.actor.name or ctx.actor.id} ({self._role()})"
+        )
         for mode in self._screen_modes():
             self.add_mode(mode, partial(self._make, mode))
         if keymap:
             self.set_keymap(keymap)
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        return [*super().get_line_filters(), self._no_control_codes]
+
+    def notify(self, message: str, *, title: str = "", **kwargs: Any) -> None:
+        """A notification; its text may quote people's text, shown, never obeyed."""
+        super().notify(printable(message), title=printable(title), **kwargs)
 
     def _role(self) -> str:
         return self.ctx.actor.access.value

@@ -1,4 +1,5 @@
-"""How times and values read on screen. Text built here is never parsed as markup."""
+"""How times and values read on screen. Text built here is never parsed as markup, and
+shows control characters as ``\\xNN`` instead of sending them to the terminal."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from rich.text import Text
 
+from labops.controls import printable
 from labops.localtime import to_local
 
 
@@ -18,7 +20,7 @@ def plain(value: Any) -> Text:
         return Text("yes")
     if value is False:
         return Text("")
-    return Text(str(value))
+    return Text(printable(str(value)))
 
 
 def when(value: dt.datetime, tz: str) -> str:

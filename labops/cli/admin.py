@@ -8,7 +8,7 @@ import typer
 
 from labops.cli.render import console, print_listing
 from labops.cli.state import CliState
-from labops.services import audit_log, backup
+from labops.services import audit_log, backup, restore
 from labops.services.timeinput import parse_local_instant
 
 
@@ -20,7 +20,9 @@ def register(app: typer.Typer) -> None:
 
 def audit_command(
     ctx: typer.Context,
-    since: str | None = typer.Option(None, "--since", help="Events from this time (local)."),
+    since: str | None = typer.Option(
+        None, "--since", help="Events from this time (the platform's time zone)."
+    ),
     who: str | None = typer.Option(None, "--who", help="Events by this person."),
     record: str | None = typer.Option(None, "--record", help="TYPE or TYPE:ID, e.g. booking:12."),
     action: str | None = typer.Option(
@@ -65,7 +67,15 @@ def restore_command(
     actor = state.actor
     if not yes:
         typer.confirm(f"replace everything in {state.db.url} with {file}?", abort=True)
-    backup.restore(
+    done = restore.restore(
         state.db, actor=actor, source=file, now=state.now(), other_platform=other_platform
     )
-    console.print(f"restored from {file}")
+    console.print(
+        f"restored from {file}; the {done.undone} events recorded since the backup are undone "
+        "and stay in the audit trail"
+    )
+    if done.differing:
+        console.print(
+            f"note: {done.differing} audit events in the backup differ from this database's "
+            "(the audit trail kept is this database's)"
+        )

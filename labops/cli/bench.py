@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from labops.cli.render import console, err_console
 from labops.errors import InputError, LabopsError
+from labops.limits import check_time_limit, check_workers
 
 bench_app = typer.Typer(
     help="Run the production solver on standard scheduling benchmarks.", no_args_is_help=True
@@ -55,10 +56,8 @@ def run(
 ) -> None:
     from labops.services import bench
 
-    if not time_limit > 0 or time_limit > 86_400:
-        raise InputError(f"--time-limit must be between 0 and 86400 seconds, not {time_limit}")
-    if not 1 <= workers <= 64:
-        raise InputError(f"--workers must be between 1 and 64, not {workers}")
+    check_time_limit(time_limit)
+    check_workers(workers)
     files = bench.instance_files(kind, paths)
     table = bench.load_table(best_known or bench.find_best_known(files))
     out = _open(json_out)

@@ -8,7 +8,7 @@ from labops.cli.render import console, print_listing
 from labops.cli.state import CliState
 from labops.fields import MAX_ID
 from labops.services import bookings
-from labops.services.timeinput import parse_local_instant
+from labops.services.timeinput import parse_local_instant, typed_zone_note
 from labops.vocabulary import DowntimeKind
 
 booking_app = typer.Typer(
@@ -57,7 +57,9 @@ _booking_command("done", "Mark finished bookings as done.")
 def add_command(
     ctx: typer.Context,
     unit: str = typer.Argument(..., help="The equipment unit."),
-    start: str = typer.Option(..., "--start", help="From (local time, e.g. 2026-12-01 08:00)."),
+    start: str = typer.Option(
+        ..., "--start", help="From (the platform's time zone, e.g. 2026-12-01 08:00)."
+    ),
     end: str = typer.Option(..., "--end", help="Until."),
     kind: DowntimeKind = typer.Option(
         DowntimeKind.BREAKDOWN, "--kind", "--reason", help="Why it is down."
@@ -77,6 +79,7 @@ def add_command(
         now=state.now(),
     )
     console.print(f"downtime {added.downtime_id} recorded on {unit}")
+    _zone_note(state)
     if added.hit.rows:
         print_listing(added.hit)
         console.print("re-plan them with: labops schedule --repair [--commit]")
@@ -99,7 +102,9 @@ def add_booking_command(
     ctx: typer.Context,
     request_id: int = typer.Argument(..., min=1, max=MAX_ID, metavar="REQUEST"),
     task: str = typer.Argument(..., metavar="TASK", help="The task's key."),
-    start: str = typer.Option(..., "--start", help="Start (local time, on the slot grid)."),
+    start: str = typer.Option(
+        ..., "--start", help="Start (the platform's time zone, on the slot grid)."
+    ),
     units: str = typer.Option(
         "", "--units", help="Units, one per equipment need, comma-separated."
     ),
@@ -119,6 +124,7 @@ def add_booking_command(
         now=state.now(),
         lock=lock,
     )
+    _zone_note(state)
     if lock:
         console.print(f"booking {booking_id} locked")
     else:
@@ -126,3 +132,10 @@ def add_booking_command(
             f"booking {booking_id} confirmed (a later plan may move it; --lock or "
             f"`labops booking lock {booking_id}` keeps it)"
         )
+
+
+def _zone_note(state: CliState) -> None:
+    """Say which zone the times typed were read in, when a site keeps another."""
+    note = typed_zone_note(state.db)
+    if note:
+        console.print(f"{note[:1].upper()}{note[1:]}")

@@ -48,7 +48,7 @@ def free_command(
     ctx: typer.Context,
     kind: str = typer.Option(..., "--kind", help="Equipment kind."),
     site: str | None = typer.Option(None, "--site", help="Only units at this site."),
-    start: str = typer.Option(..., "--from", help="From (local time)."),
+    start: str = typer.Option(..., "--from", help="From (the platform's time zone)."),
     end: str = typer.Option(..., "--to", help="Until (a bare date counts the whole day)."),
     hours: float = typer.Option(0.0, "--hours", help="Only windows at least this long."),
     amount: int = typer.Option(1, "--amount", help="Units of capacity needed at once."),

@@ -23,6 +23,7 @@ from labops.cli import (
 )
 from labops.cli.render import err_console
 from labops.cli.state import CliState
+from labops.controls import printable
 from labops.errors import LabopsError
 
 app = typer.Typer(
@@ -44,8 +45,13 @@ def _global(
     as_: str | None = typer.Option(
         None, "--as", help="Act as this person (default: $LABOPS_USER)."
     ),
+    read_only: bool = typer.Option(
+        False,
+        "--read-only",
+        help="Open the database for reading only (also done when it cannot be written).",
+    ),
 ) -> None:
-    ctx.obj = CliState(db_arg=db, as_arg=as_)
+    ctx.obj = CliState(db_arg=db, as_arg=as_, command=ctx.invoked_subcommand, read_only=read_only)
     ctx.call_on_close(ctx.obj.close)
 
 
@@ -68,7 +74,7 @@ def main(argv: list[str] | None = None) -> None:
         code = app(args=argv, prog_name="labops", standalone_mode=False)
     except LabopsError as exc:
         for line in str(exc).splitlines() or [type(exc).__name__]:
-            err_console.print(line, markup=False, style="red")
+            err_console.print(printable(line), markup=False, style="red")
         sys.exit(exc.exit_code)
     except typer.Abort:
         err_console.print("aborted", style="red")
@@ -85,10 +91,19 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         err_console.print("interrupted", style="red")
         sys.exit(130)
+    except MemoryError:  # every write is one transaction: nothing was half written
+        err_console.print("not enough memory to finish: nothing was written", style="red")
+        sys.exit(1)
+    except OSError as exc:  # the environment: a full disk, a folder that cannot be written
+        where = f" {exc.filename}" if exc.filename else ""
+        err_console.print(
+            printable(f"cannot use{where}: {exc.strerror or exc}"), markup=False, style="red"
+        )
+        sys.exit(1)
     except Exception as exc:  # a bug: say so in one line; the traceback on request
         if os.environ.get("LABOPS_DEBUG"):
             raise
-        first_line = (str(exc).splitlines() or [""])[0][:200]
+        first_line = printable((str(exc).splitlines() or [""])[0][:200])
         err_console.print(
             f"internal error ({type(exc).__name__}: {first_line}) - set LABOPS_DEBUG=1 for details",
             markup=False,

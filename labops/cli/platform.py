@@ -17,6 +17,8 @@ from labops.files import write_atomically
 from labops.fixture.load import load_platform
 from labops.fixture.read import read_platform_file
 from labops.fixture.schema import PlatformFile
+from labops.limits import check_time_limit, check_workers
+from labops.localtime import to_local
 from labops.services import demo, scheduling
 from labops.services.backup import export_text
 from labops.services.timeinput import parse_instant
@@ -48,8 +50,9 @@ def load_command(
     state: CliState = ctx.obj
     data = read_platform_file(file)
     target = None
-    if rebase_to is not None:
-        target = parse_instant(rebase_to, data.platform.timezone, "--rebase-to").date()
+    if rebase_to is not None:  # the day as the platform's clocks read it, east of UTC too
+        tz = data.platform.timezone
+        target = to_local(parse_instant(rebase_to, tz, "--rebase-to"), tz).date()
     actor = state.actor if state.identity else None
     summary = load_platform(
         state.db, data, actor=actor, now=state.now(), replace=replace, rebase_to=target
@@ -85,6 +88,8 @@ def demo_command(
 ) -> None:
     """Load the demo platform, approve its requests, plan and commit them, and sum up."""
     state: CliState = ctx.obj
+    check_time_limit(time_limit)
+    check_workers(workers)
     actor = state.actor if state.identity else None
     summary = demo.load_demo(state.db, actor=actor, now=state.now(), replace=replace)
     console.print(
@@ -94,25 +99,22 @@ def demo_command(
             f"dates moved {summary.shifted_days} days to show the current weeks",
         )
     )
-    operator = demo.demo_operator(state.db)
-    approved = demo.approve_submitted(state.db, actor=operator, now=state.now())
-    console.print(
-        Text(f"{operator.name} ({operator.id}), operator, approved {len(approved)} requests")
-    )
+    approved = demo.approve_submitted(state.db, now=state.now())
+    console.print(f"the demo approved {len(approved)} requests (the audit trail says 'demo')")
     # Planned as of the start of today, deterministically: every run on one day gives the
     # same plan.
     as_of = demo.planned_as_of(state.db, state.now())
     work = functools.partial(
         scheduling.propose,
         state.db,
-        actor=operator,
+        actor=demo.DEMO,
         now=as_of,
         time_limit=time_limit,
         workers=workers,
         deterministic=True,
     )
     proposal = solve_with_progress(work, time_limit=time_limit)
-    result = scheduling.commit(state.db, actor=operator, now=state.now(), proposal=proposal)
+    result = scheduling.commit(state.db, actor=demo.DEMO, now=state.now(), proposal=proposal)
     plan = proposal.plan
     console.print(
         f"plan {plan.status} in {plan.seconds:.1f} s, validated and committed: "
@@ -124,6 +126,7 @@ def demo_command(
     if left_out.rows:
         print_listing(left_out)
     print_listing(demo.bookings_per_site(state.db, now=state.now()))
+    operator = demo.demo_operator(state.db)  # someone to try the operator's tools as
     db_arg = f" --db {state.db_arg}" if state.db_arg else ""
     today = state.now().date().isoformat()
     console.print(

@@ -1,27 +1,71 @@
-"""Printing service views: rich tables for people, JSON for scripts."""
+"""Printing service views: rich tables for people, JSON for scripts.
+
+User text never reaches the terminal as control codes: cells show them as ``\\xNN``
+(labops.controls), and a render hook on both consoles drops any left in other output.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 import sys
+from collections.abc import Iterator
 from typing import Any
 
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderableType, RenderHook
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
+from labops.controls import has_controls, printable, stripped
 from labops.views import Detail, Listing
 
-console = Console(highlight=False, soft_wrap=True)
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+class _Neutralised:
+    """A renderable whose text segments carry no control characters (rich's own escape
+    codes for styles and cursor moves are control segments, and stay)."""
+
+    def __init__(self, inner: ConsoleRenderable | RenderableType) -> None:
+        self.inner = inner
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Segment]:
+        for segment in console.render(self.inner, options):
+            if segment.control or not has_controls(segment.text):
+                yield segment
+            else:  # already laid out: control characters take no width, so drop them
+                yield Segment(stripped(segment.text), segment.style)
+
+
+class _NoControlCodes(RenderHook):
+    def process_renderables(self, renderables: list[ConsoleRenderable]) -> list[ConsoleRenderable]:
+        return [_Neutralised(r) for r in renderables]  # type: ignore[misc]
+
+
+def _console(**kwargs: Any) -> Console:
+    made = Console(highlight=False, soft_wrap=True, **kwargs)
+    made.push_render_hook(_NoControlCodes())
+    return made
+
+
+console = _console()
+err_console = _console(stderr=True)
+
+# JSON escapes C0 controls itself; DEL and the C1 range it leaves as they are.
+_UNESCAPED = re.compile(r"[\x7f-\x9f]")
 
 
 def print_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False, default=str) + "\n")
+    text = json.dumps(value, indent=2, ensure_ascii=False, default=str)
+    text = _UNESCAPED.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    sys.stdout.write(text + "\n")
 
 
 def listing_table(listing: Listing, *, title: bool = True) -> Table:
-    table = Table(title=listing.title if title else None, title_justify="left", expand=False)
+    table = Table(
+        title=Text(printable(listing.title)) if title else None,
+        title_justify="left",
+        expand=False,
+    )
     cells = [[_cell(row.get(column.key)) for column in listing.columns] for row in listing.rows]
     for i, column in enumerate(listing.columns):
         # Numbers and the first column (the record's id) are never cut short on a narrow
@@ -36,7 +80,7 @@ def listing_table(listing: Listing, *, title: bool = True) -> Table:
     for row in cells:
         table.add_row(*row)
     if listing.note:
-        table.caption = listing.note
+        table.caption = Text(printable(listing.note))
     return table
 
 
@@ -45,7 +89,7 @@ def print_listing(listing: Listing, *, as_json: bool = False) -> None:
         print_json(listing.as_json())
         return
     if not listing.rows:
-        console.print(f"{listing.title}: none")
+        console.print(Text(f"{printable(listing.title)}: none"))
         return
     console.print(listing_table(listing))
 
@@ -60,7 +104,7 @@ def print_detail(detail: Detail, *, as_json: bool = False) -> None:
     for label, value in detail.fields:
         if value not in (None, ""):
             fields.add_row(label, _cell(value))
-    console.print(Text(detail.title, style="bold underline"))
+    console.print(Text(printable(detail.title), style="bold underline"))
     console.print(fields)
     for section in detail.sections:
         console.print()
@@ -74,5 +118,7 @@ def _cell(value: Any) -> Text:
     if isinstance(value, bool):
         return Text("yes" if value else "no")
     if isinstance(value, dict | list):  # structured values (an audit event's changes)
-        return Text(json.dumps(value, ensure_ascii=False, sort_keys=True) if value else "")
-    return Text(str(value))
+        return Text(
+            printable(json.dumps(value, ensure_ascii=False, sort_keys=True)) if value else ""
+        )
+    return Text(printable(str(value)))

@@ -11,7 +11,8 @@ from labops.cli.render import console, print_detail, print_listing
 from labops.cli.state import CliState
 from labops.errors import InputError
 from labops.fields import MAX_ID
-from labops.files import write_atomically
+from labops.files import read_limited, write_atomically
+from labops.limits import MAX_FORM_BYTES
 from labops.services import catalog, requests
 from labops.services.request_form import parse_request_form
 from labops.vocabulary import RequestStatus
@@ -57,9 +58,9 @@ def submit_command(
     """Check a request form and submit it (refused with reasons if it can never fit)."""
     state: CliState = ctx.obj
     try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{file}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+        text = read_limited(file, MAX_FORM_BYTES).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{file}: not UTF-8 text (byte {exc.start})") from None
     form = parse_request_form(text, source=str(file))
     result = requests.submit_request(
         state.db, actor=state.actor, form=form, now=state.now(), draft=draft

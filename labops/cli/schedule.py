@@ -10,6 +10,7 @@ import typer
 from labops.cli.progress import solve_with_progress
 from labops.cli.render import console, print_json, print_listing
 from labops.cli.state import CliState
+from labops.limits import check_ahead, check_time_limit, check_workers
 from labops.services import scheduling
 from labops.services.timeinput import parse_local_instant
 
@@ -58,8 +59,12 @@ def schedule_command(
 ) -> None:
     """Plan approved requests onto equipment, time and people."""
     state: CliState = ctx.obj
+    check_time_limit(time_limit)
+    check_workers(workers)
     actor, now = state.actor, state.now()
     begin = parse_local_instant(state.db, start, "--from") if start else None
+    if begin is not None:
+        check_ahead(begin, now, "--from")
     work = functools.partial(
         scheduling.propose,
         state.db,

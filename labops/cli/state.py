@@ -11,20 +11,27 @@ from labops.db import Database
 from labops.permissions import Actor, resolve_actor
 
 ENV_USER = "LABOPS_USER"
+CREATING = frozenset({"init", "load", "demo"})  # the commands that may create a database
 
 
 @dataclass
 class CliState:
     db_arg: str | None = None
     as_arg: str | None = None
+    command: str | None = None
+    read_only: bool = False
     _db: Database | None = field(default=None, repr=False)
     _actor: Actor | None = field(default=None, repr=False)
 
     @property
     def db(self) -> Database:
-        """The database, opened and migrated on first use (so `labops --help` stays instant)."""
+        """The database, opened and migrated on first use (so `labops --help` stays instant).
+        Only init, load and demo create one; the others refuse what is not a labops
+        database."""
         if self._db is None:
-            self._db = Database.open(self.db_arg)
+            self._db = Database.open(
+                self.db_arg, create=self.command in CREATING, read_only=self.read_only
+            )
         return self._db
 
     @property

@@ -3,6 +3,8 @@
 CSV holds one table per file, so the sections go either into a folder (``--output DIR/``)
 or into one zip archive (``--output report.zip``). Headers are the column titles; numbers
 are plain (a dot for decimals, no thousands separator), percentages as numbers of percent.
+Text that a spreadsheet would take for a formula (starting with = + - @, a tab or a carriage
+return) gets a leading apostrophe, so a name like ``=HYPERLINK(...)`` stays text.
 """
 
 from __future__ import annotations
@@ -23,10 +25,29 @@ def csv_files(report: WeeklyReport) -> dict[str, str]:
 def section_csv(section: Section) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([c.title for c in section.columns])
+    writer.writerow([_cell(c.title) for c in section.columns])
     for row in section.values():
-        writer.writerow(["" if v is None else v for v in row.values()])
+        writer.writerow([_cell(v) for v in row.values()])
     return buffer.getvalue()
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _is_number(value):
+        return "'" + value
+    return value
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def csv_zip(report: WeeklyReport) -> bytes:

@@ -43,12 +43,20 @@ def markdown_figures(section: Section) -> list[str]:
     return lines
 
 
+# A pipe would end the cell, a newline the row; asterisks, underscores and backticks would
+# style it; brackets would make links or images (``[x](javascript:...)``), angle brackets
+# HTML (``<script>``, ``<img onerror>``) or autolinks, ampersands entities.
+_MARKDOWN = str.maketrans(
+    {
+        **{c: "\\" + c for c in "\\|*_`[]"},
+        "<": "&lt;",
+        ">": "&gt;",
+        "&": "&amp;",
+        "\n": " ",
+        "\r": " ",
+    }
+)
+
+
 def _escape(text: str) -> str:
-    # A pipe would end the cell, a newline the row; asterisks and underscores would style it.
-    return (
-        text.replace("\\", "\\\\")
-        .replace("|", "\\|")
-        .replace("*", "\\*")
-        .replace("_", "\\_")
-        .replace("\n", " ")
-    )
+    return text.translate(_MARKDOWN)

@@ -18,6 +18,7 @@ from labops import tables as t
 from labops.audit import record
 from labops.db import Database
 from labops.errors import Conflict, LabopsError
+from labops.permissions import Action, Actor, current_actor
 from labops.scheduling.booking_rows import write_booking_resources
 from labops.scheduling.build import build_snapshot, fingerprint
 from labops.scheduling.proposal import BookingChange, Change, Proposal
@@ -41,13 +42,14 @@ class CommitResult:
 
 
 def commit_proposal(
-    db: Database, proposal: Proposal, *, actor: str, now: dt.datetime
+    db: Database, proposal: Proposal, *, actor: Actor, now: dt.datetime
 ) -> CommitResult:
     """Validate the plan against every hard rule, then write it in one transaction.
 
-    Refused with ``Conflict`` when bookings, downtime, absences or the planned requests
-    changed since the problem was built (another operator committed meanwhile), or when
-    the plan no longer keeps the rules of the platform as it is now.
+    Refused when the actor may no longer schedule (rights are read again inside the
+    transaction), with ``Conflict`` when bookings, downtime, absences or the planned
+    requests changed since the problem was built (another operator committed meanwhile),
+    or when the plan no longer keeps the rules of the platform as it is now.
     """
     violations = validate(proposal.snapshot.problem, proposal.plan)
     if violations:
@@ -58,6 +60,8 @@ def commit_proposal(
         )
     snapshot = proposal.snapshot
     with db.write() as session:
+        actor = current_actor(session, actor)
+        actor.require(Action.SCHEDULE)
         current = fingerprint(session, snapshot.grid.start, snapshot.planned_ids)
         if current != snapshot.fingerprint:
             raise Conflict(
@@ -67,13 +71,13 @@ def commit_proposal(
         _check_rules_in_force(session, proposal)
         counts = {change: 0 for change in Change}
         for change in proposal.changes:
-            _apply(session, change, actor=actor, now=now)
+            _apply(session, change, actor=actor.id, now=now)
             counts[change.change] += 1
-        scheduled, returned = _update_requests(session, proposal, actor=actor, now=now)
-        run = _record_run(session, proposal, counts, actor=actor, now=now)
+        scheduled, returned = _update_requests(session, proposal, actor=actor.id, now=now)
+        run = _record_run(session, proposal, counts, actor=actor.id, now=now)
         record(
             session,
-            actor=actor,
+            actor=actor.id,
             at=now,
             action="plan.commit",
             record_type="plan",

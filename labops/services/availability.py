@@ -12,7 +12,7 @@ from labops import tables as t
 from labops.calendars import Calendars
 from labops.db import Database
 from labops.errors import InputError, NotFound
-from labops.services.catalog import local_text, platform_info
+from labops.services.catalog import local_text, platform_info, zone_note
 from labops.views import Listing, columns
 from labops.vocabulary import ACTIVE_BOOKING
 
@@ -72,6 +72,7 @@ def free_windows(
                             "free": free,
                         }
                     )
+        note = zone_note(session, tz, {unit.site_id for unit in units})
     rows.sort(key=lambda r: (r["start"], r["unit"]))
     return Listing(
         f"Free {kind} time",
@@ -79,6 +80,7 @@ def free_windows(
             "unit:Unit", "site:Site", "start:From", "end:To", "hours:Hours#", "free:Free cap.#"
         ),
         rows,
+        note,
     )
 
 

@@ -9,9 +9,11 @@ from sqlmodel import Session, col, select
 
 from labops import tables as t
 from labops.audit import record
+from labops.controls import check_text
 from labops.db import Database
 from labops.errors import Conflict, InputError, NotFound
-from labops.permissions import Action, Actor
+from labops.limits import check_ahead
+from labops.permissions import Action, Actor, current_actor
 from labops.scheduling.booking_rows import write_booking_resources
 from labops.scheduling.build import build_snapshot
 from labops.scheduling.build import task_key as solver_key
@@ -48,8 +50,11 @@ def change_booking(
     if operation not in _TRANSITIONS:
         raise InputError(f"unknown booking operation {operation!r}: use {', '.join(OPERATIONS)}")
     actor.require(Action.BOOK)
+    check_text(note, "note")
     target, allowed = _TRANSITIONS[operation]
     with db.write() as session:
+        actor = current_actor(session, actor)
+        actor.require(Action.BOOK)
         booking = session.get(t.Booking, booking_id)
         if booking is None:
             raise NotFound(f"no booking {booking_id}")
@@ -97,7 +102,10 @@ def add_downtime(
     actor.require(Action.DOWNTIME)
     if end <= start:
         raise InputError("downtime must end after it starts")
+    check_text(reason, "note")
     with db.write() as session:
+        actor = current_actor(session, actor)
+        actor.require(Action.DOWNTIME)
         unit = session.get(t.Equipment, unit_id)
         if unit is None:
             raise NotFound(f"no equipment unit {unit_id!r}")
@@ -121,6 +129,8 @@ def add_downtime(
 def remove_downtime(db: Database, *, actor: Actor, downtime_id: int, now: dt.datetime) -> None:
     actor.require(Action.DOWNTIME)
     with db.write() as session:
+        actor = current_actor(session, actor)
+        actor.require(Action.DOWNTIME)
         downtime = session.get(t.Downtime, downtime_id)
         if downtime is None:
             raise NotFound(f"no downtime {downtime_id}")
@@ -200,7 +210,10 @@ def book_task(
     actor.require(Action.BOOK)
     if start < now:
         raise InputError("a booking cannot start in the past")
+    check_ahead(start, now, "--start")
     with db.write() as session:
+        actor = current_actor(session, actor)
+        actor.require(Action.BOOK)
         request = session.get(t.Request, request_id)
         if request is None:
             raise NotFound(f"no request {request_id}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,11 +14,11 @@ from labops import tables as t
 from labops.db import Database
 from labops.errors import InputError, NotFound, PermissionDenied
 from labops.fields import MAX_ID, format_minutes, format_money
-from labops.localtime import to_local
+from labops.localtime import same_clock, to_local
 from labops.permissions import Action, Actor
 from labops.scheduling.runs import waiting_reasons
 from labops.views import Detail, Listing, columns
-from labops.vocabulary import ACTIVE_BOOKING, WEEKDAYS, Access
+from labops.vocabulary import ACTIVE_BOOKING, WEEKDAYS
 
 KINDS = ("sites", "equipment", "people", "projects", "funds", "requests", "bookings")
 PRIVATE = ("projects", "funds", "requests", "bookings")
@@ -30,6 +31,24 @@ def platform_info(session: Session) -> t.PlatformInfo:
             "the database holds no platform yet: run 'labops load FILE' or 'labops demo'"
         )
     return info
+
+
+def other_zones(session: Session, tz: str, sites: Iterable[str] | None = None) -> dict[str, str]:
+    """The sites (of ``sites``, else all) whose clocks differ from the platform's ``tz``."""
+    query = select(t.Site.id, t.Site.timezone).order_by(t.Site.id)
+    if sites is not None:
+        query = query.where(col(t.Site.id).in_(list(sites)))
+    return {site: zone for site, zone in session.exec(query) if not same_clock(zone, tz)}
+
+
+def zone_note(session: Session, tz: str, sites: Iterable[str] | None = None) -> str:
+    """A note for listings of times, when a site keeps another time zone than the
+    platform's: which zone the times are in ("" when all sites keep the platform's)."""
+    others = other_zones(session, tz, sites)
+    if not others:
+        return ""
+    kept = ", ".join(f"{site} keeps {zone}" for site, zone in others.items())
+    return f"times in {tz}, the platform's time ({kept})"
 
 
 def local_text(value: dt.datetime | None, tz: str) -> str | None:
@@ -80,7 +99,8 @@ def _sites(session: Session, tz: str) -> Listing:
                 "name": s.name,
                 "timezone": s.timezone,
                 "units": units.get(s.id, 0),
-                "hours": _compact_hours(hours[s.id]),
+                "hours": _compact_hours(hours[s.id])
+                + ("" if same_clock(s.timezone, tz) else f" ({s.timezone} time)"),
             }
             for s in session.exec(select(t.Site).order_by(t.Site.id))
         ],
@@ -254,6 +274,7 @@ def _requests(
     if status:
         query = query.where(t.Request.status == status)
     if project:
+        actor.require(Action.READ_PROJECT, project)
         query = query.where(t.Request.project_id == project)
     if requester:
         query = query.where(t.Request.requester_id == requester)
@@ -333,6 +354,9 @@ def _bookings(
             )
         )
     if project:
+        # Which slots are a project's is that project's business: no filtering by it for
+        # someone who may not see its bookings.
+        actor.require(Action.READ_PROJECT, project)
         query = query.where(t.Request.project_id == project)
     if request:
         query = query.where(t.Request.id == request)
@@ -372,6 +396,7 @@ def _bookings(
                 }
             ]
         ],
+        zone_note(session, tz),
     )
 
 
@@ -448,7 +473,7 @@ def show_record(
         raise InputError(f"cannot show {kind!r}: choose one of {', '.join(shows)}")
     with db.read() as session:
         info = platform_info(session)
-        viewer = actor or Actor(id="", access=Access.VIEWER)
+        viewer = actor or Actor.anonymous()
         if actor is None and kind in ("project", "request", "booking"):
             raise PermissionDenied("who is acting? give --as PERSON or set LABOPS_USER")
         return shows[kind](session, info.timezone, record_id, now, viewer)
@@ -480,7 +505,12 @@ def _show_site(session: Session, tz: str, site_id: str, now: dt.datetime, actor:
     )
     return Detail(
         f"Site {site.id}",
-        [("name", site.name), ("time zone", site.timezone), ("description", site.description)],
+        [
+            ("name", site.name),
+            ("time zone", site.timezone),
+            ("times", zone_note(session, tz, [site.id]) or None),
+            ("description", site.description),
+        ],
         [
             _equipment(session, tz, site=site_id),
             Listing(
@@ -521,6 +551,7 @@ def _show_equipment(
             ("needs certified operator", unit.needs_certified),
             ("may run unattended", unit.unattended_ok),
             ("notes", unit.notes),
+            ("times", zone_note(session, tz, [unit.site_id]) or None),
         ],
         [
             Listing(
@@ -566,13 +597,14 @@ def _show_person(
         select(t.ProjectMember.project_id).where(t.ProjectMember.person_id == person_id)
     )
     today = to_local(now, tz).date()
+    private = actor.id == person.id or actor.can(Action.READ_PEOPLE)
     return Detail(
         f"Person {person.id}",
         [
             ("name", person.name),
             ("role", person.role.value),
             ("access", person.access.value),
-            ("email", person.email),
+            ("email", person.email if private else None),
             ("home site", person.home_site_id),
             ("weekly hours", person.weekly_hours),
             ("platform staff", person.platform_staff),
@@ -606,7 +638,7 @@ def _show_person(
                         "start": local_text(a.start, tz),
                         "end": local_text(a.end, tz),
                         "kind": a.kind.value,
-                        "note": a.note,
+                        "note": a.note if private else "",
                     }
                     for a in absences
                 ],

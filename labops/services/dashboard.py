@@ -23,7 +23,13 @@ from labops.fields import format_money
 from labops.localtime import day_start, monday_of, to_local
 from labops.permissions import Action, Actor, resolve_actor
 from labops.scheduling.runs import waiting_reasons
-from labops.services.catalog import booking_resources, list_records, local_text, platform_info
+from labops.services.catalog import (
+    booking_resources,
+    list_records,
+    local_text,
+    other_zones,
+    platform_info,
+)
 from labops.services.funds import funds
 from labops.views import Listing, columns
 from labops.vocabulary import ACTIVE_BOOKING, Access, BookingStatus, RequestStatus
@@ -54,6 +60,7 @@ class SiteDay:
     upcoming: tuple[Slot, ...]
     open_hours: float  # capacity-hours the site's units are open this week
     booked_hours: float  # capacity-hours of that opening time that bookings use
+    zone: str = ""  # the site's own time zone, when its clocks differ from the platform's
 
     @property
     def utilization(self) -> float | None:
@@ -99,6 +106,7 @@ def dashboard(db: Database, *, actor: Actor, now: dt.datetime) -> Dashboard:
         week_end = week_start + dt.timedelta(days=7)
         slots = _slots(session, actor, now, now + LOOK_AHEAD)
         use = _week_use(session, week_start, week_end)
+        zones = other_zones(session, tz)
         sites = [
             SiteDay(
                 site_id=site.id,
@@ -107,6 +115,7 @@ def dashboard(db: Database, *, actor: Actor, now: dt.datetime) -> Dashboard:
                 upcoming=tuple(s for s in slots[site.id] if s.start > now)[:UPCOMING_PER_SITE],
                 open_hours=use[site.id][0],
                 booked_hours=use[site.id][1],
+                zone=zones.get(site.id, ""),
             )
             for site in session.exec(select(t.Site).order_by(t.Site.id))
         ]

@@ -1,11 +1,18 @@
-"""The demo platform: a realistic technology-transfer center, shown in the current weeks."""
+"""The demo platform: a realistic technology-transfer center, shown in the current weeks.
+
+``labops demo`` loads it, approves its requests and commits a plan. Those steps are the
+demo's own, recorded as done by ``demo`` (not by one of its people, who never did them).
+Anyone may start an untouched demo afresh; once someone changed it (an approval, a booking,
+a plan), replacing it takes an admin, as replacing any platform does.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
 
-from sqlmodel import col, select
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
 
 from labops import tables as t
 from labops.db import Database
@@ -16,10 +23,15 @@ from labops.localtime import to_local, to_utc
 from labops.permissions import Actor, resolve_actor
 from labops.services.catalog import platform_info
 from labops.services.requests import approve_request
+from labops.tables import AuditEvent
 from labops.views import Listing, columns
 from labops.vocabulary import ACTIVE_BOOKING, Access, RequestStatus
 
 DEMO_FILE = Path(__file__).resolve().parents[2] / "fixtures" / "demo.toml"
+# Who the audit trail names for the demo's own approvals and plan: labops's demo script.
+DEMO = Actor(id="demo", access=Access.OPERATOR, name="the labops demo", person=False)
+# Events after a load that change nothing (besides the demo's own steps).
+_NOT_CHANGES = ("database.backup",)
 
 
 def demo_file() -> Path:
@@ -45,11 +57,28 @@ def load_demo(
             "use another --db, or --replace to overwrite it"
         )
     today = to_local(now, data.platform.timezone).date()
-    # An earlier demo is demo data: anyone may start it afresh.
-    loader = actor if current != data.platform.name else Actor.system()
     return load_platform(
-        db, data, actor=loader, now=now, replace=current is not None, rebase_to=today
-    )
+        db, data, actor=actor, now=now, replace=current is not None, rebase_to=today,
+        open_to_all=untouched_demo if current == data.platform.name else None,
+    )  # fmt: skip
+
+
+def untouched_demo(session: Session) -> bool:
+    """Whether nobody changed the platform since it was last loaded: no event after the
+    load but the demo's own steps (and backups)."""
+    loaded = session.exec(
+        select(sa.func.max(AuditEvent.id)).where(AuditEvent.action == "platform.load")
+    ).one()
+    if loaded is None:
+        return False
+    changed = session.exec(
+        select(AuditEvent.id)
+        .where(AuditEvent.id > loaded)
+        .where(AuditEvent.actor != DEMO.id)
+        .where(col(AuditEvent.action).not_in(_NOT_CHANGES))
+        .limit(1)
+    ).first()
+    return changed is None
 
 
 def planned_as_of(db: Database, now: dt.datetime) -> dt.datetime:
@@ -71,7 +100,7 @@ def demo_operator(db: Database) -> Actor:
         return resolve_actor(session, person_id)
 
 
-def approve_submitted(db: Database, *, actor: Actor, now: dt.datetime) -> list[int]:
+def approve_submitted(db: Database, *, now: dt.datetime, actor: Actor = DEMO) -> list[int]:
     """Approve every submitted request (what an operator does first on the demo)."""
     with db.read() as session:
         ids = list(

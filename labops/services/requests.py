@@ -13,12 +13,14 @@ from sqlmodel import Session, col, select
 
 from labops import tables as t
 from labops.audit import record
+from labops.controls import check_text
 from labops.db import Database
-from labops.errors import Conflict, InputError, NotFound
+from labops.errors import Conflict, InputError, NotFound, PermissionDenied
 from labops.fixture.checks import check_task_needs
 from labops.fixture.task_rows import add_tasks
+from labops.limits import check_ahead
 from labops.localtime import to_local, to_utc
-from labops.permissions import Action, Actor
+from labops.permissions import Action, Actor, current_actor
 from labops.scheduling.build import build_snapshot, request_key
 from labops.services.catalog import platform_info
 from labops.services.request_form import RequestForm, fill_template
@@ -70,15 +72,21 @@ def submit_request(
     """Store the form as a new request, submitted (or a draft), in one transaction."""
     tasks = form.expanded()
     with db.write() as session:
-        project = _project(session, form.project)
-        actor.require(Action.REQUEST, project.id)
         tz = platform_info(session).timezone
+        for task in tasks:
+            for what, value in (("earliest", task.earliest), ("due", task.due)):
+                if value is not None:
+                    check_ahead(to_utc(value, tz), now, f"task '{task.key}': {what}")
+        project = _project(session, form.project)
+        actor = current_actor(session, actor)
+        actor.require(Action.REQUEST, project.id)
         problems = _check_references(session, tasks)
         if problems:
             raise InputError("\n".join(problems))
-        # An operator entering a request on a lead's behalf records the lead as requester
-        # (the audit trail says who typed it).
-        requester = actor.id if project.id in actor.leads else project.lead_id
+        # The requester is who submitted it (an operator entering a lead's request too),
+        # so approving it is theirs to leave to another operator; labops itself (tests,
+        # tools) submits in the lead's name.
+        requester = actor.id if actor.person else project.lead_id
         request = t.Request(
             project_id=project.id,
             requester_id=requester,
@@ -132,6 +140,7 @@ def submit_draft(db: Database, *, actor: Actor, request_id: int, now: dt.datetim
     """Submit a saved draft, with the same never-fits check as a new request."""
     with db.write() as session:
         request = _request(session, request_id)
+        actor = current_actor(session, actor)
         actor.require(Action.REQUEST, request.project_id)
         if request.status != RequestStatus.DRAFT:
             raise Conflict(f"request {request_id} is {request.status.value}, not a draft")
@@ -169,9 +178,15 @@ def reject_request(
 def _decide(
     db: Database, *, actor: Actor, request_id: int, now: dt.datetime, approve: bool, note: str
 ) -> None:
-    actor.require(Action.APPROVE if approve else Action.REJECT)
+    action = Action.APPROVE if approve else Action.REJECT
+    actor.require(action)
+    check_text(note, "note" if approve else "reason")
     with db.write() as session:
+        actor = current_actor(session, actor)
+        actor.require(action)
         request = _request(session, request_id)
+        if approve:
+            _refuse_own_approval(session, actor, request)
         allowed = (
             (RequestStatus.SUBMITTED,)
             if approve
@@ -185,7 +200,8 @@ def _decide(
             )
         old = request.status
         request.status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
-        request.decided_at, request.decided_by, request.decision_note = now, actor.id, note
+        decider = actor.id if actor.person else None  # a person, or labops itself
+        request.decided_at, request.decided_by, request.decision_note = now, decider, note
         session.add(request)
         record(
             session,
@@ -199,10 +215,28 @@ def _decide(
         )
 
 
+def _refuse_own_approval(session: Session, actor: Actor, request: t.Request) -> None:
+    """Separation of duties: unless the platform allows it (``self_approval``), a request
+    its approver submitted, or of a project its approver leads, needs another operator."""
+    if not actor.person or platform_info(session).self_approval:
+        return
+    if request.requester_id == actor.id:
+        why = "submitted it"
+    elif request.project_id in actor.leads:
+        why = f"leads project '{request.project_id}'"
+    else:
+        return
+    raise PermissionDenied(
+        f"permission denied: {actor.id} {why}: request {request.id} needs another operator's "
+        "approval (the platform's self_approval setting is off)"
+    )
+
+
 def withdraw_request(db: Database, *, actor: Actor, request_id: int, now: dt.datetime) -> int:
     """Cancel a request and free its bookings; returns how many bookings were cancelled."""
     with db.write() as session:
         request = _request(session, request_id)
+        actor = current_actor(session, actor)
         actor.require(Action.REQUEST, request.project_id)
         if request.status not in WITHDRAWABLE:
             raise Conflict(

@@ -19,9 +19,11 @@ from sqlmodel import Session, SQLModel, col, delete, select
 
 from labops import tables as t
 from labops.audit import field_changes, record
+from labops.controls import check_text
 from labops.db import Database
 from labops.errors import InputError, NotFound
 from labops.fields import (
+    Email,
     Minutes,
     Money,
     Name,
@@ -35,7 +37,7 @@ from labops.fields import (
     parse_windows,
 )
 from labops.fixture.schema import Count, Day, Entry
-from labops.permissions import Action, Actor
+from labops.permissions import Action, Actor, current_actor
 from labops.services.catalog import platform_info
 from labops.vocabulary import WEEKDAYS, AbsenceKind, Access, PoolKind, Role, Stage
 
@@ -128,7 +130,7 @@ class EquipmentInput(Entry):
 class PersonInput(Entry):
     id: Slug
     name: Name
-    email: Annotated[str, Field(max_length=200)] = ""
+    email: Email = ""
     role: Role
     access: Access = Access.MEMBER
     home_site: Annotated[Slug | None, BeforeValidator(_blank_is_none)] = None
@@ -213,6 +215,8 @@ def save_record(
     actor.require(Action.MANAGE)
     checked = validate_input(spec.model, values)
     with db.write() as session:
+        actor = current_actor(session, actor)
+        actor.require(Action.MANAGE)
         row = session.get(spec.table, checked.id)
         if new and row is not None:
             raise FieldErrors({"id": f"there is already a {spec.label} {checked.id!r}"})
@@ -479,6 +483,8 @@ def set_certification(
     actor.require(Action.MANAGE)
     checked: CertificationInput = validate_input(CertificationInput, values)
     with db.write() as session:
+        actor = current_actor(session, actor)
+        actor.require(Action.MANAGE)
         _person(session, person_id)
         if session.get(t.Kind, checked.kind) is None:
             raise FieldErrors({"kind": f"no equipment kind {checked.kind!r}"})
@@ -518,7 +524,10 @@ def add_absence(
         raise InputError("absence times need a time zone")
     if end <= start:
         raise FieldErrors({"end": "must be after the start"})
+    check_text(note, "note")
     with db.write() as session:
+        actor = current_actor(session, actor)
+        actor.require(Action.MANAGE)
         _person(session, person_id)
         absence = t.Absence(person_id=person_id, start=start, end=end, kind=kind, note=note)
         session.add(absence)
@@ -539,6 +548,8 @@ def add_absence(
 def remove_absence(db: Database, *, actor: Actor, now: dt.datetime, absence_id: int) -> None:
     actor.require(Action.MANAGE)
     with db.write() as session:
+        actor = current_actor(session, actor)
+        actor.require(Action.MANAGE)
         absence = session.get(t.Absence, absence_id)
         if absence is None:
             raise NotFound(f"no absence {absence_id}")

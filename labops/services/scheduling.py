@@ -131,7 +131,7 @@ def planning_settings(db: Database) -> PlanningSettings:
 
 def commit(db: Database, *, actor: Actor, now: dt.datetime, proposal: Proposal) -> CommitResult:
     actor.require(Action.SCHEDULE)
-    return commit_proposal(db, proposal, actor=actor.id, now=now)
+    return commit_proposal(db, proposal, actor=actor, now=now)
 
 
 def commit_summary(result: CommitResult) -> str:

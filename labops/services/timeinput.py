@@ -17,6 +17,15 @@ def platform_timezone(db: Database) -> str:
         return platform_info(session).timezone
 
 
+def typed_zone_note(db: Database) -> str:
+    """What to tell a person whose times were just read, when a site keeps another time
+    zone than the platform's ("" when none does)."""
+    from labops.services.catalog import platform_info, zone_note
+
+    with db.read() as session:
+        return zone_note(session, platform_info(session).timezone)
+
+
 def parse_instant(text: str, tz: str, what: str, *, day_end: bool = False) -> dt.datetime:
     """An instant from "2026-12-01", "2026-12-01 09:30" or ISO 8601 with an offset. With
     ``day_end`` a bare date means the end of that day (an inclusive "--to 2026-12-04")."""

@@ -18,7 +18,7 @@ from labops.db import Database
 from labops.errors import InputError, NotFound
 from labops.fields import format_minutes
 from labops.permissions import Action, Actor
-from labops.services.catalog import local_text, platform_info
+from labops.services.catalog import local_text, platform_info, zone_note
 from labops.views import Detail
 from labops.vocabulary import ACTIVE_BOOKING
 
@@ -57,6 +57,7 @@ class Timeline:
     view: View
     groups: tuple[tuple[str, str], ...]  # (site id, site name), in lane order
     lanes: tuple[Lane, ...]
+    zone_note: str = ""  # which zone the times are in, when a site keeps another
 
 
 def timeline(
@@ -71,6 +72,7 @@ def timeline(
         raise InputError(f"unknown timeline view {view!r}: use unit or person")
     with db.read() as session:
         tz = platform_info(session).timezone
+        note = zone_note(session, tz)
         sites = list(session.exec(select(t.Site).order_by(t.Site.id)))
         if view == "unit":
             lanes = _unit_lanes(session, actor, start, end)
@@ -89,6 +91,7 @@ def timeline(
         view=view,
         groups=tuple(g for g in groups if g[0] in used),
         lanes=tuple(lanes),
+        zone_note=note,
     )
 
 

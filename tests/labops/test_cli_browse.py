@@ -96,6 +96,10 @@ def test_bad_arguments_get_one_line_and_an_exit_code(operator, args, message) ->
 
 
 def test_commands_on_an_empty_database_say_what_to_do(cli) -> None:
+    result = cli("list", "sites")  # no database yet: only init, load and demo create one
+    assert result.code != 0
+    assert "create one with 'labops init', 'labops load FILE' or 'labops demo'" in result.err
+    assert cli("init").code == 0
     result = cli("list", "sites")
     assert result.code != 0
     assert "holds no platform yet" in result.err
@@ -167,3 +171,59 @@ def test_the_request_template_must_be_filled_in_before_submitting(loaded, tmp_pa
     form.write_text(form.read_text().replace("What this lab time is for", "Reference samples"))
     submitted = loaded("--as", "ada", "request", "submit", str(form))
     assert submitted.code == 0, submitted.err
+
+
+# --- reads without identity see the least; private fields need rights --------------------
+
+
+@pytest.fixture
+def private(cli, tmp_path: Path):
+    """Tiny, with ada's e-mail address and a note on her leave."""
+    text = (
+        Path(TINY)
+        .read_text()
+        .replace('access = "lead"\n', 'access = "lead"\nemail = "ada@lab.example"\n', 1)
+        .replace('kind = "leave" }', 'kind = "leave", note = "surgery" }', 1)
+    )
+    path = tmp_path / "private.toml"
+    path.write_text(text)
+    assert cli("load", str(path)).code == 0
+    return cli
+
+
+def _person(cli, *who: str) -> dict:
+    result = cli(*who, "show", "person", "ada", "--json")
+    assert result.code == 0, result.err
+    return json.loads(result.out)
+
+
+def test_nobody_named_sees_bookings_as_busy_time_only(private) -> None:
+    detail = json.loads(private("show", "equipment", "sem-1", "--json").out)
+    (booking,) = detail["Bookings from now"]
+    assert (booking["project"], booking["request"], booking["task"], booking["people"]) == (
+        "", None, "busy", ""
+    )  # fmt: skip
+    detail = json.loads(private("show", "person", "dara", "--json").out)
+    assert [b["task"] for b in detail["Assignments from now"]] == ["busy"]
+
+
+def test_e_mail_and_absence_notes_need_rights(private) -> None:
+    for who in ((), ("--as", "cleo"), ("--as", "ben")):
+        detail = _person(private, *who)
+        assert detail["fields"]["email"] is None, who
+        assert [a["note"] for a in detail["Absences"]] == [""], who
+        assert [a["kind"] for a in detail["Absences"]] == ["leave"]  # the time stays visible
+    for who in (("--as", "ada"), ("--as", "dara"), ("--as", "eve")):  # herself, staff
+        detail = _person(private, *who)
+        assert detail["fields"]["email"] == "ada@lab.example", who
+        assert [a["note"] for a in detail["Absences"]] == ["surgery"], who
+    assert "ada@lab.example" not in private("show", "person", "ada").out
+
+
+def test_filtering_by_a_project_one_may_not_read_is_refused(private) -> None:
+    for what in ("bookings", "requests"):
+        result = private("--as", "cleo", "list", what, "--project", "tandem")
+        assert result.code == 4, result
+        assert "cannot see the bookings and costs of project 'tandem'" in result.err
+        assert private("--as", "ada", "list", what, "--project", "tandem").code == 0
+        assert private("--as", "dara", "list", what, "--project", "tandem").code == 0

@@ -200,3 +200,38 @@ def test_raw_pydantic_wording_does_not_reach_the_person() -> None:
     lines = problems(document)
     assert lines
     assert not [line for line in lines if "Input should" in line or "valid " in line], lines
+
+
+def test_locked_bookings_that_cannot_all_hold_are_refused_one_line_per_clash() -> None:
+    import datetime as dt
+
+    document = tiny()
+    entry(document, "requests", 1)["status"] = "scheduled"
+    (ref,) = document["bookings"]
+    ref["status"] = "locked"  # sem-1 and dara, Mon 30 Nov 09:00-10:30
+    coat = {"request": 1, "task": "coat", "units": ["sputter-1"], "people": ["ben"],
+            "start": dt.datetime(2026, 11, 30, 7, 0), "end": dt.datetime(2026, 11, 30, 13, 0),
+            "status": "locked"}  # fmt: skip
+    image = {"request": 1, "task": "image", "units": ["sem-1", "hoods"],
+             "people": ["dara", "cleo"], "start": dt.datetime(2026, 11, 30, 10, 30),
+             "end": dt.datetime(2026, 11, 30, 12, 30), "status": "locked"}  # fmt: skip
+    document["bookings"] += [coat, image]
+    # sem-1's cleanup after ref (15 min) and setup before image (15 min) overlap; dara is
+    # free again at 10:30, when image starts.
+    assert problems(document) == [
+        "booking 1/image: locked, and so is booking 2/ref: both hold unit 'sem-1' at "
+        "2026-11-30 10:15"
+    ]
+    image["start"], image["end"] = (
+        dt.datetime(2026, 11, 30, 10, 0),
+        dt.datetime(2026, 11, 30, 12, 0),
+    )
+    assert problems(document) == [
+        "booking 1/image: locked, and so is booking 2/ref: both hold unit 'sem-1' at "
+        "2026-11-30 09:45",
+        "booking 1/image: locked, and so is booking 2/ref: both hold person 'dara' at "
+        "2026-11-30 10:00",
+    ]
+    # Confirmed, not locked, the same bookings load: a plan may move one of them.
+    image["status"] = "confirmed"
+    parse_platform_document(document, source="x.toml")

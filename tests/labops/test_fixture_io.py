@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -225,3 +226,17 @@ def test_a_failing_load_half_way_leaves_the_database_as_it_was(db: Database, db_
     with pytest.raises(sa.exc.IntegrityError):
         load_platform(db, broken, actor=Actor.system(), now=NOW, replace=True)
     assert db_digest(db_path) == before
+
+
+@pytest.mark.parametrize("zone", ["Asia/Tokyo", "Europe/Berlin", "America/New_York"])
+def test_rebase_to_lands_in_the_weeks_asked_for_in_every_zone(cli, db_path, tmp_path, zone):
+    # The local midnight of a day east of UTC is the day before in UTC: the re-base must
+    # take the day as the platform's clocks read it.
+    text = (FIXTURES / "tiny.toml").read_text().replace('"Europe/Berlin"', f'"{zone}"')
+    path = tmp_path / "zoned.toml"
+    path.write_text(text)
+    assert cli("load", str(path), "--rebase-to", "2026-12-14").code == 0
+    connection = sqlite3.connect(db_path)
+    anchor = connection.execute("SELECT anchor FROM platform").fetchone()[0]
+    connection.close()
+    assert anchor == "2026-12-14"  # the file's anchor is Monday 2026-11-30: two weeks on

@@ -345,14 +345,18 @@ def test_operator_enters_a_request_for_the_lead_and_a_draft_is_sent_later(
     form = write_form(tmp_path, SEM_FORM.format(title="on behalf", hours=2))
     assert cli(*OPERATOR, "request", "submit", "--draft", form).code == 0
     detail = json.loads(cli(*LEAD, "request", "show", "3", "--json").out)
-    # Entered by dara, an operator, for the project's lead: ada is the requester.
-    assert detail["fields"]["requester"] == "ada"
+    # Entered by dara, an operator, for the project's lead: the requester is who entered it.
+    assert detail["fields"]["requester"] == "dara"
     assert detail["fields"]["status"] == "draft"
     assert cli("--as", "ben", "request", "send", "3").code == 4  # not ben's project
     assert cli(*LEAD, "request", "send", "3").code == 0
     assert request_status(db_path, 3) == "submitted"
     again = cli(*LEAD, "request", "send", "3")
     assert again.code == 3 and "not a draft" in again.err
+    # dara entered it: another operator (or an admin) approves it.
+    own = cli(*OPERATOR, "request", "approve", "3")
+    assert own.code == 4 and "needs another operator's approval" in own.err
+    assert cli("--as", "eve", "request", "approve", "3").code == 0
 
 
 @pytest.mark.parametrize("answer", [True, False])

@@ -248,3 +248,49 @@ def test_a_process_killed_mid_commit_leaves_the_database_as_before(busy_platform
     result = scheduling.commit(database, actor=OPERATOR, now=NOW, proposal=proposal)
     database.dispose()
     assert result.created == len(proposal.changes)
+
+
+def _restore_and_hang(path: str, backup: str, ready) -> None:
+    """Restore, but stop for good after the records are replaced, before the commit."""
+    import labops.services.restore as restore_module
+
+    def hang(session) -> None:
+        session.flush()
+        ready.set()
+        signal.pause()  # until the parent kills this process
+
+    restore_module.ensure_append_only = hang
+    database = Database.open(path)
+    admin = Actor(id="eve", access=Access.ADMIN)
+    restore_module.restore(database, actor=admin, source=Path(backup), now=NOW)
+
+
+def test_a_process_killed_mid_restore_leaves_the_database_as_before(
+    busy_platform: Path, tmp_path: Path
+) -> None:
+    from labops.services import backup as backup_service
+    from labops.services import restore as restore_service
+
+    database = Database.open(str(busy_platform))
+    copy = tmp_path / "copy.db"
+    backup_service.backup(database, actor=OPERATOR, target=copy, now=NOW)
+    requests.reject_request(database, actor=OPERATOR, request_id=3, now=NOW, reason="later")
+    database.dispose()
+    before = db_digest(busy_platform)
+    ready = CONTEXT.Event()
+    child = CONTEXT.Process(target=_restore_and_hang, args=(str(busy_platform), str(copy), ready))
+    child.start()
+    assert ready.wait(60), "the child never got into its restore"
+    os.kill(child.pid, signal.SIGKILL)
+    child.join(10)
+    assert child.exitcode == -signal.SIGKILL
+    assert db_digest(busy_platform) == before
+    connection = sqlite3.connect(busy_platform)
+    assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    connection.close()
+    database = Database.open(str(busy_platform))  # and the restore goes through now
+    done = restore_service.restore(
+        database, actor=Actor(id="eve", access=Access.ADMIN), source=copy, now=NOW
+    )
+    database.dispose()
+    assert done.undone == 2  # the backup's own record and the rejection

@@ -63,9 +63,22 @@ def operator(db: Database):
     return demo_operator(db)
 
 
-def admin(db: Database):
+def person(db: Database, person_id: str):
     with db.read() as session:
-        return resolve_actor(session, "katrin-vogel")
+        return resolve_actor(session, person_id)
+
+
+def admin(db: Database):
+    return person(db, "katrin-vogel")
+
+
+def new_request(db: Database) -> int:
+    """The NEW_REQUEST form, submitted by its project's lead and approved by the operator."""
+    form = parse_request_form(NEW_REQUEST, source="form")
+    lead = person(db, "elena-marchetti")
+    request_id = submit_request(db, actor=lead, form=form, now=NOW).request_id
+    approve_request(db, actor=operator(db), request_id=request_id, now=NOW)
+    return request_id
 
 
 def plan(db: Database, **kw) -> Proposal:
@@ -129,10 +142,7 @@ staff = [{ skill = "thin-films", level = 2 }, { role = "industry engineer" }]
 
 def test_a_new_request_is_added_without_moving_a_confirmed_booking(demo: Database) -> None:
     confirm_all(demo)
-    lead = operator(demo)
-    form = parse_request_form(NEW_REQUEST, source="form")
-    new_id = submit_request(demo, actor=lead, form=form, now=NOW).request_id
-    approve_request(demo, actor=lead, request_id=new_id, now=NOW)
+    new_id = new_request(demo)
     proposal = plan(demo)
     assert new_id in proposal.placed_requests
     new = [c for c in proposal.changes if c.request_id == new_id]
@@ -316,10 +326,7 @@ def test_without_a_freeze_window_the_next_days_may_be_replanned(demo: Database) 
 
 def test_a_plan_made_before_a_rule_changed_is_refused(demo: Database) -> None:
     confirm_all(demo)
-    lead = operator(demo)
-    form = parse_request_form(NEW_REQUEST, source="form")
-    new_id = submit_request(demo, actor=lead, form=form, now=NOW).request_id
-    approve_request(demo, actor=lead, request_id=new_id, now=NOW)
+    new_id = new_request(demo)
     proposal = plan(demo)
     placed = next(c for c in proposal.changes if c.request_id == new_id)
     # Meanwhile the SEM's site changes its opening hours to one hour a day.

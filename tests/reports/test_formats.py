@@ -168,7 +168,9 @@ def _md_escape(text: str) -> str:
 
 
 def _md_unescape(text: str) -> str:
-    return re.sub(r"\\(.)", r"\1", text)
+    from html import unescape
+
+    return unescape(re.sub(r"\\(.)", r"\1", text))
 
 
 def _html(cell: str) -> str:
@@ -188,3 +190,43 @@ def test_empty_reports_render_in_every_format(week_db, narrowing, recwarn) -> No
     terminal.print(render_terminal(report))
     assert json.loads(render_text(report, Format.JSON))["summary"][0]["served_pct"] is None
     assert not [w for w in recwarn if issubclass(w.category, UserWarning)]
+
+
+HOSTILE_TITLES = {
+    'title = "XRD before Friday"': 'title = "=HYPERLINK(\\"http://evil.example\\",\\"click\\")"',
+    'title = "Another coating"': 'title = "<script>alert(1)</script> <img src=x onerror=alert(1)>"',
+    'title = "December imaging"': 'title = "[win](javascript:alert(1))"',
+}
+
+
+def test_request_titles_cannot_become_formulas_or_markup(tmp_path: Path) -> None:
+    """Spreadsheets get text, not formulas; Markdown readers get text, not HTML or links."""
+    from labops.db import Database
+    from labops.fixture.load import load_platform
+    from labops.fixture.read import parse_platform_text
+    from tests.reports.conftest import WEEK_FILE
+
+    text = WEEK_FILE.read_text()
+    for plain, hostile in HOSTILE_TITLES.items():
+        assert plain in text
+        text = text.replace(plain, hostile)
+    db = Database.open(str(tmp_path / "hostile.db"))
+    load_platform(db, parse_platform_text(text), actor=None, now=NOW)
+    report = weekly_report(db, actor=Actor.system(), now=NOW, week="2026-W47")
+    db.dispose()
+
+    cells = [
+        cell
+        for name, body in csv_files(report).items()
+        for row in csv.reader(io.StringIO(body))
+        for cell in row
+    ]
+    assert '\'=HYPERLINK("http://evil.example","click")' in cells
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "@", "\t", "\r")]
+    assert "-" not in [c[:1] for c in cells if not re.fullmatch(r"-[\d.]+", c)]
+
+    markdown = render_text(report, Format.MD)
+    assert "<script" not in markdown and "<img" not in markdown
+    assert not re.search(r"(?<!\\)\]\(javascript:", markdown)  # no link, only text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in markdown
+    assert "\\[win\\](javascript:alert(1))" in markdown

@@ -3,15 +3,19 @@ field by field without writing anything."""
 
 from __future__ import annotations
 
+from rich.segment import Segment
+from textual.color import Color
 from textual.pilot import Pilot
 from textual.widgets import Input
 
 from labops.db import Database
 from labops.services.catalog import list_records
 from tests.tui.conftest import actor, drive, enter, settle, type_text
+from tui.line_filter import NoControlCodes
 from tui.screens.reason import ReasonScreen
 from tui.screens.request_form import RequestFormScreen
 from tui.screens.requests import RequestsScreen
+from tui.widgets.detail_view import DetailView
 from tui.widgets.form_field import FormField
 from tui.widgets.listing_table import ListingTable
 
@@ -143,3 +147,67 @@ def test_a_task_level_problem_goes_beside_the_field_it_names() -> None:
     assert _field_of((*task, "duration"), "a duration must be at most a year") == "duration"
     assert _field_of(task, "something else entirely") == "form"
     assert _field_of(("title",), "String should have at least 1 character") == "title"
+
+
+def test_control_characters_in_stored_text_never_reach_the_terminal(
+    tiny: Database, app_for
+) -> None:
+    """A title stored with escape sequences (before they were refused) shows them as
+    ``\\x1b``; no line the app draws holds a control character."""
+    import sqlite3
+
+    title = "scan \x1b]0;owned\x07 \x1b[8mhidden"
+    connection = sqlite3.connect(tiny.engine.url.database)
+    connection.execute("UPDATE request SET title = ? WHERE id = 1", (title,))
+    connection.commit()
+    connection.close()
+
+    async def scenario(pilot: Pilot) -> None:
+        await pilot.press("3")
+        await settle(pilot)
+        screen = pilot.app.screen
+        table = screen.query_one("#requests-table", ListingTable)
+        assert table.get_cell("1", "title").plain == "scan \\x1b]0;owned\\x07 \\x1b[8mhidden"
+        for widget in (table, screen.query_one(DetailView)):
+            for y in range(widget.size.height):
+                text = widget.render_line(y).text
+                assert not any(ord(c) < 32 or 0x7F <= ord(c) <= 0x9F for c in text), widget
+        pilot.app.notify(f"about {title}")  # messages quote people's text too
+        await pilot.pause()
+        (note,) = [n.message for n in pilot.app._notifications if n.message.startswith("about")]
+        assert note == "about scan \\x1b]0;owned\\x07 \\x1b[8mhidden"
+        # And whatever else is drawn goes through the app's line filter, which drops them.
+        (guard,) = [f for f in pilot.app.get_line_filters() if isinstance(f, NoControlCodes)]
+        segments = guard.apply([Segment("a\x1b]0;owned\x07b")], Color(0, 0, 0))
+        assert [s.text for s in segments] == ["a]0;ownedb"]
+
+    drive(app_for(tiny, "dara"), scenario)
+
+
+def demote(db: Database, person: str, access: str) -> None:
+    """An admin changes ``person``'s access, as the resources screen or another TUI would."""
+    from labops.services import resources
+    from tests.conftest import NOW
+
+    values = resources.record_values(db, kind="person", record_id=person)
+    resources.save_record(
+        db, actor=actor(db, "eve"), now=NOW, kind="person",
+        values={**values, "access": access}, new=False,
+    )  # fmt: skip
+
+
+def test_rights_taken_away_reach_an_open_app(tiny: Database, app_for) -> None:
+    """dara's app opened while she was an operator; an admin makes her a viewer: the
+    approval she then tries is refused, and nothing is written."""
+
+    async def scenario(pilot: Pilot) -> None:
+        await pilot.press("3")
+        await settle(pilot)
+        demote(tiny, "dara", "viewer")
+        await pilot.press("a")  # approve the selected request (1)
+        await settle(pilot)
+        shown = [n.message for n in pilot.app._notifications]
+        assert any("permission denied: viewer 'dara' cannot approve requests" in m for m in shown)
+
+    drive(app_for(tiny, "dara"), scenario)
+    assert requests_in(tiny)[1]["status"] == "submitted"

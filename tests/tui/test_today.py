@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from rich.markup import escape
 from textual.pilot import Pilot
@@ -81,3 +82,29 @@ def test_names_that_look_like_markup_stay_text(tiny: Database, app_for) -> None:
         assert card.border_title == escape("[b]Materials[/b] [link=x]Lab")
 
     drive(app_for(tiny, "dara"), scenario)
+
+
+def test_the_tui_labels_site_cards_and_the_schedule(tmp_path: Path, app_for) -> None:
+    from textual.widgets import Static
+
+    from labops.fixture.load import load_platform
+    from labops.fixture.read import parse_platform_text
+    from tests.conftest import NOW
+    from tests.labops.test_time_zones import MIXED, NOTE
+
+    db = Database.open(str(tmp_path / "mixed.db"))
+    load_platform(db, parse_platform_text(MIXED), actor=None, now=NOW)
+
+    async def scenario(pilot: Pilot) -> None:
+        cards = {card.site.site_id: card for card in pilot.app.screen.query(SiteCard)}
+        assert str(cards["pilot"].border_subtitle) == (
+            "Europe/Berlin times; the site keeps America/New_York"
+        )
+        assert not cards["matlab"].border_subtitle
+        await pilot.press("2")
+        await settle(pilot)
+        window = str(pilot.app.screen.query_one("#schedule-window", Static).render())
+        assert NOTE in window
+
+    drive(app_for(db, "dara"), scenario)
+    db.dispose()

@@ -85,8 +85,9 @@ class ScheduleScreen(LabopsScreen):
             else (f"week {first:%V}: {first:%a %d %b} - {last:%a %d %b %Y}")
         )
         what = "equipment" if self.view == "unit" else "people"
+        zone = f"   {data.zone_note}" if data.zone_note else ""
         self.query_one("#schedule-window", Static).update(
-            Text(f" {title}   {what}, coloured by {view.color_by}", style="bold")
+            Text(f" {title}   {what}, coloured by {view.color_by}{zone}", style="bold")
         )
         self._legend(view.color_by)
 

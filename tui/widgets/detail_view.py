@@ -55,8 +55,10 @@ def render_detail(detail: Detail) -> RenderableType:
     fields.add_column(overflow="fold")
     for name, value in detail.fields:
         if value not in (None, ""):
-            fields.add_row(Text(name), plain(value))
-    parts: list[RenderableType] = [Text(detail.title, style="bold underline"), fields]
+            fields.add_row(plain(name), plain(value))
+    title = plain(detail.title)
+    title.stylize("bold underline")
+    parts: list[RenderableType] = [title, fields]
     parts += [listing_renderable(section) for section in detail.sections]
     return Group(*parts)
 

@@ -31,6 +31,8 @@ class SiteCard(Static):
         self.site = site
         self.timezone = timezone
         self.border_title = Text(site.name)  # a name is text, never markup
+        if site.zone:  # the card's times are the platform's, not the site's clocks
+            self.border_subtitle = Text(f"{timezone} times; the site keeps {site.zone}")
 
     def on_mount(self) -> None:
         self.update(self._render_site())

@@ -4,7 +4,7 @@ The plan commits already in the audit trail become plan runs, with the requests 
 out and their reasons, so waiting requests keep saying why they wait.
 
 Revision ID: 0010
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-07 18:00:00
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 import labops.tables
 
 revision: str = "0010"
-down_revision: str | None = "0003"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
