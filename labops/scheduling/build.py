@@ -59,6 +59,7 @@ from solver.rules import Rule
 from solver.validate import validate
 
 FROZEN_SUFFIX = ":frozen"
+FAR_AHEAD = dt.timedelta(weeks=26)  # past the horizon: bookings kept out of the problem
 
 
 def request_key(request_id: int) -> str:
@@ -125,7 +126,8 @@ class Snapshot:
     tasks: dict[str, t.Task]  # solver task id -> task row (planned and fixed tasks)
     requests: dict[str, t.Request]  # solver request id -> request row (planned ones)
     booked: dict[str, BookedTask]  # solver task id -> its live booking
-    frozen: set[str]  # solver task ids of fixed bookings, which keep their place
+    frozen: set[str]  # solver task ids of fixed bookings, which keep their place (those far
+    # ahead of the horizon are not in the problem at all)
     released: set[str]  # fixed bookings a repair re-plans because they no longer fit
     fingerprint: str  # of everything the plan depends on, to detect a racing writer
     planned_ids: list[int]  # the requests the fingerprint covers
@@ -276,12 +278,17 @@ class _Builder:
         )
         self.live: dict[int, BookedTask] = {}  # task row id -> booking
         self.task_rows: dict[int, t.Task] = {}
+        # Bookings starting after FAR_AHEAD past the horizon stay out of the grid (a
+        # booking years ahead would make it years of slots): they are fixed, unseen.
+        far = self.horizon_end + FAR_AHEAD
+        self.far: dict[int, BookedTask] = {}
         for booking, task in live:
-            self.live[task.id] = BookedTask(
+            booked = BookedTask(
                 booking,
                 [u.equipment_id for u in units[booking.id]],
                 [p.person_id for p in people[booking.id]],
             )
+            (self.far if booking.start >= far else self.live)[task.id] = booked
             self.task_rows[task.id] = task
         # Calendars reach every live booking, so one beyond the horizon is checked too.
         self.grid_end = max([self.horizon_end, *(b.booking.end for b in self.live.values())])
@@ -406,6 +413,10 @@ class _Builder:
 
         for task_id, row in sorted(self.task_rows.items()):
             key = task_key(row.request_id, row.key)
+            if task_id in self.far:  # booked far ahead: it stays, out of the problem
+                tasks[key], booked[key] = row, self.far[task_id]
+                frozen.add(key)
+                continue
             booking = self.live.get(task_id)
             if booking is None and row.request_id not in self.planned:
                 continue
@@ -528,7 +539,11 @@ class _Builder:
         violations = validate(
             snapshot.problem,
             Plan(
-                assignments={k: snapshot.problem.current[k] for k in snapshot.frozen},
+                assignments={
+                    k: snapshot.problem.current[k]
+                    for k in snapshot.frozen
+                    if k in snapshot.problem.current
+                },
                 status="feasible",
             ),
         )
@@ -565,7 +580,11 @@ class _Builder:
         involved = {violation.task, *violation.refs} & snapshot.frozen
         if violation.rule == Rule.PERSON_WEEKLY_CAP:  # every fixed booking of that person
             person = violation.refs[0]
-            involved = {k for k in snapshot.frozen if person in problem.current[k].people}
+            involved = {
+                k
+                for k in snapshot.frozen
+                if k in problem.current and person in problem.current[k].people
+            }
         return involved
 
     def _assignment(self, key: str, booked: BookedTask) -> Assignment:

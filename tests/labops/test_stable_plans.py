@@ -379,3 +379,27 @@ def test_schedule_options_on_the_command_line(planned: Path, db_path: Path, cli)
     assert runs[0]["changes"] == runs[1]["changes"]
     assert runs[0]["frozen_until"] == "2026-11-25T10:00"  # now, on the slot grid
     assert all(r["standing"] == "new" for r in runs[0]["left_out"])
+
+
+def test_a_booking_a_year_ahead_stays_and_keeps_the_plan_small(demo: Database) -> None:
+    # Booked (locked) a year ahead, the task is fixed, but the plan's grid does not reach it.
+    request_id, task, unit, people = waiting_task(demo)
+    booked = None
+    for day in range(14):
+        start = dt.datetime(2027, 11, 22, 9, tzinfo=dt.UTC) + dt.timedelta(days=day)
+        try:
+            booked = book_task(
+                demo, actor=operator(demo), request_id=request_id, task_key=task, start=start,
+                units=[unit], people=people, now=NOW, lock=True,
+            )  # fmt: skip
+            break
+        except Conflict:
+            continue
+    assert booked is not None
+    proposal = plan(demo)
+    weeks_of_slots = proposal.snapshot.problem.horizon * 30 / 60 / 24 / 7
+    assert weeks_of_slots < 4 + 26 + 1
+    assert booked not in {c.booking_id for c in proposal.changes}
+    assert task not in {
+        c.task.split(".")[1] for c in proposal.changes if c.request_id == request_id
+    }
