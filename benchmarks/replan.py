@@ -145,7 +145,12 @@ def demo(time_limit: float, workers: int) -> list[dict[str, Any]]:
             hit_requests = {c.request_id for c in changed if c.booking_id in hit_ids}
             top = max((priority[f"R{r}"] for r in hit_requests), default=0)
             others = [c for c in changed if c.booking_id not in hit_ids]
-            confirmed = [c for c in others if c.status == BookingStatus.CONFIRMED]
+            # Other requests' confirmed bookings (a hit request's own may move with it).
+            confirmed = [
+                c
+                for c in others
+                if c.status == BookingStatus.CONFIRMED and c.request_id not in hit_requests
+            ]
             dropped = [
                 r.request_id
                 for r in repair.left_out
@@ -171,7 +176,7 @@ def demo(time_limit: float, workers: int) -> list[dict[str, Any]]:
             print(
                 f"demo breakdown of {unit} on {row['day']}: {row['hit']} hit, "
                 f"{row['changed']} changed ({row['others_changed']} not hit, "
-                f"{row['confirmed_others']} of them confirmed, "
+                f"{row['confirmed_others']} confirmed ones of other requests, "
                 f"{row['confirmed_for_lower_or_equal']} for a lower or equal priority), "
                 f"{row['dropped_untouched']} untouched requests dropped "
                 f"({row['dropped_for_lower_or_equal']} for a lower or equal priority), "

@@ -245,7 +245,7 @@ def _team_reasons(problem: Problem, facts: Facts) -> dict[str, list[Reason]]:
     out: dict[str, list[Reason]] = defaultdict(list)
     for rule in problem.teams:
         tasks = [t for t in problem.tasks if t.team == rule.id]
-        people = {p for t in tasks for p in facts[t.id].people}
+        people = {p for t in tasks for p in facts[t.id].people} | rule.members
         for role, minimum in rule.min_roles.items():
             have = sum(1 for p in people if problem.person[p].role == role)
             if have < minimum:

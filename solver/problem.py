@@ -255,14 +255,18 @@ class TeamRule:
 
     At least ``min_roles[role]`` distinct people of each role, and at most
     ``max_students_per_senior`` students per non-student, when any of its tasks is scheduled.
+    ``members`` are on the team already, through bookings outside the problem (kept as they
+    are), and count with the people of its tasks.
     """
 
     id: str
     min_roles: Mapping[str, int] = field(default_factory=dict)
     max_students_per_senior: int | None = None
+    members: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "min_roles", _frozen_map(self.min_roles))
+        object.__setattr__(self, "members", frozenset(self.members))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -362,6 +366,9 @@ class Problem:
         requests = _unique("request", self.requests)
         budgets = _unique("budget", self.budgets)
         teams = _unique("team", self.teams)
+        for team in self.teams:
+            if not team.members <= people:
+                raise ProblemError(f"team {team.id!r}: unknown members")
         for task in self.tasks:
             if task.request not in requests:
                 raise ProblemError(f"task {task.id!r}: unknown request {task.request!r}")

@@ -157,7 +157,8 @@ class Crew:
         if task.team is None:
             return set()
         rule = next(r for r in self.problem.teams if r.id == task.team)
-        members = [self.problem.person[p] for p, n in self.members[task.team].items() if n > 0]
+        on_team = {p for p, n in self.members[task.team].items() if n > 0} | rule.members
+        members = [self.problem.person[p] for p in on_team]
         return {
             role
             for role, minimum in rule.min_roles.items()
@@ -233,7 +234,8 @@ class Crew:
     def team_shortfall(self, team_id: str) -> str | None:
         """What the people on the team's placed tasks lack against its rule, or None."""
         rule = next(r for r in self.problem.teams if r.id == team_id)
-        people = [self.problem.person[p] for p, n in self.members[team_id].items() if n > 0]
+        on_team = {p for p, n in self.members[team_id].items() if n > 0} | rule.members
+        people = [self.problem.person[p] for p in on_team]
         for role, minimum in rule.min_roles.items():
             have = sum(1 for p in people if p.role == role)
             if have < minimum:

@@ -340,7 +340,7 @@ class _Validator:
         for rule in self.problem.teams:
             if rule.id not in active:
                 continue
-            people = [self.problem.person[p] for p in members[rule.id]]
+            people = [self.problem.person[p] for p in members[rule.id] | rule.members]
             for role, minimum in rule.min_roles.items():
                 have = sum(1 for p in people if p.role == role)
                 if have < minimum:

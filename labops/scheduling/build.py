@@ -763,12 +763,22 @@ class _Builder:
         return bool(self.minimums[project.id]) or project.max_students_per_senior is not None
 
     def _teams(self) -> Iterable[TeamRule]:
+        # The people of planned requests' bookings kept outside the problem (conflicts,
+        # bookings far ahead) are on their project's team all the same.
+        outside: dict[str, set[str]] = defaultdict(set)
+        rows = [*self.conflict_rows.values(), *(self.task_rows[i] for i in self.far)]
+        for row in rows:
+            request = self.planned.get(row.request_id)
+            booked = self.live.get(row.id) or self.far.get(row.id)
+            if request is not None and booked is not None:
+                outside[request.project_id].update(booked.people)
         for project in sorted(self.projects.values(), key=lambda p: p.id):
             if project.id in self.team_projects:
                 yield TeamRule(
                     id=project.id,
                     min_roles={m.role.value: m.count for m in self.minimums[project.id]},
                     max_students_per_senior=project.max_students_per_senior,
+                    members=frozenset(outside[project.id]),
                 )
 
 

@@ -187,19 +187,32 @@ class Constraints:
     def team_composition(self) -> None:
         """A team's people meet its role minimums and student ratio, when it has any task."""
         for rule in self.problem.teams:
-            members = self.v.members(rule.id)
             active = self.v.team_active(rule.id)
             if active is None:
                 continue
+            # People already on the team (bookings outside the problem) count as constants.
+            members: dict[str, Lit | int] = {**self.v.members(rule.id)}
+            members.update(dict.fromkeys(rule.members, 1))
             person = self.problem.person
             for role, minimum in rule.min_roles.items():
                 have = [m for p, m in members.items() if person[p].role == role]
-                self.v.enforce(self.model.add(sum(have) >= minimum), active)
+                self._at_least(have, minimum, active)
             if rule.max_students_per_senior is not None:
                 students = [m for p, m in members.items() if person[p].is_student]
                 seniors = [m for p, m in members.items() if not person[p].is_student]
-                if students:
+                if students and any(not isinstance(m, int) for m in students + seniors):
                     self.model.add(sum(students) <= rule.max_students_per_senior * sum(seniors))
+
+    def _at_least(self, terms: list[Lit | int], minimum: int, active: Lit) -> None:
+        """``sum(terms) >= minimum`` when ``active`` (terms may be constants)."""
+        fixed = sum(term for term in terms if isinstance(term, int))
+        free = [term for term in terms if not isinstance(term, int)]
+        if fixed >= minimum:
+            return
+        if free:
+            self.v.enforce(self.model.add(sum(free) >= minimum - fixed), active)
+        else:
+            self.v.enforce(self.model.add_bool_or([]), active)
 
     def budget(self) -> None:
         """What the tasks charged to a budget spend (units, people, consumption) fits it."""

@@ -349,3 +349,19 @@ def test_mode_choice_takes_the_quicker_free_mode():
     )
     plan = solved(makespan([busy, flex], units=units))
     assert plan.assignments["flex"].mode == 0 and plan.objective == 5
+
+
+def test_team_members_outside_the_problem_count_towards_its_roles():
+    # The team needs a researcher; only an engineer can work on its task, but a researcher
+    # is on the team already through a booking kept outside the problem.
+    people = [
+        Person(id="eng", role="industry engineer"),
+        Person(id="res", role="source researcher"),
+    ]
+    tasks = [task("a", duration=2, staff=(staff(role="industry engineer"),), team="t")]
+    rule = TeamRule(id="t", min_roles={"source researcher": 1})
+    alone = solved(problem(tasks, people=people, teams=(rule,)))
+    assert placed(alone) == set()
+    with_member = TeamRule(id="t", min_roles={"source researcher": 1}, members={"res"})
+    plan = solved(problem(tasks, people=people, teams=(with_member,)))
+    assert placed(plan) == {"a"}
