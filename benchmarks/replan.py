@@ -1,7 +1,7 @@
 """How much a re-plan changes: the stable-plans measures, on the demo and generated platforms.
 
     .venv/bin/python -m benchmarks.replan demo --time-limit 20
-    .venv/bin/python -m benchmarks.replan lab --seeds 0 1 2 3 4 --time-limit 30
+    .venv/bin/python -m benchmarks.replan lab --seeds 0 1 2 3 4 --time-limit 30 --days 3
 
 ``demo``: the demo loaded and planned as ``labops demo`` does (at a fixed instant), every
 booking confirmed; then (1) ``schedule`` with nothing changed, seeds 0-9: changes proposed;
@@ -11,10 +11,11 @@ bookings changed that the breakdown did not hit (and whether a higher-priority r
 needed each), requests dropped that it did not touch.
 
 ``lab``: a generated platform (``benchmarks.lab_generator``) planned from scratch; its plan
-becomes the plan in force (every request in it scheduled, its bookings confirmed); a random
-unit with bookings breaks down for a random day; the repair re-plans the scheduled requests.
-Reported: bookings changed / bookings hit, and the priority the repair keeps against a plan
-made from scratch for the broken platform with the same time limit. Every plan is validated.
+becomes the plan in force (every request in it scheduled, its bookings confirmed); one of its
+five busiest units breaks down from the day of one of its bookings (``--days`` days); the
+repair re-plans the scheduled requests. Reported: bookings changed / bookings hit, and the
+priority the repair keeps against a plan made from scratch for the broken platform with the
+same time limit. Every plan is validated.
 JSON lines go to ``benchmarks/results/replan-*.jsonl``.
 """
 
@@ -190,8 +191,9 @@ def demo(time_limit: float, workers: int) -> list[dict[str, Any]]:
 # --- generated platforms ----------------------------------------------------------------------
 
 
-def lab(seed: int, time_limit: float, workers: int) -> dict[str, Any]:
-    """Plan a generated platform, break a unit for a day, repair; see the module docstring."""
+def lab(seed: int, time_limit: float, workers: int, days: int = 1) -> dict[str, Any]:
+    """Plan a generated platform, break one of its 5 busiest units for ``days`` days from
+    the day of one of its bookings, repair; see the module docstring."""
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
     problem = generate_lab(seed)
     first = solve(problem, options)
@@ -206,9 +208,10 @@ def lab(seed: int, time_limit: float, workers: int) -> dict[str, Any]:
     for a in first.assignments.values():
         for unit in a.units:
             used.setdefault(unit, []).append(a.start)
-    unit_id = rng.choice(sorted(u for u, starts in used.items() if len(starts) >= 3))
+    busiest = sorted(used, key=lambda u: (-len(used[u]), u))[:5]
+    unit_id = rng.choice(busiest)
     day = rng.choice(used[unit_id]) // 48 * 48  # the day of one of its bookings
-    broken = _with_downtime(problem, unit_id, (day, day + 48))
+    broken = _with_downtime(problem, unit_id, (day, day + 48 * days))
     # The repair: the scheduled requests only, their bookings in force and confirmed.
     tasks = tuple(t for t in broken.tasks if t.request in scheduled)
     current = {t.id: first.assignments[t.id] for t in tasks}
@@ -248,6 +251,7 @@ def lab(seed: int, time_limit: float, workers: int) -> dict[str, Any]:
         "scheduled_tasks": len(current),
         "unit": unit_id,
         "day": day // 48,
+        "days": days,
         "hit": len(hit),
         "changed": changed,
         "ratio": round(changed / len(hit), 2) if hit else None,
@@ -286,6 +290,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("what", choices=("demo", "lab"))
     parser.add_argument("--seeds", type=int, nargs="*", default=[0, 1, 2, 3, 4])
     parser.add_argument("--time-limit", type=float, default=20.0)
+    parser.add_argument("--days", type=int, default=1, help="lab: days the unit is down")
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args(argv)
     RESULTS.mkdir(exist_ok=True)
@@ -297,7 +302,7 @@ def main(argv: list[str] | None = None) -> None:
     else:
         rows = []
         for seed in args.seeds:
-            row = lab(seed, args.time_limit, args.workers)
+            row = lab(seed, args.time_limit, args.workers, args.days)
             rows.append(row)
             print(
                 f"lab seed {seed}: {row['hit']} hit, {row['changed']} changed "
