@@ -121,6 +121,15 @@ def build_levels(problem: Problem) -> tuple[LevelSpec, ...]:
     return tuple(out)
 
 
+PROMISE_LEVELS = frozenset({"promises", "kept", "scheduled", "waiting", "disruption"})
+
+
+def keeps_promises(level: str) -> bool:
+    """Whether a level is about what plans promise (requests scheduled, bookings kept): such
+    a level is optimised on its own, never traded in a weighted sum for lateness or cost."""
+    return level.split(":", 1)[0] in PROMISE_LEVELS
+
+
 def levels(problem: Problem) -> tuple[str, ...]:
     """The names of the levels that count, most important first (weight 0 and empty ones
     left out)."""

@@ -180,17 +180,24 @@ def _solve(problem: Problem, options: SolveOptions, session: Session) -> Plan:
                 i += 1
                 continue
         remaining = len(levels) - i
+        share = left / remaining
         if (
             searched
             and not session.deterministic
             and remaining > 1
             and left / remaining < 3 * latency
         ):
-            # Too little time to start each remaining level (presolve and hint): solve
-            # them together as their weighted sum.
-            levels[i:] = [model.objective.weighted(levels[i:])]
-            level = levels[i]
-        share = left / (len(levels) - i)
+            # Too little time to start each remaining level (presolve and hint): solve the
+            # soft ones together as their weighted sum; what keeps promises (scheduled
+            # requests, confirmed bookings, moves) is never traded in a sum, and gets the
+            # time first.
+            protected = sum(1 for lv in levels[i:] if score.keeps_promises(lv.name))
+            if not protected:
+                levels[i:] = [model.objective.weighted(levels[i:])]
+                level = levels[i]
+                share = left
+            elif score.keeps_promises(level.name):
+                share = left / protected
         if not searched and len(levels) - i > 1:
             share = max(share, 0.5 * left)  # the first level searched is usually the hard one
         if results and results[-1][1].plan is not hinted:
