@@ -7,10 +7,11 @@ of it, places the left-out request, then tries again the taken-out requests and 
 requests that could use what was freed, in order of density (``solver.contention``). The
 move is kept when the request levels (``score.request_rank``: kept, new, waiting requests)
 do not get worse (equal moves let the search walk across plateaus) and every team it
-touches still meets its rule, else undone exactly. Required requests, requests with locked
-tasks and the scheduled requests of the plan in force are never taken out, and every
-placement goes through the board, so the plan keeps every hard rule and every promise. The
-best plan seen is returned, never worse than the input.
+touches still meets its rule, else undone exactly. Required requests and requests with
+locked tasks are never taken out; a scheduled request of the plan in force only for one of
+a higher priority that a change hit (it goes back where it was if it still fits, as every
+placement tries the current booking first). Every placement goes through the board, so the
+plan keeps every hard rule. The best plan seen is returned, never worse than the input.
 """
 
 from __future__ import annotations
@@ -48,10 +49,7 @@ class _Search:
         self.placed = {
             r.id for r in problem.requests if all(t.id in plan.assignments for t in tasks[r.id])
         }
-        # What the plan in force keeps never moves here: scheduled requests stay as they are.
-        fixed = facts.required_requests | {problem.task[t].request for t in problem.locked}
-        fixed |= {r.id for r in problem.requests if r.standing == Standing.SCHEDULED}
-        self.movable = {r for r in self.placed if r not in fixed}
+        self.fixed = facts.required_requests | {problem.task[t].request for t in problem.locked}
         self.out = [
             r.id for r in problem.requests if r.id not in self.placed and r.id not in self.never
         ]
@@ -116,7 +114,6 @@ class _Search:
                 self.board.commit(choice)
             return False
         self.placed = (self.placed - gone) | set(added)
-        self.movable = (self.movable - gone) | set(added)
         self.out = [r for r in self.out if r not in added] + sorted(gone)
         self.rank = rank
         return True
@@ -164,11 +161,25 @@ class _Search:
         found: dict[str, int] = {}
         for choice in self.board.placed.values():
             request_id = choice.task.request
-            if request_id not in self.movable or choice.start >= hi or choice.end <= lo:
+            if not self._may_take(request_id, target) or choice.start >= hi or choice.end <= lo:
                 continue
             if any(o.unit.id in mine for o in choice.units) or mine.intersection(choice.people):
                 found[request_id] = min(found.get(request_id, choice.start), choice.start)
         return sorted((start, r) for r, start in found.items())
+
+    def _may_take(self, request_id: str, target: str) -> bool:
+        """Whether a move for ``target`` may take ``request_id`` out (to place it again, or
+        not): a new or waiting request, always; a scheduled one of the plan in force only
+        for a request of a higher priority that was scheduled too (hit by a change), or a
+        new one when the platform lets new requests preempt."""
+        if request_id not in self.placed or request_id in self.fixed:
+            return False
+        taken, wanted = self.problem.request[request_id], self.problem.request[target]
+        if taken.standing != Standing.SCHEDULED:
+            return True
+        if wanted.priority <= taken.priority:
+            return False
+        return wanted.standing == Standing.SCHEDULED or self.problem.weights.preempt
 
     def _pick_taken(self, blockers: list[tuple[int, str]]) -> list[str]:
         """Up to ``_MAX_TAKEN`` blockers around a random time of the target's window."""
@@ -192,7 +203,6 @@ class _Search:
         added = [r for r in self._by_density(list(self.out)) if self._place(r)]
         if added:
             self.placed |= set(added)
-            self.movable |= set(added)
             self.out = [r for r in self.out if r not in added]
             self.rank = score.request_rank(self.problem, self.placed)
         return added

@@ -203,11 +203,14 @@ def _solve(problem: Problem, options: SolveOptions, session: Session) -> Plan:
         if results and results[-1][1].plan is not hinted:
             _hint(model, results[-1][1])
             hinted = results[-1][1].plan
+        search = model.objective.tie_broken(level, levels[i + 1 :])
         if not searched and level.maximize and incumbent is start.assignments:
             # The constructive plan holds every level so far: improve it beside CP-SAT.
-            outcome = _first_level(problem, facts, model, level, start, share, session, never)
+            outcome = _first_level(problem, facts, model, search, start, share, session, never)
         else:
-            outcome = run_level(model, level, share, session)
+            outcome = run_level(model, search, share, session)
+        if search is not level and outcome.plan is not None:
+            outcome = _own(problem, level, outcome)
         searched = True
         if level.maximize and outcome.plan is not None and outcome.status != "optimal":
             outcome = _fill(problem, facts, level, outcome)
@@ -222,6 +225,15 @@ def _solve(problem: Problem, options: SolveOptions, session: Session) -> Plan:
         incumbent = outcome.plan
         model.fix(level, outcome.value)
     return _plan(problem, facts, model, start, session, levels, results, infeasible)
+
+
+def _own(problem: Problem, level: Level, outcome: Outcome) -> Outcome:
+    """A tie-broken search's outcome on the level it stood for (its value, and as its bound
+    the level's best when the search was proven, else what it reached)."""
+    assert outcome.plan is not None
+    value = level.value_of(score.evaluate(problem, outcome.plan))
+    bound = value if outcome.status == "optimal" or level.best is None else level.best
+    return dataclasses.replace(outcome, value=value, bound=bound)
 
 
 def _fill(problem: Problem, facts: Facts, level: Level, outcome: Outcome) -> Outcome:
@@ -251,9 +263,10 @@ def _first_level(
     constructive plan improved alongside it in a thread (``solver.background``). The best
     of those, never below the constructive plan (CP-SAT may end on a worse solution than
     its hint, e.g. when lazy travel rules reject the hint)."""
-    fitting = level.best if level.best is not None else _fitting(problem, never)
+    shown = level.own or level  # what people follow (a tie-broken search stands for own)
+    fitting = shown.best if shown.best is not None else _fitting(problem, never)
     # The plan to beat, on this level's scale: later reports show only what improves on it.
-    session.report(level.name, level.value_of(start.breakdown), fitting, start)
+    session.report(shown.name, shown.value_of(start.breakdown), fitting, start)
     helper = None
     if len(model.cp.proto.variables) > BIG_MODEL and not session.deterministic:
         helper = BackgroundImprover(
@@ -263,7 +276,7 @@ def _first_level(
             seconds=seconds,
             seed=session.seed + 1,
             on_better=lambda plan: session.report(
-                level.name, level.value_of(plan.breakdown), fitting, plan
+                shown.name, shown.value_of(plan.breakdown), fitting, plan
             ),
             stop=session.stop_requested,
         )
@@ -273,7 +286,9 @@ def _first_level(
         found = helper.finish() if helper is not None else None
     plan = found or start
     value = level.value_of(plan.breakdown)
-    if outcome.plan is not None and outcome.value >= value:
+    if outcome.plan is not None and (
+        outcome.value >= value if level.maximize else outcome.value <= value
+    ):
         return outcome
     bound = outcome.bound if outcome.plan is not None else fitting
     log.debug("level %s: the plan found before CP-SAT's (%s) is kept", level.name, value)

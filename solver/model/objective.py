@@ -22,7 +22,9 @@ class Level:
     ``parts`` says how the expression is made of the plain levels of ``solver.score``
     (coefficient per level name), so a plan found outside CP-SAT can be valued the same.
     ``best`` is a value no plan can beat, known without search (every request of a request
-    level that can be placed, only the changes that cannot be avoided), or None.
+    level that can be placed, only the changes that cannot be avoided), or None; ``span``
+    the most the expression can move (the sum of its weights), where known. A level searched
+    with a tie-break (``Objective.tie_broken``) names in ``own`` the level it stands for.
     """
 
     name: str
@@ -31,6 +33,8 @@ class Level:
     weight: int
     parts: tuple[tuple[str, int], ...] = ()
     best: float | None = None
+    span: int | None = None
+    own: Level | None = None
 
     def value_of(self, breakdown: Mapping[str, int]) -> float:
         """The level's value for a plan with this ``score.evaluate`` breakdown."""
@@ -60,8 +64,38 @@ class Objective:
             if spec.weight == 0 or spec.empty or spec.name in score.OUTSIDE_MODEL:
                 continue
             expr = self._expr(spec)
-            out.append(Level(spec.name, expr, spec.maximize, spec.weight, best=self._best(spec)))
+            span = (
+                sum((spec.requests or spec.changes).values())
+                if spec.requests or spec.changes
+                else None
+            )
+            out.append(
+                Level(
+                    spec.name,
+                    expr,
+                    spec.maximize,
+                    spec.weight,
+                    best=self._best(spec),
+                    span=span,
+                )
+            )
         return out
+
+    def tie_broken(self, level: Level, later: list[Level]) -> Level:
+        """``level`` with the later levels that keep promises as a tie-break: among plans
+        equally good on ``level``, the search prefers those that disturb the later ones
+        least, so a search on one priority class does not scatter the classes after it.
+        ``level`` itself when nothing later needs it."""
+        rest = [lv for lv in later if score.keeps_promises(lv.name) and lv.span]
+        if not score.keeps_promises(level.name) or not rest:
+            return level
+        scale = sum(lv.span or 0 for lv in rest) + 1  # any change on ``level`` outweighs them
+        sign = -1 if level.maximize else 1
+        expr = sign * scale * level.expr
+        for lv in rest:
+            expr += (-1 if lv.maximize else 1) * lv.expr
+        parts = ((level.name, sign * scale), *((lv.name, -1 if lv.maximize else 1) for lv in rest))
+        return Level(level.name, expr, False, level.weight, parts, own=level)
 
     def _best(self, spec: score.LevelSpec) -> float | None:
         if spec.requests:

@@ -336,7 +336,12 @@ class _Callback(cp_model.CpSolverSolutionCallback):
             if self.first_at is None:
                 self.first_at = time.monotonic()
             bound = 0.0 if constant else self.best_objective_bound
-            self.session.report(self.level.name, value, bound)
+            own = self.level.own
+            if own is None:
+                self.session.report(self.level.name, value, bound)
+            else:  # a tie-broken search: what people follow is the level it stands for
+                shown = 0.0 if isinstance(own.expr, int) else float(self.value(own.expr))
+                self.session.report(own.name, shown, own.best if own.best is not None else shown)
         except Exception:
             log.exception("solution callback failed; the search goes on")
 
