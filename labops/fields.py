@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import (
     AfterValidator,
     BeforeValidator,
+    Field,
     PlainSerializer,
     StringConstraints,
     WithJsonSchema,
@@ -38,6 +39,9 @@ Name = Annotated[
     str, StringConstraints(min_length=1, max_length=200), AfterValidator(refuse_controls)
 ]
 Email = Annotated[str, StringConstraints(max_length=200), AfterValidator(refuse_controls)]
+
+Priority = Annotated[int, Field(ge=1, le=5)]
+"""A project's priority: 1 (lowest) to 5 (highest)."""
 
 MAX_MINUTES = 366 * 24 * 60
 _DURATION = re.compile(r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*$")

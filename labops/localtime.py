@@ -1,4 +1,4 @@
-"""Wall-clock time at a site versus instants in UTC.
+"""Wall-clock time at a site versus instants in UTC, and instants as people read them.
 
 People write local times ("the lab opens at 08:00"); the database stores UTC instants. At a
 daylight-saving switch a local time can be missing (spring) or doubled (autumn): missing
@@ -36,6 +36,23 @@ def to_utc(value: dt.datetime, tz: str) -> dt.datetime:
 def to_local(value: dt.datetime, tz: str) -> dt.datetime:
     """The naive wall-clock time in ``tz`` of an instant."""
     return value.astimezone(zone(tz)).replace(tzinfo=None)
+
+
+DAY_TIME = "%a %d %b %H:%M"  # "Tue 01 Dec 09:30": how messages and screens name an instant
+
+
+def when(value: dt.datetime, tz: str) -> str:
+    """An instant as wall-clock time in ``tz``: "Tue 01 Dec 09:30"."""
+    return to_local(value, tz).strftime(DAY_TIME)
+
+
+def span(start: dt.datetime, end: dt.datetime, tz: str, *, joiner: str = " - ") -> str:
+    """Two instants in ``tz``, the end's day left out when it is the start's:
+    "Tue 01 Dec 09:30-11:00", or "Tue 01 Dec 22:00 - Wed 02 Dec 06:00"."""
+    a, b = to_local(start, tz), to_local(end, tz)
+    if a.date() == b.date():
+        return f"{a:{DAY_TIME}}-{b:%H:%M}"
+    return f"{a:{DAY_TIME}}{joiner}{b:{DAY_TIME}}"
 
 
 def round_trips(value: dt.datetime, tz: str) -> bool:

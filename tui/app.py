@@ -21,6 +21,7 @@ from textual.screen import Screen
 from labops.controls import printable
 from labops.db import Database
 from labops.permissions import Action
+from labops.scheduling.settings import TIME_LIMIT
 from labops.services.dashboard import opening
 from tui.commands import LabopsCommands
 from tui.context import Clock, Context
@@ -80,7 +81,7 @@ class LabopsApp(App[None]):
         *,
         keymap: dict[str, str] | None = None,
         keymap_problems: list[str] | None = None,
-        time_limit: float = 20.0,
+        time_limit: float = TIME_LIMIT,
     ) -> None:
         super().__init__()
         self.ctx = ctx
@@ -167,7 +168,7 @@ def make_app(
     clock: Clock,
     *,
     keymap_path: Path | None = None,
-    time_limit: float = 20.0,
+    time_limit: float = TIME_LIMIT,
 ) -> LabopsApp:
     """The app for the person ``actor_id``; refuses nobody, an unknown person or an empty
     database at once, before any screen opens."""

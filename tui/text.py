@@ -3,13 +3,11 @@ shows control characters as ``\\xNN`` instead of sending them to the terminal.""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from rich.text import Text
 
 from labops.controls import printable
-from labops.localtime import to_local
 
 
 def plain(value: Any) -> Text:
@@ -21,18 +19,6 @@ def plain(value: Any) -> Text:
     if value is False:
         return Text("")
     return Text(printable(str(value)))
-
-
-def when(value: dt.datetime, tz: str) -> str:
-    """ "Tue 01 Dec 09:00" in the platform's time zone."""
-    return to_local(value, tz).strftime("%a %d %b %H:%M")
-
-
-def span(start: dt.datetime, end: dt.datetime, tz: str) -> str:
-    a, b = to_local(start, tz), to_local(end, tz)
-    if a.date() == b.date():
-        return f"{a:%a %d %b %H:%M}-{b:%H:%M}"
-    return f"{a:%a %d %b %H:%M} - {b:%a %d %b %H:%M}"
 
 
 def percent(value: float | None) -> str:

@@ -19,6 +19,7 @@ from labops.fixture.read import read_platform_file
 from labops.fixture.schema import PlatformFile
 from labops.limits import check_time_limit, check_workers
 from labops.localtime import to_local
+from labops.scheduling.settings import TIME_LIMIT, WORKERS
 from labops.services import demo, scheduling
 from labops.services.backup import export_text
 from labops.services.timeinput import parse_instant
@@ -83,8 +84,8 @@ def schema_command() -> None:
 def demo_command(
     ctx: typer.Context,
     replace: bool = typer.Option(False, help="Replace a platform that is not the demo."),
-    time_limit: float = typer.Option(20.0, "--time-limit", help="Seconds for the solver."),
-    workers: int = typer.Option(2, help="Solver threads."),
+    time_limit: float = typer.Option(TIME_LIMIT, "--time-limit", help="Seconds for the solver."),
+    workers: int = typer.Option(WORKERS, help="Solver threads."),
 ) -> None:
     """Load the demo platform, approve its requests, plan and commit them, and sum up."""
     state: CliState = ctx.obj

@@ -11,6 +11,7 @@ from labops.cli.progress import solve_with_progress
 from labops.cli.render import console, print_json, print_listing
 from labops.cli.state import CliState
 from labops.limits import check_ahead, check_time_limit, check_workers
+from labops.scheduling.settings import TIME_LIMIT, WEEKS, WORKERS
 from labops.services import scheduling
 from labops.services.timeinput import parse_local_instant
 
@@ -24,9 +25,11 @@ def schedule_command(
     start: str | None = typer.Option(
         None, "--from", help="Plan from this time (default: now); earlier bookings stay."
     ),
-    weeks: int = typer.Option(4, help="How many weeks to plan."),
-    time_limit: float = typer.Option(20.0, "--time-limit", help="Seconds the solver may take."),
-    workers: int = typer.Option(2, help="Solver threads."),
+    weeks: int = typer.Option(WEEKS, help="How many weeks to plan."),
+    time_limit: float = typer.Option(
+        TIME_LIMIT, "--time-limit", help="Seconds the solver may take."
+    ),
+    workers: int = typer.Option(WORKERS, help="Solver threads."),
     seed: int = typer.Option(0, help="Random seed of the search."),
     repair: bool = typer.Option(
         False,

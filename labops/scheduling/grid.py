@@ -6,7 +6,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from labops.localtime import to_local
+from labops.localtime import when
 
 
 @dataclass(frozen=True)
@@ -69,4 +69,4 @@ class SlotLabels:
     timezone: str
 
     def __call__(self, slot: int) -> str:
-        return to_local(self.grid.at(slot), self.timezone).strftime("%a %d %b %H:%M")
+        return when(self.grid.at(slot), self.timezone)

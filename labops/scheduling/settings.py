@@ -14,6 +14,11 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from solver.problem import TAIL_LEVELS, Weights
 
+# How long and on how many threads a plan is solved, and over how many weeks, unless asked.
+TIME_LIMIT = 20.0
+WORKERS = 2
+WEEKS = 4
+
 Goal = Literal["disruption", "lateness", "continuity", "cost", "finish"]
 GOALS: tuple[Goal, ...] = ("disruption", "lateness", "continuity", "cost", "finish")
 _SOLVER_NAME = {"lateness": "tardiness"}  # the file says lateness, the solver tardiness

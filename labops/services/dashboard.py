@@ -20,7 +20,7 @@ from labops.calendars import Calendars, clip, hours
 from labops.db import Database
 from labops.errors import PermissionDenied
 from labops.fields import format_money
-from labops.localtime import day_start, monday_of, to_local
+from labops.localtime import day_start, monday_of, to_local, when
 from labops.permissions import Action, Actor, resolve_actor
 from labops.scheduling.runs import waiting_reasons
 from labops.services.catalog import (
@@ -210,10 +210,6 @@ def _week_use(
     return totals
 
 
-def _when(value: dt.datetime, tz: str) -> str:
-    return to_local(value, tz).strftime("%a %d %b %H:%M")
-
-
 def _downtime_alerts(session: Session, now: dt.datetime, tz: str) -> list[Alert]:
     """Downtime overlapping a unit's use by a booking that has not ended."""
     rows = session.exec(
@@ -237,7 +233,7 @@ def _downtime_alerts(session: Session, now: dt.datetime, tz: str) -> list[Alert]
         Alert(
             AlertKind.DOWNTIME,
             f"{down.equipment_id} is down ({down.reason or down.kind.value}) during booking "
-            f"{booking.id}, R{task.request_id} {task.key} on {_when(booking.start, tz)}: "
+            f"{booking.id}, R{task.request_id} {task.key} on {when(booking.start, tz)}: "
             "run a repair plan",
             booking.start,
             request.project_id,
@@ -286,7 +282,7 @@ def _certification_alerts(session: Session, now: dt.datetime, tz: str) -> list[A
         alerts.append(
             Alert(
                 AlertKind.CERTIFICATION,
-                f"booking {booking.id} on {unit.id}, {_when(booking.start, tz)}: no valid "
+                f"booking {booking.id} on {unit.id}, {when(booking.start, tz)}: no valid "
                 f"{unit.kind_id} certification ({why})",
                 booking.start,
                 request.project_id,
@@ -315,7 +311,7 @@ def _due_alerts(session: Session, now: dt.datetime, tz: str) -> list[Alert]:
             AlertKind.DUE,
             f"R{request.id} {task.key}"
             + (f" and {count - 1} more tasks" if count > 1 else "")
-            + f" due {_when(task.due, tz)}"
+            + f" due {when(task.due, tz)}"
             + (" (hard)" if task.due_hard else "")
             + f", and the request is still {request.status.value}",
             task.due,
@@ -337,7 +333,7 @@ def _due_alerts(session: Session, now: dt.datetime, tz: str) -> list[Alert]:
         Alert(
             AlertKind.DUE,
             f"booking {booking.id}, R{task.request_id} {task.key}, ends "
-            f"{_when(booking.end, tz)}, after its due date {_when(task.due, tz)}",
+            f"{when(booking.end, tz)}, after its due date {when(task.due, tz)}",
             booking.start,
             request.project_id,
             booking_id=booking.id,
@@ -474,7 +470,7 @@ def _booked_text(progress: tuple[int, int, dt.datetime | None] | None, tz: str) 
     if not booked:
         return ""
     text = f"booked: {booked} of {tasks} tasks"
-    return text + (f", next {_when(upcoming, tz)}" if upcoming else ", none ahead")
+    return text + (f", next {when(upcoming, tz)}" if upcoming else ", none ahead")
 
 
 def _lead_bookings(session: Session, projects: list[str], since: dt.datetime, tz: str) -> Listing:

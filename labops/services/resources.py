@@ -27,6 +27,7 @@ from labops.fields import (
     Minutes,
     Money,
     Name,
+    Priority,
     Slug,
     Text,
     TimeZoneName,
@@ -144,7 +145,7 @@ class ProjectInput(Entry):
     name: Name
     stage: Stage = Stage.PROOF_OF_CONCEPT
     lead: Slug
-    priority: Annotated[int, Field(ge=1, le=5)] = 3
+    priority: Priority = 3
     fund_pool: Slug
     budget: Money = 0
     enforce_budget: bool = True

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 from labops import tables as t
 from labops.db import Database
 from labops.errors import LabopsError
-from labops.localtime import to_local
+from labops.localtime import span, when
 from labops.permissions import Action, Actor
 from labops.scheduling.build import build_snapshot
 from labops.scheduling.commit import CommitResult, commit_proposal
 from labops.scheduling.proposal import Change, LeftOut, Proposal, make_proposal
-from labops.scheduling.settings import PlanningSettings
+from labops.scheduling.settings import TIME_LIMIT, WEEKS, WORKERS, PlanningSettings
 from labops.views import Listing, columns
 from solver.problem import Standing, Weights
 
@@ -56,10 +56,10 @@ def propose(
     actor: Actor,
     now: dt.datetime,
     start: dt.datetime | None = None,
-    weeks: int = 4,
+    weeks: int = WEEKS,
     repair: bool = False,
-    time_limit: float = 20.0,
-    workers: int = 2,
+    time_limit: float = TIME_LIMIT,
+    workers: int = WORKERS,
     seed: int = 0,
     progress: Callable[[Progress], None] | None = None,
     stop=None,
@@ -153,23 +153,15 @@ def proposal_listings(proposal: Proposal) -> list[Listing]:
     """The proposal as tables: booking changes, requests left out, people affected."""
     tz = proposal.snapshot.timezone
 
-    def when(placement) -> str:
-        if placement is None:
-            return ""
-        start, end = to_local(placement.start, tz), to_local(placement.end, tz)
-        same_day = start.date() == end.date()
-        return (
-            f"{start:%a %d %b %H:%M}-{end:%H:%M}"
-            if same_day
-            else f"{start:%a %d %b %H:%M} -> {end:%a %d %b %H:%M}"
-        )
+    def at(placement) -> str:
+        return "" if placement is None else span(placement.start, placement.end, tz, joiner=" -> ")
 
     def was(change) -> str:
         """The old time, and the old units or people where those changed."""
         old, new = change.old, change.new
         if change.change == Change.NEW or old is None:
             return ""
-        text = when(old)
+        text = at(old)
         if new is not None and old.units != new.units:
             text += " on " + ", ".join(old.units)
         if new is not None and old.people != new.people:
@@ -196,7 +188,7 @@ def proposal_listings(proposal: Proposal) -> list[Listing]:
                 "request": c.request_id,
                 "task": c.task.split(".", 1)[1],
                 "project": c.project,
-                "when": when(c.new) if c.new else "",
+                "when": at(c.new),
                 "was": was(c),
                 "units": ", ".join((c.new or c.old).units),
                 "people": ", ".join((c.new or c.old).people),
@@ -206,7 +198,7 @@ def proposal_listings(proposal: Proposal) -> list[Listing]:
         note=(
             f"{proposal.kept} booking{'' if proposal.kept == 1 else 's'} kept as "
             f"{'it is' if proposal.kept == 1 else 'they are'}; bookings starting before "
-            f"{to_local(proposal.snapshot.frozen_until, tz):%a %d %b %H:%M} stay (freeze)"
+            f"{when(proposal.snapshot.frozen_until, tz)} stay (freeze)"
         ),
     )
     left_out = Listing(
@@ -244,7 +236,7 @@ def proposal_listings(proposal: Proposal) -> list[Listing]:
                 "request": c.request_id,
                 "task": c.task,
                 "status": c.status.value,
-                "when": when(c),
+                "when": at(c),
                 "why": "\n".join([*c.why, f"({c.fixed.value}: {c.remedy})"]),
             }
             for c in proposal.conflicts

@@ -27,6 +27,7 @@ from textual.worker import Worker, WorkerState
 from labops.errors import LabopsError
 from labops.permissions import Action
 from labops.scheduling.proposal import Change, Proposal
+from labops.scheduling.settings import TIME_LIMIT, WEEKS, WORKERS
 from labops.services.bookings import DowntimeAdded
 from labops.services.scheduling import (
     commit,
@@ -73,7 +74,9 @@ class PlanScreen(LabopsScreen):
         Binding("w", "downtime", "Downtime", id="plan.downtime"),
     ]
 
-    def __init__(self, ctx: Context, *, time_limit: float = 20.0, workers: int = 2) -> None:
+    def __init__(
+        self, ctx: Context, *, time_limit: float = TIME_LIMIT, workers: int = WORKERS
+    ) -> None:
         super().__init__(ctx)
         self.default_limit = time_limit
         self.default_workers = workers
@@ -88,7 +91,9 @@ class PlanScreen(LabopsScreen):
         yield TopBar(self.MODE)
         with Horizontal(id="plan-options"):
             yield Label("weeks")
-            yield Input("4", id="plan-weeks", compact=True, validators=[check.whole(1, 26, True)])
+            yield Input(
+                str(WEEKS), id="plan-weeks", compact=True, validators=[check.whole(1, 26, True)]
+            )
             yield Label("freeze days")
             yield Input(
                 str(planning_settings(self.ctx.db).freeze_days),

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Static
 
-from labops.localtime import day_start, monday_of, to_local
+from labops.localtime import day_start, monday_of, span, to_local
 from labops.permissions import Action
 from labops.services.bookings import change_booking
 from labops.services.timeline import Bar, View, booking_info, booking_start, timeline
@@ -18,7 +18,6 @@ from labops.views import Detail
 from tui.context import Context
 from tui.screens.base import LabopsScreen
 from tui.screens.confirm import ConfirmScreen
-from tui.text import span
 from tui.widgets.detail_view import DetailView
 from tui.widgets.timeline import ColorBy, TimelineView, legend
 from tui.widgets.top_bar import TopBar

@@ -11,11 +11,12 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from labops.localtime import when
 from labops.services.dashboard import Alert, AlertKind, Dashboard, dashboard
 from tui.context import Context
 from tui.messages import ShowBooking, ShowRequest
 from tui.screens.base import LabopsScreen
-from tui.text import plural, when
+from tui.text import plural
 from tui.widgets.listing_table import ListingTable
 from tui.widgets.site_card import SiteCard
 from tui.widgets.top_bar import TopBar

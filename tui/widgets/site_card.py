@@ -6,8 +6,9 @@ from rich.console import Group
 from rich.text import Text
 from textual.widgets import Static
 
+from labops.localtime import span
 from labops.services.dashboard import SiteDay, Slot
-from tui.text import percent, span
+from tui.text import percent
 
 BAR_WIDTH = 12
 WIDE_CARD = 44  # narrower cards leave out who is on each booking
