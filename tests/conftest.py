@@ -81,7 +81,7 @@ class CliResult:
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str], db_path: Path):
     """Run ``labops --db <tmp> ARGS...`` in this process; returns code, stdout, stderr."""
-    from labops.cli.main import main
+    from labops_cli.main import main
 
     def run(*args: str, db: Path | None = db_path) -> CliResult:
         capsys.readouterr()

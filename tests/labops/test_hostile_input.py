@@ -201,7 +201,7 @@ ARGUMENT = st.one_of(
 @SETTINGS
 @given(case=st.sampled_from(CLI_CASES), value=ARGUMENT)
 def test_cli_arguments_never_crash(case, value, tiny_db: Path, capsys) -> None:
-    from labops.cli.main import main
+    from labops_cli.main import main
 
     before = db_digest(tiny_db)
     args = ["--db", str(tiny_db), *(part.replace("{x}", value) for part in case)]

@@ -363,7 +363,7 @@ def test_operator_enters_a_request_for_the_lead_and_a_draft_is_sent_later(
 def test_at_a_terminal_the_reviewed_plan_is_written_when_the_operator_says_so(
     platform, db_path: Path, monkeypatch, answer: bool
 ) -> None:
-    import labops.cli.schedule as schedule_cli
+    import labops_cli.schedule as schedule_cli
 
     asked: list[str] = []
     monkeypatch.setattr(schedule_cli, "_interactive", lambda: True)

@@ -9,8 +9,8 @@ from typing import TypeVar
 
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from labops.cli.render import err_console
 from labops.services.scheduling import level_label
+from labops_cli.render import err_console
 
 T = TypeVar("T")
 

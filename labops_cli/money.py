@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from labops.cli.render import print_json, print_listing
-from labops.cli.state import CliState
 from labops.services.funds import funds
+from labops_cli.render import print_json, print_listing
+from labops_cli.state import CliState
 
 
 def register(app: typer.Typer) -> None:

@@ -7,8 +7,6 @@ from pathlib import Path
 
 import typer
 
-from labops.cli.render import console, print_detail, print_listing
-from labops.cli.state import CliState
 from labops.errors import InputError
 from labops.fields import MAX_ID
 from labops.files import read_limited, write_atomically
@@ -16,6 +14,8 @@ from labops.limits import MAX_FORM_BYTES
 from labops.services import catalog, requests
 from labops.services.request_form import parse_request_form
 from labops.vocabulary import RequestStatus
+from labops_cli.render import console, print_detail, print_listing
+from labops_cli.state import CliState
 
 app = typer.Typer(
     help="Request lab time, follow requests, approve or reject them.", no_args_is_help=True

@@ -8,9 +8,9 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from labops.cli.render import console, err_console
 from labops.errors import InputError, LabopsError
 from labops.limits import check_time_limit, check_workers
+from labops_cli.render import console, err_console
 
 bench_app = typer.Typer(
     help="Run the production solver on standard scheduling benchmarks.", no_args_is_help=True

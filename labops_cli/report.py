@@ -6,10 +6,10 @@ import sys
 
 import typer
 
-from labops.cli.render import console, err_console
-from labops.cli.state import CliState
 from labops.errors import InputError
 from labops.reports import Format, choose_format, render_text, weekly_report, write_report
+from labops_cli.render import console, err_console
+from labops_cli.state import CliState
 
 report_app = typer.Typer(help="Reports for management and operators.", no_args_is_help=True)
 

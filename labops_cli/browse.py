@@ -6,10 +6,10 @@ from enum import StrEnum
 
 import typer
 
-from labops.cli.render import print_detail, print_listing
-from labops.cli.state import CliState
 from labops.services import catalog
 from labops.services.timeinput import parse_local_instant
+from labops_cli.render import print_detail, print_listing
+from labops_cli.state import CliState
 
 
 class ListKind(StrEnum):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import typer
 
-from labops.cli.render import console, print_listing
-from labops.cli.state import CliState
 from labops.fields import MAX_ID
 from labops.services import bookings
 from labops.services.timeinput import parse_local_instant, typed_zone_note
 from labops.vocabulary import DowntimeKind
+from labops_cli.render import console, print_listing
+from labops_cli.state import CliState
 
 booking_app = typer.Typer(
     help="Confirm, lock, unlock, cancel or finish bookings.", no_args_is_help=True

@@ -10,9 +10,6 @@ from pathlib import Path
 import typer
 from rich.text import Text
 
-from labops.cli.progress import solve_with_progress
-from labops.cli.render import console, print_listing
-from labops.cli.state import CliState
 from labops.files import write_atomically
 from labops.fixture.load import load_platform
 from labops.fixture.read import read_platform_file
@@ -23,6 +20,9 @@ from labops.scheduling.settings import TIME_LIMIT, WORKERS
 from labops.services import demo, scheduling
 from labops.services.backup import export_text
 from labops.services.timeinput import parse_instant
+from labops_cli.progress import solve_with_progress
+from labops_cli.render import console, print_listing
+from labops_cli.state import CliState
 
 
 def register(app: typer.Typer) -> None:

@@ -8,7 +8,9 @@ import sys
 import typer
 from typer.exceptions import TyperException
 
-from labops.cli import (
+from labops.controls import printable
+from labops.errors import LabopsError
+from labops_cli import (
     admin,
     bench,
     bookings,
@@ -21,10 +23,8 @@ from labops.cli import (
     schedule,
     tui,
 )
-from labops.cli.render import err_console
-from labops.cli.state import CliState
-from labops.controls import printable
-from labops.errors import LabopsError
+from labops_cli.render import err_console
+from labops_cli.state import CliState
 
 app = typer.Typer(
     name="labops",

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import typer
 
-from labops.cli.render import console, print_listing
-from labops.cli.state import CliState
 from labops.services import audit_log, backup, restore
 from labops.services.timeinput import parse_local_instant
+from labops_cli.render import console, print_listing
+from labops_cli.state import CliState
 
 
 def register(app: typer.Typer) -> None:
