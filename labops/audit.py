@@ -6,10 +6,25 @@ import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import JSON, Column, Field, Session, SQLModel
 
+from labops.columns import utc
 from labops.errors import StorageError
-from labops.tables import AuditEvent
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who did what, when, to which record; ``changes`` holds before/after of fields."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (sa.Index("ix_audit_record", "record_type", "record_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = utc(index=True)
+    actor: str = Field(index=True)
+    action: str
+    record_type: str
+    record_id: str
+    summary: str = ""
+    changes: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
 def record(

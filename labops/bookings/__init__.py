@@ -1,0 +1,1 @@
+"""Bookings: tasks placed in time on units, with their people."""

@@ -1,0 +1,1 @@
+"""Equipment: kinds of units, the units themselves and their downtime."""

@@ -1,0 +1,1 @@
+"""Fund pools: the platform's capital pools that projects are paid from."""

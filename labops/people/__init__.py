@@ -1,0 +1,1 @@
+"""People: who they are, their working hours, skills, certifications and absences."""

@@ -1,0 +1,77 @@
+"""People: who they are, their working hours, skills, certifications and absences."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlmodel import Column, Field, SQLModel
+
+from labops.columns import enum_type, fk, utc
+from labops.vocabulary import AbsenceKind, Access, Role
+
+
+class Person(SQLModel, table=True):
+    id: str = Field(primary_key=True)
+    name: str
+    email: str = ""
+    role: Role = Field(sa_type=enum_type(Role))
+    access: Access = Field(default=Access.MEMBER, sa_type=enum_type(Access))
+    home_site_id: str | None = fk("site.id", nullable=True, cascade=False)
+    weekly_hours: float = 40.0
+    platform_staff: bool = False  # serves every project, not only the ones they are a member of
+
+
+class PersonHours(SQLModel, table=True):
+    """One working window of a person on a weekday (0 = Monday), in their home site's time."""
+
+    __tablename__ = "person_hours"
+    __table_args__ = (
+        sa.CheckConstraint("starts < ends", name="starts_before_ends"),
+        sa.CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday_range"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: str = fk("person.id")
+    weekday: int
+    starts: dt.time
+    ends: dt.time
+
+
+class Skill(SQLModel, table=True):
+    __table_args__ = (sa.CheckConstraint("level BETWEEN 1 AND 3", name="level_range"),)
+    person_id: str = Field(
+        sa_column=Column(
+            sa.String, sa.ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    skill: str = Field(primary_key=True)
+    level: int
+
+
+class Certification(SQLModel, table=True):
+    """A person may operate equipment of a kind until the end of ``expires``."""
+
+    person_id: str = Field(
+        sa_column=Column(
+            sa.String, sa.ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    kind_id: str = Field(
+        sa_column=Column(sa.String, sa.ForeignKey("kind.id", ondelete="RESTRICT"), primary_key=True)
+    )
+    expires: dt.date
+
+
+class Absence(SQLModel, table=True):
+    """A time a person cannot be scheduled: leave, teaching, sickness."""
+
+    __table_args__ = (
+        sa.CheckConstraint("start < end", name="ordered"),
+        sa.Index("ix_absence_person_time", "person_id", "start", "end"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: str = fk("person.id", index=False)
+    start: dt.datetime = utc()
+    end: dt.datetime = utc()
+    kind: AbsenceKind = Field(sa_type=enum_type(AbsenceKind))
+    note: str = ""

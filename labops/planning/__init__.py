@@ -1,0 +1,1 @@
+"""Planning: the plans committed, and the requests each left out."""

@@ -1,0 +1,1 @@
+"""The platform record: its name, home time zone, reference week and settings."""

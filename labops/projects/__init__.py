@@ -1,0 +1,1 @@
+"""Projects: gap-bridging projects, their members and team rules."""

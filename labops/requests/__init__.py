@@ -1,0 +1,1 @@
+"""Requests for lab time and their tasks: equipment and staff needs, order."""

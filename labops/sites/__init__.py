@@ -1,0 +1,1 @@
+"""Sites: labs and pilot lines, their opening hours, closures and travel between them."""
