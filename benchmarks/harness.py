@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from labops.services.bench import natural_order
+from labops.bench import natural_order
 from solver.problem import Problem
 from solver.readers import load_best_known
 
@@ -54,7 +54,7 @@ def production_solver(extra: dict[str, Any]) -> SolveFn:
     set for the run (experiments)."""
     import importlib
 
-    from labops.services.bench import solve_instance
+    from labops.bench import solve_instance
     from solver.genetic import warm
 
     warm()  # compile before the first instance's clock starts

@@ -52,10 +52,10 @@ def demo(time_limit: float, workers: int) -> list[dict[str, Any]]:
     from sqlmodel import select
 
     from labops import tables as t
+    from labops.bookings.service import add_downtime, change_booking
     from labops.db import Database
-    from labops.services import demo as demo_service
-    from labops.services.bookings import add_downtime, change_booking
-    from labops.services.scheduling import commit, propose
+    from labops.planning.plans import commit, propose
+    from labops.platform import demo as demo_service
     from labops.vocabulary import BookingStatus, DowntimeKind
 
     rows: list[dict[str, Any]] = []

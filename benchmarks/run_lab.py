@@ -39,8 +39,8 @@ def demo_problem(now: dt.datetime) -> Problem:
     """The demo platform's plan problem at ``now``: loaded into a scratch database,
     requests approved, as ``labops demo`` builds it before solving."""
     from labops.db import Database
-    from labops.scheduling.build import build_snapshot
-    from labops.services import demo
+    from labops.planning.build import build_snapshot
+    from labops.platform import demo
 
     with tempfile.TemporaryDirectory() as folder:
         db = Database.open(str(Path(folder) / "demo.db"))

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import typer
 
-from labops.services import audit_log, backup, restore
-from labops.services.timeinput import parse_local_instant
+from labops import audit_log
+from labops.storage import backup, restore
+from labops.timeinput import parse_local_instant
 from labops_cli.render import console, print_listing
 from labops_cli.state import CliState
 

@@ -54,7 +54,7 @@ def run(
     json_out: Path | None,
     best_known: Path | None,
 ) -> None:
-    from labops.services import bench
+    from labops import bench
 
     check_time_limit(time_limit)
     check_workers(workers)

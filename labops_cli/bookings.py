@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import typer
 
+from labops.bookings import service as bookings
 from labops.fields import MAX_ID
-from labops.services import bookings
-from labops.services.timeinput import parse_local_instant, typed_zone_note
+from labops.timeinput import parse_local_instant, typed_zone_note
 from labops.vocabulary import DowntimeKind
 from labops_cli.render import console, print_listing
 from labops_cli.state import CliState

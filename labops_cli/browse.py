@@ -6,8 +6,8 @@ from enum import StrEnum
 
 import typer
 
-from labops.services import catalog
-from labops.services.timeinput import parse_local_instant
+from labops.records import catalog
+from labops.timeinput import parse_local_instant
 from labops_cli.render import print_detail, print_listing
 from labops_cli.state import CliState
 

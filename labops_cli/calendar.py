@@ -7,10 +7,10 @@ from pathlib import Path
 
 import typer
 
+from labops.bookings.free import free_windows
+from labops.bookings.ical import export_calendar
 from labops.files import write_atomically
-from labops.services.availability import free_windows
-from labops.services.ical import export_calendar
-from labops.services.timeinput import parse_local_instant
+from labops.timeinput import parse_local_instant
 from labops_cli.render import console, print_listing
 from labops_cli.state import CliState
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from labops.services.funds import funds
+from labops.funds.service import funds
 from labops_cli.render import print_json, print_listing
 from labops_cli.state import CliState
 

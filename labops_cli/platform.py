@@ -11,15 +11,16 @@ import typer
 from rich.text import Text
 
 from labops.files import write_atomically
-from labops.fixture.load import load_platform
-from labops.fixture.read import read_platform_file
-from labops.fixture.schema import PlatformFile
 from labops.limits import check_time_limit, check_workers
 from labops.localtime import to_local
-from labops.scheduling.settings import TIME_LIMIT, WORKERS
-from labops.services import demo, scheduling
-from labops.services.backup import export_text
-from labops.services.timeinput import parse_instant
+from labops.planning import plans as scheduling
+from labops.planning.settings import TIME_LIMIT, WORKERS
+from labops.platform import demo
+from labops.platform.file_schema import PlatformFile
+from labops.platform.load import load_platform
+from labops.platform.read import read_platform_file
+from labops.storage.backup import export_text
+from labops.timeinput import parse_instant
 from labops_cli.progress import solve_with_progress
 from labops_cli.render import console, print_listing
 from labops_cli.state import CliState

@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from labops.services.scheduling import level_label
+from labops.planning.plans import level_label
 from labops_cli.render import err_console
 
 T = TypeVar("T")

@@ -11,8 +11,9 @@ from labops.errors import InputError
 from labops.fields import MAX_ID
 from labops.files import read_limited, write_atomically
 from labops.limits import MAX_FORM_BYTES
-from labops.services import catalog, requests
-from labops.services.request_form import parse_request_form
+from labops.records import catalog
+from labops.requests import service as requests
+from labops.requests.form import parse_request_form
 from labops.vocabulary import RequestStatus
 from labops_cli.render import console, print_detail, print_listing
 from labops_cli.state import CliState

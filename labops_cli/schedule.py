@@ -8,9 +8,9 @@ import sys
 import typer
 
 from labops.limits import check_ahead, check_time_limit, check_workers
-from labops.scheduling.settings import TIME_LIMIT, WEEKS, WORKERS
-from labops.services import scheduling
-from labops.services.timeinput import parse_local_instant
+from labops.planning import plans as scheduling
+from labops.planning.settings import TIME_LIMIT, WEEKS, WORKERS
+from labops.timeinput import parse_local_instant
 from labops_cli.progress import solve_with_progress
 from labops_cli.render import console, print_json, print_listing
 from labops_cli.state import CliState

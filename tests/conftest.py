@@ -39,7 +39,7 @@ def break_down(
     reason: str = "breakdown",
 ):
     """Records downtime of ``unit_id`` from ``start`` for ``length``."""
-    from labops.services.bookings import add_downtime
+    from labops.bookings.service import add_downtime
 
     return add_downtime(
         db, actor=actor, unit_id=unit_id, start=start, end=start + length, kind=kind,

@@ -19,10 +19,10 @@ from textual.filter import LineFilter
 from textual.screen import Screen
 
 from labops.controls import printable
+from labops.dashboard.overview import opening
 from labops.db import Database
 from labops.permissions import Action
-from labops.scheduling.settings import TIME_LIMIT
-from labops.services.dashboard import opening
+from labops.planning.settings import TIME_LIMIT
 from tui.commands import LabopsCommands
 from tui.context import Clock, Context
 from tui.keymap import default_keymap_path, load_keymap

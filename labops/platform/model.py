@@ -17,7 +17,7 @@ class PlatformInfo(SQLModel, table=True):
     timezone: str
     anchor: dt.date  # Monday of the week the platform's data starts from
     slot_minutes: int = 30
-    # labops.scheduling.settings.PlanningSettings as JSON; {} means every default.
+    # labops.planning.settings.PlanningSettings as JSON; {} means every default.
     planning: dict = Field(
         default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}")
     )

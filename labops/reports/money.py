@@ -1,7 +1,7 @@
 """Money: the week's cost of bookings per project and fund pool, against their budgets.
 
-Cost is charged as `labops funds` charges it (labops.costs): booking start to end (setup and
-cleanup are free), times the unit's hourly rate per unit of capacity, times the units of
+Cost is charged as `labops funds` charges it (labops.bookings.costs): booking start to end
+(setup and cleanup are free), times the unit's hourly rate per unit of capacity, times the units of
 capacity held. A booking crossing the week's edge costs the week only its hours inside it.
 """
 

@@ -13,11 +13,13 @@ from collections.abc import Callable
 from sqlmodel import Session, col, select
 
 from labops import tables as t
+from labops.bookings.costs import committed_cents
 from labops.calendars import Calendars
-from labops.costs import committed_cents
 from labops.db import Database
 from labops.errors import NotFound
 from labops.permissions import Action, Actor
+from labops.planning.runs import last_run, waiting_reasons
+from labops.records.catalog import platform_info
 from labops.reports import fetch
 from labops.reports.demand import Sites, week_demand
 from labops.reports.equipment import total, totals_by, unit_weeks
@@ -26,8 +28,6 @@ from labops.reports.money import pool_money, project_money, week_costs
 from labops.reports.people import person_weeks, role_weeks
 from labops.reports.trend import site_changes, site_trends
 from labops.reports.weeks import Week, last_full_week, parse_week, weeks_ending
-from labops.scheduling.runs import last_run, waiting_reasons
-from labops.services.catalog import platform_info
 
 TREND_WEEKS = 8
 """Weeks in the trend, the report's week being the last."""

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from labops.errors import LabopsError
-from labops.fixture.read import parse_platform_text
-from labops.services.request_form import parse_request_form
+from labops.platform.read import parse_platform_text
+from labops.requests.form import parse_request_form
 from tests.conftest import FIXTURES
 
 TINY = (FIXTURES / "tiny.toml").read_text()

@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from labops.bookings import service as bookings
 from labops.db import Database
 from labops.errors import PermissionDenied
-from labops.fixture.load import load_platform
-from labops.fixture.read import read_platform_file
 from labops.permissions import Actor, resolve_actor
-from labops.services import bookings, requests, resources
+from labops.platform.load import load_platform
+from labops.platform.read import read_platform_file
+from labops.records import edit as resources
+from labops.requests import service as requests
 from labops.vocabulary import DowntimeKind
 from tests.conftest import FIXTURES, NOW
 from tests.labops.test_fixture_io import db_digest
@@ -85,7 +87,7 @@ def test_a_lead_who_no_longer_leads_cannot_withdraw(tiny: Database, db_path: Pat
 def test_a_plan_made_by_an_operator_demoted_since_is_not_written(
     tiny: Database, db_path: Path
 ) -> None:
-    from labops.services.scheduling import commit, propose
+    from labops.planning.plans import commit, propose
 
     dara = _resolve(tiny, "dara")
     requests.approve_request(tiny, actor=_resolve(tiny, "eve"), request_id=1, now=NOW)

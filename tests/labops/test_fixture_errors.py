@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from labops.errors import FixtureError
-from labops.fixture.read import parse_platform_document
+from labops.platform.read import parse_platform_document
 from tests.conftest import FIXTURES
 from tests.labops.test_fixture_io import db_digest
 

@@ -11,10 +11,10 @@ import sqlalchemy as sa
 
 from labops.db import Database
 from labops.errors import FixtureError
-from labops.fixture.dump import export_platform, to_toml
-from labops.fixture.load import load_platform
-from labops.fixture.read import parse_platform_text, read_platform_file
 from labops.permissions import Actor
+from labops.platform.dump import export_platform, to_toml
+from labops.platform.load import load_platform
+from labops.platform.read import parse_platform_text, read_platform_file
 from tests.conftest import FIXTURES, NOW
 
 TINY = FIXTURES / "tiny.toml"

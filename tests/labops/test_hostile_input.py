@@ -15,11 +15,11 @@ from hypothesis import strategies as st
 
 from labops.db import Database
 from labops.errors import LabopsError
-from labops.fixture.load import load_platform
-from labops.fixture.read import parse_platform_document, parse_platform_text
 from labops.permissions import Actor
-from labops.services import requests
-from labops.services.request_form import parse_request_form
+from labops.platform.load import load_platform
+from labops.platform.read import parse_platform_document, parse_platform_text
+from labops.requests import service as requests
+from labops.requests.form import parse_request_form
 from tests.conftest import FIXTURES, NOW
 from tests.labops.test_fixture_io import db_digest
 

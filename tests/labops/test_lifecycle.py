@@ -18,7 +18,7 @@ from sqlmodel import select
 
 from labops import tables as t
 from labops.db import Database
-from labops.scheduling.build import build_snapshot
+from labops.planning.build import build_snapshot
 from solver.plan import Plan
 from solver.validate import validate
 from tests.conftest import FIXTURES, NOW

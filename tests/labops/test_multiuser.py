@@ -14,14 +14,16 @@ import pytest
 from sqlmodel import select
 
 from labops import tables as t
+from labops.bookings import service as bookings
 from labops.db import Database
 from labops.errors import Conflict, InputError
-from labops.fixture.load import load_platform
-from labops.fixture.read import parse_platform_text
 from labops.permissions import Actor
-from labops.scheduling.build import build_snapshot
-from labops.services import bookings, requests, scheduling
-from labops.services.request_form import parse_request_form
+from labops.planning import plans as scheduling
+from labops.planning.build import build_snapshot
+from labops.platform.load import load_platform
+from labops.platform.read import parse_platform_text
+from labops.requests import service as requests
+from labops.requests.form import parse_request_form
 from labops.vocabulary import Access
 from solver.plan import Plan
 from solver.validate import validate
@@ -208,7 +210,7 @@ def test_two_operators_committing_plans_one_gets_a_conflict(busy_platform: Path)
 
 def _commit_and_hang(path: str, proposal, ready) -> None:
     """Commit, but stop for good in the middle of writing the bookings."""
-    import labops.scheduling.commit as commit_module
+    import labops.planning.commit as commit_module
 
     original = commit_module._apply
     written = {"n": 0}
@@ -252,7 +254,7 @@ def test_a_process_killed_mid_commit_leaves_the_database_as_before(busy_platform
 
 def _restore_and_hang(path: str, backup: str, ready) -> None:
     """Restore, but stop for good after the records are replaced, before the commit."""
-    import labops.services.restore as restore_module
+    import labops.storage.restore as restore_module
 
     def hang(session) -> None:
         session.flush()
@@ -268,8 +270,8 @@ def _restore_and_hang(path: str, backup: str, ready) -> None:
 def test_a_process_killed_mid_restore_leaves_the_database_as_before(
     busy_platform: Path, tmp_path: Path
 ) -> None:
-    from labops.services import backup as backup_service
-    from labops.services import restore as restore_service
+    from labops.storage import backup as backup_service
+    from labops.storage import restore as restore_service
 
     database = Database.open(str(busy_platform))
     copy = tmp_path / "copy.db"

@@ -19,17 +19,17 @@ import pytest
 from sqlmodel import col, select
 
 from labops import tables as t
+from labops.bookings.service import book_task, change_booking
 from labops.db import Database
 from labops.errors import Conflict
 from labops.permissions import resolve_actor
-from labops.scheduling.commit import InvalidPlan
-from labops.scheduling.proposal import Change, Proposal
-from labops.services.bookings import book_task, change_booking
-from labops.services.demo import approve_submitted, demo_operator, load_demo
-from labops.services.request_form import parse_request_form
-from labops.services.requests import approve_request, submit_request
-from labops.services.resources import add_absence
-from labops.services.scheduling import commit, propose
+from labops.planning.commit import InvalidPlan
+from labops.planning.plans import commit, propose
+from labops.planning.proposal import Change, Proposal
+from labops.platform.demo import approve_submitted, demo_operator, load_demo
+from labops.records.edit import add_absence
+from labops.requests.form import parse_request_form
+from labops.requests.service import approve_request, submit_request
 from labops.vocabulary import AbsenceKind, BookingStatus, RequestStatus
 from solver.problem import Standing
 from solver.validate import validate

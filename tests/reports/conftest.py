@@ -14,9 +14,9 @@ import pytest
 
 from labops import tables as t
 from labops.db import Database
-from labops.fixture.load import load_platform
-from labops.fixture.read import parse_platform_text
 from labops.permissions import Actor
+from labops.platform.load import load_platform
+from labops.platform.read import parse_platform_text
 from labops.reports import WeeklyReport, weekly_report
 from tests.conftest import NOW
 

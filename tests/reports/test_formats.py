@@ -202,8 +202,8 @@ HOSTILE_TITLES = {
 def test_request_titles_cannot_become_formulas_or_markup(tmp_path: Path) -> None:
     """Spreadsheets get text, not formulas; Markdown readers get text, not HTML or links."""
     from labops.db import Database
-    from labops.fixture.load import load_platform
-    from labops.fixture.read import parse_platform_text
+    from labops.platform.load import load_platform
+    from labops.platform.read import parse_platform_text
     from tests.reports.conftest import WEEK_FILE
 
     text = WEEK_FILE.read_text()

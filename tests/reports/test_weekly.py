@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import pytest
 
-from labops.costs import booking_costs
+from labops.bookings.costs import booking_costs
 from labops.db import Database
 from labops.errors import InputError, NotFound, PermissionDenied
 from labops.permissions import Actor

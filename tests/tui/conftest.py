@@ -20,10 +20,10 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from labops.db import Database
-from labops.fixture.load import load_platform
-from labops.fixture.read import read_platform_file
 from labops.permissions import Actor, resolve_actor
-from labops.services.demo import load_demo
+from labops.platform.demo import load_demo
+from labops.platform.load import load_platform
+from labops.platform.read import read_platform_file
 from tests.conftest import FIXTURES, NOW
 from tui.app import LabopsApp, make_app
 

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from labops.db import Database
-from labops.services.demo import load_demo
+from labops.platform.demo import load_demo
 from tests.conftest import NOW
 from tests.tui.conftest import settle
 from tui.app import make_app

@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 
 from labops.db import Database
-from labops.services.requests import approve_request
+from labops.requests.service import approve_request
 from tests.conftest import NOW, break_down
 from tests.tui.conftest import actor, drive, settle
 from tui.screens.plan import PlanScreen

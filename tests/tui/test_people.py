@@ -9,7 +9,7 @@ from textual.widgets import Input
 
 from labops.db import Database
 from labops.errors import PermissionDenied
-from labops.services.resources import record_values
+from labops.records.edit import record_values
 from tests.conftest import NOW
 from tests.tui.conftest import drive, enter, settle, type_text
 from tui.app import make_app

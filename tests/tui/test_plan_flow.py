@@ -12,7 +12,7 @@ import datetime as dt
 from textual.pilot import Pilot
 
 from labops.db import Database
-from labops.services.catalog import list_records
+from labops.records.catalog import list_records
 from tests.tui.conftest import actor, drive, enter, settle
 from tui.screens.plan import PlanScreen
 from tui.screens.requests import RequestsScreen
@@ -101,8 +101,8 @@ def test_approve_plan_accept_and_see_it_scheduled(tiny: Database, app_for) -> No
 
 
 def test_downtime_then_repair_moves_only_what_it_hits(tiny: Database, app_for) -> None:
-    from labops.services.requests import approve_request
-    from labops.services.scheduling import commit, propose
+    from labops.planning.plans import commit, propose
+    from labops.requests.service import approve_request
     from tests.conftest import NOW
 
     dara = actor(tiny, "dara")

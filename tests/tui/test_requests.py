@@ -9,7 +9,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from labops.db import Database
-from labops.services.catalog import list_records
+from labops.records.catalog import list_records
 from tests.tui.conftest import actor, drive, enter, settle, type_text
 from tui.line_filter import NoControlCodes
 from tui.screens.reason import ReasonScreen
@@ -111,8 +111,8 @@ def test_request_form_shows_bad_fields_and_writes_nothing(tiny: Database, app_fo
 
 def test_user_text_is_shown_as_text(tiny: Database, app_for) -> None:
     """A title that looks like markup is shown as typed, never interpreted."""
-    from labops.services.request_form import RequestForm
-    from labops.services.requests import submit_request
+    from labops.requests.form import RequestForm
+    from labops.requests.service import submit_request
     from tests.conftest import NOW
 
     title = "[bold red]Urgent[/] [link=x]stack[/link]"
@@ -186,7 +186,7 @@ def test_control_characters_in_stored_text_never_reach_the_terminal(
 
 def demote(db: Database, person: str, access: str) -> None:
     """An admin changes ``person``'s access, as the resources screen or another TUI would."""
-    from labops.services import resources
+    from labops.records import edit as resources
     from tests.conftest import NOW
 
     values = resources.record_values(db, kind="person", record_id=person)

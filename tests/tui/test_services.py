@@ -10,13 +10,13 @@ import pytest
 from sqlmodel import select
 
 from labops import tables as t
+from labops.bookings.timeline import booking_info, timeline
+from labops.dashboard.overview import AlertKind, dashboard, lead_overview
 from labops.db import Database
 from labops.errors import PermissionDenied
-from labops.services import resources
-from labops.services.dashboard import AlertKind, dashboard, lead_overview
-from labops.services.requests import approve_request
-from labops.services.scheduling import commit, propose
-from labops.services.timeline import booking_info, timeline
+from labops.planning.plans import commit, propose
+from labops.records import edit as resources
+from labops.requests.service import approve_request
 from tests.conftest import NOW, break_down
 from tests.tui.conftest import actor
 
@@ -168,7 +168,7 @@ def test_hours_text_reads_back_as_written() -> None:
 def test_a_task_is_booked_by_hand_a_week_ahead(demo: Database) -> None:
     # The check window starts next week: requests whose first tasks lie before it keep
     # their order without those tasks in the problem (this once raised a ProblemError).
-    from labops.services.bookings import book_task
+    from labops.bookings.service import book_task
 
     operator = actor(demo, "aylin-demir")
     approve_request(demo, actor=operator, request_id=7, now=NOW)

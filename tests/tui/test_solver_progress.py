@@ -10,8 +10,8 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from labops.db import Database
-from labops.services.catalog import list_records
-from labops.services.requests import approve_request
+from labops.records.catalog import list_records
+from labops.requests.service import approve_request
 from tests.conftest import NOW
 from tests.tui.conftest import actor, drive, settle, wait_until
 from tui.messages import PlanProgress

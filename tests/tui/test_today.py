@@ -63,7 +63,7 @@ def test_alert_opens_the_booking_it_is_about(tiny: Database, app_for) -> None:
 
 
 def test_names_that_look_like_markup_stay_text(tiny: Database, app_for) -> None:
-    from labops.services.resources import record_values, save_record
+    from labops.records.edit import record_values, save_record
     from tests.conftest import NOW
 
     values = record_values(tiny, kind="site", record_id="matlab")
@@ -87,8 +87,8 @@ def test_names_that_look_like_markup_stay_text(tiny: Database, app_for) -> None:
 def test_the_tui_labels_site_cards_and_the_schedule(tmp_path: Path, app_for) -> None:
     from textual.widgets import Static
 
-    from labops.fixture.load import load_platform
-    from labops.fixture.read import parse_platform_text
+    from labops.platform.load import load_platform
+    from labops.platform.read import parse_platform_text
     from tests.conftest import NOW
     from tests.labops.test_time_zones import MIXED, NOTE
 

@@ -7,10 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from labops.bookings.service import DowntimeAdded, add_downtime
 from labops.errors import LabopsError
 from labops.localtime import to_utc
-from labops.services.bookings import DowntimeAdded, add_downtime
-from labops.services.resources import FieldErrors, choices
+from labops.records.edit import FieldErrors, choices
 from labops.vocabulary import DowntimeKind
 from tui import validators as check
 from tui.screens.base import LabopsScreen

@@ -10,10 +10,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
+from labops.dashboard.overview import lead_overview
 from labops.permissions import Action
-from labops.services.catalog import show_record
-from labops.services.dashboard import lead_overview
-from labops.services.requests import WITHDRAWABLE, submit_draft, withdraw_request
+from labops.records.catalog import show_record
+from labops.requests.service import WITHDRAWABLE, submit_draft, withdraw_request
 from tui.screens.base import LabopsScreen
 from tui.screens.confirm import ConfirmScreen
 from tui.widgets.detail_view import DetailView

@@ -24,18 +24,18 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
+from labops.bookings.service import DowntimeAdded
 from labops.errors import LabopsError
 from labops.permissions import Action
-from labops.scheduling.proposal import Change, Proposal
-from labops.scheduling.settings import TIME_LIMIT, WEEKS, WORKERS
-from labops.services.bookings import DowntimeAdded
-from labops.services.scheduling import (
+from labops.planning.plans import (
     commit,
     commit_summary,
     planning_settings,
     proposal_listings,
     propose,
 )
+from labops.planning.proposal import Change, Proposal
+from labops.planning.settings import TIME_LIMIT, WEEKS, WORKERS
 from labops.views import Listing
 from tui import validators as check
 from tui.context import Context

@@ -20,7 +20,7 @@ from textual.screen import ModalScreen
 from textual.validation import Validator
 from textual.widgets import Button, Checkbox, Footer, Input, Static
 
-from labops.services.resources import FieldErrors
+from labops.records.edit import FieldErrors
 from tui.widgets.form_field import FormField, pick, text_input
 
 T = TypeVar("T")

@@ -19,11 +19,11 @@ from textual.worker import Worker, WorkerState
 
 from labops.errors import InputError, LabopsError
 from labops.localtime import iso_week
+from labops.records.edit import FieldErrors
 from labops.reports import WeeklyReport, choose_format, weekly_report, write_report
 from labops.reports.figures import Unit, text
 from labops.reports.model import ALL_SITES
 from labops.reports.render_terminal import render_terminal
-from labops.services.resources import FieldErrors
 from tui.context import Context
 from tui.screens.base import LabopsScreen
 from tui.screens.record_form import FieldSpec, RecordFormScreen, Values

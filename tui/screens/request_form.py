@@ -20,9 +20,9 @@ from textual.widgets import Button, Checkbox, Footer, Static
 
 from labops.errors import LabopsError
 from labops.permissions import Action
-from labops.services.request_form import RequestForm
-from labops.services.requests import submit_request
-from labops.services.resources import choices
+from labops.records.edit import choices
+from labops.requests.form import RequestForm
+from labops.requests.service import submit_request
 from labops.vocabulary import Role
 from tui import validators as check
 from tui.context import Context

@@ -11,12 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, TabbedContent, TabPane
 
+from labops.bookings.service import DowntimeAdded
 from labops.errors import LabopsError
 from labops.localtime import to_utc
 from labops.permissions import Action
-from labops.services.bookings import DowntimeAdded
-from labops.services.catalog import list_records, show_record
-from labops.services.resources import (
+from labops.records.catalog import list_records, show_record
+from labops.records.edit import (
     FieldErrors,
     add_absence,
     choices,

@@ -10,10 +10,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Static
 
+from labops.bookings.service import change_booking
+from labops.bookings.timeline import Bar, View, booking_info, booking_start, timeline
 from labops.localtime import day_start, monday_of, span, to_local
 from labops.permissions import Action
-from labops.services.bookings import change_booking
-from labops.services.timeline import Bar, View, booking_info, booking_start, timeline
 from labops.views import Detail
 from tui.context import Context
 from tui.screens.base import LabopsScreen

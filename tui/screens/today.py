@@ -11,8 +11,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from labops.dashboard.overview import Alert, AlertKind, Dashboard, dashboard
 from labops.localtime import when
-from labops.services.dashboard import Alert, AlertKind, Dashboard, dashboard
 from tui.context import Context
 from tui.messages import ShowBooking, ShowRequest
 from tui.screens.base import LabopsScreen

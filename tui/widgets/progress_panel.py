@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import ProgressBar, Static
 
-from labops.services.scheduling import level_label
+from labops.planning.plans import level_label
 
 
 class ProgressPanel(Vertical):

@@ -6,8 +6,8 @@ from rich.console import Group
 from rich.text import Text
 from textual.widgets import Static
 
+from labops.dashboard.overview import SiteDay, Slot
 from labops.localtime import span
-from labops.services.dashboard import SiteDay, Slot
 from tui.text import percent
 
 BAR_WIDTH = 12

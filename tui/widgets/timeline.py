@@ -23,8 +23,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from labops.bookings.timeline import Bar, Lane, Timeline
 from labops.localtime import to_local
-from labops.services.timeline import Bar, Lane, Timeline
 
 ColorBy = Literal["project", "status"]
 

@@ -1,0 +1,344 @@
+"""The platform file: a whole platform in one human-editable TOML document.
+
+These pydantic models check each entry on its own (types, ranges, formats). Whether the
+entries agree with each other (references, duplicates, cycles) is checked in
+``labops.platform.checks``. Times without an offset are wall-clock times in the platform's
+time zone; opening and working hours are local to their site.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Self
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    model_validator,
+)
+
+from labops.fields import (
+    Email,
+    Minutes,
+    Money,
+    Name,
+    Priority,
+    Slug,
+    Text,
+    TimeZoneName,
+    WeekHours,
+    check_date_range,
+)
+from labops.planning.settings import PlanningSettings
+from labops.vocabulary import (
+    AbsenceKind,
+    Access,
+    BookingStatus,
+    DowntimeKind,
+    PoolKind,
+    RequestStatus,
+    Role,
+    Stage,
+)
+
+FORMAT_VERSION = 1
+
+
+def _in_range(value: Any) -> Any:
+    check_date_range(value)
+    return value
+
+
+def _reject_date_only(value: Any) -> Any:
+    # TOML dates are datetime.date; a datetime field given a bare date would silently
+    # mean midnight, which is rarely what a person meant for a start or an end.
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        raise ValueError(f"{value.isoformat()} needs a time of day, like {value.isoformat()}T09:00")
+    if isinstance(value, bool | int | float):  # pydantic would read a number as Unix time
+        raise ValueError("a time is written like 2026-12-01T09:00:00, not as a number")
+    return value
+
+
+def ordered(first: dt.datetime, second: dt.datetime) -> bool:
+    """Whether ``first`` is before ``second``; refuses to mix times with and without an
+    offset, whose order depends on a time zone not known here."""
+    if (first.tzinfo is None) != (second.tzinfo is None):
+        raise ValueError("give both times with an offset, or neither")
+    return first < second
+
+
+Instant = Annotated[dt.datetime, BeforeValidator(_reject_date_only), AfterValidator(_in_range)]
+Day = Annotated[dt.date, AfterValidator(_in_range)]
+Count = Annotated[int, Field(ge=1, le=10_000)]
+Level = Annotated[int, Field(ge=1, le=3)]
+
+
+class Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class PlatformSpec(Entry):
+    name: Name
+    timezone: TimeZoneName
+    anchor: Day  # a Monday: the first week the data is about (the demo re-bases from it)
+    slot_minutes: Annotated[int, Field(ge=5, le=60)] = 30
+    self_approval: bool = False  # may an operator approve their own requests?
+
+    @model_validator(mode="after")
+    def _checks(self) -> Self:
+        if self.anchor.weekday() != 0:
+            raise ValueError(f"anchor {self.anchor.isoformat()} is not a Monday")
+        if 60 % self.slot_minutes:
+            raise ValueError(f"slot_minutes {self.slot_minutes} does not divide an hour")
+        return self
+
+
+class KindSpec(Entry):
+    id: Slug
+    name: Name
+    description: Text = ""
+
+
+class ClosureSpec(Entry):
+    first: Day
+    last: Day | None = None  # the same day when left out
+    reason: Text = ""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.last is not None and self.last < self.first:
+            raise ValueError(f"closure ends ({self.last}) before it starts ({self.first})")
+        return self
+
+
+class SiteSpec(Entry):
+    id: Slug
+    name: Name
+    timezone: TimeZoneName | None = None  # the platform's when left out
+    description: Text = ""
+    hours: WeekHours
+    closures: list[ClosureSpec] = []
+
+
+class TravelSpec(Entry):
+    between: tuple[Slug, Slug]
+    minutes: Annotated[int, Field(ge=0, le=24 * 60)]
+
+    @model_validator(mode="after")
+    def _two_sites(self) -> Self:
+        if self.between[0] == self.between[1]:
+            raise ValueError("travel is between two different sites")
+        return self
+
+
+class _Span(Entry):
+    start: Instant
+    end: Instant
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        return _check_span(self)
+
+
+def _check_span(span: Any) -> Any:
+    if not ordered(span.start, span.end):
+        raise ValueError(
+            f"ends ({span.end.isoformat()}) before it starts ({span.start.isoformat()})"
+        )
+    return span
+
+
+class DowntimeSpec(_Span):
+    kind: DowntimeKind = DowntimeKind.MAINTENANCE
+    reason: Text = ""
+
+
+class EquipmentSpec(Entry):
+    id: Slug
+    name: Name
+    site: Slug
+    kind: Slug
+    capacity: Count = 1
+    hourly_rate: Money = 0
+    setup: Minutes = 0
+    cleanup: Minutes = 0
+    certified_operator: bool = False
+    unattended: bool = False
+    notes: Text = ""
+    downtime: list[DowntimeSpec] = []
+
+
+class AbsenceSpec(_Span):
+    kind: AbsenceKind = AbsenceKind.LEAVE
+    note: Text = ""
+
+
+def _default_hours() -> dict:
+    nine_to_five = [(dt.time(9), dt.time(17))]
+    return {day: nine_to_five for day in ("mon", "tue", "wed", "thu", "fri")}
+
+
+class PersonSpec(Entry):
+    id: Slug
+    name: Name
+    email: Email = ""
+    role: Role
+    access: Access = Access.MEMBER
+    home_site: Slug | None = None
+    weekly_hours: Annotated[float, Field(ge=0, le=80, allow_inf_nan=False)] = 40
+    platform_staff: bool = False
+    hours: WeekHours = Field(default_factory=_default_hours)
+    skills: dict[Slug, Level] = {}
+    certifications: dict[Slug, Day] = {}  # equipment kind -> last valid day
+    absences: list[AbsenceSpec] = []
+
+
+class FundPoolSpec(Entry):
+    id: Slug
+    name: Name
+    kind: PoolKind
+    budget: Money
+
+
+class TeamSpec(Entry):
+    min_roles: dict[Role, Count] = {}
+    max_students_per_senior: Annotated[int, Field(ge=0, le=100)] | None = None
+
+
+class ProjectSpec(Entry):
+    id: Slug
+    name: Name
+    source_technology: Text = ""
+    patent: Text = ""
+    demand_partner: Text = ""
+    stage: Stage = Stage.PROOF_OF_CONCEPT
+    lead: Slug
+    priority: Priority = 3
+    fund_pool: Slug
+    budget: Money = 0
+    enforce_budget: bool = True
+    members: list[Slug] = []
+    team: TeamSpec = TeamSpec()
+    description: Text = ""
+
+
+class EquipmentNeedSpec(Entry):
+    """A specific ``unit``, or any unit of ``kind`` (at ``site`` if given)."""
+
+    unit: Slug | None = None
+    kind: Slug | None = None
+    site: Slug | None = None
+    amount: Count = 1
+
+    @model_validator(mode="after")
+    def _unit_or_kind(self) -> Self:
+        if (self.unit is None) == (self.kind is None):
+            raise ValueError("name either a unit or a kind of equipment")
+        if self.unit is not None and self.site is not None:
+            raise ValueError("a site narrows a kind; a named unit already has its site")
+        return self
+
+
+class StaffNeedSpec(Entry):
+    count: Count = 1
+    role: Role | None = None
+    skill: Slug | None = None
+    level: Level = 1
+
+
+class AfterSpec(Entry):
+    task: Slug
+    lag: Minutes = 0
+
+
+def _after_item(value: Any) -> Any:
+    return {"task": value} if isinstance(value, str) else value
+
+
+def _after_out(value: AfterSpec) -> Any:
+    return value.task if value.lag == 0 else {"task": value.task, "lag": value.model_dump()["lag"]}
+
+
+After = Annotated[AfterSpec, BeforeValidator(_after_item), PlainSerializer(_after_out)]
+
+
+class TaskSpec(Entry):
+    key: Slug
+    name: Text = ""
+    duration: Minutes
+    equipment: list[EquipmentNeedSpec] = []
+    staff: list[StaffNeedSpec] = []
+    unattended: bool = False
+    staff_for: Minutes | None = None  # an unattended task's staffed setup at the start
+    earliest: Instant | None = None
+    due: Instant | None = None
+    due_hard: bool = False
+    after: list[After] = []
+    note: Text = ""
+
+    @model_validator(mode="after")
+    def _checks(self) -> Self:
+        if self.duration <= 0:
+            raise ValueError("duration must be positive")
+        if self.unattended:
+            if self.staff_for is None:
+                raise ValueError("an unattended task needs staff_for, its staffed setup time")
+            if self.staff_for > self.duration:
+                raise ValueError("staff_for is longer than the task")
+        elif self.staff_for is not None:
+            raise ValueError("staff_for is only for unattended tasks")
+        if self.due_hard and self.due is None:
+            raise ValueError("due_hard needs a due date")
+        if self.earliest and self.due and not ordered(self.earliest, self.due):
+            raise ValueError(
+                f"due ({self.due.isoformat()}) is not after earliest ({self.earliest.isoformat()})"
+            )
+        return self
+
+
+class RequestSpec(Entry):
+    id: Annotated[int, Field(ge=1, le=2**31)]
+    project: Slug
+    requester: Slug
+    title: Name
+    status: RequestStatus = RequestStatus.SUBMITTED
+    created: Instant | None = None
+    submitted: Instant | None = None
+    note: Text = ""
+    decision_note: Text = ""
+    tasks: Annotated[list[TaskSpec], Field(min_length=1)]
+
+
+class BookingSpec(Entry):
+    request: int
+    task: Slug
+    start: Instant
+    end: Instant
+    units: list[Slug] = []
+    people: list[Slug] = []
+    status: BookingStatus = BookingStatus.CONFIRMED
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        return _check_span(self)
+
+
+class PlatformFile(Entry):
+    """A whole platform; sections in the order a person would write them."""
+
+    format: Annotated[int, Field(ge=1, le=FORMAT_VERSION)] = FORMAT_VERSION
+    platform: PlatformSpec
+    planning: PlanningSettings = PlanningSettings()
+    kinds: list[KindSpec] = []
+    sites: list[SiteSpec] = []
+    travel: list[TravelSpec] = []
+    equipment: list[EquipmentSpec] = []
+    people: list[PersonSpec] = []
+    fund_pools: list[FundPoolSpec] = []
+    projects: list[ProjectSpec] = []
+    requests: list[RequestSpec] = []
+    bookings: list[BookingSpec] = []

@@ -1,0 +1,381 @@
+"""Writing a checked platform file into the database, in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlmodel import Session, SQLModel, select
+
+from labops import tables as t
+from labops.audit import record
+from labops.db import Database
+from labops.errors import FixtureError, InputError, PermissionDenied
+from labops.fields import Window
+from labops.limits import too_far_ahead
+from labops.localtime import monday_of, to_utc
+from labops.permissions import Action, Actor, current_actor
+from labops.platform.file_schema import PlatformFile, TaskSpec
+from labops.requests.task_rows import add_tasks
+from labops.vocabulary import WEEKDAYS
+
+
+@dataclass(frozen=True)
+class LoadSummary:
+    platform: str
+    counts: dict[str, int]
+    shifted_days: int
+
+
+def load_platform(
+    db: Database,
+    data: PlatformFile,
+    *,
+    actor: Actor | None,
+    now: dt.datetime,
+    replace: bool = False,
+    rebase_to: dt.date | None = None,
+    open_to_all: Callable[[Session], bool] | None = None,
+) -> LoadSummary:
+    """Write ``data`` into ``db``; with ``rebase_to`` every date moves by whole weeks so the
+    platform's anchor week becomes the week of that day (how the demo shows current weeks).
+
+    An empty database takes the platform from anyone (there are no people to check yet);
+    replacing a platform takes an admin of the platform being replaced, unless
+    ``open_to_all`` says, inside the load's transaction, that anyone may (an untouched
+    demo). The audit names who asked (``system`` when nobody was named).
+    """
+    shift = dt.timedelta(0)
+    if rebase_to is not None:
+        shift = monday_of(rebase_to) - data.platform.anchor
+    far = _too_far_ahead(data, shift, now)
+    if far:
+        raise FixtureError(far)
+    with db.write() as session:
+        existing = session.get(t.PlatformInfo, 1)
+        if existing is not None:
+            if not replace:
+                raise InputError(
+                    f"the database already holds platform '{existing.name}': "
+                    "use --replace to overwrite it"
+                )
+            if open_to_all is None or not open_to_all(session):
+                if actor is None:
+                    raise PermissionDenied(
+                        f"replacing platform '{existing.name}' needs an admin: give --as PERSON"
+                    )
+                actor = current_actor(session, actor)
+                actor.require(Action.MANAGE)
+            clear_platform(session)
+        writer = _Writer(session, data, shift, now)
+        counts = writer.write_all()
+        record(
+            session,
+            actor=actor.id if actor else "system",
+            at=now,
+            action="platform.load",
+            record_type="platform",
+            record_id=data.platform.name,
+            summary=", ".join(f"{n} {what}" for what, n in counts.items()),
+            changes={"replace": replace, "shift_days": shift.days},
+        )
+    return LoadSummary(platform=data.platform.name, counts=counts, shifted_days=shift.days)
+
+
+def _too_far_ahead(data: PlatformFile, shift: dt.timedelta, now: dt.datetime) -> list[str]:
+    """One line per booking or task date more than two years after ``now`` (limits)."""
+    tz = data.platform.timezone
+    problems = []
+
+    def check(what: str, value: dt.datetime | None) -> None:
+        if value is not None and too_far_ahead(to_utc(value + shift, tz), now):
+            day = (value + shift).date().isoformat()
+            problems.append(f"{what}: {day} is more than two years ahead of today")
+
+    for request in data.requests:
+        for task in request.tasks:
+            check(f"request {request.id}: task {task.key!r}: earliest", task.earliest)
+            check(f"request {request.id}: task {task.key!r}: due", task.due)
+    for booking in data.bookings:
+        check(f"booking {booking.request}/{booking.task}: end", booking.end)
+    return problems
+
+
+def clear_platform(session: Session) -> None:
+    """Delete every row of every labops table (children first), except the audit trail,
+    which outlives the platforms it recorded (and refuses deletion anyway)."""
+    for table in reversed(SQLModel.metadata.sorted_tables):
+        if table.name != t.AuditEvent.__tablename__:
+            session.execute(table.delete())
+    session.expunge_all()  # the rows it had loaded are gone
+
+
+class _Writer:
+    def __init__(
+        self, session: Session, data: PlatformFile, shift: dt.timedelta, now: dt.datetime
+    ) -> None:
+        self.session = session
+        self.now = now
+        self.data = data
+        self.shift = shift
+        self.tz = data.platform.timezone
+        self.units = {unit.id: unit for unit in data.equipment}
+        self.task_ids: dict[tuple[int, str], int] = {}
+        self.tasks: dict[tuple[int, str], TaskSpec] = {}
+
+    def instant(self, value: dt.datetime) -> dt.datetime:
+        return to_utc(value + self.shift, self.tz)
+
+    def day(self, value: dt.date) -> dt.date:
+        return value + self.shift
+
+    def add(self, rows: Iterable[SQLModel]) -> None:
+        self.session.add_all(list(rows))
+
+    def write_all(self) -> dict[str, int]:
+        data = self.data
+        self.add(
+            [
+                t.PlatformInfo(
+                    name=data.platform.name,
+                    timezone=data.platform.timezone,
+                    anchor=self.day(data.platform.anchor),
+                    slot_minutes=data.platform.slot_minutes,
+                    planning=data.planning.model_dump(mode="json", exclude_defaults=True),
+                    self_approval=data.platform.self_approval,
+                )
+            ]
+        )
+        self.add(t.Kind(id=k.id, name=k.name, description=k.description) for k in data.kinds)
+        self._sites()
+        self.session.flush()
+        self._equipment()
+        self._people()
+        self.add(
+            t.FundPool(id=p.id, name=p.name, kind=p.kind, budget_cents=p.budget)
+            for p in data.fund_pools
+        )
+        self.session.flush()
+        self._projects()
+        self.session.flush()
+        self._requests()
+        self._bookings()
+        self.session.flush()
+        return dict(
+            Counter(
+                {
+                    "sites": len(data.sites),
+                    "equipment units": len(data.equipment),
+                    "people": len(data.people),
+                    "fund pools": len(data.fund_pools),
+                    "projects": len(data.projects),
+                    "requests": len(data.requests),
+                    "tasks": sum(len(r.tasks) for r in data.requests),
+                    "bookings": len(data.bookings),
+                }
+            )
+        )
+
+    def _sites(self) -> None:
+        for site in self.data.sites:
+            self.add(
+                [
+                    t.Site(
+                        id=site.id,
+                        name=site.name,
+                        timezone=site.timezone or self.tz,
+                        description=site.description,
+                    )
+                ]
+            )
+            self.add(
+                t.SiteHours(site_id=site.id, weekday=weekday, opens=start, closes=end)
+                for weekday, start, end in _week_rows(site.hours)
+            )
+            self.add(
+                t.SiteClosure(
+                    site_id=site.id,
+                    first_day=self.day(c.first),
+                    last_day=self.day(c.last or c.first),
+                    reason=c.reason,
+                )
+                for c in site.closures
+            )
+        for travel in self.data.travel:
+            a, b = sorted(travel.between)
+            self.add([t.Travel(site_a=a, site_b=b, minutes=travel.minutes)])
+
+    def _equipment(self) -> None:
+        self.add(
+            t.Equipment(
+                id=unit.id,
+                name=unit.name,
+                site_id=unit.site,
+                kind_id=unit.kind,
+                capacity=unit.capacity,
+                hourly_rate_cents=unit.hourly_rate,
+                setup_minutes=unit.setup,
+                cleanup_minutes=unit.cleanup,
+                needs_certified=unit.certified_operator,
+                unattended_ok=unit.unattended,
+                notes=unit.notes,
+            )
+            for unit in self.data.equipment
+        )
+        self.session.flush()
+        for unit in self.data.equipment:
+            self.add(
+                t.Downtime(
+                    equipment_id=unit.id,
+                    start=self.instant(d.start),
+                    end=self.instant(d.end),
+                    kind=d.kind,
+                    reason=d.reason,
+                )
+                for d in unit.downtime
+            )
+
+    def _people(self) -> None:
+        self.add(
+            t.Person(
+                id=person.id,
+                name=person.name,
+                email=person.email,
+                role=person.role,
+                access=person.access,
+                home_site_id=person.home_site,
+                weekly_hours=person.weekly_hours,
+                platform_staff=person.platform_staff,
+            )
+            for person in self.data.people
+        )
+        self.session.flush()
+        for person in self.data.people:
+            self.add(
+                t.PersonHours(person_id=person.id, weekday=weekday, starts=start, ends=end)
+                for weekday, start, end in _week_rows(person.hours)
+            )
+            self.add(
+                t.Skill(person_id=person.id, skill=skill, level=level)
+                for skill, level in person.skills.items()
+            )
+            self.add(
+                t.Certification(person_id=person.id, kind_id=kind, expires=self.day(expires))
+                for kind, expires in person.certifications.items()
+            )
+            self.add(
+                t.Absence(
+                    person_id=person.id,
+                    start=self.instant(a.start),
+                    end=self.instant(a.end),
+                    kind=a.kind,
+                    note=a.note,
+                )
+                for a in person.absences
+            )
+
+    def _projects(self) -> None:
+        self.add(
+            t.Project(
+                id=project.id,
+                name=project.name,
+                source_technology=project.source_technology,
+                patent=project.patent,
+                demand_partner=project.demand_partner,
+                stage=project.stage,
+                lead_id=project.lead,
+                priority=project.priority,
+                fund_pool_id=project.fund_pool,
+                budget_cents=project.budget,
+                enforce_budget=project.enforce_budget,
+                max_students_per_senior=project.team.max_students_per_senior,
+                description=project.description,
+            )
+            for project in self.data.projects
+        )
+        self.session.flush()
+        for project in self.data.projects:
+            self.add(
+                t.ProjectMember(project_id=project.id, person_id=member)
+                for member in project.members
+            )
+            self.add(
+                t.ProjectRoleMinimum(project_id=project.id, role=role, count=count)
+                for role, count in project.team.min_roles.items()
+            )
+
+    def _requests(self) -> None:
+        anchor = self.instant(dt.datetime.combine(self.data.platform.anchor, dt.time()))
+        for request in self.data.requests:
+            submitted = self.instant(request.submitted) if request.submitted else None
+            created = self.instant(request.created) if request.created else submitted or anchor
+            self.add(
+                [
+                    t.Request(
+                        id=request.id,
+                        project_id=request.project,
+                        requester_id=request.requester,
+                        title=request.title,
+                        status=request.status,
+                        created_at=created,
+                        submitted_at=submitted,
+                        note=request.note,
+                        decision_note=request.decision_note,
+                    )
+                ]
+            )
+            self.session.flush()
+            rows = add_tasks(self.session, request.id, request.tasks, self.instant)
+            for task in request.tasks:
+                self.task_ids[request.id, task.key] = rows[task.key].id
+                self.tasks[request.id, task.key] = task
+
+    def _bookings(self) -> None:
+        for spec in self.data.bookings:
+            task = self.tasks[spec.request, spec.task]
+            start, end = self.instant(spec.start), self.instant(spec.end)
+            booking = t.Booking(
+                task_id=self.task_ids[spec.request, spec.task],
+                start=start,
+                end=end,
+                status=spec.status,
+                created_at=min(start, self.now),  # a file does not say; never in the future
+            )
+            self.session.add(booking)
+            self.session.flush()
+            for position, (unit_id, need) in enumerate(
+                zip(spec.units, task.equipment, strict=True)
+            ):
+                unit = self.units[unit_id]
+                self.session.add(
+                    t.BookingUnit(
+                        booking_id=booking.id,
+                        position=position,
+                        equipment_id=unit_id,
+                        amount=need.amount,
+                        busy_start=start - dt.timedelta(minutes=unit.setup),
+                        busy_end=end + dt.timedelta(minutes=unit.cleanup),
+                    )
+                )
+            staffed_end = start + dt.timedelta(
+                minutes=task.staff_for if task.unattended else task.duration
+            )
+            self.add(
+                t.BookingPerson(
+                    booking_id=booking.id, person_id=p, busy_start=start, busy_end=staffed_end
+                )
+                for p in spec.people
+            )
+
+
+def _week_rows(hours: dict[str, list[Window]]) -> Iterable[tuple[int, dt.time, dt.time]]:
+    for weekday, day in enumerate(WEEKDAYS):
+        for start, end in hours.get(day, ()):
+            yield weekday, start, end
+
+
+def platform_exists(session: Session) -> bool:
+    return session.exec(select(sa.func.count()).select_from(t.PlatformInfo)).one() > 0

@@ -1,0 +1,1 @@
+"""Records of every kind as people look at and edit them: listings, details, forms."""

@@ -1,0 +1,597 @@
+"""Adding and editing the platform's records: sites, equipment, people, projects, fund pools.
+
+Forms hand in the text people typed; each field is checked with the platform file's own
+rules (the same ids, durations, money and hours), references are checked against the
+database, and a refusal names every field that is wrong, so a form can show each problem
+beside its field. Every change is one transaction with an audit event, and needs an admin.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, Field, ValidationError
+from sqlmodel import Session, SQLModel, col, delete, select
+
+from labops import tables as t
+from labops.audit import field_changes, record
+from labops.controls import check_text
+from labops.db import Database
+from labops.errors import InputError, NotFound
+from labops.fields import (
+    Email,
+    Minutes,
+    Money,
+    Name,
+    Priority,
+    Slug,
+    Text,
+    TimeZoneName,
+    Window,
+    format_cents,
+    format_minutes,
+    format_windows,
+    parse_windows,
+)
+from labops.permissions import Action, Actor, current_actor
+from labops.platform.file_schema import Count, Day, Entry
+from labops.records.catalog import platform_info
+from labops.vocabulary import WEEKDAYS, AbsenceKind, Access, PoolKind, Role, Stage
+
+KINDS = ("site", "equipment", "person", "project", "fund_pool")
+
+
+class FieldErrors(InputError):
+    """Form values that do not pass; ``errors`` maps each field to its one problem."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(f"{name}: {problem}" for name, problem in errors.items()))
+
+
+# --- weekly hours as one line of text ------------------------------------------------------
+
+_DAYS = re.compile(r"^\s*([a-z]{3})(?:\s*-\s*([a-z]{3}))?\s+(.+)$")
+
+
+def parse_hours_text(value: Any) -> dict[str, list[Window]]:
+    """Weekly hours from "mon-fri 08:00-18:00; sat 09:00-13:00" (a missing day is closed)."""
+    if isinstance(value, dict):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("hours are text like 'mon-fri 08:00-18:00; sat 09:00-13:00'")
+    hours: dict[str, list[Window]] = {}
+    for part in filter(str.strip, value.lower().split(";")):
+        match = _DAYS.match(part)
+        if not match or match.group(1) not in WEEKDAYS or (match.group(2) or "mon") not in WEEKDAYS:
+            raise ValueError(f"{part.strip()[:40]!r} is not like 'mon-fri 08:00-18:00'")
+        first = WEEKDAYS.index(match.group(1))
+        last = WEEKDAYS.index(match.group(2) or match.group(1))
+        if last < first:
+            raise ValueError(f"{part.strip()[:40]!r}: the days run backwards")
+        windows = parse_windows(match.group(3))
+        for day in WEEKDAYS[first : last + 1]:
+            if day in hours:
+                raise ValueError(f"{day} is given twice")
+            hours[day] = windows
+    return hours
+
+
+def format_hours_text(hours: Mapping[int, list[Window]]) -> str:
+    """The text form of weekly hours (weekday 0 = Monday), runs of equal days joined."""
+    parts: list[tuple[int, int, str]] = []
+    for weekday in sorted(hours):
+        text = format_windows(hours[weekday])
+        if parts and parts[-1][2] == text and parts[-1][1] == weekday - 1:
+            parts[-1] = (parts[-1][0], weekday, text)
+        else:
+            parts.append((weekday, weekday, text))
+    return "; ".join(
+        f"{WEEKDAYS[a]}-{WEEKDAYS[b]} {text}" if a != b else f"{WEEKDAYS[a]} {text}"
+        for a, b, text in parts
+    )
+
+
+HoursText = Annotated[dict[str, list[Window]], BeforeValidator(parse_hours_text)]
+
+
+def _blank_is_none(value: Any) -> Any:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+# --- what each form holds ----------------------------------------------------------------
+
+
+class SiteInput(Entry):
+    id: Slug
+    name: Name
+    timezone: TimeZoneName
+    description: Text = ""
+    hours: HoursText
+
+
+class EquipmentInput(Entry):
+    id: Slug
+    name: Name
+    site: Slug
+    kind: Slug
+    capacity: Count = 1
+    hourly_rate: Money = 0
+    setup: Minutes = 0
+    cleanup: Minutes = 0
+    certified_operator: bool = False
+    unattended: bool = False
+    notes: Text = ""
+
+
+class PersonInput(Entry):
+    id: Slug
+    name: Name
+    email: Email = ""
+    role: Role
+    access: Access = Access.MEMBER
+    home_site: Annotated[Slug | None, BeforeValidator(_blank_is_none)] = None
+    weekly_hours: Annotated[float, Field(ge=0, le=80, allow_inf_nan=False)] = 40
+    platform_staff: bool = False
+    hours: HoursText
+
+
+class ProjectInput(Entry):
+    id: Slug
+    name: Name
+    stage: Stage = Stage.PROOF_OF_CONCEPT
+    lead: Slug
+    priority: Priority = 3
+    fund_pool: Slug
+    budget: Money = 0
+    enforce_budget: bool = True
+    demand_partner: Text = ""
+    description: Text = ""
+
+
+class FundPoolInput(Entry):
+    id: Slug
+    name: Name
+    kind: PoolKind
+    budget: Money
+
+
+class CertificationInput(Entry):
+    kind: Slug
+    expires: Day
+
+
+def validate_input(model: type[BaseModel], values: Mapping[str, Any]) -> Any:
+    """``model`` from form values, or FieldErrors naming each wrong field."""
+    try:
+        return model.model_validate(dict(values))
+    except ValidationError as exc:
+        errors: dict[str, str] = {}
+        for error in exc.errors():
+            name = str(error["loc"][0]) if error["loc"] else "form"
+            errors.setdefault(name, _problem(error))
+        raise FieldErrors(errors) from None
+
+
+def _problem(error: Any) -> str:
+    if error["type"] == "missing" or (
+        error["type"] == "string_too_short" and error.get("ctx", {}).get("min_length") == 1
+    ):
+        return "is required"
+    if error["type"] == "string_pattern_mismatch":
+        return "use lower-case letters, digits, '.', '_' or '-' (at most 64)"
+    if error["type"] == "enum":
+        return f"choose one of {error.get('ctx', {}).get('expected', '')}"
+    return str(error["msg"]).removeprefix("Value error, ")
+
+
+# --- saving ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Kind:
+    table: type[SQLModel]
+    model: type[Entry]
+    label: str
+    references: Callable[[Session, Any], dict[str, str]]
+    apply: Callable[[Session, Any, Any], None]  # (session, row or None, checked input)
+    values: Callable[[Session, Any], dict[str, Any]]  # a row as form text
+
+
+def save_record(
+    db: Database,
+    *,
+    actor: Actor,
+    now: dt.datetime,
+    kind: str,
+    values: Mapping[str, Any],
+    new: bool,
+) -> str:
+    """Add (``new``) or change one record from form values; returns its id."""
+    spec = _kind(kind)
+    actor.require(Action.MANAGE)
+    checked = validate_input(spec.model, values)
+    with db.write() as session:
+        actor = current_actor(session, actor)
+        actor.require(Action.MANAGE)
+        row = session.get(spec.table, checked.id)
+        if new and row is not None:
+            raise FieldErrors({"id": f"there is already a {spec.label} {checked.id!r}"})
+        if not new and row is None:
+            raise NotFound(f"no {spec.label} {checked.id!r}")
+        problems = spec.references(session, checked)
+        if problems:
+            raise FieldErrors(problems)
+        before = {} if new else spec.values(session, row)
+        spec.apply(session, row, checked)
+        session.flush()
+        after = spec.values(session, session.get(spec.table, checked.id))
+        record(
+            session,
+            actor=actor.id,
+            at=now,
+            action=f"{kind}.{'create' if new else 'update'}",
+            record_type=kind,
+            record_id=checked.id,
+            summary=f"{spec.label} {checked.id}",
+            changes=field_changes(before, after),
+        )
+    return checked.id
+
+
+def record_values(db: Database, *, kind: str, record_id: str) -> dict[str, Any]:
+    """A record's fields as a form shows them for editing."""
+    spec = _kind(kind)
+    with db.read() as session:
+        row = session.get(spec.table, record_id)
+        if row is None:
+            raise NotFound(f"no {spec.label} {record_id!r}")
+        return spec.values(session, row)
+
+
+def _kind(kind: str) -> _Kind:
+    if kind not in _KINDS:
+        raise InputError(f"cannot edit {kind!r}: choose one of {', '.join(KINDS)}")
+    return _KINDS[kind]
+
+
+def _exists(session: Session, table: type[SQLModel], value: str | None) -> bool:
+    return value is None or session.get(table, value) is not None
+
+
+def _week(rows: list[Any], opens: str, closes: str) -> dict[int, list[Window]]:
+    result: dict[int, list[Window]] = {}
+    for row in sorted(rows, key=lambda r: (r.weekday, getattr(r, opens))):
+        result.setdefault(row.weekday, []).append((getattr(row, opens), getattr(row, closes)))
+    return result
+
+
+# site
+
+
+def _site_values(session: Session, site: t.Site) -> dict[str, Any]:
+    rows = list(session.exec(select(t.SiteHours).where(t.SiteHours.site_id == site.id)))
+    return {
+        "id": site.id,
+        "name": site.name,
+        "timezone": site.timezone,
+        "description": site.description,
+        "hours": format_hours_text(_week(rows, "opens", "closes")),
+    }
+
+
+def _site_apply(session: Session, site: t.Site | None, value: SiteInput) -> None:
+    site = site or t.Site(id=value.id, name=value.name, timezone=value.timezone)
+    site.name, site.timezone, site.description = value.name, value.timezone, value.description
+    session.add(site)
+    session.flush()
+    session.exec(delete(t.SiteHours).where(col(t.SiteHours.site_id) == value.id))
+    session.add_all(
+        t.SiteHours(site_id=value.id, weekday=WEEKDAYS.index(day), opens=a, closes=b)
+        for day, windows in value.hours.items()
+        for a, b in windows
+    )
+
+
+# equipment
+
+
+def _equipment_references(session: Session, value: EquipmentInput) -> dict[str, str]:
+    problems = {}
+    if not _exists(session, t.Site, value.site):
+        problems["site"] = f"no site {value.site!r}"
+    if not _exists(session, t.Kind, value.kind):
+        problems["kind"] = f"no equipment kind {value.kind!r}"
+    return problems
+
+
+def _equipment_values(session: Session, unit: t.Equipment) -> dict[str, Any]:
+    return {
+        "id": unit.id,
+        "name": unit.name,
+        "site": unit.site_id,
+        "kind": unit.kind_id,
+        "capacity": str(unit.capacity),
+        "hourly_rate": str(format_cents(unit.hourly_rate_cents)),
+        "setup": format_minutes(unit.setup_minutes),
+        "cleanup": format_minutes(unit.cleanup_minutes),
+        "certified_operator": unit.needs_certified,
+        "unattended": unit.unattended_ok,
+        "notes": unit.notes,
+    }
+
+
+def _equipment_apply(session: Session, unit: t.Equipment | None, value: EquipmentInput) -> None:
+    unit = unit or t.Equipment(id=value.id, name=value.name, site_id=value.site, kind_id=value.kind)
+    unit.name, unit.site_id, unit.kind_id = value.name, value.site, value.kind
+    unit.capacity, unit.hourly_rate_cents = value.capacity, value.hourly_rate
+    unit.setup_minutes, unit.cleanup_minutes = value.setup, value.cleanup
+    unit.needs_certified, unit.unattended_ok = value.certified_operator, value.unattended
+    unit.notes = value.notes
+    session.add(unit)
+
+
+# person
+
+
+def _person_references(session: Session, value: PersonInput) -> dict[str, str]:
+    if not _exists(session, t.Site, value.home_site):
+        return {"home_site": f"no site {value.home_site!r}"}
+    return {}
+
+
+def _person_values(session: Session, person: t.Person) -> dict[str, Any]:
+    rows = list(session.exec(select(t.PersonHours).where(t.PersonHours.person_id == person.id)))
+    return {
+        "id": person.id,
+        "name": person.name,
+        "email": person.email,
+        "role": person.role.value,
+        "access": person.access.value,
+        "home_site": person.home_site_id or "",
+        "weekly_hours": f"{person.weekly_hours:g}",
+        "platform_staff": person.platform_staff,
+        "hours": format_hours_text(_week(rows, "starts", "ends")),
+    }
+
+
+def _person_apply(session: Session, person: t.Person | None, value: PersonInput) -> None:
+    person = person or t.Person(id=value.id, name=value.name, role=value.role)
+    person.name, person.email, person.role = value.name, value.email, value.role
+    person.access, person.home_site_id = value.access, value.home_site
+    person.weekly_hours, person.platform_staff = value.weekly_hours, value.platform_staff
+    session.add(person)
+    session.flush()
+    session.exec(delete(t.PersonHours).where(col(t.PersonHours.person_id) == value.id))
+    session.add_all(
+        t.PersonHours(person_id=value.id, weekday=WEEKDAYS.index(day), starts=a, ends=b)
+        for day, windows in value.hours.items()
+        for a, b in windows
+    )
+
+
+# project
+
+
+def _project_references(session: Session, value: ProjectInput) -> dict[str, str]:
+    problems = {}
+    if not _exists(session, t.Person, value.lead):
+        problems["lead"] = f"no person {value.lead!r}"
+    if not _exists(session, t.FundPool, value.fund_pool):
+        problems["fund_pool"] = f"no fund pool {value.fund_pool!r}"
+    return problems
+
+
+def _project_values(session: Session, project: t.Project) -> dict[str, Any]:
+    return {
+        "id": project.id,
+        "name": project.name,
+        "stage": project.stage.value,
+        "lead": project.lead_id,
+        "priority": str(project.priority),
+        "fund_pool": project.fund_pool_id,
+        "budget": str(format_cents(project.budget_cents)),
+        "enforce_budget": project.enforce_budget,
+        "demand_partner": project.demand_partner,
+        "description": project.description,
+    }
+
+
+def _project_apply(session: Session, project: t.Project | None, value: ProjectInput) -> None:
+    project = project or t.Project(
+        id=value.id, name=value.name, lead_id=value.lead, fund_pool_id=value.fund_pool
+    )
+    project.name, project.stage, project.lead_id = value.name, value.stage, value.lead
+    project.priority, project.fund_pool_id = value.priority, value.fund_pool
+    project.budget_cents, project.enforce_budget = value.budget, value.enforce_budget
+    project.demand_partner, project.description = value.demand_partner, value.description
+    session.add(project)
+    session.flush()
+    # A project's lead is on its team.
+    if session.get(t.ProjectMember, (value.id, value.lead)) is None:
+        session.add(t.ProjectMember(project_id=value.id, person_id=value.lead))
+
+
+# fund pool
+
+
+def _pool_references(session: Session, value: FundPoolInput) -> dict[str, str]:
+    other = session.exec(
+        select(t.FundPool.id).where(t.FundPool.kind == value.kind, t.FundPool.id != value.id)
+    ).first()
+    if other is not None:
+        return {"kind": f"pool {other!r} is the platform's {value.kind.value} pool already"}
+    return {}
+
+
+def _pool_values(session: Session, pool: t.FundPool) -> dict[str, Any]:
+    return {
+        "id": pool.id,
+        "name": pool.name,
+        "kind": pool.kind.value,
+        "budget": str(format_cents(pool.budget_cents)),
+    }
+
+
+def _pool_apply(session: Session, pool: t.FundPool | None, value: FundPoolInput) -> None:
+    pool = pool or t.FundPool(id=value.id, name=value.name, kind=value.kind)
+    pool.name, pool.kind, pool.budget_cents = value.name, value.kind, value.budget
+    session.add(pool)
+
+
+def _no_references(session: Session, value: Any) -> dict[str, str]:
+    return {}
+
+
+_KINDS: dict[str, _Kind] = {
+    "site": _Kind(t.Site, SiteInput, "site", _no_references, _site_apply, _site_values),
+    "equipment": _Kind(
+        t.Equipment,
+        EquipmentInput,
+        "equipment unit",
+        _equipment_references,
+        _equipment_apply,
+        _equipment_values,
+    ),
+    "person": _Kind(
+        t.Person, PersonInput, "person", _person_references, _person_apply, _person_values
+    ),
+    "project": _Kind(
+        t.Project, ProjectInput, "project", _project_references, _project_apply, _project_values
+    ),
+    "fund_pool": _Kind(
+        t.FundPool, FundPoolInput, "fund pool", _pool_references, _pool_apply, _pool_values
+    ),
+}
+
+
+# --- certifications and leave ------------------------------------------------------------
+
+
+def set_certification(
+    db: Database,
+    *,
+    actor: Actor,
+    now: dt.datetime,
+    person_id: str,
+    values: Mapping[str, Any],
+) -> None:
+    """Certify a person for an equipment kind until a day (or renew the certification)."""
+    actor.require(Action.MANAGE)
+    checked: CertificationInput = validate_input(CertificationInput, values)
+    with db.write() as session:
+        actor = current_actor(session, actor)
+        actor.require(Action.MANAGE)
+        _person(session, person_id)
+        if session.get(t.Kind, checked.kind) is None:
+            raise FieldErrors({"kind": f"no equipment kind {checked.kind!r}"})
+        row = session.get(t.Certification, (person_id, checked.kind))
+        old = row.expires if row else None
+        row = row or t.Certification(
+            person_id=person_id, kind_id=checked.kind, expires=checked.expires
+        )
+        row.expires = checked.expires
+        session.add(row)
+        record(
+            session,
+            actor=actor.id,
+            at=now,
+            action="certification.set",
+            record_type="person",
+            record_id=person_id,
+            summary=f"{checked.kind} until {checked.expires.isoformat()}",
+            changes={"expires": [old, checked.expires]},
+        )
+
+
+def add_absence(
+    db: Database,
+    *,
+    actor: Actor,
+    now: dt.datetime,
+    person_id: str,
+    start: dt.datetime,
+    end: dt.datetime,
+    kind: AbsenceKind,
+    note: str = "",
+) -> int:
+    """Record leave (or teaching, sickness) of a person; returns its id."""
+    actor.require(Action.MANAGE)
+    if start.tzinfo is None or end.tzinfo is None:
+        raise InputError("absence times need a time zone")
+    if end <= start:
+        raise FieldErrors({"end": "must be after the start"})
+    check_text(note, "note")
+    with db.write() as session:
+        actor = current_actor(session, actor)
+        actor.require(Action.MANAGE)
+        _person(session, person_id)
+        absence = t.Absence(person_id=person_id, start=start, end=end, kind=kind, note=note)
+        session.add(absence)
+        session.flush()
+        record(
+            session,
+            actor=actor.id,
+            at=now,
+            action="absence.add",
+            record_type="person",
+            record_id=person_id,
+            summary=f"{kind.value} {note}".strip(),
+            changes={"start": start, "end": end},
+        )
+        return absence.id
+
+
+def remove_absence(db: Database, *, actor: Actor, now: dt.datetime, absence_id: int) -> None:
+    actor.require(Action.MANAGE)
+    with db.write() as session:
+        actor = current_actor(session, actor)
+        actor.require(Action.MANAGE)
+        absence = session.get(t.Absence, absence_id)
+        if absence is None:
+            raise NotFound(f"no absence {absence_id}")
+        session.delete(absence)
+        record(
+            session,
+            actor=actor.id,
+            at=now,
+            action="absence.remove",
+            record_type="person",
+            record_id=absence.person_id,
+            summary=f"{absence.kind.value} {absence.note}".strip(),
+            changes={"start": absence.start, "end": absence.end},
+        )
+
+
+def choices(db: Database) -> dict[str, list[tuple[str, str]]]:
+    """What a form's pick lists offer: (id, name) of sites, kinds, units, people, fund pools
+    and projects."""
+    with db.read() as session:
+        platform_info(session)
+        return {
+            "site": [(s.id, s.name) for s in session.exec(select(t.Site).order_by(t.Site.id))],
+            "kind": [(k.id, k.name) for k in session.exec(select(t.Kind).order_by(t.Kind.id))],
+            "person": [
+                (p.id, p.name) for p in session.exec(select(t.Person).order_by(t.Person.id))
+            ],
+            "fund_pool": [
+                (f.id, f.name) for f in session.exec(select(t.FundPool).order_by(t.FundPool.id))
+            ],
+            "unit": [
+                (u.id, u.name) for u in session.exec(select(t.Equipment).order_by(t.Equipment.id))
+            ],
+            "project": [
+                (p.id, p.name) for p in session.exec(select(t.Project).order_by(t.Project.id))
+            ],
+        }
+
+
+def _person(session: Session, person_id: str) -> t.Person:
+    person = session.get(t.Person, person_id)
+    if person is None:
+        raise NotFound(f"no person {person_id!r}")
+    return person

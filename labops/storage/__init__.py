@@ -1,0 +1,1 @@
+"""The database file as a whole: backups and restores."""
