@@ -87,7 +87,7 @@ def build_history(path: Path, *, bookings: int, seed: int) -> dict[str, int]:
             )
         add(
             t.SiteClosure,
-            site_id=site,
+            site=site,
             first_day=dt.date(2026, 12, 24),
             last_day=dt.date(2026, 12, 26),
             reason="holidays",
@@ -100,13 +100,13 @@ def build_history(path: Path, *, bookings: int, seed: int) -> dict[str, int]:
             t.Equipment,
             id=f"{kind}-{index + 1}",
             name=f"{kind.upper()} {index + 1}",
-            site_id=site,
-            kind_id=kind,
+            site=site,
+            kind=kind,
             capacity=4 if kind == "fume-hood" else 1,
-            hourly_rate_cents=rng.choice((2_000, 5_000, 8_000, 12_000)),
-            setup_minutes=rng.choice((0, 15, 30)),
-            cleanup_minutes=rng.choice((0, 15)),
-            unattended_ok=site == "pilot-line",
+            hourly_rate=rng.choice((2_000, 5_000, 8_000, 12_000)),
+            setup=rng.choice((0, 15, 30)),
+            cleanup=rng.choice((0, 15)),
+            unattended=site == "pilot-line",
         )
         units.append(unit)
         for _ in range(3):
@@ -199,7 +199,7 @@ def _bookings(
     request_id = task_id = booking_id = 0
     for index, unit in enumerate(units):
         quota = count // len(units) + (1 if index < count % len(units) else 0)
-        opens, _ = SITES[unit["site_id"]]
+        opens, _ = SITES[unit["site"]]
         per_day, extra = divmod(quota, len(weekdays))
         busier = set(rng.sample(range(len(weekdays)), extra))  # days with one booking more
         for day_index, day in enumerate(weekdays):
@@ -222,7 +222,7 @@ def _bookings(
                 minutes = rng.choice((30, 60, 90, 120, 150))
                 start = cursor + dt.timedelta(minutes=rng.choice((0, 0, 30, 60)))
                 end = start + dt.timedelta(minutes=minutes)
-                cursor = end + dt.timedelta(minutes=unit["setup_minutes"] + unit["cleanup_minutes"])
+                cursor = end + dt.timedelta(minutes=unit["setup"] + unit["cleanup"])
                 add(
                     t.Task,
                     id=task_id,
@@ -253,8 +253,8 @@ def _bookings(
                     position=0,
                     equipment_id=unit["id"],
                     amount=rng.randint(1, unit["capacity"]),
-                    busy_start=start - dt.timedelta(minutes=unit["setup_minutes"]),
-                    busy_end=end + dt.timedelta(minutes=unit["cleanup_minutes"]),
+                    busy_start=start - dt.timedelta(minutes=unit["setup"]),
+                    busy_end=end + dt.timedelta(minutes=unit["cleanup"]),
                 )
                 for person in rng.sample(people, rng.randint(1, 3)):
                     add(

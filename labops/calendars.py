@@ -73,7 +73,7 @@ class Calendars:
 
     def unit_open(self, unit_id: str) -> list[Span]:
         """When attended work can use a unit: its site's opening hours minus its downtime."""
-        return subtract(self.site_open(self.units[unit_id].site_id), self.unit_down(unit_id))
+        return subtract(self.site_open(self.units[unit_id].site), self.unit_down(unit_id))
 
     def person_timezone(self, person_id: str) -> str:
         site = self.sites.get(self.people[person_id].home_site_id or "")

@@ -77,3 +77,31 @@ def int_fk(target: str, *, index: bool = True) -> Any:
             sa.Integer, sa.ForeignKey(target, ondelete="CASCADE"), nullable=False, index=index
         )
     )
+
+
+def reference(target: str, *, title: str, nullable: bool = False, description: str = "") -> Any:
+    """A field holding the id of a record of ``target`` (a kind's table): a foreign key that
+    follows renames and refuses deletion, indexed; forms offer the records of ``target``."""
+    return Field(
+        default=None if nullable else ...,
+        title=title,
+        description=description or None,
+        index=True,
+        nullable=nullable,
+        sa_column_args=[sa.ForeignKey(f"{target}.id", ondelete="RESTRICT", onupdate="CASCADE")],
+        schema_extra={"json_schema_extra": {"references": target}},
+    )
+
+
+def references(field: Any) -> str | None:
+    """The kind a field refers to (see ``reference``), or None."""
+    extra = getattr(field, "json_schema_extra", None)
+    return extra.get("references") if isinstance(extra, dict) else None
+
+
+def table(name: str) -> type[SQLModel]:
+    """The table class of a table name ("site" -> Site)."""
+    for mapper in SQLModel._sa_registry.mappers:
+        if getattr(mapper.class_, "__tablename__", None) == name:
+            return mapper.class_
+    raise KeyError(name)

@@ -16,7 +16,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     AfterValidator,
+    BaseModel,
     BeforeValidator,
+    ConfigDict,
     Field,
     PlainSerializer,
     StringConstraints,
@@ -225,3 +227,43 @@ def check_date_range(value: dt.date | dt.datetime) -> None:
         raise ValueError(
             f"{value.isoformat()} is outside the years {MIN_DATE.year}-{MAX_DATE.year}"
         )
+
+
+# --- what the platform file and forms share --------------------------------------------
+
+
+def _in_range(value: Any) -> Any:
+    check_date_range(value)
+    return value
+
+
+def _reject_date_only(value: Any) -> Any:
+    # TOML dates are datetime.date; a datetime field given a bare date would silently
+    # mean midnight, which is rarely what a person meant for a start or an end.
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        raise ValueError(f"{value.isoformat()} needs a time of day, like {value.isoformat()}T09:00")
+    if isinstance(value, bool | int | float):  # pydantic would read a number as Unix time
+        raise ValueError("a time is written like 2026-12-01T09:00:00, not as a number")
+    return value
+
+
+def ordered(first: dt.datetime, second: dt.datetime) -> bool:
+    """Whether ``first`` is before ``second``; refuses to mix times with and without an
+    offset, whose order depends on a time zone not known here."""
+    if (first.tzinfo is None) != (second.tzinfo is None):
+        raise ValueError("give both times with an offset, or neither")
+    return first < second
+
+
+Instant = Annotated[dt.datetime, BeforeValidator(_reject_date_only), AfterValidator(_in_range)]
+Day = Annotated[dt.date, AfterValidator(_in_range)]
+Count = Annotated[int, Field(ge=1, le=10_000)]
+Level = Annotated[int, Field(ge=1, le=3)]
+
+
+ENTRY = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+"""How an entry of the platform file or a form is read: every field known, text trimmed."""
+
+
+class Entry(BaseModel):
+    model_config = ENTRY

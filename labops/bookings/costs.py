@@ -22,7 +22,7 @@ def committed_cents(session: Session) -> dict[str, int]:
             t.Request.project_id,
             t.Task.duration_minutes,
             bu.amount,
-            t.Equipment.hourly_rate_cents,
+            t.Equipment.hourly_rate,
             t.Booking.status,
             sa.func.count(),
         )
@@ -34,7 +34,7 @@ def committed_cents(session: Session) -> dict[str, int]:
             t.Request.project_id,
             t.Task.duration_minutes,
             bu.amount,
-            t.Equipment.hourly_rate_cents,
+            t.Equipment.hourly_rate,
             t.Booking.status,
         )
     )
@@ -63,7 +63,7 @@ def booking_costs(session: Session, *, exclude_tasks: set[int] | None = None) ->
             t.Request.project_id,
             t.Task.duration_minutes,
             t.BookingUnit.amount,
-            t.Equipment.hourly_rate_cents,
+            t.Equipment.hourly_rate,
         )
         .join(t.Booking, t.Booking.id == t.BookingUnit.booking_id)
         .join(t.Task, t.Task.id == t.Booking.task_id)

@@ -44,7 +44,7 @@ def free_windows(
         units = [
             u
             for u in sorted(calendars.units.values(), key=lambda u: u.id)
-            if u.kind_id == kind and (site is None or u.site_id == site) and u.capacity >= amount
+            if u.kind == kind and (site is None or u.site == site) and u.capacity >= amount
         ]
         usage: dict[str, list[tuple[dt.datetime, dt.datetime, int]]] = defaultdict(list)
         for row in session.exec(
@@ -65,14 +65,14 @@ def free_windows(
                     rows.append(
                         {
                             "unit": unit.id,
-                            "site": unit.site_id,
+                            "site": unit.site,
                             "start": local_text(a, tz),
                             "end": local_text(b, tz),
                             "hours": round(hours, 2),
                             "free": free,
                         }
                     )
-        note = zone_note(session, tz, {unit.site_id for unit in units})
+        note = zone_note(session, tz, {unit.site for unit in units})
     rows.sort(key=lambda r: (r["start"], r["unit"]))
     return Listing(
         f"Free {kind} time",

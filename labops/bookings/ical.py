@@ -72,7 +72,7 @@ def export_calendar(
             name = f"labops: project {project}"
         rows = list(session.exec(query))
         units, people = booking_resources(session, [b.id for b, _, _ in rows])
-        sites = {u.id: u.site_id for u in session.exec(select(t.Equipment))}
+        sites = {u.id: u.site for u in session.exec(select(t.Equipment))}
 
     import icalendar  # a tenth of a second to import: only when exporting
 

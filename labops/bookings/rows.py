@@ -33,8 +33,8 @@ def write_booking_resources(
                 position=position,
                 equipment_id=unit_id,
                 amount=needs[position].amount if position < len(needs) else 1,
-                busy_start=booking.start - dt.timedelta(minutes=unit.setup_minutes),
-                busy_end=booking.end + dt.timedelta(minutes=unit.cleanup_minutes),
+                busy_start=booking.start - dt.timedelta(minutes=unit.setup),
+                busy_end=booking.end + dt.timedelta(minutes=unit.cleanup),
             )
         )
     staffed = task.staff_minutes if task.staff_minutes is not None else task.duration_minutes

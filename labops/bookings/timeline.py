@@ -144,11 +144,9 @@ def _unit_lanes(session: Session, actor: Actor, start: dt.datetime, end: dt.date
             Bar(down.start, down.end, "downtime", down.reason or down.kind.value, down.kind.value)
         )
     units = session.exec(
-        select(t.Equipment).order_by(t.Equipment.site_id, t.Equipment.kind_id, t.Equipment.id)
+        select(t.Equipment).order_by(t.Equipment.site, t.Equipment.kind, t.Equipment.id)
     )
-    return [
-        Lane(unit.id, unit.name, unit.site_id, _sorted(bars.get(unit.id, []))) for unit in units
-    ]
+    return [Lane(unit.id, unit.name, unit.site, _sorted(bars.get(unit.id, []))) for unit in units]
 
 
 def _person_lanes(

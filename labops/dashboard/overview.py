@@ -162,7 +162,7 @@ def _slots(
         )
     )
     units, people = booking_resources(session, [b.id for b, _, _ in rows])
-    site_of = dict(session.exec(select(t.Equipment.id, t.Equipment.site_id)).all())
+    site_of = dict(session.exec(select(t.Equipment.id, t.Equipment.site)).all())
     per_site: dict[str, list[Slot]] = defaultdict(list)
     for booking, task, request in rows:
         visible = _may_see(actor, request.project_id, people[booking.id])
@@ -202,8 +202,8 @@ def _week_use(
         booked[use.equipment_id] += hours(clip(spans, use.busy_start, use.busy_end)) * use.amount
     totals: dict[str, tuple[float, float]] = defaultdict(lambda: (0.0, 0.0))
     for unit in calendars.units.values():
-        opened, used = totals[unit.site_id]
-        totals[unit.site_id] = (
+        opened, used = totals[unit.site]
+        totals[unit.site] = (
             opened + hours(open_spans[unit.id]) * unit.capacity,
             used + booked[unit.id],
         )
@@ -255,7 +255,7 @@ def _certification_alerts(session: Session, now: dt.datetime, tz: str) -> list[A
             .join(t.Request, t.Request.id == t.Task.request_id)
             .where(t.Booking.end > now, t.Booking.start < now + LOOK_AHEAD)
             .where(col(t.Booking.status).in_(NOT_YET_DONE))
-            .where(col(t.Equipment.needs_certified).is_(True))
+            .where(col(t.Equipment.certified_operator).is_(True))
             .order_by(t.Booking.start, t.Booking.id)
         )
     )
@@ -271,19 +271,19 @@ def _certification_alerts(session: Session, now: dt.datetime, tz: str) -> list[A
     for booking, request, unit in rows:
         day = to_local(booking.start, tz).date()
         crew = people[booking.id]
-        if any(expires.get((p, unit.kind_id), dt.date.min) >= day for p in crew):
+        if any(expires.get((p, unit.kind), dt.date.min) >= day for p in crew):
             continue
         lapsed = [
-            f"{p}'s expired {expires[p, unit.kind_id].isoformat()}"
+            f"{p}'s expired {expires[p, unit.kind].isoformat()}"
             for p in crew
-            if (p, unit.kind_id) in expires
+            if (p, unit.kind) in expires
         ]
         why = "; ".join(lapsed) if lapsed else "nobody on it is certified"
         alerts.append(
             Alert(
                 AlertKind.CERTIFICATION,
                 f"booking {booking.id} on {unit.id}, {when(booking.start, tz)}: no valid "
-                f"{unit.kind_id} certification ({why})",
+                f"{unit.kind} certification ({why})",
                 booking.start,
                 request.project_id,
                 booking_id=booking.id,
@@ -490,7 +490,7 @@ def _lead_bookings(session: Session, projects: list[str], since: dt.datetime, tz
     cost: dict[int, int] = defaultdict(int)
     # The same charge as labops.bookings.costs: booked hours x the unit's rate x the amount used.
     for use, rate in session.exec(
-        select(t.BookingUnit, t.Equipment.hourly_rate_cents)
+        select(t.BookingUnit, t.Equipment.hourly_rate)
         .join(t.Equipment, t.Equipment.id == t.BookingUnit.equipment_id)
         .where(col(t.BookingUnit.booking_id).in_(list(by_id)))
     ):

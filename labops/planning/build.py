@@ -670,8 +670,7 @@ class _Builder:
         found = tuple(
             unit.id
             for unit in self.units.values()
-            if unit.kind_id == need.kind_id
-            and (need.site_id is None or unit.site_id == need.site_id)
+            if unit.kind == need.kind_id and (need.site_id is None or unit.site == need.site_id)
         )
         return found
 
@@ -688,8 +687,8 @@ class _Builder:
                 unit = self.units[unit_id]
                 units[unit_id].append(
                     (
-                        start - dt.timedelta(minutes=unit.setup_minutes),
-                        end + dt.timedelta(minutes=unit.cleanup_minutes),
+                        start - dt.timedelta(minutes=unit.setup),
+                        end + dt.timedelta(minutes=unit.cleanup),
                     )
                 )
             staffed = row.staff_minutes if row.staff_minutes is not None else row.duration_minutes
@@ -703,15 +702,15 @@ class _Builder:
         held = self._held_units.get(unit.id, [])
         return Unit(
             id=unit.id,
-            kind=unit.kind_id,
-            site=unit.site_id,
+            kind=unit.kind,
+            site=unit.site,
             capacity=unit.capacity,
-            cost_per_slot=unit.hourly_rate_cents * grid.slot_minutes,  # cent-minutes per slot
-            setup=grid.length(unit.setup_minutes),
-            cleanup=grid.length(unit.cleanup_minutes),
-            needs_certified=unit.needs_certified,
-            unattended_ok=unit.unattended_ok,
-            open=self._slots(calendars.site_open(unit.site_id), grid.inner),
+            cost_per_slot=unit.hourly_rate * grid.slot_minutes,  # cent-minutes per slot
+            setup=grid.length(unit.setup),
+            cleanup=grid.length(unit.cleanup),
+            needs_certified=unit.certified_operator,
+            unattended_ok=unit.unattended,
+            open=self._slots(calendars.site_open(unit.site), grid.inner),
             down=self._slots([*calendars.unit_down(unit.id), *held], grid.outer),
         )
 

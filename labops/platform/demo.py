@@ -119,7 +119,7 @@ def bookings_per_site(db: Database, *, now: dt.datetime) -> Listing:
     """Live bookings from now on, per site: how many and how many unit-hours."""
     with db.read() as session:
         rows = session.exec(
-            select(t.Equipment.site_id, t.BookingUnit.busy_start, t.BookingUnit.busy_end)
+            select(t.Equipment.site, t.BookingUnit.busy_start, t.BookingUnit.busy_end)
             .join(t.Booking, t.Booking.id == t.BookingUnit.booking_id)
             .join(t.Equipment, t.Equipment.id == t.BookingUnit.equipment_id)
             .where(col(t.Booking.status).in_(ACTIVE_BOOKING), t.Booking.end > now)

@@ -15,6 +15,7 @@ import tomlkit
 from sqlmodel import Session, select
 
 from labops import tables as t
+from labops.equipment.model import DowntimeSpec, KindSpec, unit_spec
 from labops.fields import Window, format_cents, format_week_hours
 from labops.localtime import round_trips, to_local, zone
 from labops.planning.settings import PlanningSettings
@@ -23,11 +24,8 @@ from labops.platform.file_schema import (
     AfterSpec,
     BookingSpec,
     ClosureSpec,
-    DowntimeSpec,
     EquipmentNeedSpec,
-    EquipmentSpec,
     FundPoolSpec,
-    KindSpec,
     PersonSpec,
     PlatformFile,
     PlatformSpec,
@@ -116,18 +114,8 @@ def export_platform(session: Session) -> PlatformFile:
             for r in rows(t.Travel, t.Travel.site_a, t.Travel.site_b)
         ],
         equipment=[
-            EquipmentSpec(
-                id=e.id,
-                name=e.name,
-                site=e.site_id,
-                kind=e.kind_id,
-                capacity=e.capacity,
-                hourly_rate=format_cents(e.hourly_rate_cents),
-                setup=e.setup_minutes,
-                cleanup=e.cleanup_minutes,
-                certified_operator=e.needs_certified,
-                unattended=e.unattended_ok,
-                notes=e.notes,
+            unit_spec(
+                e,
                 downtime=[
                     DowntimeSpec(
                         start=local(d.start), end=local(d.end), kind=d.kind, reason=d.reason

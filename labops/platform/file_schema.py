@@ -12,17 +12,20 @@ import datetime as dt
 from typing import Annotated, Any, Self
 
 from pydantic import (
-    AfterValidator,
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     PlainSerializer,
     model_validator,
 )
 
+from labops.equipment.model import EquipmentSpec, KindSpec
 from labops.fields import (
+    Count,
+    Day,
     Email,
+    Entry,
+    Instant,
+    Level,
     Minutes,
     Money,
     Name,
@@ -31,14 +34,13 @@ from labops.fields import (
     Text,
     TimeZoneName,
     WeekHours,
-    check_date_range,
+    ordered,
 )
 from labops.planning.settings import PlanningSettings
 from labops.vocabulary import (
     AbsenceKind,
     Access,
     BookingStatus,
-    DowntimeKind,
     PoolKind,
     RequestStatus,
     Role,
@@ -46,39 +48,6 @@ from labops.vocabulary import (
 )
 
 FORMAT_VERSION = 1
-
-
-def _in_range(value: Any) -> Any:
-    check_date_range(value)
-    return value
-
-
-def _reject_date_only(value: Any) -> Any:
-    # TOML dates are datetime.date; a datetime field given a bare date would silently
-    # mean midnight, which is rarely what a person meant for a start or an end.
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        raise ValueError(f"{value.isoformat()} needs a time of day, like {value.isoformat()}T09:00")
-    if isinstance(value, bool | int | float):  # pydantic would read a number as Unix time
-        raise ValueError("a time is written like 2026-12-01T09:00:00, not as a number")
-    return value
-
-
-def ordered(first: dt.datetime, second: dt.datetime) -> bool:
-    """Whether ``first`` is before ``second``; refuses to mix times with and without an
-    offset, whose order depends on a time zone not known here."""
-    if (first.tzinfo is None) != (second.tzinfo is None):
-        raise ValueError("give both times with an offset, or neither")
-    return first < second
-
-
-Instant = Annotated[dt.datetime, BeforeValidator(_reject_date_only), AfterValidator(_in_range)]
-Day = Annotated[dt.date, AfterValidator(_in_range)]
-Count = Annotated[int, Field(ge=1, le=10_000)]
-Level = Annotated[int, Field(ge=1, le=3)]
-
-
-class Entry(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
 
 
 class PlatformSpec(Entry):
@@ -95,12 +64,6 @@ class PlatformSpec(Entry):
         if 60 % self.slot_minutes:
             raise ValueError(f"slot_minutes {self.slot_minutes} does not divide an hour")
         return self
-
-
-class KindSpec(Entry):
-    id: Slug
-    name: Name
-    description: Text = ""
 
 
 class ClosureSpec(Entry):
@@ -150,26 +113,6 @@ def _check_span(span: Any) -> Any:
             f"ends ({span.end.isoformat()}) before it starts ({span.start.isoformat()})"
         )
     return span
-
-
-class DowntimeSpec(_Span):
-    kind: DowntimeKind = DowntimeKind.MAINTENANCE
-    reason: Text = ""
-
-
-class EquipmentSpec(Entry):
-    id: Slug
-    name: Name
-    site: Slug
-    kind: Slug
-    capacity: Count = 1
-    hourly_rate: Money = 0
-    setup: Minutes = 0
-    cleanup: Minutes = 0
-    certified_operator: bool = False
-    unattended: bool = False
-    notes: Text = ""
-    downtime: list[DowntimeSpec] = []
 
 
 class AbsenceSpec(_Span):

@@ -13,6 +13,7 @@ from sqlmodel import Session, SQLModel, select
 from labops import tables as t
 from labops.audit import record
 from labops.db import Database
+from labops.equipment.model import Downtime, Kind, unit_row
 from labops.errors import FixtureError, InputError, PermissionDenied
 from labops.fields import Window
 from labops.limits import too_far_ahead
@@ -149,7 +150,6 @@ class _Writer:
                 )
             ]
         )
-        self.add(t.Kind(id=k.id, name=k.name, description=k.description) for k in data.kinds)
         self._sites()
         self.session.flush()
         self._equipment()
@@ -209,26 +209,13 @@ class _Writer:
             self.add([t.Travel(site_a=a, site_b=b, minutes=travel.minutes)])
 
     def _equipment(self) -> None:
-        self.add(
-            t.Equipment(
-                id=unit.id,
-                name=unit.name,
-                site_id=unit.site,
-                kind_id=unit.kind,
-                capacity=unit.capacity,
-                hourly_rate_cents=unit.hourly_rate,
-                setup_minutes=unit.setup,
-                cleanup_minutes=unit.cleanup,
-                needs_certified=unit.certified_operator,
-                unattended_ok=unit.unattended,
-                notes=unit.notes,
-            )
-            for unit in self.data.equipment
-        )
+        self.add(Kind(**dict(kind)) for kind in self.data.kinds)
+        self.session.flush()
+        self.add(unit_row(unit) for unit in self.data.equipment)
         self.session.flush()
         for unit in self.data.equipment:
             self.add(
-                t.Downtime(
+                Downtime(
                     equipment_id=unit.id,
                     start=self.instant(d.start),
                     end=self.instant(d.end),

@@ -86,9 +86,7 @@ def _sites(session: Session, tz: str) -> Listing:
     for row in session.exec(select(t.SiteHours).order_by(t.SiteHours.weekday, t.SiteHours.opens)):
         hours[row.site_id].append(f"{WEEKDAYS[row.weekday]} {row.opens:%H:%M}-{_end(row.closes)}")
     units = dict(
-        session.exec(
-            select(t.Equipment.site_id, sa.func.count()).group_by(t.Equipment.site_id)
-        ).all()
+        session.exec(select(t.Equipment.site, sa.func.count()).group_by(t.Equipment.site)).all()
     )
     return Listing(
         "Sites",
@@ -110,11 +108,11 @@ def _sites(session: Session, tz: str) -> Listing:
 def _equipment(
     session: Session, tz: str, site: str | None = None, kind: str | None = None
 ) -> Listing:
-    query = select(t.Equipment).order_by(t.Equipment.site_id, t.Equipment.kind_id, t.Equipment.id)
+    query = select(t.Equipment).order_by(t.Equipment.site, t.Equipment.kind, t.Equipment.id)
     if site:
-        query = query.where(t.Equipment.site_id == site)
+        query = query.where(t.Equipment.site == site)
     if kind:
-        query = query.where(t.Equipment.kind_id == kind)
+        query = query.where(t.Equipment.kind == kind)
     return Listing(
         "Equipment",
         columns(
@@ -131,12 +129,12 @@ def _equipment(
             {
                 "id": e.id,
                 "name": e.name,
-                "site": e.site_id,
-                "kind": e.kind_id,
+                "site": e.site,
+                "kind": e.kind,
                 "capacity": e.capacity,
-                "rate": format_money(e.hourly_rate_cents),
-                "certified": e.needs_certified,
-                "unattended": e.unattended_ok,
+                "rate": format_money(e.hourly_rate),
+                "certified": e.certified_operator,
+                "unattended": e.unattended,
             }
             for e in session.exec(query)
         ],
@@ -540,18 +538,18 @@ def _show_equipment(
         f"Equipment {unit.id}",
         [
             ("name", unit.name),
-            ("site", unit.site_id),
-            ("kind", unit.kind_id),
+            ("site", unit.site),
+            ("kind", unit.kind),
             ("capacity", unit.capacity),
-            ("hourly rate", format_money(unit.hourly_rate_cents)),
+            ("hourly rate", format_money(unit.hourly_rate)),
             (
                 "setup / cleanup",
-                f"{format_minutes(unit.setup_minutes)} / {format_minutes(unit.cleanup_minutes)}",
+                f"{format_minutes(unit.setup)} / {format_minutes(unit.cleanup)}",
             ),
-            ("needs certified operator", unit.needs_certified),
-            ("may run unattended", unit.unattended_ok),
+            ("needs certified operator", unit.certified_operator),
+            ("may run unattended", unit.unattended),
             ("notes", unit.notes),
-            ("times", zone_note(session, tz, [unit.site_id]) or None),
+            ("times", zone_note(session, tz, [unit.site]) or None),
         ],
         [
             Listing(

@@ -19,12 +19,15 @@ from sqlmodel import Session, SQLModel, col, delete, select
 
 from labops import tables as t
 from labops.audit import field_changes, record
+from labops.columns import references, table
 from labops.controls import check_text
 from labops.db import Database
+from labops.equipment.model import EquipmentFields, EquipmentSpec
 from labops.errors import InputError, NotFound
 from labops.fields import (
+    Day,
     Email,
-    Minutes,
+    Entry,
     Money,
     Name,
     Priority,
@@ -33,12 +36,10 @@ from labops.fields import (
     TimeZoneName,
     Window,
     format_cents,
-    format_minutes,
     format_windows,
     parse_windows,
 )
 from labops.permissions import Action, Actor, current_actor
-from labops.platform.file_schema import Count, Day, Entry
 from labops.records.catalog import platform_info
 from labops.vocabulary import WEEKDAYS, AbsenceKind, Access, PoolKind, Role, Stage
 
@@ -112,20 +113,6 @@ class SiteInput(Entry):
     timezone: TimeZoneName
     description: Text = ""
     hours: HoursText
-
-
-class EquipmentInput(Entry):
-    id: Slug
-    name: Name
-    site: Slug
-    kind: Slug
-    capacity: Count = 1
-    hourly_rate: Money = 0
-    setup: Minutes = 0
-    cleanup: Minutes = 0
-    certified_operator: bool = False
-    unattended: bool = False
-    notes: Text = ""
 
 
 class PersonInput(Entry):
@@ -297,42 +284,44 @@ def _site_apply(session: Session, site: t.Site | None, value: SiteInput) -> None
     )
 
 
-# equipment
+# records whose form is their platform file entry: the fields say it all
 
 
-def _equipment_references(session: Session, value: EquipmentInput) -> dict[str, str]:
+def _field_references(session: Session, value: BaseModel) -> dict[str, str]:
+    """A problem for each field naming a record (``columns.reference``) that is missing."""
     problems = {}
-    if not _exists(session, t.Site, value.site):
-        problems["site"] = f"no site {value.site!r}"
-    if not _exists(session, t.Kind, value.kind):
-        problems["kind"] = f"no equipment kind {value.kind!r}"
+    for name, field in type(value).model_fields.items():
+        target, wanted = references(field), getattr(value, name)
+        if (
+            target is not None
+            and wanted is not None
+            and not _exists(session, table(target), wanted)
+        ):
+            problems[name] = f"no {target.replace('_', ' ')} {wanted!r}"
     return problems
 
 
-def _equipment_values(session: Session, unit: t.Equipment) -> dict[str, Any]:
-    return {
-        "id": unit.id,
-        "name": unit.name,
-        "site": unit.site_id,
-        "kind": unit.kind_id,
-        "capacity": str(unit.capacity),
-        "hourly_rate": str(format_cents(unit.hourly_rate_cents)),
-        "setup": format_minutes(unit.setup_minutes),
-        "cleanup": format_minutes(unit.cleanup_minutes),
-        "certified_operator": unit.needs_certified,
-        "unattended": unit.unattended_ok,
-        "notes": unit.notes,
-    }
+def _field_values(fields: type[SQLModel]) -> Callable[[Session, Any], dict[str, Any]]:
+    """A row's fields as the form shows them (as the platform file writes them)."""
+
+    def values(session: Session, row: Any) -> dict[str, Any]:
+        return row.model_dump(mode="json", include=set(fields.model_fields))
+
+    return values
 
 
-def _equipment_apply(session: Session, unit: t.Equipment | None, value: EquipmentInput) -> None:
-    unit = unit or t.Equipment(id=value.id, name=value.name, site_id=value.site, kind_id=value.kind)
-    unit.name, unit.site_id, unit.kind_id = value.name, value.site, value.kind
-    unit.capacity, unit.hourly_rate_cents = value.capacity, value.hourly_rate
-    unit.setup_minutes, unit.cleanup_minutes = value.setup, value.cleanup
-    unit.needs_certified, unit.unattended_ok = value.certified_operator, value.unattended
-    unit.notes = value.notes
-    session.add(unit)
+def _field_apply(
+    table_class: type[SQLModel], fields: type[SQLModel]
+) -> Callable[[Session, Any, Any], None]:
+    """Write a checked form into its row (a new one for a new record)."""
+
+    def apply(session: Session, row: Any, value: Any) -> None:
+        row = row or table_class(id=value.id)
+        for name in fields.model_fields:
+            setattr(row, name, getattr(value, name))
+        session.add(row)
+
+    return apply
 
 
 # person
@@ -451,11 +440,11 @@ _KINDS: dict[str, _Kind] = {
     "site": _Kind(t.Site, SiteInput, "site", _no_references, _site_apply, _site_values),
     "equipment": _Kind(
         t.Equipment,
-        EquipmentInput,
+        EquipmentSpec,
         "equipment unit",
-        _equipment_references,
-        _equipment_apply,
-        _equipment_values,
+        _field_references,
+        _field_apply(t.Equipment, EquipmentFields),
+        _field_values(EquipmentFields),
     ),
     "person": _Kind(
         t.Person, PersonInput, "person", _person_references, _person_apply, _person_values

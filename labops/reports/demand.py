@@ -54,20 +54,20 @@ class Sites:
         self.site = site
 
     def hold_counts(self, hold: UnitHold) -> bool:
-        return self.site is None or self.units[hold.unit].site_id == self.site
+        return self.site is None or self.units[hold.unit].site == self.site
 
     def matching(self, need: Need) -> list[t.Equipment]:
         """Units that could meet ``need`` (at the report's site, if any)."""
         return [
             unit
             for unit in self.units.values()
-            if (unit.id == need.unit if need.unit else unit.kind_id == need.kind)
-            and (need.site is None or unit.site_id == need.site)
-            and (self.site is None or unit.site_id == self.site)
+            if (unit.id == need.unit if need.unit else unit.kind == need.kind)
+            and (need.site is None or unit.site == need.site)
+            and (self.site is None or unit.site == self.site)
         ]
 
     def kind_of(self, need: Need) -> str:
-        return self.units[need.unit].kind_id if need.unit else str(need.kind)
+        return self.units[need.unit].kind if need.unit else str(need.kind)
 
 
 def week_demand(
@@ -96,7 +96,7 @@ def week_demand(
         if task_hours and sites.hold_counts(hold):
             booked_here.add(hold.booking)
             unit = sites.units[hold.unit]
-            served_by_kind[unit.kind_id] += task_hours * hold.amount / unit.capacity
+            served_by_kind[unit.kind] += task_hours * hold.amount / unit.capacity
     served = sum(
         hours(clip([(b.start, b.end)], week.start, week.end))
         for b in booked

@@ -70,7 +70,7 @@ def unit_week(
 ) -> UnitWeek:
     """One unit's week (the figures are defined on UnitWeek); without ``detailed``,
     ``outside_hours`` and ``by_project`` are left empty."""
-    opened = clip(calendars.site_open(unit.site_id), week.start, week.end)
+    opened = clip(calendars.site_open(unit.site), week.start, week.end)
     available = clip(calendars.unit_open(unit.id), week.start, week.end)
     booked = outside = 0.0
     by_project: dict[str, float] = defaultdict(float)
@@ -86,8 +86,8 @@ def unit_week(
     return UnitWeek(
         unit=unit.id,
         name=unit.name,
-        site=unit.site_id,
-        kind=unit.kind_id,
+        site=unit.site,
+        kind=unit.kind,
         capacity=unit.capacity,
         open_hours=open_hours,
         downtime_hours=open_hours - available_hours,

@@ -90,8 +90,8 @@ class Need:
 def longest_hold(session: Session) -> dt.timedelta:
     """An upper bound on how long any booking keeps a unit or a person busy."""
     minutes = session.exec(select(sa.func.max(t.Task.duration_minutes))).one() or 0
-    setup = session.exec(select(sa.func.max(t.Equipment.setup_minutes))).one() or 0
-    cleanup = session.exec(select(sa.func.max(t.Equipment.cleanup_minutes))).one() or 0
+    setup = session.exec(select(sa.func.max(t.Equipment.setup))).one() or 0
+    cleanup = session.exec(select(sa.func.max(t.Equipment.cleanup))).one() or 0
     return dt.timedelta(minutes=minutes + setup + cleanup)
 
 

@@ -29,7 +29,7 @@ def week_costs(
         if not counts(hold):
             continue
         booked = hours(clip([(hold.start, hold.end)], week.start, week.end))
-        cents[hold.project] += booked * units[hold.unit].hourly_rate_cents * hold.amount
+        cents[hold.project] += booked * units[hold.unit].hourly_rate * hold.amount
     return cents
 
 

@@ -110,12 +110,10 @@ class _Data:
         start, end, week = weeks[0].start, weeks[-1].end, weeks[-1]
         self.all_units = list(
             session.exec(
-                select(t.Equipment).order_by(
-                    t.Equipment.site_id, t.Equipment.kind_id, t.Equipment.id
-                )
+                select(t.Equipment).order_by(t.Equipment.site, t.Equipment.kind, t.Equipment.id)
             )
         )
-        self.units = [u for u in self.all_units if site is None or u.site_id == site]
+        self.units = [u for u in self.all_units if site is None or u.site == site]
         query = select(t.Person).order_by(t.Person.id)
         if site is not None:
             query = query.where(t.Person.home_site_id == site)

@@ -15,9 +15,9 @@ from typing import Annotated, Literal, Self
 from pydantic import Field, ValidationError, model_validator
 
 from labops.errors import InputError
-from labops.fields import Name, Slug, Text
+from labops.fields import Day, Entry, Name, Slug, Text
 from labops.platform.checks import find_cycle
-from labops.platform.file_schema import AfterSpec, Day, Entry, TaskSpec
+from labops.platform.file_schema import AfterSpec, TaskSpec
 from labops.platform.read import describe_error
 
 MAX_OCCURRENCES = 100

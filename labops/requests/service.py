@@ -276,7 +276,7 @@ def _check_references(session: Session, tasks: list) -> list[str]:
     units = {u.id: u for u in session.exec(select(t.Equipment))}
     capacity: dict[tuple[str, str | None], int] = {}
     for unit in units.values():
-        for key in ((unit.kind_id, None), (unit.kind_id, unit.site_id)):
+        for key in ((unit.kind, None), (unit.kind, unit.site)):
             capacity[key] = max(capacity.get(key, 0), unit.capacity)
     problems = []
     for task in tasks:

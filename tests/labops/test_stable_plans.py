@@ -331,7 +331,7 @@ def test_a_plan_made_before_a_rule_changed_is_refused(demo: Database) -> None:
     # Meanwhile the SEM's site changes its opening hours to one hour a day.
     with demo.write() as session:
         unit = session.get(t.Equipment, placed.new.units[0])
-        for hours in session.exec(select(t.SiteHours).where(t.SiteHours.site_id == unit.site_id)):
+        for hours in session.exec(select(t.SiteHours).where(t.SiteHours.site_id == unit.site)):
             hours.opens, hours.closes = dt.time(8), dt.time(9)
             session.add(hours)
     with pytest.raises(Conflict, match="rules changed since this plan was made"):
