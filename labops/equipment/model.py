@@ -43,16 +43,18 @@ class EquipmentFields(SQLModel):
     site: Slug = reference("site", title="Site")
     kind: Slug = reference("kind", title="Kind")
     capacity: Count = Field(default=1, title="Capacity", description="parallel units of capacity")
-    hourly_rate: Money = Field(
-        default=0, title="Rate per hour", description="per unit of capacity, in cents"
-    )
+    hourly_rate: Money = Field(default=0, title="Rate per hour", description="per unit of capacity")
     setup: Minutes = Field(default=0, title="Setup", description="occupied before each task")
     cleanup: Minutes = Field(default=0, title="Cleanup", description="occupied after each task")
     certified_operator: bool = Field(
-        default=False, title="Certified operator", description="needs a certified operator"
+        default=False,
+        title="Needs a certified operator",
+        description="only people certified for its kind may run it",
     )
     unattended: bool = Field(
-        default=False, title="Unattended", description="may run unattended (outside hours)"
+        default=False,
+        title="May run unattended",
+        description="outside the site's hours, once set up",
     )
     notes: Text = Field(default="", title="Notes")
 

@@ -12,11 +12,13 @@ from sqlmodel import Session, col, select
 
 from labops import tables as t
 from labops.db import Database
+from labops.equipment.model import EquipmentFields
 from labops.errors import InputError, NotFound, PermissionDenied
 from labops.fields import MAX_ID, format_minutes, format_money
 from labops.localtime import same_clock, to_local
 from labops.permissions import Action, Actor
 from labops.planning.runs import waiting_reasons
+from labops.records.forms import detail_lines
 from labops.views import Detail, Listing, columns
 from labops.vocabulary import ACTIVE_BOOKING, WEEKDAYS
 
@@ -537,18 +539,7 @@ def _show_equipment(
     return Detail(
         f"Equipment {unit.id}",
         [
-            ("name", unit.name),
-            ("site", unit.site),
-            ("kind", unit.kind),
-            ("capacity", unit.capacity),
-            ("hourly rate", format_money(unit.hourly_rate)),
-            (
-                "setup / cleanup",
-                f"{format_minutes(unit.setup)} / {format_minutes(unit.cleanup)}",
-            ),
-            ("needs certified operator", unit.certified_operator),
-            ("may run unattended", unit.unattended),
-            ("notes", unit.notes),
+            *detail_lines(unit, EquipmentFields),
             ("times", zone_note(session, tz, [unit.site]) or None),
         ],
         [

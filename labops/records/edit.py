@@ -41,6 +41,7 @@ from labops.fields import (
 )
 from labops.permissions import Action, Actor, current_actor
 from labops.records.catalog import platform_info
+from labops.records.forms import FormField, form_fields
 from labops.vocabulary import WEEKDAYS, AbsenceKind, Access, PoolKind, Role, Stage
 
 KINDS = ("site", "equipment", "person", "project", "fund_pool")
@@ -187,6 +188,22 @@ class _Kind:
     references: Callable[[Session, Any], dict[str, str]]
     apply: Callable[[Session, Any, Any], None]  # (session, row or None, checked input)
     values: Callable[[Session, Any], dict[str, Any]]  # a row as form text
+    fields: type[SQLModel] | None = None  # a model family's fields: the form derives from them
+
+
+def _family(
+    table_class: type[SQLModel], spec: type[Entry], fields: type[SQLModel], label: str
+) -> _Kind:
+    """A kind whose form is its platform file entry: its fields say it all."""
+    return _Kind(
+        table_class,
+        spec,
+        label,
+        _field_references,
+        _field_apply(table_class, fields),
+        _field_values(fields),
+        fields,
+    )
 
 
 def save_record(
@@ -238,6 +255,13 @@ def record_values(db: Database, *, kind: str, record_id: str) -> dict[str, Any]:
         if row is None:
             raise NotFound(f"no {spec.label} {record_id!r}")
         return spec.values(session, row)
+
+
+def record_form(kind: str) -> list[FormField] | None:
+    """The fields of a kind's form, when its model family says them (else None: the
+    caller's own form)."""
+    fields = _kind(kind).fields
+    return None if fields is None else form_fields(fields)
 
 
 def _kind(kind: str) -> _Kind:
@@ -438,14 +462,7 @@ def _no_references(session: Session, value: Any) -> dict[str, str]:
 
 _KINDS: dict[str, _Kind] = {
     "site": _Kind(t.Site, SiteInput, "site", _no_references, _site_apply, _site_values),
-    "equipment": _Kind(
-        t.Equipment,
-        EquipmentSpec,
-        "equipment unit",
-        _field_references,
-        _field_apply(t.Equipment, EquipmentFields),
-        _field_values(EquipmentFields),
-    ),
+    "equipment": _family(t.Equipment, EquipmentSpec, EquipmentFields, "equipment unit"),
     "person": _Kind(
         t.Person, PersonInput, "person", _person_references, _person_apply, _person_values
     ),
@@ -570,7 +587,7 @@ def choices(db: Database) -> dict[str, list[tuple[str, str]]]:
             "fund_pool": [
                 (f.id, f.name) for f in session.exec(select(t.FundPool).order_by(t.FundPool.id))
             ],
-            "unit": [
+            "equipment": [
                 (u.id, u.name) for u in session.exec(select(t.Equipment).order_by(t.Equipment.id))
             ],
             "project": [

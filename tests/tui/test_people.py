@@ -105,7 +105,7 @@ def test_admin_edits_a_unit_and_a_bad_value_is_refused_beside_its_field(
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert pilot.app.screen is screen
-        assert "setup / cleanup: 20m / 15m" in screen.query_one("#equipment-detail").text
+        assert "setup: 20m" in screen.query_one("#equipment-detail").text
 
     drive(app_for(tiny, "eve"), scenario)
     assert record_values(tiny, kind="equipment", record_id="sem-1")["setup"] == "20m"

@@ -78,7 +78,7 @@ def open_downtime_form(
 ) -> None:
     """Ask for the downtime, record it, and hand the bookings it hits to ``then``."""
     ctx = screen.ctx
-    units = choices(ctx.db)["unit"]
+    units = choices(ctx.db)["equipment"]
     now = ctx.local_now().replace(second=0, microsecond=0)
     defaults = {
         "unit": unit or (units[0][0] if units else ""),

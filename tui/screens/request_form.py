@@ -286,7 +286,7 @@ def form_choices(ctx: Context) -> FormChoices:
     return FormChoices(
         projects=[(p, n) for p, n in found["project"] if ctx.can(Action.REQUEST, p)],
         kinds=found["kind"],
-        units=found["unit"],
+        units=found["equipment"],
         sites=found["site"],
     )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from labops.records.edit import record_form
+from labops.records.forms import FormField
 from labops.vocabulary import AbsenceKind, Access, PoolKind, Role, Stage
 from tui import validators as check
 from tui.screens.record_form import FieldSpec
@@ -20,24 +22,15 @@ def _values(enum: type) -> list[tuple[str, str]]:
 
 def record_fields(kind: str, choices: Choices, *, new: bool) -> list[FieldSpec]:
     id_field = FieldSpec("id", "Id", validators=[check.slug()], fixed=not new)
+    derived = record_form(kind)
+    if derived is not None:
+        return [id_field, *(_field(f, choices) for f in derived)]
     fields = {
         "site": [
             FieldSpec("name", "Name", validators=[check.Required()]),
             FieldSpec("timezone", "Time zone", placeholder="Europe/Berlin"),
             FieldSpec("hours", "Opening hours", help=HOURS_HELP),
             FieldSpec("description", "Description"),
-        ],
-        "equipment": [
-            FieldSpec("name", "Name", validators=[check.Required()]),
-            FieldSpec("site", "Site", kind="pick", options=_options(choices["site"])),
-            FieldSpec("kind", "Kind", kind="pick", options=_options(choices["kind"])),
-            FieldSpec("capacity", "Capacity", validators=[check.whole(1, 10_000)], default="1"),
-            FieldSpec("hourly_rate", "Rate per hour", validators=[check.money()], default="0"),
-            FieldSpec("setup", "Setup", validators=[check.duration(False)], default="0m"),
-            FieldSpec("cleanup", "Cleanup", validators=[check.duration(False)], default="0m"),
-            FieldSpec("certified_operator", "", kind="check", help="needs a certified operator"),
-            FieldSpec("unattended", "", kind="check", help="may run unattended"),
-            FieldSpec("notes", "Notes"),
         ],
         "person": [
             FieldSpec("name", "Name", validators=[check.Required()]),
@@ -93,6 +86,45 @@ def record_fields(kind: str, choices: Choices, *, new: bool) -> list[FieldSpec]:
         ],
     }[kind]
     return [id_field, *fields]
+
+
+def _field(field: FormField, choices: Choices) -> FieldSpec:
+    """A model-derived field as the form's widget, with the checks its type and bounds
+    imply (the service checks again)."""
+    need = field.required
+    if field.input == "check":
+        return FieldSpec(
+            field.name,
+            "",
+            kind="check",
+            help=field.help or field.label.lower(),
+            default=field.default,
+        )
+    if field.input == "pick":
+        options = (
+            _options(choices[field.records])
+            if field.records
+            else [(value, value) for value in field.options]
+        )
+        return FieldSpec(
+            field.name,
+            field.label,
+            kind="pick",
+            options=options,
+            blank=not need or not field.default,
+            default=field.default,
+            help=field.help,
+        )
+    validators = {
+        "money": lambda: [check.money(need)],
+        "duration": lambda: [check.duration(need)],
+        "whole": lambda: [check.whole(int(field.low or 0), int(field.high or 2**31), need)],
+        "number": lambda: [check.number(field.low or 0, field.high or 1e12, need)],
+        "text": lambda: [check.Required()] if need else [],
+    }[field.input]()
+    return FieldSpec(
+        field.name, field.label, validators=validators, default=field.default, help=field.help
+    )
 
 
 def certification_fields(choices: Choices) -> list[FieldSpec]:
