@@ -191,10 +191,14 @@ def demo(time_limit: float, workers: int) -> list[dict[str, Any]]:
 # --- generated platforms ----------------------------------------------------------------------
 
 
-def lab(seed: int, time_limit: float, workers: int, days: int = 1) -> dict[str, Any]:
+def lab(
+    seed: int, time_limit: float, workers: int, days: int = 1, deterministic: bool = False
+) -> dict[str, Any]:
     """Plan a generated platform, break one of its 5 busiest units for ``days`` days from
     the day of one of its bookings, repair; see the module docstring."""
-    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
+    options = SolveOptions(
+        time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic
+    )
     problem = generate_lab(seed)
     first = solve(problem, options)
     assert not validate(problem, first)
@@ -242,6 +246,11 @@ def lab(seed: int, time_limit: float, workers: int, days: int = 1) -> dict[str, 
     )
     scratch = solve(scratch_problem, options)
     changed = sum(1 for t, a in current.items() if not unchanged(repaired.assignments.get(t), a))
+    by_request: dict[str, int] = {}
+    for t in (t for t in tasks if not unchanged(repaired.assignments.get(t.id), current[t.id])):
+        by_request[t.request] = by_request.get(t.request, 0) + 1
+    priority = {r.id: r.priority for r in problem.requests}
+    hit_requests = sorted({task.request for task in tasks if task.id in hit})
     kept = repaired.breakdown["priority"]
     return {
         "case": "lab-breakdown",
@@ -255,6 +264,8 @@ def lab(seed: int, time_limit: float, workers: int, days: int = 1) -> dict[str, 
         "hit": len(hit),
         "changed": changed,
         "ratio": round(changed / len(hit), 2) if hit else None,
+        "hit_requests": {r: priority[r] for r in hit_requests},
+        "changed_requests": {r: (n, priority[r]) for r, n in sorted(by_request.items())},
         "priority_before": first.breakdown["priority"],
         "priority_repair": kept,
         "priority_scratch": scratch.breakdown["priority"],
@@ -292,6 +303,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--time-limit", type=float, default=20.0)
     parser.add_argument("--days", type=int, default=1, help="lab: days the unit is down")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--deterministic",
+        action="store_true",
+        help="lab: solves bounded by work done, not the clock (the same figures on any load)",
+    )
     args = parser.parse_args(argv)
     RESULTS.mkdir(exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
@@ -302,7 +318,7 @@ def main(argv: list[str] | None = None) -> None:
     else:
         rows = []
         for seed in args.seeds:
-            row = lab(seed, args.time_limit, args.workers, args.days)
+            row = lab(seed, args.time_limit, args.workers, args.days, args.deterministic)
             rows.append(row)
             print(
                 f"lab seed {seed}: {row['hit']} hit, {row['changed']} changed "

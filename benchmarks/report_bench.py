@@ -148,16 +148,16 @@ def build_history(path: Path, *, bookings: int, seed: int) -> dict[str, int]:
                 kind=AbsenceKind.LEAVE,
             )
     for kind, pool in zip(PoolKind, ("assets", "product", "venture", "mna"), strict=True):
-        add(t.FundPool, id=pool, name=pool.title(), kind=kind, budget_cents=500_000_000)
+        add(t.FundPool, id=pool, name=pool.title(), kind=kind, budget=500_000_000)
     projects = [f"project-{i:02d}" for i in range(30)]
     for index, project in enumerate(projects):
         add(
             t.Project,
             id=project,
             name=project.title(),
-            lead_id=people[index],
-            fund_pool_id=("assets", "product", "venture", "mna")[index % 4],
-            budget_cents=rng.randrange(2_000_000, 20_000_000),
+            lead=people[index],
+            fund_pool=("assets", "product", "venture", "mna")[index % 4],
+            budget=rng.randrange(2_000_000, 20_000_000),
         )
 
     booked = _bookings(rng, add, units, people, projects, first_monday, bookings)

@@ -109,5 +109,5 @@ def resolve_actor(session: Session, person_id: str | None) -> Actor:
     person = session.get(t.Person, person_id)
     if person is None:
         raise PermissionDenied(f"unknown person '{person_id[:64]}': not in this platform's people")
-    leads = frozenset(session.exec(select(t.Project.id).where(t.Project.lead_id == person_id)))
+    leads = frozenset(session.exec(select(t.Project.id).where(t.Project.lead == person_id)))
     return Actor(id=person.id, access=person.access, name=person.name, leads=leads)

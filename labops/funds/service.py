@@ -26,37 +26,35 @@ def funds(db: Database, *, actor: Actor) -> Funds:
     Leads see only the projects they lead (and no pool totals)."""
     with db.read() as session:
         spent = booking_costs(session)
-        projects = list(
-            session.exec(select(t.Project).order_by(t.Project.fund_pool_id, t.Project.id))
-        )
+        projects = list(session.exec(select(t.Project).order_by(t.Project.fund_pool, t.Project.id)))
         pools = list(session.exec(select(t.FundPool).order_by(t.FundPool.id)))
     see_all = actor.can(Action.READ_ALL)
     visible = [p for p in projects if see_all or actor.can(Action.READ_PROJECT, p.id)]
     project_rows = [
         {
             "project": p.id,
-            "pool": p.fund_pool_id,
-            "budget": format_money(p.budget_cents),
+            "pool": p.fund_pool,
+            "budget": format_money(p.budget),
             "committed": format_money(spent.get(p.id, 0)),
-            "remaining": format_money(p.budget_cents - spent.get(p.id, 0)),
-            "used": _percent(spent.get(p.id, 0), p.budget_cents),
+            "remaining": format_money(p.budget - spent.get(p.id, 0)),
+            "used": _percent(spent.get(p.id, 0), p.budget),
         }
         for p in visible
     ]
     pool_rows = []
     if see_all:
         for pool in pools:
-            committed = sum(spent.get(p.id, 0) for p in projects if p.fund_pool_id == pool.id)
-            allocated = sum(p.budget_cents for p in projects if p.fund_pool_id == pool.id)
+            committed = sum(spent.get(p.id, 0) for p in projects if p.fund_pool == pool.id)
+            allocated = sum(p.budget for p in projects if p.fund_pool == pool.id)
             pool_rows.append(
                 {
                     "pool": pool.id,
                     "kind": pool.kind.value,
-                    "budget": format_money(pool.budget_cents),
+                    "budget": format_money(pool.budget),
                     "allocated": format_money(allocated),
                     "committed": format_money(committed),
-                    "remaining": format_money(pool.budget_cents - committed),
-                    "used": _percent(committed, pool.budget_cents),
+                    "remaining": format_money(pool.budget - committed),
+                    "used": _percent(committed, pool.budget),
                 }
             )
     return Funds(

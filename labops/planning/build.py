@@ -755,7 +755,7 @@ class _Builder:
         used = {task.budget for task in tasks if task.budget}
         for project_id in sorted(used):
             project = self.projects[project_id]
-            left = max(project.budget_cents - self.spent_elsewhere.get(project_id, 0), 0)
+            left = max(project.budget - self.spent_elsewhere.get(project_id, 0), 0)
             yield Budget(id=project_id, limit=left * 60)  # cent-minutes, like the unit costs
 
     def _has_team_rule(self, project: t.Project) -> bool:

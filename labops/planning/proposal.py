@@ -112,6 +112,7 @@ class Proposal:
             "objective": plan.objective,
             "bound": plan.bound,
             "seconds": round(plan.seconds, 2),
+            "repeatable": plan.repeatable,
             "horizon": {
                 "start": to_local(self.snapshot.grid.start, tz).isoformat(timespec="minutes"),
                 "end": to_local(self.snapshot.grid.end, tz).isoformat(timespec="minutes"),

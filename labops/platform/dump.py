@@ -146,7 +146,7 @@ def export_platform(session: Session) -> PlatformFile:
             for p in rows(t.Person, t.Person.id)
         ],
         fund_pools=[
-            FundPoolSpec(id=f.id, name=f.name, kind=f.kind, budget=format_cents(f.budget_cents))
+            FundPoolSpec(id=f.id, name=f.name, kind=f.kind, budget=format_cents(f.budget))
             for f in rows(t.FundPool, t.FundPool.id)
         ],
         projects=[
@@ -157,10 +157,10 @@ def export_platform(session: Session) -> PlatformFile:
                 patent=p.patent,
                 demand_partner=p.demand_partner,
                 stage=p.stage,
-                lead=p.lead_id,
+                lead=p.lead,
                 priority=p.priority,
-                fund_pool=p.fund_pool_id,
-                budget=format_cents(p.budget_cents),
+                fund_pool=p.fund_pool,
+                budget=format_cents(p.budget),
                 enforce_budget=p.enforce_budget,
                 members=[m.person_id for m in members[p.id]],
                 team=TeamSpec(

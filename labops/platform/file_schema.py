@@ -20,6 +20,7 @@ from pydantic import (
 
 from labops.equipment.model import EquipmentSpec, KindSpec
 from labops.fields import (
+    ENTRY,
     Count,
     Day,
     Email,
@@ -27,24 +28,22 @@ from labops.fields import (
     Instant,
     Level,
     Minutes,
-    Money,
     Name,
-    Priority,
     Slug,
     Text,
     TimeZoneName,
     WeekHours,
     ordered,
 )
+from labops.funds.model import FundPoolSpec
 from labops.planning.settings import PlanningSettings
+from labops.projects.model import ProjectFields
 from labops.vocabulary import (
     AbsenceKind,
     Access,
     BookingStatus,
-    PoolKind,
     RequestStatus,
     Role,
-    Stage,
 )
 
 FORMAT_VERSION = 1
@@ -140,33 +139,15 @@ class PersonSpec(Entry):
     absences: list[AbsenceSpec] = []
 
 
-class FundPoolSpec(Entry):
-    id: Slug
-    name: Name
-    kind: PoolKind
-    budget: Money
-
-
 class TeamSpec(Entry):
     min_roles: dict[Role, Count] = {}
     max_students_per_senior: Annotated[int, Field(ge=0, le=100)] | None = None
 
 
-class ProjectSpec(Entry):
-    id: Slug
-    name: Name
-    source_technology: Text = ""
-    patent: Text = ""
-    demand_partner: Text = ""
-    stage: Stage = Stage.PROOF_OF_CONCEPT
-    lead: Slug
-    priority: Priority = 3
-    fund_pool: Slug
-    budget: Money = 0
-    enforce_budget: bool = True
+class ProjectSpec(ProjectFields):
+    model_config = ENTRY
     members: list[Slug] = []
     team: TeamSpec = TeamSpec()
-    description: Text = ""
 
 
 class EquipmentNeedSpec(Entry):

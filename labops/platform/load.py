@@ -155,8 +155,7 @@ class _Writer:
         self._equipment()
         self._people()
         self.add(
-            t.FundPool(id=p.id, name=p.name, kind=p.kind, budget_cents=p.budget)
-            for p in data.fund_pools
+            t.FundPool(id=p.id, name=p.name, kind=p.kind, budget=p.budget) for p in data.fund_pools
         )
         self.session.flush()
         self._projects()
@@ -273,10 +272,10 @@ class _Writer:
                 patent=project.patent,
                 demand_partner=project.demand_partner,
                 stage=project.stage,
-                lead_id=project.lead,
+                lead=project.lead,
                 priority=project.priority,
-                fund_pool_id=project.fund_pool,
-                budget_cents=project.budget,
+                fund_pool=project.fund_pool,
+                budget=project.budget,
                 enforce_budget=project.enforce_budget,
                 max_students_per_senior=project.team.max_students_per_senior,
                 description=project.description,

@@ -1,29 +1,40 @@
-"""Projects: gap-bridging projects, their members and team rules."""
+"""Projects: gap-bridging projects, their members and team rules.
+
+One model family (see ``labops.equipment.model``): ``ProjectFields`` under the platform
+file's names; the table and the file's entry (``labops.platform.file_schema.ProjectSpec``,
+which adds members and team) derive from it.
+"""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from sqlmodel import Column, Field, SQLModel
 
-from labops.columns import enum_type, fk
+from labops.columns import enum_type, reference
+from labops.fields import Money, Name, Priority, Slug, Text
 from labops.vocabulary import Role, Stage
 
 
-class Project(SQLModel, table=True):
+class ProjectFields(SQLModel):
+    id: Slug = Field(primary_key=True, title="Id")
+    name: Name = Field(title="Name")
+    source_technology: Text = Field(default="", title="Source technology")
+    patent: Text = Field(default="", title="Patent")
+    demand_partner: Text = Field(default="", title="Demand partner")
+    stage: Stage = Field(default=Stage.PROOF_OF_CONCEPT, sa_type=enum_type(Stage), title="Stage")
+    lead: Slug = reference("person", title="Lead")
+    priority: Priority = Field(default=3, title="Priority", description="1 (lowest) to 5 (highest)")
+    fund_pool: Slug = reference("fund_pool", title="Fund pool")
+    budget: Money = Field(default=0, title="Budget")
+    enforce_budget: bool = Field(
+        default=True, title="Enforce budget", description="the plan keeps within the budget"
+    )
+    description: Text = Field(default="", title="Description")
+
+
+class Project(ProjectFields, table=True):
     __table_args__ = (sa.CheckConstraint("priority BETWEEN 1 AND 5", name="priority_range"),)
-    id: str = Field(primary_key=True)
-    name: str
-    source_technology: str = ""
-    patent: str = ""
-    demand_partner: str = ""
-    stage: Stage = Field(default=Stage.PROOF_OF_CONCEPT, sa_type=enum_type(Stage))
-    lead_id: str = fk("person.id", cascade=False)
-    priority: int = 3
-    fund_pool_id: str = fk("fund_pool.id", cascade=False)
-    budget_cents: int = 0
-    enforce_budget: bool = True
-    max_students_per_senior: int | None = None
-    description: str = ""
+    max_students_per_senior: int | None = None  # the team rule (ProjectSpec.team)
 
 
 class ProjectMember(SQLModel, table=True):

@@ -202,9 +202,9 @@ def _projects(
 ) -> Listing:
     query = select(t.Project).order_by(col(t.Project.priority).desc(), t.Project.id)
     if pool:
-        query = query.where(t.Project.fund_pool_id == pool)
+        query = query.where(t.Project.fund_pool == pool)
     if lead:
-        query = query.where(t.Project.lead_id == lead)
+        query = query.where(t.Project.lead == lead)
     team_size = dict(
         session.exec(
             select(t.ProjectMember.project_id, sa.func.count()).group_by(t.ProjectMember.project_id)
@@ -227,12 +227,10 @@ def _projects(
                 "id": p.id,
                 "name": p.name,
                 "stage": p.stage.value,
-                "lead": p.lead_id,
+                "lead": p.lead,
                 "priority": p.priority,
-                "pool": p.fund_pool_id,
-                "budget": format_money(p.budget_cents)
-                if actor.can(Action.READ_PROJECT, p.id)
-                else "",
+                "pool": p.fund_pool,
+                "budget": format_money(p.budget) if actor.can(Action.READ_PROJECT, p.id) else "",
                 "team": team_size.get(p.id, 0),
             }
             for p in session.exec(query)
@@ -250,11 +248,11 @@ def _funds(session: Session, tz: str, actor: Actor) -> Listing:
                 "id": f.id,
                 "name": f.name,
                 "kind": f.kind.value,
-                "budget": format_money(f.budget_cents),
+                "budget": format_money(f.budget),
                 "projects": session.exec(
                     select(sa.func.count())
                     .select_from(t.Project)
-                    .where(t.Project.fund_pool_id == f.id)
+                    .where(t.Project.fund_pool == f.id)
                 ).one(),
             }
             for f in session.exec(select(t.FundPool).order_by(t.FundPool.id))
@@ -654,7 +652,7 @@ def _show_project(
         .order_by(t.Person.role, t.Person.id)
     )
     pool_kind = session.exec(
-        select(t.FundPool.kind).where(t.FundPool.id == project.fund_pool_id)
+        select(t.FundPool.kind).where(t.FundPool.id == project.fund_pool)
     ).one()  # a foreign key: the pool exists
     rule = ", ".join(f"at least {m.count} {m.role.value}" for m in minimums)
     if project.max_students_per_senior is not None:
@@ -669,11 +667,11 @@ def _show_project(
             ("source technology", project.source_technology),
             ("patent", project.patent),
             ("demand-side partner", project.demand_partner),
-            ("lead", project.lead_id),
+            ("lead", project.lead),
             ("priority", project.priority),
-            ("fund pool", project.fund_pool_id),
+            ("fund pool", project.fund_pool),
             ("fund kind", pool_kind.value),
-            ("budget", format_money(project.budget_cents)),
+            ("budget", format_money(project.budget)),
             ("team rule", rule or "none"),
             ("description", project.description),
         ],

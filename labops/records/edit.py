@@ -28,21 +28,21 @@ from labops.fields import (
     Day,
     Email,
     Entry,
-    Money,
     Name,
-    Priority,
     Slug,
     Text,
     TimeZoneName,
     Window,
-    format_cents,
     format_windows,
     parse_windows,
 )
+from labops.funds.model import FundPoolFields, FundPoolSpec
 from labops.permissions import Action, Actor, current_actor
+from labops.platform.file_schema import ProjectSpec
+from labops.projects.model import ProjectFields
 from labops.records.catalog import platform_info
-from labops.records.forms import FormField, form_fields
-from labops.vocabulary import WEEKDAYS, AbsenceKind, Access, PoolKind, Role, Stage
+from labops.records.forms import FormField, form_fields, form_values
+from labops.vocabulary import WEEKDAYS, AbsenceKind, Access, Role
 
 KINDS = ("site", "equipment", "person", "project", "fund_pool")
 
@@ -128,26 +128,6 @@ class PersonInput(Entry):
     hours: HoursText
 
 
-class ProjectInput(Entry):
-    id: Slug
-    name: Name
-    stage: Stage = Stage.PROOF_OF_CONCEPT
-    lead: Slug
-    priority: Priority = 3
-    fund_pool: Slug
-    budget: Money = 0
-    enforce_budget: bool = True
-    demand_partner: Text = ""
-    description: Text = ""
-
-
-class FundPoolInput(Entry):
-    id: Slug
-    name: Name
-    kind: PoolKind
-    budget: Money
-
-
 class CertificationInput(Entry):
     kind: Slug
     expires: Day
@@ -192,18 +172,33 @@ class _Kind:
 
 
 def _family(
-    table_class: type[SQLModel], spec: type[Entry], fields: type[SQLModel], label: str
+    table_class: type[SQLModel],
+    spec: type[BaseModel],
+    fields: type[SQLModel],
+    label: str,
+    *,
+    check: Callable[[Session, Any], dict[str, str]] | None = None,
+    after: Callable[[Session, Any], None] | None = None,
 ) -> _Kind:
-    """A kind whose form is its platform file entry: its fields say it all."""
-    return _Kind(
-        table_class,
-        spec,
-        label,
-        _field_references,
-        _field_apply(table_class, fields),
-        _field_values(fields),
-        fields,
-    )
+    """A kind whose form is its platform file entry: its fields say it all. ``check``
+    adds a rule across records; ``after`` writes what follows from a saved record."""
+
+    def references(session: Session, value: Any) -> dict[str, str]:
+        return {**_field_references(session, value), **(check(session, value) if check else {})}
+
+    def apply(session: Session, row: Any, value: Any) -> None:
+        row = row or table_class(id=value.id)
+        for name in fields.model_fields:
+            setattr(row, name, getattr(value, name))
+        session.add(row)
+        session.flush()
+        if after:
+            after(session, value)
+
+    def values(session: Session, row: Any) -> dict[str, Any]:
+        return form_values(row, fields)
+
+    return _Kind(table_class, spec, label, references, apply, values, fields)
 
 
 def save_record(
@@ -325,29 +320,6 @@ def _field_references(session: Session, value: BaseModel) -> dict[str, str]:
     return problems
 
 
-def _field_values(fields: type[SQLModel]) -> Callable[[Session, Any], dict[str, Any]]:
-    """A row's fields as the form shows them (as the platform file writes them)."""
-
-    def values(session: Session, row: Any) -> dict[str, Any]:
-        return row.model_dump(mode="json", include=set(fields.model_fields))
-
-    return values
-
-
-def _field_apply(
-    table_class: type[SQLModel], fields: type[SQLModel]
-) -> Callable[[Session, Any, Any], None]:
-    """Write a checked form into its row (a new one for a new record)."""
-
-    def apply(session: Session, row: Any, value: Any) -> None:
-        row = row or table_class(id=value.id)
-        for name in fields.model_fields:
-            setattr(row, name, getattr(value, name))
-        session.add(row)
-
-    return apply
-
-
 # person
 
 
@@ -390,41 +362,7 @@ def _person_apply(session: Session, person: t.Person | None, value: PersonInput)
 # project
 
 
-def _project_references(session: Session, value: ProjectInput) -> dict[str, str]:
-    problems = {}
-    if not _exists(session, t.Person, value.lead):
-        problems["lead"] = f"no person {value.lead!r}"
-    if not _exists(session, t.FundPool, value.fund_pool):
-        problems["fund_pool"] = f"no fund pool {value.fund_pool!r}"
-    return problems
-
-
-def _project_values(session: Session, project: t.Project) -> dict[str, Any]:
-    return {
-        "id": project.id,
-        "name": project.name,
-        "stage": project.stage.value,
-        "lead": project.lead_id,
-        "priority": str(project.priority),
-        "fund_pool": project.fund_pool_id,
-        "budget": str(format_cents(project.budget_cents)),
-        "enforce_budget": project.enforce_budget,
-        "demand_partner": project.demand_partner,
-        "description": project.description,
-    }
-
-
-def _project_apply(session: Session, project: t.Project | None, value: ProjectInput) -> None:
-    project = project or t.Project(
-        id=value.id, name=value.name, lead_id=value.lead, fund_pool_id=value.fund_pool
-    )
-    project.name, project.stage, project.lead_id = value.name, value.stage, value.lead
-    project.priority, project.fund_pool_id = value.priority, value.fund_pool
-    project.budget_cents, project.enforce_budget = value.budget, value.enforce_budget
-    project.demand_partner, project.description = value.demand_partner, value.description
-    session.add(project)
-    session.flush()
-    # A project's lead is on its team.
+def _lead_is_a_member(session: Session, value: Any) -> None:
     if session.get(t.ProjectMember, (value.id, value.lead)) is None:
         session.add(t.ProjectMember(project_id=value.id, person_id=value.lead))
 
@@ -432,28 +370,13 @@ def _project_apply(session: Session, project: t.Project | None, value: ProjectIn
 # fund pool
 
 
-def _pool_references(session: Session, value: FundPoolInput) -> dict[str, str]:
+def _one_pool_per_kind(session: Session, value: Any) -> dict[str, str]:
     other = session.exec(
         select(t.FundPool.id).where(t.FundPool.kind == value.kind, t.FundPool.id != value.id)
     ).first()
     if other is not None:
         return {"kind": f"pool {other!r} is the platform's {value.kind.value} pool already"}
     return {}
-
-
-def _pool_values(session: Session, pool: t.FundPool) -> dict[str, Any]:
-    return {
-        "id": pool.id,
-        "name": pool.name,
-        "kind": pool.kind.value,
-        "budget": str(format_cents(pool.budget_cents)),
-    }
-
-
-def _pool_apply(session: Session, pool: t.FundPool | None, value: FundPoolInput) -> None:
-    pool = pool or t.FundPool(id=value.id, name=value.name, kind=value.kind)
-    pool.name, pool.kind, pool.budget_cents = value.name, value.kind, value.budget
-    session.add(pool)
 
 
 def _no_references(session: Session, value: Any) -> dict[str, str]:
@@ -466,11 +389,10 @@ _KINDS: dict[str, _Kind] = {
     "person": _Kind(
         t.Person, PersonInput, "person", _person_references, _person_apply, _person_values
     ),
-    "project": _Kind(
-        t.Project, ProjectInput, "project", _project_references, _project_apply, _project_values
-    ),
-    "fund_pool": _Kind(
-        t.FundPool, FundPoolInput, "fund pool", _pool_references, _pool_apply, _pool_values
+    # A project's lead is on its team.
+    "project": _family(t.Project, ProjectSpec, ProjectFields, "project", after=_lead_is_a_member),
+    "fund_pool": _family(
+        t.FundPool, FundPoolSpec, FundPoolFields, "fund pool", check=_one_pool_per_kind
     ),
 }
 

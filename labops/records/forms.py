@@ -110,3 +110,18 @@ def detail_lines(row: SQLModel, fields: type[SQLModel]) -> list[tuple[str, Any]]
             value = format_minutes(value)
         lines.append((field.label.lower(), value))
     return lines
+
+
+def form_values(row: SQLModel, fields: type[SQLModel]) -> dict[str, Any]:
+    """A record's fields as its form shows them for editing (as typed: "1h30m", "85.50")."""
+    values: dict[str, Any] = {"id": row.id}  # type: ignore[attr-defined]
+    for field in form_fields(fields):
+        value = getattr(row, field.name)
+        if field.input in ("money", "duration", "whole", "number"):
+            serializer = format_cents if field.input == "money" else None
+            serializer = format_minutes if field.input == "duration" else serializer
+            value = _shown(serializer, value)
+        elif isinstance(value, Enum):
+            value = value.value
+        values[field.name] = "" if value is None else value
+    return values

@@ -40,12 +40,12 @@ def project_money(
     return [
         ProjectMoney(
             project=p.id,
-            pool=p.fund_pool_id,
+            pool=p.fund_pool,
             week_cents=week.get(p.id, 0.0),
             committed_cents=float(committed.get(p.id, 0)),
-            budget_cents=float(p.budget_cents),
-            remaining_cents=float(p.budget_cents - committed.get(p.id, 0)),
-            used=ratio(committed.get(p.id, 0), p.budget_cents),
+            budget_cents=float(p.budget),
+            remaining_cents=float(p.budget - committed.get(p.id, 0)),
+            used=ratio(committed.get(p.id, 0), p.budget),
         )
         for p in projects
     ]
@@ -64,9 +64,9 @@ def pool_money(pools: Sequence[t.FundPool], projects: Sequence[ProjectMoney]) ->
             kind=pool.kind.value,
             week_cents=week[pool.id],
             committed_cents=committed[pool.id],
-            budget_cents=float(pool.budget_cents),
-            remaining_cents=pool.budget_cents - committed[pool.id],
-            used=ratio(committed[pool.id], pool.budget_cents),
+            budget_cents=float(pool.budget),
+            remaining_cents=pool.budget - committed[pool.id],
+            used=ratio(committed[pool.id], pool.budget),
         )
         for pool in pools
     ]

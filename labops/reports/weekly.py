@@ -142,7 +142,7 @@ class _Data:
         self.left_out = waiting_reasons(session, [w.request for w in self.waiting])
         step("reading money")
         self.projects = list(
-            session.exec(select(t.Project).order_by(t.Project.fund_pool_id, t.Project.id))
+            session.exec(select(t.Project).order_by(t.Project.fund_pool, t.Project.id))
         )
         self.pools = list(session.exec(select(t.FundPool).order_by(col(t.FundPool.id))))
         self.committed = committed_cents(session)

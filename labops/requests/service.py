@@ -52,7 +52,7 @@ def request_template(
         actor.require(Action.REQUEST, project.id)
         info = platform_info(session)
         kind = session.exec(select(t.Kind.id).order_by(t.Kind.id)).first() or "kind-id"
-        lead = session.get(t.Person, project.lead_id)
+        lead = session.get(t.Person, project.lead)
     tomorrow = dt.datetime.combine(
         to_local(now, info.timezone).date() + dt.timedelta(days=1), dt.time(9)
     )
@@ -86,7 +86,7 @@ def submit_request(
         # The requester is who submitted it (an operator entering a lead's request too),
         # so approving it is theirs to leave to another operator; labops itself (tests,
         # tools) submits in the lead's name.
-        requester = actor.id if actor.person else project.lead_id
+        requester = actor.id if actor.person else project.lead
         request = t.Request(
             project_id=project.id,
             requester_id=requester,

@@ -77,7 +77,7 @@ def test_an_admin_demoted_cannot_edit_records(tiny: Database, db_path: Path) -> 
 def test_a_lead_who_no_longer_leads_cannot_withdraw(tiny: Database, db_path: Path) -> None:
     ada = _resolve(tiny, "ada")
     connection = sqlite3.connect(db_path)
-    connection.execute("UPDATE project SET lead_id = 'cleo' WHERE id = 'tandem'")
+    connection.execute("UPDATE project SET lead = 'cleo' WHERE id = 'tandem'")
     connection.commit()
     connection.close()
     with pytest.raises(PermissionDenied, match="project 'tandem'"):

@@ -375,7 +375,10 @@ def test_schedule_options_on_the_command_line(planned: Path, db_path: Path, cli)
         )
         for _ in range(2)
     ]  # fmt: skip
-    assert runs[0]["changes"] == runs[1]["changes"]
+    # A deterministic solve gives the same plan unless the clock cut it first (a loaded
+    # machine), which it then says.
+    if runs[0]["repeatable"] and runs[1]["repeatable"]:
+        assert runs[0]["changes"] == runs[1]["changes"]
     assert runs[0]["frozen_until"] == "2026-11-25T10:00"  # now, on the slot grid
     assert all(r["standing"] == "new" for r in runs[0]["left_out"])
 
