@@ -20,7 +20,7 @@ from labops.permissions import Action, Actor
 from labops.planning.runs import waiting_reasons
 from labops.records.forms import detail_lines
 from labops.views import Detail, Listing, columns
-from labops.vocabulary import ACTIVE_BOOKING, WEEKDAYS
+from labops.vocabulary import ACTIVE_BOOKING, WEEKDAYS, BookingStatus, RequestStatus, Role
 
 KINDS = ("sites", "equipment", "people", "projects", "funds", "requests", "bookings")
 PRIVATE = ("projects", "funds", "requests", "bookings")
@@ -80,7 +80,44 @@ def list_records(db: Database, what: str, *, actor: Actor | None = None, **filte
         chosen["actor"] = actor
     with db.read() as session:
         info = platform_info(session)
+        _check_filters(session, what, chosen)
         return listers[what](session, info.timezone, **chosen)
+
+
+# What each filter names: a record of a table, or a value of a vocabulary.
+_FILTER_RECORDS: dict[str, tuple[Any, str]] = {
+    "site": (t.Site, "site"),
+    "kind": (t.Kind, "equipment kind"),
+    "pool": (t.FundPool, "fund pool"),
+    "lead": (t.Person, "person"),
+    "project": (t.Project, "project"),
+    "requester": (t.Person, "person"),
+    "unit": (t.Equipment, "equipment unit"),
+    "person": (t.Person, "person"),
+}
+
+
+def _check_filters(session: Session, what: str, chosen: dict[str, Any]) -> None:
+    """A filter naming nothing that exists is a typo, not an empty list: say which."""
+    for name, value in chosen.items():
+        if name in _FILTER_RECORDS:
+            table, label = _FILTER_RECORDS[name]
+            if session.get(table, value) is None:
+                raise InputError(f"--{name} {value}: no {label} {value!r}")
+        elif name in ("status", "role"):
+            vocabulary = {
+                "role": Role,
+                "status": RequestStatus if what == "requests" else BookingStatus,
+            }[name]
+            if value not in {member.value for member in vocabulary}:
+                choices = ", ".join(member.value for member in vocabulary)
+                raise InputError(f"--{name} {value}: choose one of {choices}")
+        elif (
+            name == "skill"
+            and session.exec(select(t.Skill.skill).where(t.Skill.skill == value).limit(1)).first()
+            is None
+        ):
+            raise InputError(f"--skill {value}: nobody has the skill {value!r}")
 
 
 def _sites(session: Session, tz: str) -> Listing:

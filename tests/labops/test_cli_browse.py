@@ -86,6 +86,15 @@ def test_show_project_names_its_fund_pool_and_kind(operator) -> None:
         (("show", "request", "abc"), "request ids are numbers"),
         (("show", "request", "99"), "no request 99"),
         (("list", "bookings", "--from", "someday"), "--from: 'someday' is not a date"),
+        (("list", "requests", "--status", "submited"), "--status submited: choose one of draft,"),
+        (("list", "bookings", "--status", "lockd"), "choose one of proposed, confirmed, locked"),
+        (("list", "bookings", "--unit", "sem-9"), "--unit sem-9: no equipment unit 'sem-9'"),
+        (("list", "bookings", "--person", "nobody"), "--person nobody: no person 'nobody'"),
+        (("list", "requests", "--project", "nope"), "--project nope: no project 'nope'"),
+        (("list", "equipment", "--kind", "semm"), "--kind semm: no equipment kind 'semm'"),
+        (("list", "people", "--role", "boss"), "--role boss: choose one of source researcher"),
+        (("list", "people", "--skill", "juggling"), "nobody has the skill 'juggling'"),
+        (("list", "projects", "--pool", "nope"), "--pool nope: no fund pool 'nope'"),
     ],
 )
 def test_bad_arguments_get_one_line_and_an_exit_code(operator, args, message) -> None:
