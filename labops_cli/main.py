@@ -36,6 +36,9 @@ app = typer.Typer(
 )
 
 
+GLOBAL_OPTIONS = ("--db", "--as", "--read-only")
+
+
 @app.callback()
 def _global(
     ctx: typer.Context,
@@ -82,6 +85,16 @@ def main(argv: list[str] | None = None) -> None:
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except TyperException as exc:  # usage errors: bad options or arguments
+        misplaced = getattr(exc, "option_name", None)  # typer's own click: NoSuchOption
+        if misplaced in GLOBAL_OPTIONS:
+            command = getattr(getattr(exc, "ctx", None), "command_path", "labops COMMAND")
+            err_console.print(
+                f"{misplaced} goes before the command: labops {misplaced} ... "
+                f"{' '.join(command.split()[1:])} ...",
+                markup=False,
+                style="red",
+            )
+            sys.exit(2)
         show = getattr(exc, "show", None)
         if show is not None:
             show()

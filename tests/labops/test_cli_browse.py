@@ -95,6 +95,8 @@ def test_show_project_names_its_fund_pool_and_kind(operator) -> None:
         (("list", "people", "--role", "boss"), "--role boss: choose one of source researcher"),
         (("list", "people", "--skill", "juggling"), "nobody has the skill 'juggling'"),
         (("list", "projects", "--pool", "nope"), "--pool nope: no fund pool 'nope'"),
+        (("downtime", "add", "sem-1", "--as", "ada"), "--as goes before the command"),
+        (("list", "sites", "--db", "x.db"), "--db goes before the command: labops --db ... list"),
     ],
 )
 def test_bad_arguments_get_one_line_and_an_exit_code(operator, args, message) -> None:
