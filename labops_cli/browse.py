@@ -31,6 +31,42 @@ class ShowKind(StrEnum):
     booking = "booking"
 
 
+# Either number works: `list site` and `show sites` are what people type too.
+_LIST_ALIASES = {
+    "site": "sites",
+    "unit": "equipment",
+    "units": "equipment",
+    "person": "people",
+    "project": "projects",
+    "fund": "funds",
+    "fund-pools": "funds",
+    "request": "requests",
+    "booking": "bookings",
+}
+_SHOW_ALIASES = {
+    "sites": "site",
+    "unit": "equipment",
+    "people": "person",
+    "projects": "project",
+    "requests": "request",
+    "bookings": "booking",
+}
+
+
+def _list_kind(value: str) -> ListKind:
+    value = _LIST_ALIASES.get(value.lower(), value.lower())
+    if value not in ListKind.__members__:
+        raise typer.BadParameter(f"{value!r}: choose one of {', '.join(ListKind)}")
+    return ListKind(value)
+
+
+def _show_kind(value: str) -> ShowKind:
+    value = _SHOW_ALIASES.get(value.lower(), value.lower())
+    if value not in ShowKind.__members__:
+        raise typer.BadParameter(f"{value!r}: choose one of {', '.join(ShowKind)}")
+    return ShowKind(value)
+
+
 def register(app: typer.Typer) -> None:
     app.command("list")(list_command)
     app.command("show")(show_command)
@@ -38,7 +74,12 @@ def register(app: typer.Typer) -> None:
 
 def list_command(
     ctx: typer.Context,
-    kind: ListKind = typer.Argument(..., help="What to list."),
+    kind: str = typer.Argument(
+        ...,
+        metavar="WHAT",
+        help=f"What to list: {', '.join(ListKind)}.",
+        callback=_list_kind,
+    ),
     site: str | None = typer.Option(None, help="Equipment or people of this site."),
     equipment_kind: str | None = typer.Option(None, "--kind", help="Equipment of this kind."),
     role: str | None = typer.Option(None, help="People with this role."),
@@ -70,19 +111,25 @@ def list_command(
             "end": parse_local_instant(state.db, end, "--to") if end else None,
         },
     }.get(kind, {})
-    listing = catalog.list_records(state.db, kind.value, actor=state.actor_or_none, **filters)
+    what = _list_kind(kind).value  # the callback's enum, or the text when called directly
+    listing = catalog.list_records(state.db, what, actor=state.actor_or_none, **filters)
     print_listing(listing, as_json=as_json)
 
 
 def show_command(
     ctx: typer.Context,
-    kind: ShowKind = typer.Argument(..., help="What kind of record."),
+    kind: str = typer.Argument(
+        ...,
+        metavar="KIND",
+        help=f"What kind of record: {', '.join(ShowKind)}.",
+        callback=_show_kind,
+    ),
     record_id: str = typer.Argument(..., metavar="ID", help="Its id."),
     as_json: bool = typer.Option(False, "--json", help="JSON for scripts."),
 ) -> None:
     """Show one record with what belongs to it."""
     state: CliState = ctx.obj
     detail = catalog.show_record(
-        state.db, kind.value, record_id, now=state.now(), actor=state.actor_or_none
+        state.db, _show_kind(kind).value, record_id, now=state.now(), actor=state.actor_or_none
     )
     print_detail(detail, as_json=as_json)

@@ -32,6 +32,13 @@ def test_list_equipment_filters_by_site_and_kind(loaded) -> None:
     assert [row["id"] for row in json.loads(result.out)] == ["sputter-1"]
 
 
+def test_list_and_show_take_either_number(loaded) -> None:
+    assert loaded("list", "site", "--json").out == loaded("list", "sites", "--json").out
+    assert loaded("show", "sites", "matlab").out == loaded("show", "site", "matlab").out
+    assert "Person ada" in loaded("show", "people", "ada").out
+    assert loaded("list", "widgets").code == 2
+
+
 def test_list_people_by_role_and_skill(loaded) -> None:
     rows = json.loads(loaded("list", "people", "--skill", "microscopy", "--json").out)
     assert {row["id"] for row in rows} == {"ada", "cleo", "dara"}
