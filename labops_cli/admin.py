@@ -47,11 +47,13 @@ def audit_command(
 
 
 def backup_command(
-    ctx: typer.Context, file: Path = typer.Argument(..., help="Where to write the copy.")
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="Where to write the copy."),
+    replace: bool = typer.Option(False, "--replace", help="Write over FILE if it exists."),
 ) -> None:
     """Copy the database to FILE while it is in use (SQLite online backup)."""
     state: CliState = ctx.obj
-    size = backup.backup(state.db, actor=state.actor, target=file, now=state.now())
+    size = backup.backup(state.db, actor=state.actor, target=file, now=state.now(), replace=replace)
     console.print(f"backed up to {file} ({size / 1024:,.0f} KiB)")
 
 

@@ -34,11 +34,15 @@ def weekly_command(
         None,
         "--output",
         "-o",
-        help="Write to this file; for csv a folder (ending in '/') or a .zip, one CSV per table.",
+        help="Write to this file ('-': standard output); for csv a folder (ending in '/') or a "
+        ".zip, one CSV per table.",
     ),
 ) -> None:
     """Weekly utilization: equipment, people, demand, money, change and trend."""
     state: CliState = ctx.obj
+    if output == "-":  # stdout, as `calendar` and `request new` read it
+        output = None
+        fmt = fmt or Format.MD
     chosen = choose_format(fmt, output)
     if chosen is Format.CSV and output is None:
         raise InputError(

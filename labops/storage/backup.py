@@ -30,7 +30,9 @@ def export_text(db: Database, *, actor: Actor) -> str:
         return to_toml(export_platform(session))
 
 
-def backup(db: Database, *, actor: Actor, target: Path, now: dt.datetime) -> int:
+def backup(
+    db: Database, *, actor: Actor, target: Path, now: dt.datetime, replace: bool = False
+) -> int:
     """Copy the live database to ``target`` (written atomically); returns its size. The
     backup is recorded once the copy is in place, so a copy that failed (a full disk, a
     folder that cannot be written) is not recorded as made."""
@@ -40,6 +42,8 @@ def backup(db: Database, *, actor: Actor, target: Path, now: dt.datetime) -> int
     target = target.expanduser()
     if target.is_dir() or not target.parent.exists():
         raise InputError(f"cannot write a backup to {target}")
+    if target.exists() and not replace:  # last Monday's backup is not lost by a typo
+        raise InputError(f"{target} exists: give --replace to write over it")
     raw = _sqlite_connection(db)
     tmp: str | None = None
     try:

@@ -41,6 +41,18 @@ def test_restore_brings_back_the_backup_and_records_who_did_it(loaded, tmp_path:
     assert any(e["action"] == "database.restore" and e["actor"] == "eve" for e in audit)
 
 
+def test_a_backup_does_not_write_over_an_earlier_one_unasked(loaded, tmp_path: Path) -> None:
+    backup = tmp_path / "monday.db"
+    assert loaded("--as", "dara", "backup", str(backup)).code == 0
+    before = backup.read_bytes()
+    assert loaded("--as", "dara", "request", "approve", "1").code == 0
+    again = loaded("--as", "dara", "backup", str(backup))
+    assert again.code != 0 and "exists: give --replace to write over it" in again.err
+    assert backup.read_bytes() == before
+    assert loaded("--as", "dara", "backup", str(backup), "--replace").code == 0
+    assert backup.read_bytes() != before
+
+
 def test_only_admins_restore(loaded, tmp_path: Path) -> None:
     backup = tmp_path / "b.db"
     assert loaded("--as", "dara", "backup", str(backup)).code == 0

@@ -50,6 +50,15 @@ def test_json_on_stdout_for_scripts(report) -> None:
     assert [r["request"] for r in data["waiting"] if r["left_out"]] == [3]
 
 
+def test_a_dash_for_output_is_standard_output(report, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = report("-o", "-")
+    assert result.code == 0, result.err
+    assert result.out.startswith("# Weekly utilization report 2026-W47")
+    assert json.loads(report("-o", "-", "--format", "json").out)["summary"]
+    assert not (tmp_path / "-").exists()
+
+
 def test_files_in_every_format(report, tmp_path: Path) -> None:
     for name in ("w.md", "w.html", "w.zip", "csv/"):
         result = report("--output", f"{tmp_path}/{name}")
