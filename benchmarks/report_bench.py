@@ -126,7 +126,7 @@ def build_history(path: Path, *, bookings: int, seed: int) -> dict[str, int]:
             name=f"Person {index}",
             role=ROLES[index % len(ROLES)],
             access=Access.OPERATOR if index < 5 else Access.MEMBER,
-            home_site_id=list(SITES)[index % len(SITES)],
+            home_site=list(SITES)[index % len(SITES)],
             weekly_hours=rng.choice((20.0, 32.0, 40.0)),
         )
         people.append(person["id"])

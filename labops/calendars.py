@@ -76,12 +76,12 @@ class Calendars:
         return subtract(self.site_open(self.units[unit_id].site), self.unit_down(unit_id))
 
     def person_timezone(self, person_id: str) -> str:
-        site = self.sites.get(self.people[person_id].home_site_id or "")
+        site = self.sites.get(self.people[person_id].home_site or "")
         return site.timezone if site else self.platform_tz
 
     def person_available(self, person_id: str) -> list[Span]:
         """Working hours, minus their home site's closures and their absences."""
-        home = self.people[person_id].home_site_id
+        home = self.people[person_id].home_site
         working = self._weekly(
             self._person_hours[person_id],
             "starts",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -186,8 +187,50 @@ def format_windows(windows: list[Window]) -> str:
     return ", ".join(f"{clock(start)}-{clock(end)}" for start, end in windows)
 
 
+_DAYS = re.compile(r"^\s*([a-z]{3})(?:\s*-\s*([a-z]{3}))?\s+(.+)$")
+
+
+def parse_hours_text(value: Any) -> dict[str, list[Window]]:
+    """Weekly hours from "mon-fri 08:00-18:00; sat 09:00-13:00" (a missing day is closed)."""
+    if not isinstance(value, str):
+        raise ValueError("hours are text like 'mon-fri 08:00-18:00; sat 09:00-13:00'")
+    hours: dict[str, list[Window]] = {}
+    for part in filter(str.strip, value.lower().split(";")):
+        match = _DAYS.match(part)
+        if not match or match.group(1) not in WEEKDAYS or (match.group(2) or "mon") not in WEEKDAYS:
+            raise ValueError(f"{part.strip()[:40]!r} is not like 'mon-fri 08:00-18:00'")
+        first = WEEKDAYS.index(match.group(1))
+        last = WEEKDAYS.index(match.group(2) or match.group(1))
+        if last < first:
+            raise ValueError(f"{part.strip()[:40]!r}: the days run backwards")
+        windows = parse_windows(match.group(3))
+        for day in WEEKDAYS[first : last + 1]:
+            if day in hours:
+                raise ValueError(f"{day} is given twice")
+            hours[day] = windows
+    return hours
+
+
+def format_hours_text(hours: Mapping[int, list[Window]]) -> str:
+    """The text form of weekly hours (weekday 0 = Monday), runs of equal days joined."""
+    parts: list[tuple[int, int, str]] = []
+    for weekday in sorted(hours):
+        text = format_windows(hours[weekday])
+        if parts and parts[-1][2] == text and parts[-1][1] == weekday - 1:
+            parts[-1] = (parts[-1][0], weekday, text)
+        else:
+            parts.append((weekday, weekday, text))
+    return "; ".join(
+        f"{WEEKDAYS[a]}-{WEEKDAYS[b]} {text}" if a != b else f"{WEEKDAYS[a]} {text}"
+        for a, b, text in parts
+    )
+
+
 def parse_week_hours(value: Any) -> dict[str, list[Window]]:
-    """Opening or working hours per weekday: {mon = "08:00-18:00", ...}; missing is closed."""
+    """Opening or working hours per weekday: {mon = "08:00-18:00", ...}, or as one line
+    (a form's "mon-fri 08:00-18:00; sat 09:00-13:00"); a missing day is closed."""
+    if isinstance(value, str):
+        return parse_hours_text(value)
     if not isinstance(value, dict):
         raise ValueError("hours are a table like { mon = '08:00-17:00', tue = ... }")
     unknown = set(value) - set(WEEKDAYS)
@@ -258,6 +301,8 @@ def ordered(first: dt.datetime, second: dt.datetime) -> bool:
 Instant = Annotated[dt.datetime, BeforeValidator(_reject_date_only), AfterValidator(_in_range)]
 Day = Annotated[dt.date, AfterValidator(_in_range)]
 Count = Annotated[int, Field(ge=1, le=10_000)]
+WeeklyHours = Annotated[float, Field(ge=0, le=80, allow_inf_nan=False)]
+"""The hours a person works in a week."""
 Level = Annotated[int, Field(ge=1, le=3)]
 
 

@@ -166,8 +166,8 @@ def _person_lanes(
         bars.setdefault(absence.person_id, []).append(
             Bar(absence.start, absence.end, "absence", absence.kind.value, absence.kind.value)
         )
-    people = session.exec(select(t.Person).order_by(t.Person.home_site_id, t.Person.id))
-    return [Lane(p.id, p.name, p.home_site_id or "", _sorted(bars.get(p.id, []))) for p in people]
+    people = session.exec(select(t.Person).order_by(t.Person.home_site, t.Person.id))
+    return [Lane(p.id, p.name, p.home_site or "", _sorted(bars.get(p.id, []))) for p in people]
 
 
 def _assigned(session: Session, actor: Actor, start: dt.datetime, end: dt.datetime) -> set[int]:

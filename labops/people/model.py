@@ -1,4 +1,9 @@
-"""People: who they are, their working hours, skills, certifications and absences."""
+"""People: who they are, their working hours, skills, certifications and absences.
+
+One model family (see ``labops.equipment.model``): ``PersonFields`` under the platform
+file's names; the table and the file's entry (``labops.platform.file_schema.PersonSpec``,
+which adds hours, skills, certifications and absences) derive from it.
+"""
 
 from __future__ import annotations
 
@@ -7,19 +12,26 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlmodel import Column, Field, SQLModel
 
-from labops.columns import enum_type, fk, utc
+from labops.columns import enum_type, fk, reference, utc
+from labops.fields import Email, Name, Slug, WeeklyHours
 from labops.vocabulary import AbsenceKind, Access, Role
 
 
-class Person(SQLModel, table=True):
-    id: str = Field(primary_key=True)
-    name: str
-    email: str = ""
-    role: Role = Field(sa_type=enum_type(Role))
-    access: Access = Field(default=Access.MEMBER, sa_type=enum_type(Access))
-    home_site_id: str | None = fk("site.id", nullable=True, cascade=False)
-    weekly_hours: float = 40.0
-    platform_staff: bool = False  # serves every project, not only the ones they are a member of
+class PersonFields(SQLModel):
+    id: Slug = Field(primary_key=True, title="Id")
+    name: Name = Field(title="Name")
+    email: Email = Field(default="", title="E-mail")
+    role: Role = Field(sa_type=enum_type(Role), title="Role")
+    access: Access = Field(default=Access.MEMBER, sa_type=enum_type(Access), title="Access")
+    home_site: Slug | None = reference("site", title="Home site", nullable=True)
+    weekly_hours: WeeklyHours = Field(default=40.0, title="Hours a week")
+    platform_staff: bool = Field(
+        default=False, title="Platform staff", description="serves every project, not only its own"
+    )
+
+
+class Person(PersonFields, table=True):
+    pass
 
 
 class PersonHours(SQLModel, table=True):

@@ -732,7 +732,7 @@ class _Builder:
             certs=certs,
             available=self._slots(available, grid.inner),
             weekly_cap=int(person.weekly_hours * 60 // grid.slot_minutes),
-            home_site=person.home_site_id,
+            home_site=person.home_site,
         )
 
     @staticmethod

@@ -132,7 +132,7 @@ def export_platform(session: Session) -> PlatformFile:
                 email=p.email,
                 role=p.role,
                 access=p.access,
-                home_site=p.home_site_id,
+                home_site=p.home_site,
                 weekly_hours=p.weekly_hours,
                 platform_staff=p.platform_staff,
                 hours=_week_hours((h.weekday, h.starts, h.ends) for h in person_hours[p.id]),

@@ -23,7 +23,6 @@ from labops.fields import (
     ENTRY,
     Count,
     Day,
-    Email,
     Entry,
     Instant,
     Level,
@@ -36,11 +35,12 @@ from labops.fields import (
     ordered,
 )
 from labops.funds.model import FundPoolSpec
+from labops.people.model import PersonFields
 from labops.planning.settings import PlanningSettings
 from labops.projects.model import ProjectFields
+from labops.sites.model import SiteFields
 from labops.vocabulary import (
     AbsenceKind,
-    Access,
     BookingStatus,
     RequestStatus,
     Role,
@@ -77,11 +77,9 @@ class ClosureSpec(Entry):
         return self
 
 
-class SiteSpec(Entry):
-    id: Slug
-    name: Name
+class SiteSpec(SiteFields):
+    model_config = ENTRY
     timezone: TimeZoneName | None = None  # the platform's when left out
-    description: Text = ""
     hours: WeekHours
     closures: list[ClosureSpec] = []
 
@@ -124,15 +122,8 @@ def _default_hours() -> dict:
     return {day: nine_to_five for day in ("mon", "tue", "wed", "thu", "fri")}
 
 
-class PersonSpec(Entry):
-    id: Slug
-    name: Name
-    email: Email = ""
-    role: Role
-    access: Access = Access.MEMBER
-    home_site: Slug | None = None
-    weekly_hours: Annotated[float, Field(ge=0, le=80, allow_inf_nan=False)] = 40
-    platform_staff: bool = False
+class PersonSpec(PersonFields):
+    model_config = ENTRY
     hours: WeekHours = Field(default_factory=_default_hours)
     skills: dict[Slug, Level] = {}
     certifications: dict[Slug, Day] = {}  # equipment kind -> last valid day

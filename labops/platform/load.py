@@ -232,7 +232,7 @@ class _Writer:
                 email=person.email,
                 role=person.role,
                 access=person.access,
-                home_site_id=person.home_site,
+                home_site=person.home_site,
                 weekly_hours=person.weekly_hours,
                 platform_staff=person.platform_staff,
             )

@@ -191,7 +191,7 @@ def _people(
     if role:
         query = query.where(t.Person.role == role)
     if site:
-        query = query.where(t.Person.home_site_id == site)
+        query = query.where(t.Person.home_site == site)
     if skill:
         query = query.where(
             col(t.Person.id).in_(select(t.Skill.person_id).where(t.Skill.skill == skill))
@@ -220,7 +220,7 @@ def _people(
                 "name": p.name,
                 "role": p.role.value,
                 "access": p.access.value,
-                "site": p.home_site_id,
+                "site": p.home_site,
                 "weekly_hours": p.weekly_hours,
                 "skills": ", ".join(skills[p.id]),
                 "certifications": ", ".join(certs[p.id]),
@@ -629,7 +629,7 @@ def _show_person(
             ("role", person.role.value),
             ("access", person.access.value),
             ("email", person.email if private else None),
-            ("home site", person.home_site_id),
+            ("home site", person.home_site),
             ("weekly hours", person.weekly_hours),
             ("platform staff", person.platform_staff),
             (

@@ -9,12 +9,11 @@ beside its field. Every change is one transaction with an audit event, and needs
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BaseModel, BeforeValidator, Field, ValidationError
+from pydantic import BaseModel, ValidationError
 from sqlmodel import Session, SQLModel, col, delete, select
 
 from labops import tables as t
@@ -26,23 +25,20 @@ from labops.equipment.model import EquipmentFields, EquipmentSpec
 from labops.errors import InputError, NotFound
 from labops.fields import (
     Day,
-    Email,
     Entry,
-    Name,
     Slug,
-    Text,
-    TimeZoneName,
     Window,
-    format_windows,
-    parse_windows,
+    format_hours_text,
 )
 from labops.funds.model import FundPoolFields, FundPoolSpec
+from labops.people.model import PersonFields
 from labops.permissions import Action, Actor, current_actor
-from labops.platform.file_schema import ProjectSpec
+from labops.platform.file_schema import PersonSpec, ProjectSpec, SiteSpec
 from labops.projects.model import ProjectFields
 from labops.records.catalog import platform_info
 from labops.records.forms import FormField, form_fields, form_values
-from labops.vocabulary import WEEKDAYS, AbsenceKind, Access, Role
+from labops.sites.model import SiteFields
+from labops.vocabulary import WEEKDAYS, AbsenceKind
 
 KINDS = ("site", "equipment", "person", "project", "fund_pool")
 
@@ -55,77 +51,7 @@ class FieldErrors(InputError):
         super().__init__("; ".join(f"{name}: {problem}" for name, problem in errors.items()))
 
 
-# --- weekly hours as one line of text ------------------------------------------------------
-
-_DAYS = re.compile(r"^\s*([a-z]{3})(?:\s*-\s*([a-z]{3}))?\s+(.+)$")
-
-
-def parse_hours_text(value: Any) -> dict[str, list[Window]]:
-    """Weekly hours from "mon-fri 08:00-18:00; sat 09:00-13:00" (a missing day is closed)."""
-    if isinstance(value, dict):
-        return value
-    if not isinstance(value, str):
-        raise ValueError("hours are text like 'mon-fri 08:00-18:00; sat 09:00-13:00'")
-    hours: dict[str, list[Window]] = {}
-    for part in filter(str.strip, value.lower().split(";")):
-        match = _DAYS.match(part)
-        if not match or match.group(1) not in WEEKDAYS or (match.group(2) or "mon") not in WEEKDAYS:
-            raise ValueError(f"{part.strip()[:40]!r} is not like 'mon-fri 08:00-18:00'")
-        first = WEEKDAYS.index(match.group(1))
-        last = WEEKDAYS.index(match.group(2) or match.group(1))
-        if last < first:
-            raise ValueError(f"{part.strip()[:40]!r}: the days run backwards")
-        windows = parse_windows(match.group(3))
-        for day in WEEKDAYS[first : last + 1]:
-            if day in hours:
-                raise ValueError(f"{day} is given twice")
-            hours[day] = windows
-    return hours
-
-
-def format_hours_text(hours: Mapping[int, list[Window]]) -> str:
-    """The text form of weekly hours (weekday 0 = Monday), runs of equal days joined."""
-    parts: list[tuple[int, int, str]] = []
-    for weekday in sorted(hours):
-        text = format_windows(hours[weekday])
-        if parts and parts[-1][2] == text and parts[-1][1] == weekday - 1:
-            parts[-1] = (parts[-1][0], weekday, text)
-        else:
-            parts.append((weekday, weekday, text))
-    return "; ".join(
-        f"{WEEKDAYS[a]}-{WEEKDAYS[b]} {text}" if a != b else f"{WEEKDAYS[a]} {text}"
-        for a, b, text in parts
-    )
-
-
-HoursText = Annotated[dict[str, list[Window]], BeforeValidator(parse_hours_text)]
-
-
-def _blank_is_none(value: Any) -> Any:
-    return None if isinstance(value, str) and not value.strip() else value
-
-
 # --- what each form holds ----------------------------------------------------------------
-
-
-class SiteInput(Entry):
-    id: Slug
-    name: Name
-    timezone: TimeZoneName
-    description: Text = ""
-    hours: HoursText
-
-
-class PersonInput(Entry):
-    id: Slug
-    name: Name
-    email: Email = ""
-    role: Role
-    access: Access = Access.MEMBER
-    home_site: Annotated[Slug | None, BeforeValidator(_blank_is_none)] = None
-    weekly_hours: Annotated[float, Field(ge=0, le=80, allow_inf_nan=False)] = 40
-    platform_staff: bool = False
-    hours: HoursText
 
 
 class CertificationInput(Entry):
@@ -169,6 +95,7 @@ class _Kind:
     apply: Callable[[Session, Any, Any], None]  # (session, row or None, checked input)
     values: Callable[[Session, Any], dict[str, Any]]  # a row as form text
     fields: type[SQLModel] | None = None  # a model family's fields: the form derives from them
+    extra: tuple[FormField, ...] = ()  # form fields beyond the model's (weekly hours)
 
 
 def _family(
@@ -179,6 +106,7 @@ def _family(
     *,
     check: Callable[[Session, Any], dict[str, str]] | None = None,
     after: Callable[[Session, Any], None] | None = None,
+    hours: _Hours | None = None,
 ) -> _Kind:
     """A kind whose form is its platform file entry: its fields say it all. ``check``
     adds a rule across records; ``after`` writes what follows from a saved record."""
@@ -192,13 +120,16 @@ def _family(
             setattr(row, name, getattr(value, name))
         session.add(row)
         session.flush()
+        if hours:
+            hours.write(session, value)
         if after:
             after(session, value)
 
     def values(session: Session, row: Any) -> dict[str, Any]:
-        return form_values(row, fields)
+        return {**form_values(row, fields), **(hours.values(session, row) if hours else {})}
 
-    return _Kind(table_class, spec, label, references, apply, values, fields)
+    extra = (hours.field,) if hours else ()
+    return _Kind(table_class, spec, label, references, apply, values, fields, extra)
 
 
 def save_record(
@@ -213,7 +144,7 @@ def save_record(
     """Add (``new``) or change one record from form values; returns its id."""
     spec = _kind(kind)
     actor.require(Action.MANAGE)
-    checked = validate_input(spec.model, values)
+    checked = validate_input(spec.model, _blanks_are_none(spec.model, values))
     with db.write() as session:
         actor = current_actor(session, actor)
         actor.require(Action.MANAGE)
@@ -252,11 +183,24 @@ def record_values(db: Database, *, kind: str, record_id: str) -> dict[str, Any]:
         return spec.values(session, row)
 
 
+def _blanks_are_none(model: type[BaseModel], values: Mapping[str, Any]) -> dict[str, Any]:
+    """A pick list left empty is no value, for a field that may have none (a home site)."""
+    return {
+        name: None
+        if isinstance(value, str)
+        and not value.strip()
+        and name in model.model_fields
+        and model.model_fields[name].default is None
+        else value
+        for name, value in values.items()
+    }
+
+
 def record_form(kind: str) -> list[FormField] | None:
     """The fields of a kind's form, when its model family says them (else None: the
     caller's own form)."""
-    fields = _kind(kind).fields
-    return None if fields is None else form_fields(fields)
+    spec = _kind(kind)
+    return None if spec.fields is None else [*form_fields(spec.fields), *spec.extra]
 
 
 def _kind(kind: str) -> _Kind:
@@ -276,33 +220,6 @@ def _week(rows: list[Any], opens: str, closes: str) -> dict[int, list[Window]]:
     return result
 
 
-# site
-
-
-def _site_values(session: Session, site: t.Site) -> dict[str, Any]:
-    rows = list(session.exec(select(t.SiteHours).where(t.SiteHours.site_id == site.id)))
-    return {
-        "id": site.id,
-        "name": site.name,
-        "timezone": site.timezone,
-        "description": site.description,
-        "hours": format_hours_text(_week(rows, "opens", "closes")),
-    }
-
-
-def _site_apply(session: Session, site: t.Site | None, value: SiteInput) -> None:
-    site = site or t.Site(id=value.id, name=value.name, timezone=value.timezone)
-    site.name, site.timezone, site.description = value.name, value.timezone, value.description
-    session.add(site)
-    session.flush()
-    session.exec(delete(t.SiteHours).where(col(t.SiteHours.site_id) == value.id))
-    session.add_all(
-        t.SiteHours(site_id=value.id, weekday=WEEKDAYS.index(day), opens=a, closes=b)
-        for day, windows in value.hours.items()
-        for a, b in windows
-    )
-
-
 # records whose form is their platform file entry: the fields say it all
 
 
@@ -320,43 +237,60 @@ def _field_references(session: Session, value: BaseModel) -> dict[str, str]:
     return problems
 
 
-# person
+# site and person: their weekly hours are one line of the form
 
 
-def _person_references(session: Session, value: PersonInput) -> dict[str, str]:
-    if not _exists(session, t.Site, value.home_site):
-        return {"home_site": f"no site {value.home_site!r}"}
-    return {}
+HOURS_HELP = "like: mon-fri 08:00-18:00; sat 09:00-13:00 (a missing day is closed)"
 
 
-def _person_values(session: Session, person: t.Person) -> dict[str, Any]:
-    rows = list(session.exec(select(t.PersonHours).where(t.PersonHours.person_id == person.id)))
-    return {
-        "id": person.id,
-        "name": person.name,
-        "email": person.email,
-        "role": person.role.value,
-        "access": person.access.value,
-        "home_site": person.home_site_id or "",
-        "weekly_hours": f"{person.weekly_hours:g}",
-        "platform_staff": person.platform_staff,
-        "hours": format_hours_text(_week(rows, "starts", "ends")),
-    }
+@dataclass(frozen=True)
+class _Hours:
+    """A kind's weekly hours (SiteHours, PersonHours) as one form field."""
+
+    table: Any
+    owner: str  # the column naming the site or person
+    opens: str
+    closes: str
+    field: FormField
+
+    def values(self, session: Session, row: Any) -> dict[str, Any]:
+        rows = list(
+            session.exec(select(self.table).where(getattr(self.table, self.owner) == row.id))
+        )
+        return {self.field.name: format_hours_text(_week(rows, self.opens, self.closes))}
+
+    def write(self, session: Session, value: Any) -> None:
+        session.exec(delete(self.table).where(col(getattr(self.table, self.owner)) == value.id))
+        session.add_all(
+            self.table(
+                **{self.owner: value.id, "weekday": WEEKDAYS.index(day)},
+                **{self.opens: a, self.closes: b},
+            )
+            for day, windows in value.hours.items()
+            for a, b in windows
+        )
 
 
-def _person_apply(session: Session, person: t.Person | None, value: PersonInput) -> None:
-    person = person or t.Person(id=value.id, name=value.name, role=value.role)
-    person.name, person.email, person.role = value.name, value.email, value.role
-    person.access, person.home_site_id = value.access, value.home_site
-    person.weekly_hours, person.platform_staff = value.weekly_hours, value.platform_staff
-    session.add(person)
-    session.flush()
-    session.exec(delete(t.PersonHours).where(col(t.PersonHours.person_id) == value.id))
-    session.add_all(
-        t.PersonHours(person_id=value.id, weekday=WEEKDAYS.index(day), starts=a, ends=b)
-        for day, windows in value.hours.items()
-        for a, b in windows
-    )
+_SITE_HOURS = _Hours(
+    t.SiteHours,
+    "site_id",
+    "opens",
+    "closes",
+    FormField("hours", "Opening hours", HOURS_HELP, "text", required=True, default=""),
+)
+_PERSON_HOURS = _Hours(
+    t.PersonHours,
+    "person_id",
+    "starts",
+    "ends",
+    FormField(
+        "hours", "Working hours", HOURS_HELP, "text", required=False, default="mon-fri 09:00-17:00"
+    ),
+)
+
+
+def _site_has_a_zone(session: Session, value: Any) -> dict[str, str]:
+    return {} if value.timezone else {"timezone": "is required"}
 
 
 # project
@@ -384,11 +318,11 @@ def _no_references(session: Session, value: Any) -> dict[str, str]:
 
 
 _KINDS: dict[str, _Kind] = {
-    "site": _Kind(t.Site, SiteInput, "site", _no_references, _site_apply, _site_values),
-    "equipment": _family(t.Equipment, EquipmentSpec, EquipmentFields, "equipment unit"),
-    "person": _Kind(
-        t.Person, PersonInput, "person", _person_references, _person_apply, _person_values
+    "site": _family(
+        t.Site, SiteSpec, SiteFields, "site", check=_site_has_a_zone, hours=_SITE_HOURS
     ),
+    "equipment": _family(t.Equipment, EquipmentSpec, EquipmentFields, "equipment unit"),
+    "person": _family(t.Person, PersonSpec, PersonFields, "person", hours=_PERSON_HOURS),
     # A project's lead is on its team.
     "project": _family(t.Project, ProjectSpec, ProjectFields, "project", after=_lead_is_a_member),
     "fund_pool": _family(

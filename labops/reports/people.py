@@ -32,7 +32,7 @@ def person_weeks(
                 person=person.id,
                 name=person.name,
                 role=person.role.value,
-                site=person.home_site_id or "",
+                site=person.home_site or "",
                 weekly_hours=person.weekly_hours,
                 working_hours=working,
                 capacity_hours=capacity,

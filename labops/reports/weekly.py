@@ -116,7 +116,7 @@ class _Data:
         self.units = [u for u in self.all_units if site is None or u.site == site]
         query = select(t.Person).order_by(t.Person.id)
         if site is not None:
-            query = query.where(t.Person.home_site_id == site)
+            query = query.where(t.Person.home_site == site)
         self.people = list(session.exec(query))
         self.calendars = Calendars(session, start, end)
         # People are shown for the report week only: their working time for 8 weeks would

@@ -1,4 +1,9 @@
-"""Sites: labs and pilot lines, their opening hours, closures and travel between them."""
+"""Sites: labs and pilot lines, their opening hours, closures and travel between them.
+
+One model family (see ``labops.equipment.model``): ``SiteFields`` under the platform
+file's names; the table and the file's entry (``labops.platform.file_schema.SiteSpec``,
+which adds hours and closures) derive from it.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +13,18 @@ import sqlalchemy as sa
 from sqlmodel import Column, Field, SQLModel
 
 from labops.columns import fk
+from labops.fields import Name, Slug, Text, TimeZoneName
 
 
-class Site(SQLModel, table=True):
-    id: str = Field(primary_key=True)
-    name: str
-    timezone: str
-    description: str = ""
+class SiteFields(SQLModel):
+    id: Slug = Field(primary_key=True, title="Id")
+    name: Name = Field(title="Name")
+    timezone: TimeZoneName = Field(title="Time zone", description="like Europe/Berlin")
+    description: Text = Field(default="", title="Description")
+
+
+class Site(SiteFields, table=True):
+    pass
 
 
 class SiteHours(SQLModel, table=True):

@@ -14,6 +14,7 @@ from labops.bookings.timeline import booking_info, timeline
 from labops.dashboard.overview import AlertKind, dashboard, lead_overview
 from labops.db import Database
 from labops.errors import PermissionDenied
+from labops.fields import format_hours_text, parse_hours_text
 from labops.planning.plans import commit, propose
 from labops.records import edit as resources
 from labops.requests.service import approve_request
@@ -153,16 +154,16 @@ def test_record_forms_are_checked_field_by_field_and_audited(tiny: Database) -> 
 
 def test_hours_text_reads_back_as_written() -> None:
     text = "mon-thu 08:00-12:00, 13:00-17:00; fri 08:00-14:00; sat 09:00-12:00"
-    hours = resources.parse_hours_text(text)
+    hours = parse_hours_text(text)
     by_weekday = {["mon", "tue", "wed", "thu", "fri", "sat"].index(d): w for d, w in hours.items()}
-    assert resources.format_hours_text(by_weekday) == text
+    assert format_hours_text(by_weekday) == text
     for bad, problem in (
         ("fri-mon 08:00-12:00", "the days run backwards"),
         ("mon 08:00-12:00; mon 13:00-14:00", "mon is given twice"),
         ("weekdays 08:00-12:00", "is not like 'mon-fri 08:00-18:00'"),
     ):
         with pytest.raises(ValueError, match=problem):
-            resources.parse_hours_text(bad)
+            parse_hours_text(bad)
 
 
 def test_a_task_is_booked_by_hand_a_week_ahead(demo: Database) -> None:

@@ -77,7 +77,9 @@ class RecordFormScreen(ModalScreen[T | None], Generic[T]):
         with VerticalScroll(classes="form") as form:
             form.border_title = Text(self.title_text)
             for spec in self.specs:
-                yield FormField(spec.name, spec.label, self._control(spec), help=spec.help)
+                # A checkbox says its help itself, beside the box.
+                shown = "" if spec.kind == "check" else spec.help
+                yield FormField(spec.name, spec.label, self._control(spec), help=shown)
             yield Static(self.error, markup=False, classes="form-error", id="form-error")
             with Horizontal(classes="buttons"):
                 yield Button(f"{self.save_label} (^s)", variant="primary", id="save")

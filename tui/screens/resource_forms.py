@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from labops.records.edit import record_form
 from labops.records.forms import FormField
-from labops.vocabulary import AbsenceKind, Access, PoolKind, Role, Stage
+from labops.vocabulary import AbsenceKind
 from tui import validators as check
 from tui.screens.record_form import FieldSpec
 
 Choices = dict[str, list[tuple[str, str]]]
-HOURS_HELP = "like: mon-fri 08:00-18:00; sat 09:00-13:00 (a missing day is closed)"
 
 
 def _options(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -22,70 +21,8 @@ def _values(enum: type) -> list[tuple[str, str]]:
 
 def record_fields(kind: str, choices: Choices, *, new: bool) -> list[FieldSpec]:
     id_field = FieldSpec("id", "Id", validators=[check.slug()], fixed=not new)
-    derived = record_form(kind)
-    if derived is not None:
-        return [id_field, *(_field(f, choices) for f in derived)]
-    fields = {
-        "site": [
-            FieldSpec("name", "Name", validators=[check.Required()]),
-            FieldSpec("timezone", "Time zone", placeholder="Europe/Berlin"),
-            FieldSpec("hours", "Opening hours", help=HOURS_HELP),
-            FieldSpec("description", "Description"),
-        ],
-        "person": [
-            FieldSpec("name", "Name", validators=[check.Required()]),
-            FieldSpec("email", "E-mail"),
-            FieldSpec("role", "Role", kind="pick", options=_values(Role), blank=False),
-            FieldSpec(
-                "access",
-                "Access",
-                kind="pick",
-                options=_values(Access),
-                blank=False,
-                default=Access.MEMBER.value,
-            ),
-            FieldSpec("home_site", "Home site", kind="pick", options=_options(choices["site"])),
-            FieldSpec(
-                "weekly_hours", "Hours a week", validators=[check.number(0, 80)], default="40"
-            ),
-            FieldSpec("hours", "Working hours", help=HOURS_HELP, default="mon-fri 09:00-17:00"),
-            FieldSpec(
-                "platform_staff", "", kind="check", help="platform staff (serves every project)"
-            ),
-        ],
-        "project": [
-            FieldSpec("name", "Name", validators=[check.Required()]),
-            FieldSpec(
-                "stage",
-                "Stage",
-                kind="pick",
-                options=_values(Stage),
-                blank=False,
-                default=Stage.PROOF_OF_CONCEPT.value,
-            ),
-            FieldSpec("lead", "Lead", kind="pick", options=_options(choices["person"])),
-            FieldSpec("priority", "Priority 1-5", validators=[check.whole(1, 5)], default="3"),
-            FieldSpec(
-                "fund_pool", "Fund pool", kind="pick", options=_options(choices["fund_pool"])
-            ),
-            FieldSpec("budget", "Budget", validators=[check.money()], default="0"),
-            FieldSpec(
-                "enforce_budget",
-                "",
-                kind="check",
-                help="the plan keeps within the budget",
-                default=True,
-            ),
-            FieldSpec("demand_partner", "Demand partner"),
-            FieldSpec("description", "Description"),
-        ],
-        "fund_pool": [
-            FieldSpec("name", "Name", validators=[check.Required()]),
-            FieldSpec("kind", "Kind", kind="pick", options=_values(PoolKind)),
-            FieldSpec("budget", "Budget", validators=[check.money(True)]),
-        ],
-    }[kind]
-    return [id_field, *fields]
+    fields = record_form(kind) or []  # every kind's form derives from its model family
+    return [id_field, *(_field(f, choices) for f in fields)]
 
 
 def _field(field: FormField, choices: Choices) -> FieldSpec:
@@ -94,11 +31,7 @@ def _field(field: FormField, choices: Choices) -> FieldSpec:
     need = field.required
     if field.input == "check":
         return FieldSpec(
-            field.name,
-            "",
-            kind="check",
-            help=field.help or field.label.lower(),
-            default=field.default,
+            field.name, field.label, kind="check", help=field.help, default=field.default
         )
     if field.input == "pick":
         options = (
@@ -111,7 +44,8 @@ def _field(field: FormField, choices: Choices) -> FieldSpec:
             field.label,
             kind="pick",
             options=options,
-            blank=not need or not field.default,
+            # a required choice of values starts on one; a record must be picked on purpose
+            blank=not need or (field.records is not None and not field.default),
             default=field.default,
             help=field.help,
         )
