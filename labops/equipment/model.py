@@ -56,6 +56,7 @@ class EquipmentFields(SQLModel):
         title="May run unattended",
         description="outside the site's hours, once set up",
     )
+    room: Text = Field(default="", title="Room", description="where it stands: building, room")
     notes: Text = Field(default="", title="Notes")
 
 

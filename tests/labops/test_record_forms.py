@@ -10,6 +10,7 @@ from labops.fields import Count, Minutes, Money, Slug
 from labops.records.edit import record_form
 from labops.records.forms import detail_lines, form_fields
 from labops.vocabulary import DowntimeKind
+from tests.conftest import FIXTURES
 
 
 def test_equipment_form_has_each_field_with_its_type_bounds_and_references():
@@ -24,6 +25,7 @@ def test_equipment_form_has_each_field_with_its_type_bounds_and_references():
         "cleanup",
         "certified_operator",
         "unattended",
+        "room",
         "notes",
     ]
     assert fields["site"].input == "pick" and fields["site"].records == "site"
@@ -66,3 +68,19 @@ def test_a_new_field_gets_its_form_input_and_detail_line_from_its_type():
     assert lines["rate per hour"] == "1,234.56"
     assert lines["setup"] == "1h30m"
     assert lines["booking slot"] == "30m"
+
+
+def test_a_units_room_goes_from_the_file_to_show_the_form_and_back(cli, tmp_path) -> None:
+    # The room was added to equipment as the example of a new field: the model, a
+    # migration, the docs and this test, and nothing else.
+    text = (FIXTURES / "tiny.toml").read_text(encoding="utf-8")
+    text = text.replace('id = "sem-1"\n', 'id = "sem-1"\nroom = "B2 0.14"\n', 1)
+    platform = tmp_path / "rooms.toml"
+    platform.write_text(text, encoding="utf-8")
+    assert cli("load", str(platform)).code == 0
+    assert "room" in cli("show", "equipment", "sem-1").out
+    assert "B2 0.14" in cli("show", "equipment", "sem-1").out
+    assert any(f.name == "room" and f.input == "text" for f in record_form("equipment"))
+    exported = tmp_path / "out.toml"
+    assert cli("--as", "dara", "export", str(exported)).code == 0
+    assert 'room = "B2 0.14"' in exported.read_text(encoding="utf-8")
