@@ -25,6 +25,19 @@ TIME_LIMIT = "time_limit"
 _MAX_NOTES_PER_TASK = 4
 
 
+NOT_A_REASON: dict[Rule, str] = {
+    Rule.MODE: "a task no mode fits is explained by what blocks its modes: units, people, window",
+    Rule.EQUIPMENT_ELIGIBLE: "a need always has candidates (labops refuses one without); a "
+    "busy candidate is equipment_capacity",
+    Rule.WHOLE_REQUEST: "a request waits whole; its reason is what blocks one of its tasks",
+    Rule.REQUIRED_REQUEST: "a required request that cannot be placed makes the plan infeasible, "
+    "said as such",
+    Rule.KNOWN_IDS: "every plan the solver makes keeps it; only a plan from outside breaks it",
+}
+"""The rules that are never the reason a request is left out, and why; every other rule is
+named by a reason here or by a note of ``solver.facts``."""
+
+
 def precheck(problem: Problem, facts: Facts | None = None) -> dict[str, tuple[Reason, ...]]:
     """Requests that can never be scheduled, with the reasons; the others are absent."""
     facts = facts or Facts(problem)

@@ -17,14 +17,46 @@ from solver import ranges as R
 from solver.model.travel import TravelPairs
 from solver.model.variables import Lit, TaskVar, Variables, domain
 from solver.problem import Person, Problem
+from solver.rules import Rule
 
 TRAVEL_LIMIT = 50_000
 """Clauses of the full travel encoding above which pairs are added lazily (a few seconds of
 model building and presolve on a 500-task instance)."""
 
 
+ADDED: tuple[Rule, ...] = (
+    Rule.EQUIPMENT_CAPACITY,
+    Rule.PRECEDENCE,
+    Rule.PERSON_OVERLAP,
+    Rule.PERSON_AVAILABLE,
+    Rule.PERSON_WEEKLY_CAP,
+    Rule.TRAVEL_TIME,
+    Rule.CERTIFIED_OPERATOR,
+    Rule.STUDENT_SUPERVISION,
+    Rule.TEAM_COMPOSITION,
+    Rule.BUDGET,
+    Rule.LOCKED_BOOKING,
+)
+"""The rules added as constraints, each by the method of its name, in this order."""
+
+BY_VARIABLES: dict[Rule, str] = {
+    Rule.TASK_WINDOW: "each start's domain (facts: earliest, deadline, horizon)",
+    Rule.MODE: "one literal per mode, exactly one true when the task is placed",
+    Rule.EQUIPMENT_ELIGIBLE: "unit literals only for candidate units, one per need (_units)",
+    Rule.ONE_SITE: "one site literal per task, implied by each unit chosen (_sites)",
+    Rule.EQUIPMENT_OPEN: "a unit's literal restricts the start to its open starts (_units)",
+    Rule.EQUIPMENT_DOWNTIME: "open starts leave out downtime (facts.UnitOption.starts)",
+    Rule.STAFF_COUNT: "exactly count person literals per staff need (_people)",
+    Rule.STAFF_ELIGIBLE: "person literals only for people who qualify (staffing.fill_needs)",
+    Rule.WHOLE_REQUEST: "every task of a request shares its presence literal",
+    Rule.REQUIRED_REQUEST: "a required request's presence literal is the constant true",
+    Rule.KNOWN_IDS: "variables exist only for the problem's tasks, units and people",
+}
+"""The rules the variables themselves keep, and how: no constraint is needed."""
+
+
 class Constraints:
-    """Adds each hard rule to the model; ``add_all`` lists them."""
+    """Adds each hard rule to the model (``ADDED``; the rest hold by ``BY_VARIABLES``)."""
 
     def __init__(self, variables: Variables, travel_limit: int | None = None) -> None:
         self.v = variables
@@ -38,17 +70,8 @@ class Constraints:
         self.tasks = variables.tasks
 
     def add_all(self) -> None:
-        self.equipment_capacity()
-        self.precedence()
-        self.person_overlap()
-        self.person_available()
-        self.person_weekly_cap()
-        self.travel_time()
-        self.certified_operator()
-        self.student_supervision()
-        self.team_composition()
-        self.budget()
-        self.locked_booking()
+        for rule in ADDED:
+            getattr(self, rule.value)()
 
     def equipment_capacity(self) -> None:
         """The tasks occupying a unit (setup and cleanup included) never exceed its capacity."""
