@@ -30,13 +30,21 @@ app = typer.Typer(
     name="labops",
     help="Operations manager for experimental platforms: equipment, people and time.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion for bash, zsh, fish and PowerShell
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
 
 
 GLOBAL_OPTIONS = ("--db", "--as", "--read-only")
+
+
+def _print_version(asked: bool) -> None:
+    if asked:
+        from importlib.metadata import version
+
+        typer.echo(f"labops {version('labops')}")
+        raise typer.Exit()
 
 
 @app.callback()
@@ -52,6 +60,13 @@ def _global(
         False,
         "--read-only",
         help="Open the database for reading only (also done when it cannot be written).",
+    ),
+    version: bool = typer.Option(
+        False,
+        "--version",
+        is_eager=True,
+        callback=_print_version,
+        help="Print labops' version and exit.",
     ),
 ) -> None:
     ctx.obj = CliState(db_arg=db, as_arg=as_, command=ctx.invoked_subcommand, read_only=read_only)

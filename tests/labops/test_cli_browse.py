@@ -245,3 +245,10 @@ def test_filtering_by_a_project_one_may_not_read_is_refused(private) -> None:
         assert "cannot see the bookings and costs of project 'tandem'" in result.err
         assert private("--as", "ada", "list", what, "--project", "tandem").code == 0
         assert private("--as", "dara", "list", what, "--project", "tandem").code == 0
+
+
+def test_version_is_the_installed_packages(cli) -> None:
+    from importlib.metadata import version
+
+    result = cli("--version")
+    assert result.code == 0 and result.out.strip() == f"labops {version('labops')}"
