@@ -6,7 +6,7 @@ from enum import StrEnum
 
 import typer
 
-from labops.records import catalog
+from labops.records import catalog, details
 from labops.timeinput import parse_local_instant
 from labops_cli.render import print_detail, print_listing
 from labops_cli.state import CliState
@@ -129,7 +129,7 @@ def show_command(
 ) -> None:
     """Show one record with what belongs to it."""
     state: CliState = ctx.obj
-    detail = catalog.show_record(
+    detail = details.show_record(
         state.db, _show_kind(kind).value, record_id, now=state.now(), actor=state.actor_or_none
     )
     print_detail(detail, as_json=as_json)

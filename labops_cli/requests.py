@@ -11,7 +11,7 @@ from labops.errors import InputError
 from labops.fields import MAX_ID
 from labops.files import read_limited, write_atomically
 from labops.limits import MAX_FORM_BYTES
-from labops.records import catalog
+from labops.records import catalog, details
 from labops.requests import service as requests
 from labops.requests.form import parse_request_form
 from labops.vocabulary import RequestStatus
@@ -115,7 +115,7 @@ def show_command(
     """Show a request, its tasks and bookings."""
     state: CliState = ctx.obj
     print_detail(
-        catalog.show_record(
+        details.show_record(
             state.db, "request", str(request_id), now=state.now(), actor=state.actor
         ),
         as_json=as_json,

@@ -16,7 +16,7 @@ from labops.errors import Conflict, InputError, NotFound
 from labops.limits import check_ahead
 from labops.permissions import Action, Actor, current_actor
 from labops.planning.build import build_snapshot
-from labops.planning.build import task_key as solver_key
+from labops.planning.snapshot import task_key as solver_key
 from labops.records.catalog import booking_resources, local_text, platform_info
 from labops.views import Listing, columns
 from labops.vocabulary import ACTIVE_BOOKING, BookingStatus, DowntimeKind, RequestStatus

@@ -23,11 +23,8 @@ plan's promises, and each booking's move cost follows the planning settings.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from enum import StrEnum
 
 from sqlmodel import Session, col, select
 
@@ -35,8 +32,18 @@ from labops import tables as t
 from labops.bookings.costs import booking_costs
 from labops.calendars import Calendars, subtract
 from labops.localtime import monday_of, to_local, to_utc
+from labops.planning.fingerprint import fingerprint
+from labops.planning.freeze import freeze_end
 from labops.planning.grid import SlotGrid, SlotLabels, merge
 from labops.planning.settings import PlanningSettings
+from labops.planning.snapshot import (
+    BookedTask,
+    Conflict,
+    Fixed,
+    Snapshot,
+    request_key,
+    task_key,
+)
 from labops.vocabulary import ACTIVE_BOOKING, BookingStatus, RequestStatus
 from solver.plan import Plan
 from solver.problem import (
@@ -60,90 +67,6 @@ from solver.validate import validate
 
 FROZEN_SUFFIX = ":frozen"
 FAR_AHEAD = dt.timedelta(weeks=26)  # past the horizon: bookings kept out of the problem
-
-
-def request_key(request_id: int) -> str:
-    return f"R{request_id}"
-
-
-def task_key(request_id: int, key: str) -> str:
-    return f"R{request_id}.{key}"
-
-
-class Fixed(StrEnum):
-    """Why a live booking is context that the plan does not move."""
-
-    OTHER = "its request is not being planned"
-    LOCKED = "locked"
-    DONE = "done"
-    STARTED = "started"
-    FROZEN = "in the freeze window"
-    BEYOND = "beyond the horizon"
-
-
-@dataclass
-class BookedTask:
-    """A live booking as the solver sees it."""
-
-    booking: t.Booking
-    units: list[str]
-    people: list[str]
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """A fixed booking that breaks a rule of today's platform and stays as it is."""
-
-    booking_id: int
-    request_id: int
-    task: str  # the task's key in its request
-    status: BookingStatus
-    start: dt.datetime
-    end: dt.datetime
-    why: tuple[str, ...]  # the rules it breaks, as sentences
-    fixed: Fixed
-
-    @property
-    def remedy(self) -> str:
-        """What a person can do about it."""
-        if self.fixed == Fixed.LOCKED:
-            return "unlock it (booking unlock) for a plan to move it, or cancel it"
-        if self.fixed in (Fixed.FROZEN, Fixed.STARTED):
-            return "re-plan it with schedule --repair, or move or cancel it by hand"
-        if self.fixed == Fixed.BEYOND:
-            return "plan more weeks (--weeks) to re-plan it"
-        return "move or cancel it by hand"
-
-
-@dataclass
-class Snapshot:
-    """A problem built from the database, with what is needed to map a plan back and to
-    build the same problem again at commit time."""
-
-    problem: Problem
-    grid: SlotGrid
-    timezone: str
-    tasks: dict[str, t.Task]  # solver task id -> task row (planned and fixed tasks)
-    requests: dict[str, t.Request]  # solver request id -> request row (planned ones)
-    booked: dict[str, BookedTask]  # solver task id -> its live booking
-    frozen: set[str]  # solver task ids of fixed bookings, which keep their place (those far
-    # ahead of the horizon are not in the problem at all)
-    released: set[str]  # fixed bookings a repair re-plans because they no longer fit
-    fingerprint: str  # of everything the plan depends on, to detect a racing writer
-    planned_ids: list[int]  # the requests the fingerprint covers
-    now: dt.datetime
-    start: dt.datetime | None
-    weeks: int
-    ready: dt.datetime  # nothing new is placed before it
-    frozen_until: dt.datetime  # bookings starting before it are fixed (the freeze window)
-    horizon_end: dt.datetime
-    repair: bool = False
-    retry_waiting: bool = False
-    freeze_days: int | None = None  # the setting overridden for this plan, if it was
-    conflicts: list[Conflict] = field(default_factory=list)
-
-    def standing(self, request_id: int) -> Standing:
-        return self.problem.request[request_key(request_id)].standing
 
 
 def build_snapshot(
@@ -779,77 +702,6 @@ class _Builder:
                     max_students_per_senior=project.max_students_per_senior,
                     members=frozenset(outside[project.id]),
                 )
-
-
-def freeze_end(session: Session, now: dt.datetime, days: int, tz: str) -> dt.datetime:
-    """``now`` plus ``days`` working days (days on which some site opens and is not
-    closed), at the same local time: Friday 14:00 plus 2 is Tuesday 14:00."""
-    if days <= 0:
-        return now
-    open_days: dict[str, set[int]] = defaultdict(set)
-    for hours in session.exec(select(t.SiteHours)):
-        open_days[hours.site_id].add(hours.weekday)
-    closures = list(session.exec(select(t.SiteClosure)))
-    local = to_local(now, tz)
-    day = local.date()
-    counted = 0
-    for _ in range(366):
-        if counted == days:
-            break
-        day += dt.timedelta(days=1)
-        for site_id, weekdays in open_days.items():
-            closed = any(
-                c.site_id == site_id and c.first_day <= day <= c.last_day for c in closures
-            )
-            if day.weekday() in weekdays and not closed:
-                counted += 1
-                break
-    return to_utc(dt.datetime.combine(day, local.time().replace(tzinfo=None)), tz)
-
-
-def fingerprint(session: Session, since: dt.datetime, request_ids: list[int]) -> str:
-    """A digest of what a plan from ``since`` depends on: bookings, downtime, absences and
-    the planned requests' statuses. A commit re-computes it inside its transaction, so a
-    plan made stale by another operator is refused instead of written."""
-    digest = hashlib.sha256()
-    rows: Iterable = session.exec(
-        select(t.Booking.id, t.Booking.start, t.Booking.end, t.Booking.status)
-        .where(t.Booking.end > since)
-        .order_by(t.Booking.id)
-    )
-    for row in rows:
-        digest.update(repr(tuple(row)).encode())
-    for row in session.exec(
-        select(t.BookingUnit.booking_id, t.BookingUnit.equipment_id)
-        .where(t.BookingUnit.busy_end > since)
-        .order_by(t.BookingUnit.booking_id, t.BookingUnit.position)
-    ):
-        digest.update(repr(tuple(row)).encode())
-    for row in session.exec(
-        select(t.BookingPerson.booking_id, t.BookingPerson.person_id)
-        .where(t.BookingPerson.busy_end > since)
-        .order_by(t.BookingPerson.booking_id, t.BookingPerson.person_id)
-    ):
-        digest.update(repr(tuple(row)).encode())
-    for row in session.exec(
-        select(t.Downtime.id, t.Downtime.start, t.Downtime.end)
-        .where(t.Downtime.end > since)
-        .order_by(t.Downtime.id)
-    ):
-        digest.update(repr(tuple(row)).encode())
-    for row in session.exec(
-        select(t.Absence.id, t.Absence.start, t.Absence.end)
-        .where(t.Absence.end > since)
-        .order_by(t.Absence.id)
-    ):
-        digest.update(repr(tuple(row)).encode())
-    for row in session.exec(
-        select(t.Request.id, t.Request.status)
-        .where(col(t.Request.id).in_(request_ids))
-        .order_by(t.Request.id)
-    ):
-        digest.update(repr(tuple(row)).encode())
-    return digest.hexdigest()
 
 
 def _group(rows: Iterable, key: str) -> dict:

@@ -20,7 +20,8 @@ from labops.bookings.rows import write_booking_resources
 from labops.db import Database
 from labops.errors import Conflict, LabopsError
 from labops.permissions import Action, Actor, current_actor
-from labops.planning.build import build_snapshot, fingerprint
+from labops.planning.build import build_snapshot
+from labops.planning.fingerprint import fingerprint
 from labops.planning.proposal import BookingChange, Change, Proposal
 from labops.planning.runs import NOT_PLACED
 from labops.vocabulary import BookingStatus, RequestStatus

@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from labops.localtime import to_local
-from labops.planning.build import Conflict, Snapshot
+from labops.planning.snapshot import Conflict, Snapshot
 from labops.vocabulary import BookingStatus
 from solver.plan import Plan, Reason
 from solver.problem import Standing

@@ -19,7 +19,8 @@ from labops.errors import Conflict, InputError, NotFound, PermissionDenied
 from labops.limits import check_ahead
 from labops.localtime import to_local, to_utc
 from labops.permissions import Action, Actor, current_actor
-from labops.planning.build import build_snapshot, request_key
+from labops.planning.build import build_snapshot
+from labops.planning.snapshot import request_key
 from labops.platform.checks import check_task_needs
 from labops.records.catalog import platform_info
 from labops.requests.form import RequestForm, fill_template

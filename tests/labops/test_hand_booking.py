@@ -11,7 +11,7 @@ from labops.bookings import service as bookings
 from labops.db import Database
 from labops.errors import Conflict, InputError
 from labops.planning.build import build_snapshot
-from labops.planning.build import task_key as solver_key
+from labops.planning.snapshot import task_key as solver_key
 from labops.vocabulary import BookingStatus
 from tests.conftest import NOW, break_down
 from tests.labops.test_multiuser import OPERATOR, busy_platform  # noqa: F401 (fixture)

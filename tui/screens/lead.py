@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
 from labops.dashboard.overview import lead_overview
 from labops.permissions import Action
-from labops.records.catalog import show_record
+from labops.records.details import show_record
 from labops.requests.service import WITHDRAWABLE, submit_draft, withdraw_request
 from tui.screens.base import LabopsScreen
 from tui.screens.confirm import ConfirmScreen

@@ -10,7 +10,8 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Input, Select
 
 from labops.permissions import Action
-from labops.records.catalog import list_records, show_record
+from labops.records.catalog import list_records
+from labops.records.details import show_record
 from labops.requests.service import approve_request, reject_request
 from labops.views import Listing
 from labops.vocabulary import RequestStatus

@@ -15,7 +15,8 @@ from labops.bookings.service import DowntimeAdded
 from labops.errors import LabopsError
 from labops.localtime import to_utc
 from labops.permissions import Action
-from labops.records.catalog import list_records, show_record
+from labops.records.catalog import list_records
+from labops.records.details import show_record
 from labops.records.edit import (
     FieldErrors,
     add_absence,
@@ -40,7 +41,7 @@ class Tab:
     pane: str
     title: str
     listing: str  # what catalog.list_records lists
-    detail: str | None  # what catalog.show_record shows
+    detail: str | None  # what details.show_record shows
     record: str  # what resources.save_record edits
     label: str  # a record of it, in sentences
 
