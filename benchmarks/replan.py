@@ -251,6 +251,15 @@ def lab(
         by_request[t.request] = by_request.get(t.request, 0) + 1
     priority = {r.id: r.priority for r in problem.requests}
     hit_requests = sorted({task.request for task in tasks if task.id in hit})
+    # A change is a move (its request stays scheduled) or a drop (its request gives way).
+    kept = {
+        r
+        for r in scheduled
+        if all(t.id in repaired.assignments for t in repair_problem.request_tasks[r])
+    }
+    dropped = sorted(scheduled - kept)
+    moved = sum(n for r, n in by_request.items() if r in kept)
+    top = max((priority[r] for r in hit_requests), default=0)
     kept = repaired.breakdown["priority"]
     return {
         "case": "lab-breakdown",
@@ -264,6 +273,12 @@ def lab(
         "hit": len(hit),
         "changed": changed,
         "ratio": round(changed / len(hit), 2) if hit else None,
+        "moved": moved,
+        "moved_ratio": round(moved / len(hit), 2) if hit else None,
+        "dropped_requests": {r: priority[r] for r in dropped},
+        "dropped_for_lower_or_equal": sum(
+            1 for r in dropped if r not in hit_requests and priority[r] >= top
+        ),
         "hit_requests": {r: priority[r] for r in hit_requests},
         "changed_requests": {r: (n, priority[r]) for r, n in sorted(by_request.items())},
         "priority_before": first.breakdown["priority"],
@@ -322,14 +337,20 @@ def main(argv: list[str] | None = None) -> None:
             rows.append(row)
             print(
                 f"lab seed {seed}: {row['hit']} hit, {row['changed']} changed "
-                f"(x{row['ratio']}), priority {row['priority_before']} before, "
+                f"(x{row['ratio']}; {row['moved']} moved, x{row['moved_ratio']}; dropped "
+                f"{row['dropped_requests']}, {row['dropped_for_lower_or_equal']} for a lower or "
+                f"equal priority), priority {row['priority_before']} before, "
                 f"{row['priority_repair']} repaired, {row['priority_scratch']} from scratch, "
                 f"violations {row['violations']}",
                 flush=True,
             )
         ratios = [r["ratio"] for r in rows if r["ratio"] is not None]
         if ratios:
-            print(f"mean changed/hit {statistics.fmean(ratios):.2f}")
+            moved = [r["moved_ratio"] for r in rows if r["moved_ratio"] is not None]
+            print(
+                f"mean changed/hit {statistics.fmean(ratios):.2f}, "
+                f"moved/hit {statistics.fmean(moved):.2f}"
+            )
     share = (time.process_time() - cpu0) / max(1e-6, (time.monotonic() - wall0) * args.workers)
     with out.open("w") as handle:
         for row in rows:

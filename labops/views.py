@@ -52,3 +52,8 @@ def columns(*specs: str) -> tuple[Column, ...]:
         numeric = title.endswith("#")
         result.append(Column(key, title.rstrip("#") or key, numeric))
     return tuple(result)
+
+
+def plural(count: int, noun: str) -> str:
+    """ "1 booking", "2 bookings": a count and its noun, as people write them."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

@@ -14,6 +14,7 @@ from labops.limits import MAX_FORM_BYTES
 from labops.records import catalog, details
 from labops.requests import service as requests
 from labops.requests.form import parse_request_form
+from labops.views import plural
 from labops.vocabulary import RequestStatus
 from labops_cli.render import console, print_detail, print_listing
 from labops_cli.state import CliState
@@ -131,7 +132,7 @@ def withdraw_command(
     freed = requests.withdraw_request(
         state.db, actor=state.actor, request_id=request_id, now=state.now()
     )
-    console.print(f"request {request_id} withdrawn; {freed} bookings freed")
+    console.print(f"request {request_id} withdrawn; {plural(freed, 'booking')} freed")
 
 
 @app.command("approve")

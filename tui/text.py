@@ -23,7 +23,3 @@ def plain(value: Any) -> Text:
 
 def percent(value: float | None) -> str:
     return "-" if value is None else f"{100 * value:.0f}%"
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

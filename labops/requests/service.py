@@ -25,6 +25,7 @@ from labops.platform.checks import check_task_needs
 from labops.records.catalog import platform_info
 from labops.requests.form import RequestForm, fill_template
 from labops.requests.task_rows import add_tasks
+from labops.views import plural
 from labops.vocabulary import ACTIVE_BOOKING, BookingStatus, RequestStatus
 from solver.explain import precheck
 from solver.rules import Rule
@@ -265,7 +266,7 @@ def withdraw_request(db: Database, *, actor: Actor, request_id: int, now: dt.dat
             action="request.withdraw",
             record_type="request",
             record_id=request.id,
-            summary=f"{len(bookings)} bookings freed",
+            summary=f"{plural(len(bookings), 'booking')} freed",
             changes={"status": [old.value, RequestStatus.CANCELLED.value]},
         )
         return len(bookings)

@@ -14,6 +14,7 @@ from labops.dashboard.overview import lead_overview
 from labops.permissions import Action
 from labops.records.details import show_record
 from labops.requests.service import WITHDRAWABLE, submit_draft, withdraw_request
+from labops.views import plural
 from tui.screens.base import LabopsScreen
 from tui.screens.confirm import ConfirmScreen
 from tui.widgets.detail_view import DetailView
@@ -138,7 +139,7 @@ class LeadScreen(LabopsScreen):
                 now=self.ctx.now(),
             )
             if freed is not None:
-                self.notify(f"request {request_id} withdrawn; {freed} bookings freed")
+                self.notify(f"request {request_id} withdrawn; {plural(freed, 'booking')} freed")
                 self.changed()
 
         self.app.push_screen(

@@ -36,7 +36,7 @@ from labops.planning.plans import (
 )
 from labops.planning.proposal import Change, Proposal
 from labops.planning.settings import TIME_LIMIT, WEEKS, WORKERS
-from labops.views import Listing
+from labops.views import Listing, plural
 from tui import validators as check
 from tui.context import Context
 from tui.messages import PlanBuilt, PlanProgress
@@ -367,7 +367,7 @@ class PlanScreen(LabopsScreen):
         hit = added.hit
         text = f"downtime {added.downtime_id} recorded on {draft.unit}: "
         if hit.rows:
-            text += f"{len(hit.rows)} bookings hit; press r to repair them"
+            text += f"{plural(len(hit.rows), 'booking')} hit; press r to repair them"
         else:
             text += "no booking is affected"
         self._summary(text, "yellow" if hit.rows else "")

@@ -25,6 +25,7 @@ from labops.records.edit import (
     save_record,
     set_certification,
 )
+from labops.views import plural
 from labops.vocabulary import AbsenceKind
 from tui import validators as check
 from tui.screens.base import LabopsScreen
@@ -215,7 +216,11 @@ class ResourcesScreen(LabopsScreen):
         hit = len(added.hit.rows)
         self.notify(
             f"downtime {added.downtime_id} recorded on {draft.unit}; "
-            + (f"{hit} bookings hit: repair them on the Plan screen" if hit else "no booking hit"),
+            + (
+                f"{plural(hit, 'booking')} hit: repair them on the Plan screen"
+                if hit
+                else "no booking hit"
+            ),
             severity="warning" if hit else "information",
         )
 

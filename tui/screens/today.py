@@ -13,10 +13,10 @@ from textual.widgets.option_list import Option
 
 from labops.dashboard.overview import Alert, AlertKind, Dashboard, dashboard
 from labops.localtime import when
+from labops.views import plural
 from tui.context import Context
 from tui.messages import ShowBooking, ShowRequest
 from tui.screens.base import LabopsScreen
-from tui.text import plural
 from tui.widgets.listing_table import ListingTable
 from tui.widgets.site_card import SiteCard
 from tui.widgets.top_bar import TopBar
