@@ -27,7 +27,7 @@ class Action(StrEnum):
     APPROVE = "approve requests"
     REJECT = "reject requests"
     SCHEDULE = "run or commit schedules"
-    BOOK = "confirm, lock or cancel bookings"
+    BOOK = "book by hand, confirm, lock, move or cancel bookings"
     DOWNTIME = "record downtime"
     REPORT = "read platform reports"
     REQUEST = "create or change requests"

@@ -37,6 +37,13 @@ _TRANSITIONS = {
     "done": (BookingStatus.DONE, {BookingStatus.CONFIRMED, BookingStatus.LOCKED}),
 }
 OPERATIONS = tuple(_TRANSITIONS)
+_DONE_TO = {
+    "confirm": "confirmed",
+    "lock": "locked",
+    "unlock": "unlocked",
+    "cancel": "cancelled",
+    "done": "marked done",
+}
 
 
 def change_booking(
@@ -59,8 +66,10 @@ def change_booking(
         if booking is None:
             raise NotFound(f"no booking {booking_id}")
         if booking.status not in allowed:
+            could = " or ".join(sorted(status.value for status in allowed))
             raise Conflict(
-                f"booking {booking_id} is {booking.status.value}: it cannot be {target.value}"
+                f"booking {booking_id} is {booking.status.value}: only a {could} booking "
+                f"can be {_DONE_TO[operation]}"
             )
         if operation == "done" and booking.end > now:
             raise Conflict(f"booking {booking_id} has not ended yet")

@@ -131,7 +131,10 @@ def test_submit_approve_schedule_commit(platform, db_path: Path) -> None:
     assert cli(*OPERATOR, "booking", "confirm", str(coat.id)).code == 0
     assert cli(*OPERATOR, "booking", "lock", str(coat.id)).code == 0
     again = cli(*OPERATOR, "booking", "confirm", str(coat.id))
-    assert again.code != 0 and "is locked" in again.err
+    assert again.code != 0 and "is locked: only a proposed booking can be confirmed" in again.err
+    assert cli(*OPERATOR, "booking", "unlock", str(coat.id)).code == 0
+    twice = cli(*OPERATOR, "booking", "unlock", str(coat.id))
+    assert "is confirmed: only a locked booking can be unlocked" in twice.err
 
 
 FIVE_DAYS = """
