@@ -8,11 +8,12 @@ import sys
 import typer
 
 from labops.limits import check_ahead, check_time_limit, check_workers
+from labops.localtime import when
 from labops.planning import plans as scheduling
 from labops.planning.settings import TIME_LIMIT, WEEKS, WORKERS
-from labops.timeinput import parse_local_instant
+from labops.timeinput import parse_local_instant, platform_timezone
 from labops_cli.progress import solve_with_progress
-from labops_cli.render import console, print_json, print_listing
+from labops_cli.render import console, err_console, print_json, print_listing
 from labops_cli.state import CliState
 
 
@@ -68,6 +69,12 @@ def schedule_command(
     begin = parse_local_instant(state.db, start, "--from") if start else None
     if begin is not None:
         check_ahead(begin, now, "--from")
+        if begin < now and not as_json:  # the past is not planned: say so, then go on
+            err_console.print(
+                f"--from {start} is in the past: planning from now "
+                f"({when(now, platform_timezone(state.db))})",
+                markup=False,
+            )
     work = functools.partial(
         scheduling.propose,
         state.db,

@@ -252,3 +252,9 @@ def test_version_is_the_installed_packages(cli) -> None:
 
     result = cli("--version")
     assert result.code == 0 and result.out.strip() == f"labops {version('labops')}"
+
+
+def test_a_plan_from_the_past_says_it_plans_from_now(operator) -> None:
+    result = operator("schedule", "--from", "2026-11-02 09:00", "--time-limit", "1")
+    assert result.code == 0, result.err
+    assert "--from 2026-11-02 09:00 is in the past: planning from now (Wed 25 Nov" in result.err
