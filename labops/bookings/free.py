@@ -12,6 +12,7 @@ from labops import tables as t
 from labops.calendars import Calendars
 from labops.db import Database
 from labops.errors import InputError, NotFound
+from labops.localtime import monday_of, to_local, to_utc
 from labops.records.catalog import local_text, platform_info, zone_note
 from labops.views import Listing, columns
 from labops.vocabulary import ACTIVE_BOOKING
@@ -35,7 +36,8 @@ def free_windows(
     if min_hours < 0 or amount < 1:
         raise InputError("--hours must not be negative and --amount must be at least 1")
     with db.read() as session:
-        tz = platform_info(session).timezone
+        info = platform_info(session)
+        tz, slot = info.timezone, dt.timedelta(minutes=info.slot_minutes)
         if session.get(t.Kind, kind) is None:
             raise NotFound(f"no equipment kind {kind!r}")
         if site is not None and session.get(t.Site, site) is None:
@@ -60,6 +62,10 @@ def free_windows(
             for a, b, free in _free(
                 calendars.unit_open(unit.id), usage[unit.id], unit.capacity, amount
             ):
+                # Only what the plan's slot grid can book: whole slots, no slivers.
+                a, b = _ceil(a, slot, tz), _floor(b, slot, tz)
+                if b - a < slot:
+                    continue
                 hours = (b - a).total_seconds() / 3600
                 if hours + 1e-9 >= min_hours:
                     rows.append(
@@ -118,3 +124,16 @@ def _free(
         if current:
             result.append(tuple(current))
     return result
+
+
+def _floor(instant: dt.datetime, slot: dt.timedelta, tz: str) -> dt.datetime:
+    """The slot boundary at or before ``instant`` on the plan's grid, which counts slots
+    from the local Monday midnight of its week (labops.planning.build)."""
+    monday = monday_of(to_local(instant, tz).date())
+    anchor = to_utc(dt.datetime.combine(monday, dt.time()), tz)
+    return instant - (instant - anchor) % slot
+
+
+def _ceil(instant: dt.datetime, slot: dt.timedelta, tz: str) -> dt.datetime:
+    down = _floor(instant, slot, tz)
+    return down if down == instant else down + slot

@@ -407,3 +407,21 @@ def test_free_to_a_date_counts_that_whole_day(platform) -> None:
         ).out
     )
     assert [(r["start"], r["end"]) for r in rows] == [("2026-12-01 08:00", "2026-12-01 18:00")]
+
+
+def test_free_windows_are_whole_slots_of_the_plan(platform) -> None:
+    down = platform(
+        *OPERATOR, "downtime", "add", "sem-1", "--start", "2026-12-01 09:10",
+        "--end", "2026-12-01 10:20",
+    )  # fmt: skip
+    assert down.code == 0, down.err
+    rows = json.loads(
+        platform(
+            "free", "--kind", "sem", "--from", "2026-12-01", "--to", "2026-12-01", "--json"
+        ).out
+    )
+    # 09:00-09:10 and 10:20-10:30 are slivers the 30-minute grid cannot book.
+    assert [(r["start"], r["end"]) for r in rows] == [
+        ("2026-12-01 08:00", "2026-12-01 09:00"),
+        ("2026-12-01 10:30", "2026-12-01 18:00"),
+    ]
