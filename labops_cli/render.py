@@ -7,12 +7,14 @@ User text never reaches the terminal as control codes: cells show them as ``\\xN
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from collections.abc import Iterator
 from typing import Any
 
 from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderableType, RenderHook
+from rich.measure import Measurement
 from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
@@ -91,7 +93,25 @@ def print_listing(listing: Listing, *, as_json: bool = False) -> None:
     if not listing.rows:
         console.print(Text(f"{printable(listing.title)}: none"))
         return
-    console.print(listing_table(listing))
+    table = listing_table(listing)
+    width = _unwrapped_width(table)
+    if width is None:
+        console.print(table)
+        return
+    kept, console.width = console.width, width  # print() alone caps at the console's width
+    try:
+        console.print(table)
+    finally:
+        console.width = kept
+
+
+def _unwrapped_width(table: Table) -> int | None:
+    """Output going to a file or a pipe keeps each row on one line (a terminal's width does
+    not apply there, and grep finds whole rows); COLUMNS still sets a width."""
+    if console.is_terminal or os.environ.get("COLUMNS"):
+        return None
+    natural = Measurement.get(console, console.options.update(width=10_000), table).maximum
+    return max(console.width, natural)
 
 
 def print_detail(detail: Detail, *, as_json: bool = False) -> None:

@@ -258,3 +258,13 @@ def test_a_plan_from_the_past_says_it_plans_from_now(operator) -> None:
     result = operator("schedule", "--from", "2026-11-02 09:00", "--time-limit", "1")
     assert result.code == 0, result.err
     assert "--from 2026-11-02 09:00 is in the past: planning from now (Wed 25 Nov" in result.err
+
+
+def test_a_listing_sent_to_a_pipe_keeps_each_row_on_one_line(loaded, monkeypatch) -> None:
+    monkeypatch.delenv("COLUMNS", raising=False)
+    rows = json.loads(loaded("list", "equipment", "--json").out)
+    text = loaded("list", "equipment").out
+    lines = [line for line in text.splitlines() if line.startswith("│")]
+    assert len(lines) == len(rows)
+    for row, line in zip(rows, lines, strict=True):
+        assert row["id"] in line and row["name"] in line
