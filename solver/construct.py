@@ -3,7 +3,11 @@
 - Plain RCPSP (``solver.rcpsp``): the compiled genetic algorithm with justification
   (``solver.genetic``) for its share of the limit, stopping at the makespan's lower bound,
   which is also returned.
-- Other makespan problems: the serial schedule under the LFT and MTS rules.
+- Other makespan problems: the serial schedule under the LFT and MTS rules; when units are
+  to be chosen among candidates (``solver.flexible``), then the genetic algorithm of
+  ``solver.flexsearch`` for the same share of the limit (all the time left when CP-SAT's
+  model would not fit in the rest; not in a deterministic solve), whose plan replaces the
+  serial one when shorter, with the view's lower bound.
 - Lab problems: the serial schedule under the priority and density rules, the better one
   improved by destroy-and-repair (``solver.improve``) for a tenth of the limit (at most 3 s).
 
@@ -26,6 +30,7 @@ from dataclasses import dataclass
 
 from solver import score
 from solver.facts import Facts
+from solver.flexible import Flexible
 from solver.improve import improve
 from solver.model.builder import build_seconds
 from solver.plan import Plan
@@ -86,7 +91,17 @@ def construct(
                 return start
         plan = best_schedule(problem, facts, ("lft", "mts"), left=left, stop=stop)
         _report(report, plan)
-        return Start(plan, search=_search_fits(facts, MAKESPAN_BUILD_SHARE * left(), began))
+        flexible = Flexible.of(problem) if view is None and not deterministic else None
+        lower = None
+        if flexible is not None and left() >= 0.05:  # alternative units: solver.flexsearch
+            # All the time left when CP-SAT's model would not fit in what the search leaves.
+            after = (1 - RCPSP_SHARE) * time_limit
+            share = RCPSP_SHARE if _search_fits(facts, MAKESPAN_BUILD_SHARE * after, began) else 1
+            seconds = min(share * time_limit, left())
+            plan, lower = _flexible(problem, flexible, plan, seconds, seed, workers, stop)
+            _report(report, plan)
+        search = _search_fits(facts, MAKESPAN_BUILD_SHARE * left(), began)
+        return Start(plan, lower, search=search)
     rules = ("priority", "density")
     plan = best_schedule(problem, facts, rules, left=left, stop=stop, every=deterministic)
     _report(report, plan)
@@ -148,6 +163,39 @@ def _rcpsp(
     if validate(problem, plan):
         return None
     return Start(plan, lower, view)
+
+
+def _flexible(
+    problem: Problem,
+    view: Flexible,
+    start: Plan,
+    seconds: float,
+    seed: int,
+    workers: int,
+    stop: Callable[[], bool] | None,
+) -> tuple[Plan, int]:
+    """The better of ``start`` and the plan of the genetic algorithm with unit choice (when
+    the validator passes it; failing would be a bug), and the view's lower bound."""
+    from solver.flexsearch import evolve  # numba loads only for these problems
+
+    lower = view.lower_bound()
+    if start.status == "feasible" and start.breakdown["makespan"] <= lower:
+        return start, lower
+    starts, units, span, _ = evolve(
+        view, seconds=seconds, seed=seed, target=lower, stop=stop, threads=workers
+    )
+    if start.status == "feasible" and span >= start.breakdown["makespan"]:
+        return start, lower
+    assignments = view.assignments(starts, units)
+    breakdown = score.evaluate(problem, assignments)
+    plan = Plan(
+        assignments=assignments,
+        status="feasible",
+        objective=score.weighted(problem, breakdown),
+        solutions=start.solutions + 1,
+        breakdown=breakdown,
+    )
+    return (start, lower) if validate(problem, plan) else (plan, lower)
 
 
 def _report(report: Callable[[Plan], None] | None, plan: Plan) -> None:
