@@ -46,6 +46,7 @@ SHARE = 0.1  # of the time limit, for improving a lab plan
 # can use the time instead; on others nothing else would, so the search may get less.
 BUILD_SHARE = 0.5
 MAKESPAN_BUILD_SHARE = 0.8
+FLEXIBLE_SHARE = 0.8  # of the time limit, for the search of alternative units (50%: a tie)
 FINISH = 0.02  # of the time limit, kept after the search of alternative units for the rest
 MOVES_PER_SECOND = 1000
 """Destroy-and-repair moves per second of improvement, in a deterministic solve (measured:
@@ -96,8 +97,9 @@ def construct(
         lower = None
         if flexible is not None and left() >= 0.05 + FINISH * time_limit:  # solver.flexsearch
             # All the time left when CP-SAT's model would not fit in what the search leaves.
-            after = (1 - RCPSP_SHARE) * time_limit
-            share = RCPSP_SHARE if _search_fits(facts, MAKESPAN_BUILD_SHARE * after, began) else 1
+            after = (1 - FLEXIBLE_SHARE) * time_limit
+            fits = _search_fits(facts, MAKESPAN_BUILD_SHARE * after, began)
+            share = FLEXIBLE_SHARE if fits else 1
             seconds = min(share * time_limit, left() - FINISH * time_limit)
             plan, lower = _flexible(problem, flexible, plan, seconds, seed, workers, stop)
             _report(report, plan)
