@@ -46,6 +46,7 @@ NEVER = np.int64(2**62)
 GENERATIONS = 30  # at least, in the time given, when decodes are slow (large problems)
 MIN_POPULATION = 16
 CHUNK = 0.02  # seconds of decodes between reads of the clock
+REPORT_EVERY = 1.0  # seconds at least between reports of better schedules
 
 
 def evolve(
@@ -56,13 +57,22 @@ def evolve(
     target: int | None = None,
     stop: Callable[[], bool] | None = None,
     threads: int = 1,
+    on_better: Callable[[list[int], list[int], int], None] | None = None,
 ) -> tuple[list[int], list[int], int, int]:
     """The best schedule found in ``seconds``, or once ``target`` is reached or the search
     has converged: (starts, unit index per need, makespan, schedules made). ``threads``
-    islands evolve side by side, every second one on the mirrored problem."""
+    islands evolve side by side, every second one on the mirrored problem. ``on_better``
+    gets the first schedule and then a better one at most every ``REPORT_EVERY`` seconds
+    (starts, units, makespan), from an island's thread."""
     if view.n == 0:
         return [], [], 0, 0
-    best = _Best(time.monotonic() + seconds, target, stop)
+    n = view.n
+
+    def tell(sched: np.ndarray, span: int) -> None:
+        if on_better is not None:
+            on_better([int(s) for s in sched[:n]], [int(u) for u in sched[n:]], span)
+
+    best = _Best(time.monotonic() + seconds, target, stop, tell)
     islands = [
         _Island(view, seconds, seed + k, mirrored=k % 2 == 1) for k in range(max(1, threads))
     ]
@@ -75,7 +85,6 @@ def evolve(
         for runner in runners:
             runner.join()
     assert best.sched is not None
-    n = view.n
     starts = [int(s) for s in best.sched[:n]]
     units = [int(u) for u in best.sched[n:]]
     return starts, units, best.span, sum(island.count for island in islands)
@@ -84,16 +93,31 @@ def evolve(
 class _Best:
     """The best schedule of all islands, and when to end."""
 
-    def __init__(self, deadline: float, target: int | None, stop: Callable[[], bool] | None):
-        self.deadline, self.target, self.stop = deadline, target, stop
+    def __init__(
+        self,
+        deadline: float,
+        target: int | None,
+        stop: Callable[[], bool] | None,
+        tell: Callable[[np.ndarray, int], None] | None = None,
+    ):
+        self.deadline, self.target, self.stop, self.tell = deadline, target, stop, tell
         self.span = 0
         self.sched: np.ndarray | None = None  # forward, whichever island found it
         self.lock = threading.Lock()
+        self.telling = threading.Lock()  # one report at a time
+        self.told = 0  # makespan last reported (0: none yet)
+        self.next_tell = 0.0
 
     def offer(self, sched: np.ndarray, span: int) -> None:
         with self.lock:
             if self.sched is None or span < self.span:
                 self.sched, self.span = sched.copy(), span
+        if self.tell is not None and time.monotonic() >= self.next_tell:
+            with self.telling:
+                if self.sched is not None and (not self.told or self.span < self.told):
+                    self.next_tell = time.monotonic() + REPORT_EVERY
+                    self.told = self.span
+                    self.tell(self.sched, self.span)
 
     def done(self) -> bool:
         return (
@@ -134,11 +158,12 @@ class _Island:
         self.seconds = seconds
         self.size = int(min(POPULATION_MAX, max(40, POPULATION * seconds)))
         self.chunk = 0  # decodes between reads of the clock, set by the first decode
-        size = 2 * self.size
-        self.orders = np.empty((size, n), dtype=np.int64)
-        self.scheds = np.empty((size, n + len(view.amounts)), dtype=np.int64)
-        self.spans = np.empty(size, dtype=np.int64)
-        self.hashes = np.empty(size, dtype=np.int64)
+        # Room for the first decode; the rest once the population is sized (large problems
+        # get small populations: no rows for 500 individuals of 10,000 tasks).
+        self.orders = np.empty((1, n), dtype=np.int64)
+        self.scheds = np.empty((1, n + len(view.amounts)), dtype=np.int64)
+        self.spans = np.empty(1, dtype=np.int64)
+        self.hashes = np.empty(1, dtype=np.int64)
         self.weights = np.random.default_rng(seed).integers(
             1, 2**31, size=n + len(view.amounts), dtype=np.int64
         )
@@ -154,6 +179,8 @@ class _Island:
                 began = time.monotonic()
                 self.count += self._fill(i, i + 1)
                 self.size, self.chunk = _size(time.monotonic() - began, self.seconds, self.size)
+                self._grow(2 * self.size)
+                self.offer(best)  # a first plan now: filling the population takes a while
                 i += 1
                 continue
             end = min(self.size, i + self.chunk)
@@ -163,6 +190,14 @@ class _Island:
                 break
         self.size = min(i, self.size)  # cut short by the clock: the lists made so far
         _survive(self.orders, self.scheds, self.spans, self.hashes, i, self.size)
+
+    def _grow(self, rows: int) -> None:
+        """Parents and children: ``rows`` rows of each array, the first kept."""
+        for name in ("orders", "scheds", "spans", "hashes"):
+            old = getattr(self, name)
+            new = np.empty((rows, *old.shape[1:]), dtype=np.int64)
+            new[: len(old)] = old
+            setattr(self, name, new)
 
     def _fill(self, begin: int, end: int) -> int:
         return _random_lists(
