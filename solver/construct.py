@@ -185,7 +185,7 @@ def _flexible(
     """The better of ``start`` and the plan of the genetic algorithm with unit choice (when
     the validator passes it; failing would be a bug), and the view's lower bound. Its plans
     better than ``start`` go to ``report`` as it finds them (every second at most), the
-    last one once validated."""
+    last one, once validated, unless it was reported already."""
     from solver.flexsearch import evolve  # numba loads only for these problems
 
     lower = view.lower_bound()
@@ -204,8 +204,11 @@ def _flexible(
             breakdown=breakdown,
         )
 
+    told = [to_beat]  # the makespan reported last
+
     def better(starts: list[int], units: list[int], span: int) -> None:
-        if to_beat is None or span < to_beat:
+        if told[0] is None or span < told[0]:
+            told[0] = span
             _report(report, plan_of(starts, units))
 
     starts, units, span, _ = evolve(
@@ -222,7 +225,8 @@ def _flexible(
     plan = plan_of(starts, units)
     if validate(problem, plan):
         return start, lower
-    _report(report, plan)
+    if told[0] is None or span < told[0]:
+        _report(report, plan)
     return plan, lower
 
 

@@ -130,3 +130,17 @@ def test_search_keeps_a_tiny_time_limit():
     starts, units, _, _ = evolve(view, seconds=0.1, seed=0, threads=2)
     assert time.monotonic() - began < 2.0  # chunks of decodes between reads of the clock
     valid(prob, Plan(assignments=view.assignments(starts, units), status="feasible"))
+
+
+def test_progress_reports_valid_plans_that_only_get_shorter():
+    prob = generate_testlab(1, tests=120, machines=12)
+    warm()
+    seen = []
+    plan = valid(prob, solve(prob, SolveOptions(time_limit=2.0, progress=seen.append)))
+    spans = [r.plan.breakdown["makespan"] for r in seen if r.level == "constructive"]
+    assert spans and spans == sorted(spans, reverse=True)
+    assert len(set(spans)) == len(spans)  # each report improves on the last
+    for report in seen:
+        if report.plan is not None:
+            valid(prob, report.plan)
+    assert plan.breakdown["makespan"] <= spans[-1]
