@@ -114,10 +114,12 @@ class _Best:
                 self.sched, self.span = sched.copy(), span
         if self.tell is not None and time.monotonic() >= self.next_tell:
             with self.telling:
-                if self.sched is not None and (not self.told or self.span < self.told):
+                with self.lock:  # the best as one pair (another island may replace it)
+                    best, best_span = self.sched, self.span
+                if best is not None and (not self.told or best_span < self.told):
                     self.next_tell = time.monotonic() + REPORT_EVERY
-                    self.told = self.span
-                    self.tell(self.sched, self.span)
+                    self.told = best_span
+                    self.tell(best, best_span)
 
     def done(self) -> bool:
         return (
