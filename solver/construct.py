@@ -3,7 +3,12 @@
 - Plain RCPSP (``solver.rcpsp``): the compiled genetic algorithm with justification
   (``solver.genetic``) for its share of the limit, stopping at the makespan's lower bound,
   which is also returned.
-- Other makespan problems: the serial schedule under the LFT and MTS rules.
+- Other makespan problems: the serial schedule under the LFT and MTS rules; when units are
+  to be chosen among candidates (``solver.flexible``), the serial schedule gets at most a
+  tenth of the limit (cut short, it leaves requests out), then the genetic algorithm of
+  ``solver.flexsearch`` for the same share of the limit (all the time left when CP-SAT's
+  model would not fit in the rest; not in a deterministic solve), whose plan replaces the
+  serial one when shorter, with the view's lower bound.
 - Lab problems: the serial schedule under the priority and density rules, the better one
   improved by destroy-and-repair (``solver.improve``) for a tenth of the limit (at most 3 s).
 
@@ -26,6 +31,7 @@ from dataclasses import dataclass
 
 from solver import score
 from solver.facts import Facts
+from solver.flexible import Flexible
 from solver.improve import improve
 from solver.model.builder import build_seconds
 from solver.plan import Plan
@@ -41,6 +47,9 @@ SHARE = 0.1  # of the time limit, for improving a lab plan
 # can use the time instead; on others nothing else would, so the search may get less.
 BUILD_SHARE = 0.5
 MAKESPAN_BUILD_SHARE = 0.8
+FLEXIBLE_SHARE = 0.8  # of the time limit, for the search of alternative units (50%: a tie)
+SERIAL_SHARE = 0.1  # of the time limit at most, for the serial schedule before that search
+FINISH = 0.05  # of the time limit, kept after the search of alternative units for the rest
 MOVES_PER_SECOND = 1000
 """Destroy-and-repair moves per second of improvement, in a deterministic solve (measured:
 about 1,400 a second on the demo platform, on one core of this machine)."""
@@ -84,9 +93,22 @@ def construct(
             if start is not None:
                 _report(report, start.plan)
                 return start
-        plan = best_schedule(problem, facts, ("lft", "mts"), left=left, stop=stop)
+        flexible = Flexible.of(problem) if view is None and not deterministic else None
+        serial = left
+        if flexible is not None:  # the search does better: the serial schedule gets a tenth
+            serial = lambda: left() - (1 - SERIAL_SHARE) * time_limit  # noqa: E731
+        plan = best_schedule(problem, facts, ("lft", "mts"), left=serial, stop=stop)
         _report(report, plan)
-        return Start(plan, search=_search_fits(facts, MAKESPAN_BUILD_SHARE * left(), began))
+        lower = None
+        if flexible is not None and left() >= 0.05 + FINISH * time_limit:  # solver.flexsearch
+            # All the time left when CP-SAT's model would not fit in what the search leaves.
+            after = (1 - FLEXIBLE_SHARE) * time_limit
+            fits = _search_fits(facts, MAKESPAN_BUILD_SHARE * after, began)
+            share = FLEXIBLE_SHARE if fits else 1
+            seconds = min(share * time_limit, left() - FINISH * time_limit)
+            plan, lower = _flexible(problem, flexible, plan, seconds, seed, workers, stop, report)
+        search = _search_fits(facts, MAKESPAN_BUILD_SHARE * left(), began)
+        return Start(plan, lower, search=search)
     rules = ("priority", "density")
     plan = best_schedule(problem, facts, rules, left=left, stop=stop, every=deterministic)
     _report(report, plan)
@@ -148,6 +170,64 @@ def _rcpsp(
     if validate(problem, plan):
         return None
     return Start(plan, lower, view)
+
+
+def _flexible(
+    problem: Problem,
+    view: Flexible,
+    start: Plan,
+    seconds: float,
+    seed: int,
+    workers: int,
+    stop: Callable[[], bool] | None,
+    report: Callable[[Plan], None] | None,
+) -> tuple[Plan, int]:
+    """The better of ``start`` and the plan of the genetic algorithm with unit choice (when
+    the validator passes it; failing would be a bug), and the view's lower bound. Its plans
+    better than ``start`` go to ``report`` as it finds them (every second at most), the
+    last one, once validated, unless it was reported already."""
+    from solver.flexsearch import evolve  # numba loads only for these problems
+
+    lower = view.lower_bound()
+    to_beat = start.breakdown["makespan"] if start.status == "feasible" else None
+    if to_beat is not None and to_beat <= lower:
+        return start, lower
+
+    def plan_of(starts: list[int], units: list[int]) -> Plan:
+        assignments = view.assignments(starts, units)
+        breakdown = score.evaluate(problem, assignments)
+        return Plan(
+            assignments=assignments,
+            status="feasible",
+            objective=score.weighted(problem, breakdown),
+            solutions=start.solutions + 1,
+            breakdown=breakdown,
+        )
+
+    told = [to_beat]  # the makespan reported last
+
+    def better(starts: list[int], units: list[int], span: int) -> None:
+        if told[0] is None or span < told[0]:
+            told[0] = span
+            _report(report, plan_of(starts, units))
+
+    starts, units, span, _ = evolve(
+        view,
+        seconds=seconds,
+        seed=seed,
+        target=lower,
+        stop=stop,
+        threads=workers,
+        on_better=better if report is not None else None,
+    )
+    if to_beat is not None and span >= to_beat:
+        return start, lower
+    plan = plan_of(starts, units)
+    if validate(problem, plan):
+        return start, lower
+    if told[0] is None or span < told[0]:
+        _report(report, plan)
+    return plan, lower
 
 
 def _report(report: Callable[[Plan], None] | None, plan: Plan) -> None:

@@ -490,7 +490,11 @@ def _survive(orders, starts, spans, hashes, total, size):
 
 def warm() -> None:
     """Compiles every kernel (or loads them from numba's cache), so that no solve's time
-    limit pays for it: about 35 s the first time on a machine, then about a second."""
+    limit pays for it: about 35 s the first time on a machine, then about a second. The
+    kernels of ``solver.flexsearch`` (alternative units) too."""
+    from solver.flexsearch import warm as warm_flexible  # it imports this module
+
+    warm_flexible()
     view = Rcpsp(
         ids=["a", "b"],
         durations=[1, 2],

@@ -1,6 +1,6 @@
-"""The engine depends on the standard library, OR-Tools and, for the compiled RCPSP heuristic
-only, numba and NumPy (no labops, database or UI); no OR-Tools type leaves the CP-SAT
-translation in solver/model/."""
+"""The engine depends on the standard library, OR-Tools and, for the compiled heuristics
+only (RCPSP, alternative units), numba and NumPy (no labops, database or UI); no OR-Tools
+type leaves the CP-SAT translation in solver/model/."""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ from pathlib import Path
 
 SOLVER = Path(__file__).resolve().parents[2] / "solver"
 ALLOWED = set(sys.stdlib_module_names) | {"ortools", "solver", "__future__"}
-COMPILED = {"genetic.py": {"numba", "numpy"}}  # the one module with compiled kernels
+COMPILED = {  # the modules with compiled kernels
+    "genetic.py": {"numba", "numpy"},
+    "flexsearch.py": {"numba", "numpy"},
+}
 
 
 def imports(path: Path) -> set[str]:
