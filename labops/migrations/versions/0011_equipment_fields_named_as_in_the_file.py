@@ -40,7 +40,9 @@ def _rename(names: dict[str, str], *, rate: str) -> None:
     old_site = "site_id" if "site_id" in names else "site"
     old_kind = "kind_id" if "kind_id" in names else "kind"
     # SQLite recreates the table: renames first, then the constraints on the new names.
-    with op.batch_alter_table("equipment", recreate="always") as batch:
+    # PostgreSQL alters it in place (a copy could not drop a table others refer to).
+    recreate = "always" if op.get_bind().dialect.name == "sqlite" else "auto"
+    with op.batch_alter_table("equipment", recreate=recreate) as batch:
         batch.drop_index(batch.f(f"ix_equipment_{old_site}"))
         batch.drop_index(batch.f(f"ix_equipment_{old_kind}"))
         batch.drop_constraint(batch.f(f"fk_equipment_{old_site}_site"), type_="foreignkey")
@@ -48,7 +50,7 @@ def _rename(names: dict[str, str], *, rate: str) -> None:
         batch.drop_constraint(batch.f("ck_equipment_rate_not_negative"), type_="check")
         for old, new in names.items():
             batch.alter_column(old, new_column_name=new)
-    with op.batch_alter_table("equipment", recreate="always") as batch:
+    with op.batch_alter_table("equipment", recreate=recreate) as batch:
         batch.create_foreign_key(
             batch.f(f"fk_equipment_{site}_site"), "site", [site], ["id"],
             ondelete="RESTRICT", onupdate="CASCADE",
