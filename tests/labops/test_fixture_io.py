@@ -28,6 +28,8 @@ def db_digest(path: Path) -> str:
     """A digest of every row of every table: equal digests mean nothing was written."""
     import sqlite3
 
+    if getattr(path, "backend", "sqlite") != "sqlite":
+        return _server_digest(str(path))
     connection = sqlite3.connect(path)
     tables = [r[0] for r in connection.execute("select name from sqlite_master where type='table'")]
     digest = hashlib.sha256()
@@ -35,6 +37,20 @@ def db_digest(path: Path) -> str:
         for row in connection.execute(f'select * from "{table}" order by 1'):
             digest.update(repr(row).encode())
     connection.close()
+    return digest.hexdigest()
+
+
+def _server_digest(url: str) -> str:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url, poolclass=sa.NullPool)
+    digest = hashlib.sha256()
+    with engine.connect() as connection:
+        for table in sorted(sa.inspect(connection).get_table_names()):
+            rows = connection.exec_driver_sql(f'select * from "{table}"')
+            for row in sorted(repr(tuple(row)) for row in rows):
+                digest.update(row.encode())
+    engine.dispose()
     return digest.hexdigest()
 
 
