@@ -155,9 +155,9 @@ def read_only_url(path: Path) -> str:
 
 
 def storage_error(exc: sa.exc.DBAPIError, where: str) -> StorageError | None:
-    """The one line for a storage failure SQLite reported, or None for other errors."""
+    """The one line for a storage failure the database reported, or None for other errors."""
     message = str(exc.orig).lower()
-    if "locked" in message or "busy" in message:
+    if "locked" in message or "busy" in message or "lock timeout" in message:
         return StorageError("the database is busy: another operator is writing, try again")
     if "readonly" in message or "read-only" in message:
         return StorageError(f"the database {where} is read-only: nothing was written")
@@ -167,6 +167,9 @@ def storage_error(exc: sa.exc.DBAPIError, where: str) -> StorageError | None:
         return StorageError(f"cannot write {where}: disk I/O error; nothing was written")
     if "unable to open" in message:
         return StorageError(f"cannot open the database {where}: {exc.orig}")
+    if type(exc.orig).__module__.startswith("psycopg"):  # the server or the connection to it
+        reason = " ".join(str(exc.orig).split()) or type(exc.orig).__name__
+        return StorageError(f"the database {where} failed: {reason}; nothing was written")
     return None
 
 
@@ -215,6 +218,8 @@ def _server_engine(url: sa.URL, **kwargs: Any) -> sa.Engine:
         if connection.get_execution_options().get("labops_write", False):
             # The first statement of the transaction: every read after it sees what the
             # writers before committed (READ COMMITTED, set on the writer's connections).
+            # As SQLite's busy timeout: a writer that waits this long says the database is busy.
+            connection.exec_driver_sql(f"SET LOCAL lock_timeout = {BUSY_TIMEOUT_MS}")
             connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
 
     return engine

@@ -36,7 +36,9 @@ def alembic_config(engine: sa.Engine | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", "labops:migrations")
     if engine is not None:
-        config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+        # Alembic's options interpolate "%": a URL may hold it (an encoded password).
+        url = engine.url.render_as_string(hide_password=False).replace("%", "%%")
+        config.set_main_option("sqlalchemy.url", url)
         config.attributes["engine"] = engine
     return config
 

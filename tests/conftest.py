@@ -80,16 +80,11 @@ def backend(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def db_path(tmp_path: Path, backend: str, request: pytest.FixtureRequest):
     """Where the test's database lives: an SQLite file that does not exist yet, or the URL
-    of a fresh PostgreSQL database (migrated, no platform), dropped after the test."""
+    of an empty PostgreSQL database (migrated, no platform) of the test's own."""
     if backend == "sqlite":
         yield tmp_path / "labops.db"
         return
-    server = request.getfixturevalue("pg_server")
-    url = server.fresh_database()
-    try:
-        yield url
-    finally:
-        server.drop(url)
+    yield request.getfixturevalue("pg_server").emptied_database()
 
 
 @pytest.fixture

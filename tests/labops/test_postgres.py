@@ -144,15 +144,30 @@ def test_a_plan_commit_waits_for_another_writer_and_then_sees_its_change(
     assert outcome["result"].startswith("the platform changed since this plan was made")
 
 
+def test_a_writer_that_waits_too_long_is_told_the_database_is_busy(
+    db: Database, db_path, monkeypatch
+) -> None:
+    monkeypatch.setattr("labops.db.BUSY_TIMEOUT_MS", 300)
+    other = Database.open(str(db_path))
+    try:
+        with db.write() as session:
+            session.add(t.Kind(id="oven", name="Oven", description=""))
+            session.flush()
+            with pytest.raises(StorageError, match="the database is busy"), other.write() as late:
+                late.add(t.Kind(id="press", name="Press", description=""))
+    finally:
+        other.dispose()
+    with db.read() as session:
+        assert [k.id for k in session.exec(select(t.Kind))] == ["oven"]
+
+
 # --- PostgreSQL refuses two live bookings of one unit itself --------------------------------
 
 
 @pytest.fixture
-def pg_url(pg_server):
-    """A fresh PostgreSQL database, for the tests of what SQLite does not have."""
-    url = pg_server.fresh_database()
-    yield url
-    pg_server.drop(url)
+def pg_url(pg_server) -> str:
+    """An empty PostgreSQL database, for the tests of what SQLite does not have."""
+    return pg_server.emptied_database()
 
 
 @pytest.fixture
