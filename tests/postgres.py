@@ -80,6 +80,21 @@ class PgServer:
         with self.admin.connect() as connection:
             connection.exec_driver_sql(sql)
 
+    def drop_leftovers(self) -> None:
+        """Drop the databases of test processes of this machine that were killed before they
+        could drop their own (only on a server of this machine: elsewhere, process ids say
+        nothing)."""
+        if self.url.host not in ("127.0.0.1", "localhost", "::1", None):
+            return
+        with self.admin.connect() as connection:
+            names = connection.exec_driver_sql(
+                "SELECT datname FROM pg_database WHERE datname LIKE 'labops\\_test\\_%%'"
+            ).scalars()
+            for name in list(names):
+                pid = name.split("_")[2]
+                if pid.isdigit() and not _alive(int(pid)):
+                    self._run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
     def make_template(self) -> None:
         from labops.db import Database
 
@@ -168,6 +183,16 @@ def outside(path, sql: str, params: dict | None = None) -> list[tuple]:
         engine.dispose()
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _answers(url: sa.URL) -> bool:
     engine = sa.create_engine(url, poolclass=sa.NullPool, connect_args={"connect_timeout": 3})
     try:
@@ -196,6 +221,7 @@ def pg_server() -> Iterator[PgServer]:
             pytest.fail(f"{ENV}={url.render_as_string(hide_password=True)} does not answer")
         pytest.skip(HOW)
     server = PgServer(url)
+    server.drop_leftovers()
     server.make_template()
     try:
         yield server
