@@ -21,6 +21,7 @@ file system) is opened read-only, and storage failures are one line saying what 
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -252,9 +253,13 @@ def _conflict(exc: sa.exc.IntegrityError) -> Conflict | None:
     diag = getattr(exc.orig, "diag", None)
     if getattr(diag, "constraint_name", None) != NO_DOUBLE_BOOKING:
         return None
+    # e.g. Key (equipment_id, busy)=(sem-1, ["2026-11-30 08:15:00","2026-11-30 09:45:00"))
+    found = re.search(r'\)=\((.+?), [\[(]"([\d-]+ [\d:]{5})', diag.message_detail or "")
+    unit, since = found.groups() if found else ("a unit", None)
+    when = f" (from {since} UTC)" if since else ""
     return Conflict(
-        "two live bookings would hold one unit at the same time (another operator booked "
-        "it meanwhile?): re-run the schedule; nothing written"
+        f"{unit} would hold two live bookings at once{when}: the database refuses double "
+        "bookings; nothing written"
     )
 
 

@@ -206,7 +206,7 @@ SEM_BOOKED = dt.datetime(2026, 11, 30, 8, 30, tzinfo=dt.UTC)  # tiny's booking h
 
 
 def test_postgresql_refuses_a_second_live_booking_of_a_unit(pg_tiny: Database) -> None:
-    refused = pytest.raises(Conflict, match="two live bookings would hold one unit")
+    refused = pytest.raises(Conflict, match=r"^sem-1 would hold two live bookings at once \(from")
     with refused, pg_tiny.write() as session:
         _book_directly(session, unit="sem-1", start=SEM_BOOKED)
     with pg_tiny.read() as session:
@@ -247,6 +247,35 @@ def test_bookings_may_pass_each_other_within_one_commit(pg_tiny: Database) -> No
         session.flush()  # the two overlap here, inside the transaction
         moved.busy_start, moved.busy_end = old
         session.add(moved)
+
+
+CLASHING_BOOKING = """
+[[bookings]]
+request = 1
+task = "image"
+start = 2026-11-30T10:00:00
+end = 2026-11-30T12:00:00
+units = ["sem-1", "hoods"]
+people = ["dara", "cleo"]
+status = "proposed"
+"""
+
+
+@pytest.mark.one_backend  # SQLite loads it; the next plan moves one of the two
+def test_a_platform_file_double_booking_a_unit_is_refused_on_postgresql(
+    cli, pg_url, tmp_path
+) -> None:
+    text = (
+        (FIXTURES / "tiny.toml").read_text().replace('status = "submitted"', 'status = "approved"')
+    )
+    (tmp_path / "clash.toml").write_text(text + CLASHING_BOOKING)
+    result = cli("load", str(tmp_path / "clash.toml"), db=pg_url)
+    assert result.code == 3
+    assert result.err.strip() == (
+        "sem-1 would hold two live bookings at once (from 2026-11-30 08:45 UTC): the database "
+        "refuses double bookings; nothing written"
+    )
+    assert "holds no platform yet" in cli("list", "sites", db=pg_url).err
 
 
 # --- the CLI on PostgreSQL ------------------------------------------------------------------
