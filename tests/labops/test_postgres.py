@@ -22,6 +22,7 @@ from labops.planning import plans as scheduling
 from labops.vocabulary import BookingStatus, DowntimeKind
 from tests.conftest import FIXTURES, NOW
 from tests.labops.test_multiuser import OPERATOR, busy_platform  # noqa: F401  (a fixture)
+from tests.postgres import outside
 
 TINY = str(FIXTURES / "tiny.toml")
 
@@ -100,6 +101,14 @@ def test_a_server_database_of_another_application_is_refused(pg_server) -> None:
             Database.open(url)
     finally:
         pg_server.drop(url)
+
+
+def test_the_audit_trail_refuses_changes_from_outside(cli, db_path) -> None:
+    assert cli("load", TINY).code == 0
+    for statement in ("UPDATE audit_event SET actor = 'mallory'", "DELETE FROM audit_event"):
+        with pytest.raises(Exception, match="audit events cannot be changed or deleted"):
+            outside(db_path, statement)
+    assert outside(db_path, "SELECT actor FROM audit_event") == [("system",)]
 
 
 # --- two writers: the second waits, then sees the first's change -----------------------------
