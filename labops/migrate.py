@@ -19,6 +19,15 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 VERSIONS = Path(__file__).parent / "migrations" / "versions"
+# Tables of the database that no model holds: PostgreSQL's index of the units live bookings
+# hold, which enforces no double booking (migration 0020).
+DATABASE_ONLY = frozenset({"unit_busy"})
+
+
+def labops_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to) -> bool:
+    """Whether Alembic's comparison of the schema with the models looks at this object
+    (``include_object``): everything but the database-only tables."""
+    return not (type_ == "table" and reflected and compare_to is None and name in DATABASE_ONLY)
 
 
 def alembic_config(engine: sa.Engine | None = None) -> Config:
@@ -27,7 +36,9 @@ def alembic_config(engine: sa.Engine | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", "labops:migrations")
     if engine is not None:
-        config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+        # Alembic's options interpolate "%": a URL may hold it (an encoded password).
+        url = engine.url.render_as_string(hide_password=False).replace("%", "%%")
+        config.set_main_option("sqlalchemy.url", url)
         config.attributes["engine"] = engine
     return config
 

@@ -1,4 +1,9 @@
-"""Shared test helpers: a fixed clock, fresh databases, and running the CLI in-process."""
+"""Shared test helpers: a fixed clock, fresh databases, and running the CLI in-process.
+
+Tests that take a database (``db_path``, ``db``, ``cli``) in the modules of
+``tests/pg_modules.py`` run twice: on an SQLite file and on a fresh PostgreSQL database
+(see tests/postgres.py: ``LABOPS_TEST_PG``, else a server on 127.0.0.1:5432, else skipped).
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ from labops import clock
 from labops.db import Database
 from labops.permissions import Actor
 from labops.vocabulary import DowntimeKind
+from tests.postgres import pg_server, runs_on_postgres  # noqa: F401  (a fixture)
 
 # Property tests draw the same examples on every run, so a test run (and CI) is repeatable;
 # LABOPS_HYPOTHESIS=explore draws new ones, to hunt for failures on purpose.
@@ -59,9 +65,26 @@ def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[dt.datetime]:
         yield NOW
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run a database test on each backend where its module is meant for both."""
+    if "db_path" in metafunc.fixturenames and runs_on_postgres(metafunc):
+        metafunc.parametrize("backend", ["sqlite", "postgresql"], indirect=True)
+
+
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "labops.db"
+def backend(request: pytest.FixtureRequest) -> str:
+    """The database a test runs on: "sqlite" unless parametrized."""
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, backend: str, request: pytest.FixtureRequest):
+    """Where the test's database lives: an SQLite file that does not exist yet, or the URL
+    of an empty PostgreSQL database (migrated, no platform) of the test's own."""
+    if backend == "sqlite":
+        yield tmp_path / "labops.db"
+        return
+    yield request.getfixturevalue("pg_server").emptied_database()
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from sqlmodel import Session, SQLModel, select
 
 from labops import tables as t
 from labops.audit import record
-from labops.db import Database
+from labops.db import Database, follow_written_ids
 from labops.equipment.model import Downtime, Kind, unit_row
 from labops.errors import FixtureError, InputError, PermissionDenied
 from labops.fields import Window
@@ -73,6 +73,7 @@ def load_platform(
             clear_platform(session)
         writer = _Writer(session, data, shift, now)
         counts = writer.write_all()
+        follow_written_ids(session)
         record(
             session,
             actor=actor.id if actor else "system",

@@ -13,10 +13,18 @@ from labops.db import Database
 from labops.errors import InputError, StorageError
 from labops.permissions import Action, Actor, current_actor
 
+# What to use instead on PostgreSQL, where the server's own tools make consistent copies.
+ON_POSTGRESQL = {
+    "backup": "labops backup copies SQLite databases: back up a PostgreSQL platform with "
+    "pg_dump --format=custom (it keeps the audit trail); see the README",
+    "restore": "labops restore puts back SQLite backups: restore a PostgreSQL platform from "
+    "pg_dump's file with pg_restore, keeping the audit trail since (see the README)",
+}
+
 
 def _sqlite_connection(db: Database):
     if db.engine.dialect.name != "sqlite":
-        raise StorageError("backup and restore work on SQLite; use pg_dump for PostgreSQL")
+        raise StorageError(ON_POSTGRESQL["backup"])
     return db.engine.raw_connection()
 
 

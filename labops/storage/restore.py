@@ -31,6 +31,7 @@ from labops.db import Database, make_engine, storage_error
 from labops.errors import InputError, StorageError
 from labops.migrate import known_revisions, upgrade
 from labops.permissions import Action, Actor, current_actor
+from labops.storage.backup import ON_POSTGRESQL
 from labops.tables import AuditEvent, PlatformInfo
 
 _AUDIT = AuditEvent.__tablename__
@@ -50,7 +51,7 @@ def restore(
     backup of another platform is refused unless ``other_platform`` says it is meant."""
     actor.require(Action.MANAGE)
     if db.engine.dialect.name != "sqlite":
-        raise StorageError("backup and restore work on SQLite; use pg_dump for PostgreSQL")
+        raise StorageError(ON_POSTGRESQL["restore"])
     source = source.expanduser()
     with tempfile.TemporaryDirectory(prefix="labops-restore-") as folder:
         scratch = Path(folder) / "restored.db"

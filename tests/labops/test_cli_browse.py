@@ -113,6 +113,7 @@ def test_bad_arguments_get_one_line_and_an_exit_code(operator, args, message) ->
     assert len(result.err.strip().splitlines()) == 1
 
 
+@pytest.mark.one_backend  # a file not there yet (PostgreSQL: tests/labops/test_postgres.py)
 def test_commands_on_an_empty_database_say_what_to_do(cli) -> None:
     result = cli("list", "sites")  # no database yet: only init, load and demo create one
     assert result.code != 0

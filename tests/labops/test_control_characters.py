@@ -4,7 +4,6 @@ already stored with them (an old database, a forged backup) is shown, never obey
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from labops.errors import LabopsError
 from labops.platform.read import parse_platform_text
 from labops.requests.form import parse_request_form
 from tests.conftest import FIXTURES
+from tests.postgres import outside
 
 TINY = (FIXTURES / "tiny.toml").read_text()
 # A clipboard write, a window title, and "hide what follows".
@@ -31,10 +31,7 @@ def loaded(cli):
 
 def _store_title(db_path: Path, title: str) -> None:
     """As an older labops, or a forged backup, may have stored it."""
-    connection = sqlite3.connect(db_path)
-    connection.execute("UPDATE request SET title = ? WHERE id = 1", (title,))
-    connection.commit()
-    connection.close()
+    outside(db_path, "UPDATE request SET title = :title WHERE id = 1", {"title": title})
 
 
 def test_a_platform_file_with_control_characters_is_refused() -> None:

@@ -4,7 +4,6 @@ before an admin took rights away (an open TUI, a long script) can no longer use 
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from labops.requests import service as requests
 from labops.vocabulary import DowntimeKind
 from tests.conftest import FIXTURES, NOW
 from tests.labops.test_fixture_io import db_digest
+from tests.postgres import outside
 
 
 @pytest.fixture
@@ -34,10 +34,9 @@ def _resolve(db: Database, person: str) -> Actor:
 
 
 def _set_access(path: Path, person: str, access: str) -> None:
-    connection = sqlite3.connect(path)
-    connection.execute("UPDATE person SET access = ? WHERE id = ?", (access, person))
-    connection.commit()
-    connection.close()
+    outside(
+        path, "UPDATE person SET access = :access WHERE id = :id", {"access": access, "id": person}
+    )
 
 
 def test_a_demoted_operator_resolved_before_is_refused(tiny: Database, db_path: Path) -> None:
@@ -76,10 +75,7 @@ def test_an_admin_demoted_cannot_edit_records(tiny: Database, db_path: Path) -> 
 
 def test_a_lead_who_no_longer_leads_cannot_withdraw(tiny: Database, db_path: Path) -> None:
     ada = _resolve(tiny, "ada")
-    connection = sqlite3.connect(db_path)
-    connection.execute("UPDATE project SET lead = 'cleo' WHERE id = 'tandem'")
-    connection.commit()
-    connection.close()
+    outside(db_path, "UPDATE project SET lead = 'cleo' WHERE id = 'tandem'")
     with pytest.raises(PermissionDenied, match="project 'tandem'"):
         requests.withdraw_request(tiny, actor=ada, request_id=1, now=NOW)
 

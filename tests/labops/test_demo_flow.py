@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 from tests.labops.test_fixture_io import db_digest
 from tests.labops.test_lifecycle import assert_database_plan_is_valid
+from tests.postgres import outside
 
 
 def test_demo_plans_and_commits_a_valid_plan(cli, db_path: Path) -> None:
@@ -33,10 +33,7 @@ def test_demo_plans_and_commits_a_valid_plan(cli, db_path: Path) -> None:
 
 
 def _audit(db_path: Path) -> list[tuple[str, str]]:
-    connection = sqlite3.connect(db_path)
-    rows = connection.execute("SELECT actor, action FROM audit_event ORDER BY id").fetchall()
-    connection.close()
-    return rows
+    return outside(db_path, "SELECT actor, action FROM audit_event ORDER BY id")
 
 
 def test_a_changed_demo_is_replaced_only_by_an_admin_named_in_the_audit(cli, db_path: Path) -> None:

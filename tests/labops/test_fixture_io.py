@@ -16,6 +16,7 @@ from labops.platform.dump import export_platform, to_toml
 from labops.platform.load import load_platform
 from labops.platform.read import parse_platform_text, read_platform_file
 from tests.conftest import FIXTURES, NOW
+from tests.postgres import outside
 
 TINY = FIXTURES / "tiny.toml"
 
@@ -26,8 +27,9 @@ def tiny_text() -> str:
 
 def db_digest(path: Path) -> str:
     """A digest of every row of every table: equal digests mean nothing was written."""
-    import sqlite3
 
+    if getattr(path, "backend", "sqlite") != "sqlite":
+        return _server_digest(str(path))
     connection = sqlite3.connect(path)
     tables = [r[0] for r in connection.execute("select name from sqlite_master where type='table'")]
     digest = hashlib.sha256()
@@ -35,6 +37,20 @@ def db_digest(path: Path) -> str:
         for row in connection.execute(f'select * from "{table}" order by 1'):
             digest.update(repr(row).encode())
     connection.close()
+    return digest.hexdigest()
+
+
+def _server_digest(url: str) -> str:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url, poolclass=sa.NullPool)
+    digest = hashlib.sha256()
+    with engine.connect() as connection:
+        for table in sorted(sa.inspect(connection).get_table_names()):
+            rows = connection.exec_driver_sql(f'select * from "{table}"')
+            for row in sorted(repr(tuple(row)) for row in rows):
+                digest.update(row.encode())
+    engine.dispose()
     return digest.hexdigest()
 
 
@@ -236,7 +252,5 @@ def test_rebase_to_lands_in_the_weeks_asked_for_in_every_zone(cli, db_path, tmp_
     path = tmp_path / "zoned.toml"
     path.write_text(text)
     assert cli("load", str(path), "--rebase-to", "2026-12-14").code == 0
-    connection = sqlite3.connect(db_path)
-    anchor = connection.execute("SELECT anchor FROM platform").fetchone()[0]
-    connection.close()
-    assert anchor == "2026-12-14"  # the file's anchor is Monday 2026-11-30: two weeks on
+    [(anchor,)] = outside(db_path, "SELECT anchor FROM platform")
+    assert str(anchor) == "2026-12-14"  # the file's anchor is Monday 2026-11-30: two weeks on

@@ -1,4 +1,5 @@
-"""The report tests' platform (week.toml) in a database built once per module, read-only.
+"""The report tests' platform (week.toml) in a database built once per module, read-only,
+on SQLite and on PostgreSQL.
 
 Two plan commits are recorded on top of the file: an older one leaving out request 4 and
 the latest one leaving out request 3, so the report must read the latest.
@@ -46,12 +47,22 @@ def build_week_db(path: Path) -> Database:
     return db
 
 
-@pytest.fixture(scope="module")
-def week_db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The platform's database file, for tests that only read it (the CLI's among them)."""
-    path = tmp_path_factory.mktemp("reports") / "week.db"
-    build_week_db(path).dispose()
-    return path
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def week_db_path(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """The platform's database, for tests that only read it (the CLI's among them): a file,
+    or a PostgreSQL database of the module's own (tests/postgres.py)."""
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("reports") / "week.db"
+        build_week_db(path).dispose()
+        yield path
+        return
+    server = request.getfixturevalue("pg_server")
+    url = server.fresh_database()
+    try:
+        build_week_db(url).dispose()
+        yield url
+    finally:
+        server.drop(url)
 
 
 @pytest.fixture(scope="module")

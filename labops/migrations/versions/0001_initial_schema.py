@@ -248,7 +248,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("note", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.CheckConstraint("start < end", name=op.f("ck_absence_ordered")),
+        sa.CheckConstraint('start < "end"', name=op.f("ck_absence_ordered")),
         sa.ForeignKeyConstraint(
             ["person_id"],
             ["person.id"],
@@ -301,7 +301,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("reason", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.CheckConstraint("start < end", name=op.f("ck_downtime_ordered")),
+        sa.CheckConstraint('start < "end"', name=op.f("ck_downtime_ordered")),
         sa.ForeignKeyConstraint(
             ["equipment_id"],
             ["equipment.id"],
@@ -551,7 +551,7 @@ def upgrade() -> None:
         ),
         sa.Column("created_at", labops.tables.UTCDateTime(), nullable=False),
         sa.Column("created_by", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.CheckConstraint("start < end", name=op.f("ck_booking_ordered")),
+        sa.CheckConstraint('start < "end"', name=op.f("ck_booking_ordered")),
         sa.ForeignKeyConstraint(
             ["task_id"], ["task.id"], name=op.f("fk_booking_task_id_task"), ondelete="CASCADE"
         ),
