@@ -36,8 +36,10 @@ def test_stop_keeps_the_best_plan_and_writes_nothing(demo: Database, app_for) ->
         screen.query_one("#plan-workers", Input).value = "1"  # leave a core to the UI
         began = time.monotonic()
         await pilot.press("g")
+        # Levels report as the solver reaches them (one already at its best is skipped, so
+        # which comes first depends on the first plan), each with its bound.
         await wait_until(pilot, lambda: bool(panel.levels))
-        assert screen.running and "requests scheduled" in panel.text and "bound" in panel.text
+        assert screen.running and "bound" in panel.text
         await pilot.press("3")  # the UI answers while the solver works
         await pilot.press("4")
         assert pilot.app.screen is screen
