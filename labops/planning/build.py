@@ -135,8 +135,9 @@ class _Builder:
         probe = SlotGrid(self.grid_start, info.slot_minutes, 0)
         self.ready_slot = probe.ceil(begin)
         self.ready = probe.at(self.ready_slot)
-        # The horizon ends at a midnight: every plan made on one day covers the same days.
-        last_day = to_local(self.ready + dt.timedelta(weeks=weeks), self.tz).date()
+        # The horizon ends at a midnight: every plan made on one day covers the same days
+        # (counted from that day, not from ``ready``, which rounds past midnight at 23:50).
+        last_day = to_local(begin, self.tz).date() + dt.timedelta(weeks=weeks)
         self.horizon_end = to_utc(dt.datetime.combine(last_day, dt.time()), self.tz)
         days = self.settings.freeze_days if freeze_days is None else freeze_days
         self.frozen_until = freeze_end(session, now, days, self.tz) if only is None else now

@@ -22,6 +22,7 @@ from labops import tables as t
 from labops.bookings.service import book_task, change_booking
 from labops.db import Database
 from labops.errors import Conflict
+from labops.localtime import to_local, to_utc
 from labops.permissions import resolve_actor
 from labops.planning.commit import InvalidPlan
 from labops.planning.plans import commit, propose
@@ -123,6 +124,19 @@ def test_replanning_when_nothing_changed_proposes_no_change(demo: Database, seed
     proposal = plan(demo, seed=seed)
     assert proposal.changes == [] and proposal.is_empty
     assert not proposal.conflicts
+
+
+def test_a_replan_late_in_the_day_covers_the_same_days_and_changes_nothing(
+    demo: Database,
+) -> None:
+    # At 23:50 the first free slot is tomorrow's: the horizon still ends where this
+    # morning's plan ended, or a waiting request would take the extra day as "new".
+    tz = "Europe/Berlin"
+    late = to_utc(dt.datetime.combine(to_local(NOW, tz).date(), dt.time(23, 50)), tz)
+    morning = plan(demo)
+    evening = propose(demo, actor=operator(demo), now=late, time_limit=SECONDS)
+    assert evening.snapshot.horizon_end == morning.snapshot.horizon_end
+    assert evening.changes == []
 
 
 def test_retry_waiting_plans_left_out_requests_as_new_ones(demo: Database) -> None:
