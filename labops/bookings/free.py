@@ -13,6 +13,7 @@ from labops.calendars import Calendars
 from labops.db import Database
 from labops.errors import InputError, NotFound
 from labops.localtime import monday_of, to_local, to_utc
+from labops.planning.grid import SlotGrid
 from labops.records.catalog import local_text, platform_info, zone_note
 from labops.views import Listing, columns
 from labops.vocabulary import ACTIVE_BOOKING
@@ -37,7 +38,7 @@ def free_windows(
         raise InputError("--hours must not be negative and --amount must be at least 1")
     with db.read() as session:
         info = platform_info(session)
-        tz, slot = info.timezone, dt.timedelta(minutes=info.slot_minutes)
+        tz, slot_minutes = info.timezone, info.slot_minutes
         if session.get(t.Kind, kind) is None:
             raise NotFound(f"no equipment kind {kind!r}")
         if site is not None and session.get(t.Site, site) is None:
@@ -63,8 +64,9 @@ def free_windows(
                 calendars.unit_open(unit.id), usage[unit.id], unit.capacity, amount
             ):
                 # Only what the plan's slot grid can book: whole slots, no slivers.
-                a, b = _ceil(a, slot, tz), _floor(b, slot, tz)
-                if b - a < slot:
+                a = _on_grid(a, slot_minutes, tz, up=True)
+                b = _on_grid(b, slot_minutes, tz, up=False)
+                if b - a < dt.timedelta(minutes=slot_minutes):
                     continue
                 hours = (b - a).total_seconds() / 3600
                 if hours + 1e-9 >= min_hours:
@@ -126,14 +128,9 @@ def _free(
     return result
 
 
-def _floor(instant: dt.datetime, slot: dt.timedelta, tz: str) -> dt.datetime:
-    """The slot boundary at or before ``instant`` on the plan's grid, which counts slots
-    from the local Monday midnight of its week (labops.planning.build)."""
+def _on_grid(instant: dt.datetime, slot_minutes: int, tz: str, *, up: bool) -> dt.datetime:
+    """The slot boundary of the plan's grid at or after (``up``) or before ``instant``: the
+    grid counts slots from the local Monday midnight of its week (labops.planning.build)."""
     monday = monday_of(to_local(instant, tz).date())
-    anchor = to_utc(dt.datetime.combine(monday, dt.time()), tz)
-    return instant - (instant - anchor) % slot
-
-
-def _ceil(instant: dt.datetime, slot: dt.timedelta, tz: str) -> dt.datetime:
-    down = _floor(instant, slot, tz)
-    return down if down == instant else down + slot
+    grid = SlotGrid(to_utc(dt.datetime.combine(monday, dt.time()), tz), slot_minutes, 0)
+    return grid.at(grid.ceil(instant) if up else grid.floor(instant))

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from labops import tables as t
+from labops.bookings.costs import unit_cost
 from labops.calendars import Calendars, clip, hours
 from labops.db import Database
 from labops.errors import PermissionDenied
@@ -488,16 +489,14 @@ def _lead_bookings(session: Session, projects: list[str], since: dt.datetime, tz
     by_id = {b.id: b for b, _, _ in rows}
     units, people = booking_resources(session, list(by_id))
     cost: dict[int, int] = defaultdict(int)
-    # The same charge as labops.bookings.costs: booked hours x the unit's rate x the amount used.
     for use, rate in session.exec(
         select(t.BookingUnit, t.Equipment.hourly_rate)
         .join(t.Equipment, t.Equipment.id == t.BookingUnit.equipment_id)
         .where(col(t.BookingUnit.booking_id).in_(list(by_id)))
     ):
         booking = by_id[use.booking_id]
-        cost[use.booking_id] += round(
-            rate * use.amount * (booking.end - booking.start).total_seconds() / 3600
-        )
+        minutes = (booking.end - booking.start).total_seconds() / 60
+        cost[use.booking_id] += unit_cost(rate, use.amount, minutes)
     return Listing(
         "My bookings",
         columns(
