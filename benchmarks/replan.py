@@ -259,6 +259,8 @@ def lab(
     }
     dropped = sorted(scheduled - kept)
     moved = sum(n for r, n in by_request.items() if r in kept)
+    # Changes to requests the breakdown did not hit: what the repair chose to disturb.
+    beyond = sum(n for r, n in by_request.items() if r not in hit_requests)
     top = max((priority[r] for r in hit_requests), default=0)
     kept = repaired.breakdown["priority"]
     return {
@@ -275,6 +277,7 @@ def lab(
         "ratio": round(changed / len(hit), 2) if hit else None,
         "moved": moved,
         "moved_ratio": round(moved / len(hit), 2) if hit else None,
+        "beyond_hit_requests": beyond,
         "dropped_requests": {r: priority[r] for r in dropped},
         "dropped_for_lower_or_equal": sum(
             1 for r in dropped if r not in hit_requests and priority[r] >= top
@@ -337,7 +340,8 @@ def main(argv: list[str] | None = None) -> None:
             rows.append(row)
             print(
                 f"lab seed {seed}: {row['hit']} hit, {row['changed']} changed "
-                f"(x{row['ratio']}; {row['moved']} moved, x{row['moved_ratio']}; dropped "
+                f"(x{row['ratio']}; {row['moved']} moved, x{row['moved_ratio']}; "
+                f"{row['beyond_hit_requests']} of requests not hit; dropped "
                 f"{row['dropped_requests']}, {row['dropped_for_lower_or_equal']} for a lower or "
                 f"equal priority), priority {row['priority_before']} before, "
                 f"{row['priority_repair']} repaired, {row['priority_scratch']} from scratch, "

@@ -10,6 +10,7 @@ not (it stays independent).
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 from bisect import bisect_right
 from collections import defaultdict, deque
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from solver import ranges as R
-from solver.problem import Mode, Person, Problem, StaffNeed, Task, Unit
+from solver.problem import Assignment, Mode, Person, Problem, StaffNeed, Task, Unit
 from solver.ranges import Ranges
 from solver.rules import Rule
 
@@ -120,6 +121,8 @@ class Facts:
         self._need_fits: dict[tuple[tuple[str, ...], int], Ranges] = {}
         self._admitted: dict[StaffNeed, list[Person]] = {}
         self.tasks: dict[str, TaskFacts] = {t.id: self._task_facts(t) for t in problem.tasks}
+        for task_id in problem.locked:
+            self.tasks[task_id] = _pinned(self.tasks[task_id], problem.current[task_id])
         self.propagate(end_cap)
 
     def __getitem__(self, task_id: str) -> TaskFacts:
@@ -491,6 +494,30 @@ class Facts:
                 if other.possible and other_id not in queued:
                     queue.append(other_id)
                     queued.add(other_id)
+
+
+def _pinned(facts: TaskFacts, want: Assignment) -> TaskFacts:
+    """A locked task's facts narrowed to its current start, mode, units and people, so the
+    search carries no choice for it (repairs lock most of a big plan); the facts as they are
+    when the booking is not among their options (the locked rule then reports it)."""
+    option = next((m for m in facts.modes if m.index == want.mode), None)
+    if option is None or not R.contains(option.starts, want.start):
+        return facts
+    if len(want.units) != len(option.needs):
+        return facts
+    needs = []
+    for unit_options, unit_id in zip(option.needs, want.units, strict=True):
+        chosen = tuple(o for o in unit_options if o.unit.id == unit_id)
+        if not chosen:
+            return facts
+        needs.append(chosen)
+    staff = tuple(tuple(p for p in need if p in want.people) for need in facts.staff)
+    counts = [need.count for need in facts.task.staff]
+    if any(len(people) < count for people, count in zip(staff, counts, strict=True)):
+        return facts
+    starts = R.span(want.start, want.start)
+    mode = dataclasses.replace(option, needs=tuple(needs), starts=starts)
+    return TaskFacts(task=facts.task, modes=(mode,), staff=staff, starts=starts, notes=facts.notes)
 
 
 def _describe_need(need: StaffNeed) -> str:

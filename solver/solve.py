@@ -36,7 +36,7 @@ from typing import Any
 
 from solver import score
 from solver.background import BackgroundImprover
-from solver.construct import construct
+from solver.construct import Start, construct
 from solver.explain import explain, precheck
 from solver.facts import Facts
 from solver.improve import insert_left_out
@@ -45,12 +45,15 @@ from solver.model.objective import Level
 from solver.model.search import BIG_MODEL, Outcome, Session, run_level
 from solver.plan import Plan
 from solver.problem import Problem, Standing
+from solver.zone import narrowed, repair_zone
 
 log = logging.getLogger(__name__)
 
 CLIQUE_TASKS = 64
 """Plain RCPSP problems up to this many tasks get no-overlap constraints over cliques of
 tasks that can never run together (measured: helps on j30, neutral on j60, not on j120)."""
+ZONE_SHARE = 0.8
+"""Of the time limit, for the search over the repair zone before the whole plan's."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -101,7 +104,7 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Plan:
         params=dict(options.params or {}),
         deterministic=options.deterministic,
     )
-    plan = _solve(problem, options, session)
+    plan = _solve(problem, options, session, zone=True)
     if options.deterministic and not session.user_stopped:
         # Every cap is the time limit: a run that ended before it was cut nowhere.
         cut = session.elapsed() >= 0.99 * options.time_limit
@@ -109,25 +112,39 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Plan:
     return plan
 
 
-def _solve(problem: Problem, options: SolveOptions, session: Session) -> Plan:
+def _solve(
+    problem: Problem,
+    options: SolveOptions,
+    session: Session,
+    zone: bool,
+    given: Plan | None = None,
+) -> Plan:
+    """The solve; ``zone``: search the repair zone first; ``given``: a valid plan to start
+    from instead of the constructive phase's."""
     if options.progress is not None:
         session.on_solution = _reporter(options.progress, session)
     facts = Facts(problem)
     never = precheck(problem, facts)
     if any(request_id in never for request_id in facts.required_requests):
         return Plan(unplaced=never, status="infeasible", seconds=session.elapsed())
-    begun = construct(
-        problem,
-        facts,
-        time_limit=options.time_limit,
-        left=session.left,
-        seed=options.seed,
-        workers=options.workers,
-        report=lambda plan: _report_start(problem, facts, plan, never, session),
-        stop=session.stop_requested,
-        deterministic=options.deterministic,
+    begun = (
+        Start(given)
+        if given is not None
+        else construct(
+            problem,
+            facts,
+            time_limit=options.time_limit,
+            left=session.left,
+            seed=options.seed,
+            workers=options.workers,
+            report=lambda plan: _report_start(problem, facts, plan, never, session),
+            stop=session.stop_requested,
+            deterministic=options.deterministic,
+        )
     )
     start = begun.plan
+    if zone and problem.objective == "lab" and start.status == "feasible":
+        start = _zone_first(problem, start, options, session)
     end_cap = None
     all_required = all(r.id in facts.required_requests for r in problem.requests)
     if problem.objective == "makespan" and start.status == "feasible" and all_required:
@@ -175,7 +192,11 @@ def _solve(problem: Problem, options: SolveOptions, session: Session) -> Plan:
             value = level.value_of(score.evaluate(problem, incumbent))
             if value == level.best:  # nothing to search: the plan so far is best on it
                 session.report(level.name, value, value)
-                results.append((level, Outcome("optimal", incumbent, None, value, value)))
+                # The same plan: its full solution, when CP-SAT found it, stays the hint
+                # (a plan's decisions alone leave CP-SAT thousands of values to find).
+                same = results[-1][1] if results and results[-1][1].plan is incumbent else None
+                solution = same.solution if same is not None else None
+                results.append((level, Outcome("optimal", incumbent, solution, value, value)))
                 model.fix(level, value)
                 i += 1
                 continue
@@ -225,6 +246,48 @@ def _solve(problem: Problem, options: SolveOptions, session: Session) -> Plan:
         incumbent = outcome.plan
         model.fix(level, outcome.value)
     return _plan(problem, facts, model, start, session, levels, results, infeasible)
+
+
+def _zone_first(problem: Problem, start: Plan, options: SolveOptions, session: Session) -> Plan:
+    """After a change hit a big plan in force: the plan of a search over the repair zone
+    alone (``solver.zone``), the rest locked, when it ranks above ``start``; else ``start``.
+    It gets ``ZONE_SHARE`` of the limit (of CP-SAT's work in a deterministic solve)."""
+    zone = repair_zone(problem, start.assignments)
+    if zone is None or session.stop_requested():
+        return start
+    share = ZONE_SHARE * options.time_limit
+    if not options.deterministic:
+        share = min(share, ZONE_SHARE * session.left())
+    sub = Session(
+        time_limit=share,
+        workers=options.workers,
+        seed=options.seed,
+        relative_gap=options.relative_gap,
+        log=options.log,
+        stop=options.stop,
+        params=session.params,
+        deterministic=options.deterministic,
+        on_solution=session.on_solution,
+    )
+    small = narrowed(problem, zone)
+    found = _solve(small, dataclasses.replace(options, time_limit=share), sub, False, start)
+    session.work_used += sub.work_used
+    session.solutions = max(session.solutions, sub.solutions)
+    session.user_stopped |= sub.user_stopped
+    if found.status not in ("feasible", "optimal", "stopped") or not found.assignments:
+        return start
+    breakdown = score.evaluate(problem, found.assignments)
+    if score.rank(problem, breakdown) >= score.rank(problem, start.breakdown):
+        log.debug("repair zone: %s does not beat %s", breakdown, start.breakdown)
+        return start
+    log.debug("repair zone of %d tasks: %s", len(zone), breakdown)
+    return Plan(
+        assignments=found.assignments,
+        status="feasible",
+        objective=score.weighted(problem, breakdown),
+        solutions=session.solutions,
+        breakdown=breakdown,
+    )
 
 
 def _own(problem: Problem, level: Level, outcome: Outcome) -> Outcome:
