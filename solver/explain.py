@@ -166,7 +166,7 @@ def blocked_reason(
         message = f"no certified operator is free {window}"
         holders, refs = [], ()
     elif rule == Rule.STUDENT_SUPERVISION:
-        message = f"only students are free {window}, and they need a non-student"
+        message = f"only students are free {window}, and no one free may supervise them"
         holders, refs = [], ()
     else:
         message = f"its predecessors and successors leave no room {window}"

@@ -82,7 +82,9 @@ class Person:
     ``certs`` maps an equipment kind to the first slot at which the certification is no
     longer valid: a task on that kind must start before it. ``available`` is working hours
     minus unavailability (None: always). ``weekly_cap`` bounds the staffed slots of the
-    tasks that start in each week of ``Problem.week_starts``.
+    tasks that start in each week of ``Problem.week_starts``. A student works on a task only
+    with someone who may supervise them on it: a person who ``supervises`` (None: anyone
+    but a student), or the student's named ``supervisor``.
     """
 
     id: str
@@ -93,8 +95,12 @@ class Person:
     weekly_cap: int | None = None
     home_site: str | None = None
     cost_per_slot: int = 0
+    supervises: bool | None = None
+    supervisor: str | None = None
 
     def __post_init__(self) -> None:
+        if self.supervises is None:
+            object.__setattr__(self, "supervises", not self.is_student)
         object.__setattr__(self, "skills", _frozen_map(self.skills))
         object.__setattr__(self, "certs", _frozen_map(self.certs))
         if any(not 1 <= level <= 3 for level in self.skills.values()):
@@ -106,6 +112,12 @@ class Person:
     @property
     def is_student(self) -> bool:
         return self.role == STUDENT_ROLE
+
+    def can_supervise(self, student: Person) -> bool:
+        """Whether this person, on a task with ``student``, supervises them."""
+        if self.id == student.id or self.is_student:
+            return False
+        return bool(self.supervises) or self.id == student.supervisor
 
 
 STUDENT_ROLE = "student"
@@ -366,6 +378,11 @@ class Problem:
         requests = _unique("request", self.requests)
         budgets = _unique("budget", self.budgets)
         teams = _unique("team", self.teams)
+        for person in self.people:
+            if person.supervisor is not None and person.supervisor not in people:
+                raise ProblemError(
+                    f"person {person.id!r}: unknown supervisor {person.supervisor!r}"
+                )
         for team in self.teams:
             if not team.members <= people:
                 raise ProblemError(f"team {team.id!r}: unknown members")

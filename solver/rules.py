@@ -62,7 +62,7 @@ DESCRIPTIONS: dict[Rule, str] = {
     Rule.TRAVEL_TIME: "a person moving between sites has the travel time between two tasks",
     Rule.CERTIFIED_OPERATOR: "a unit that needs a certified operator has one among the "
     "task's people, certified on the start day",
-    Rule.STUDENT_SUPERVISION: "a task with a student also has a non-student",
+    Rule.STUDENT_SUPERVISION: "a student works beside someone who may supervise them",
     Rule.TEAM_COMPOSITION: "a team's people meet its role minimums and student ratio",
     Rule.LOCKED_BOOKING: "a locked task keeps its current start, mode, units and people",
     Rule.WHOLE_REQUEST: "a request is scheduled with all its tasks or not at all",

@@ -3,7 +3,7 @@
 ``Crew`` keeps each person's staffed intervals (sorted, for overlap and travel checks),
 their load per week and the people on each team or request, and picks the people of a task
 at a given start: eligible, available, under their weekly cap, free and able to travel, in
-need order, with a certified operator where a unit needs one and a non-student beside any
+need order, with a certified operator where a unit needs one and a supervisor beside any
 student. ``fill_needs`` is the matching behind it.
 """
 
@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from itertools import product
 
 from solver import ranges as R
 from solver.facts import Facts, ModeOption, TaskFacts, UnitOption
-from solver.problem import Problem, StaffNeed, Task
+from solver.problem import Person, Problem, StaffNeed, Task
 from solver.rules import Rule
 
 Interval = tuple[int, int, str, str | None]  # start, end, task id, site
@@ -176,7 +176,7 @@ class Crew:
         diagnose: Counter[Rule] | None,
     ) -> tuple[str, ...] | None:
         """People in need order who can all travel to ``site``, with a certified operator
-        for each unit that needs one and a non-student beside any student."""
+        for each unit that needs one and a supervisor beside any student."""
         needs = facts.task.staff
         if not needs:
             return ()
@@ -204,13 +204,20 @@ class Crew:
                 return None
             selection, operator = found
             forced.append(operator)
-        if all(person[p].is_student for p in selection):
-            seniors = [p for ready in lists for p in ready if not person[p].is_student]
+        for _ in range(len(selection)):  # each round supervises one more student
+            alone = _unsupervised(person, selection)
+            if alone is None:
+                break
+            seniors = [p for ready in lists for p in ready if person[p].can_supervise(alone)]
             found = _add_one_of(needs, lists, forced, seniors)
             if found is None:
                 count(diagnose, Rule.STUDENT_SUPERVISION)
                 return None
-            selection = found[0]
+            selection, senior = found
+            forced.append(senior)
+        if _unsupervised(person, selection) is not None:
+            count(diagnose, Rule.STUDENT_SUPERVISION)
+            return None
         return tuple(selection)
 
     def events(self, facts: TaskFacts, option: ModeOption, start: int) -> list[int]:
@@ -245,6 +252,15 @@ class Crew:
             if students > rule.max_students_per_senior * (len(people) - students):
                 return f"team {team_id!r} would have too many students per non-student"
         return None
+
+
+def _unsupervised(person: Mapping[str, Person], selection: Iterable[str]) -> Person | None:
+    """A student of ``selection`` with no one in it to supervise them, or None."""
+    people = [person[p] for p in selection]
+    for student in people:
+        if student.is_student and not any(p.can_supervise(student) for p in people):
+            return student
+    return None
 
 
 def group_of(task: Task) -> str:

@@ -197,13 +197,14 @@ class _Validator:
                 task.id,
                 a.people,
             )
-        if any(p.is_student for p in people) and all(p.is_student for p in people):
-            self.fail(
-                Rule.STUDENT_SUPERVISION,
-                f"{task.id!r} has students and no non-student",
-                task.id,
-                a.people,
-            )
+        for student in people:
+            if student.is_student and not any(p.can_supervise(student) for p in people):
+                self.fail(
+                    Rule.STUDENT_SUPERVISION,
+                    f"{task.id!r} has student {student.id!r} and no one to supervise them",
+                    task.id,
+                    a.people,
+                )
         for unit_id in dict.fromkeys(a.units):
             unit = self.problem.unit[unit_id]
             if unit.needs_certified and not any(

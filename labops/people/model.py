@@ -28,10 +28,26 @@ class PersonFields(SQLModel):
     platform_staff: bool = Field(
         default=False, title="Platform staff", description="serves every project, not only its own"
     )
+    supervisor: Slug | None = reference(
+        "person",
+        title="Supervisor",
+        nullable=True,
+        description="a student's named supervisor, who may supervise them whatever their role",
+    )
 
 
 class Person(PersonFields, table=True):
     pass
+
+
+def person_row(spec: PersonFields, **values: object) -> Person:
+    """The table row of a checked person (``values`` override fields)."""
+    return Person(**{**{name: getattr(spec, name) for name in PersonFields.model_fields}, **values})
+
+
+def person_fields(row: Person) -> dict[str, object]:
+    """A person's row as the platform file's entry writes its fields."""
+    return row.model_dump(mode="json", include=set(PersonFields.model_fields))
 
 
 class PersonHours(SQLModel, table=True):

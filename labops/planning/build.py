@@ -657,6 +657,8 @@ class _Builder:
             available=self._slots(available, grid.inner),
             weekly_cap=int(person.weekly_hours * 60 // grid.slot_minutes),
             home_site=person.home_site,
+            supervises=person.role in self.settings.supervising_roles,
+            supervisor=person.supervisor,
         )
 
     @staticmethod

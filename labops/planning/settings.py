@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from labops.vocabulary import Role
 from solver.problem import TAIL_LEVELS, Weights
 
 # How long and on how many threads a plan is solved, and over how many weeks, unless asked.
@@ -23,6 +24,15 @@ Goal = Literal["disruption", "lateness", "continuity", "cost", "finish"]
 GOALS: tuple[Goal, ...] = ("disruption", "lateness", "continuity", "cost", "finish")
 _SOLVER_NAME = {"lateness": "tardiness"}  # the file says lateness, the solver tardiness
 Weight = Annotated[int, Field(ge=0, le=1_000_000)]
+
+
+SUPERVISING_ROLES: tuple[Role, ...] = (
+    Role.SOURCE_RESEARCHER,
+    Role.PLATFORM_ARCHITECT,
+    Role.INDUSTRY_ENGINEER,
+    Role.INNOVATOR,
+    Role.BUSINESS_VETERAN,
+)
 
 
 class GoalWeights(BaseModel):
@@ -56,6 +66,9 @@ class PlanningSettings(BaseModel):
     order: tuple[Goal, ...] = GOALS
     lexicographic: bool = True
     weights: GoalWeights = GoalWeights()
+    # Who may supervise a student on a task (beside the student's named supervisor):
+    # investors and corporate partners fund and buy, they do not supervise lab work.
+    supervising_roles: tuple[Role, ...] = SUPERVISING_ROLES
 
     @model_validator(mode="after")
     def _every_goal_once(self) -> PlanningSettings:

@@ -12,9 +12,9 @@ from collections.abc import Container, Iterable
 from typing import Any
 
 from labops.platform.clashes import locked_clashes
-from labops.platform.file_schema import PlatformFile, RequestSpec, TaskSpec
+from labops.platform.file_schema import PersonSpec, PlatformFile, RequestSpec, TaskSpec
 from labops.platform.partial import Unread
-from labops.vocabulary import PoolKind
+from labops.vocabulary import PoolKind, Role
 
 
 class _Anything:
@@ -63,6 +63,7 @@ def check_platform(data: PlatformFile, unread: Unread | None = None) -> list[str
     people = _known(unread, "people", (person.id for person in data.people))
     pools = _known(unread, "fund_pools", (pool.id for pool in data.fund_pools))
     projects = _known(unread, "projects", (project.id for project in data.projects))
+    roles = {person.id: person.role for person in data.people}
     units = {unit.id: unit for unit in data.equipment}
     unit_ids = _known(unread, "equipment", units)
     # Kinds whose largest unit is not known, because one of its units was left out.
@@ -86,6 +87,7 @@ def check_platform(data: PlatformFile, unread: Unread | None = None) -> list[str
         label = f"person '{person.id}'"
         if person.home_site is not None and person.home_site not in sites:
             problems.append(f"{label}: home_site '{person.home_site}' does not exist")
+        problems += _supervisor_problems(label, person, people, roles)
         problems += [
             f"{label}: certification for kind '{kind}' which does not exist"
             for kind in person.certifications
@@ -169,6 +171,24 @@ def check_platform(data: PlatformFile, unread: Unread | None = None) -> list[str
                 f"{label}: lasts {minutes:g} minutes but the task takes {task.duration}"
             )
     return problems + locked_clashes(data)
+
+
+def _supervisor_problems(
+    label: str, person: PersonSpec, people: Container[str], roles: dict[str, Role]
+) -> list[str]:
+    """A supervisor is someone else, known, not a student, named for a student."""
+    named = person.supervisor
+    if named is None:
+        return []
+    if person.role != Role.STUDENT:
+        return [f"{label}: only a student has a supervisor (this is a {person.role.value})"]
+    if named == person.id:
+        return [f"{label}: cannot be their own supervisor"]
+    if named not in people:
+        return [f"{label}: supervisor '{named}' does not exist"]
+    if roles.get(named) == Role.STUDENT:
+        return [f"{label}: supervisor '{named}' is a student"]
+    return []
 
 
 def check_task_needs(

@@ -18,6 +18,7 @@ from labops import tables as t
 from labops.equipment.model import DowntimeSpec, KindSpec, unit_spec
 from labops.fields import Window, format_cents, format_week_hours
 from labops.localtime import round_trips, to_local, zone
+from labops.people.model import person_fields
 from labops.planning.settings import PlanningSettings
 from labops.platform.file_schema import (
     AbsenceSpec,
@@ -127,14 +128,7 @@ def export_platform(session: Session) -> PlatformFile:
         ],
         people=[
             PersonSpec(
-                id=p.id,
-                name=p.name,
-                email=p.email,
-                role=p.role,
-                access=p.access,
-                home_site=p.home_site,
-                weekly_hours=p.weekly_hours,
-                platform_staff=p.platform_staff,
+                **person_fields(p),
                 hours=_week_hours((h.weekday, h.starts, h.ends) for h in person_hours[p.id]),
                 skills={s.skill: s.level for s in skills[p.id]},
                 certifications={c.kind_id: c.expires for c in certs[p.id]},

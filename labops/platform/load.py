@@ -18,6 +18,7 @@ from labops.errors import FixtureError, InputError, PermissionDenied
 from labops.fields import Window
 from labops.limits import too_far_ahead
 from labops.localtime import monday_of, to_utc
+from labops.people.model import person_row
 from labops.permissions import Action, Actor, current_actor
 from labops.platform.file_schema import PlatformFile, TaskSpec
 from labops.requests.task_rows import add_tasks
@@ -226,19 +227,14 @@ class _Writer:
             )
 
     def _people(self) -> None:
-        self.add(
-            t.Person(
-                id=person.id,
-                name=person.name,
-                email=person.email,
-                role=person.role,
-                access=person.access,
-                home_site=person.home_site,
-                weekly_hours=person.weekly_hours,
-                platform_staff=person.platform_staff,
-            )
-            for person in self.data.people
-        )
+        self.add(person_row(person, supervisor=None) for person in self.data.people)
+        self.session.flush()
+        # A supervisor may come later in the file: named once everyone is in.
+        for person in self.data.people:
+            if person.supervisor is not None:
+                row = self.session.get(t.Person, person.id)
+                assert row is not None
+                row.supervisor = person.supervisor
         self.session.flush()
         for person in self.data.people:
             self.add(

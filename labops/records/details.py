@@ -174,6 +174,7 @@ def _show_person(
             ("home site", person.home_site),
             ("weekly hours", person.weekly_hours),
             ("platform staff", person.platform_staff),
+            ("supervisor", person.supervisor),
             (
                 "working hours",
                 compact_hours(

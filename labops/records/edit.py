@@ -38,7 +38,7 @@ from labops.projects.model import ProjectFields
 from labops.records.catalog import platform_info
 from labops.records.forms import FormField, form_fields, form_values
 from labops.sites.model import SiteFields
-from labops.vocabulary import WEEKDAYS, AbsenceKind
+from labops.vocabulary import WEEKDAYS, AbsenceKind, Role
 
 KINDS = ("site", "equipment", "person", "project", "fund_pool")
 
@@ -313,6 +313,21 @@ def _one_pool_per_kind(session: Session, value: Any) -> dict[str, str]:
     return {}
 
 
+def _supervisor_can_supervise(session: Session, value: Any) -> dict[str, str]:
+    """A supervisor is named for a student, is someone else and is not a student."""
+    named = value.supervisor
+    if named is None:
+        return {}
+    if value.role != Role.STUDENT:
+        return {"supervisor": f"only a student has a supervisor (this is a {value.role.value})"}
+    if named == value.id:
+        return {"supervisor": "a student cannot be their own supervisor"}
+    other = session.get(t.Person, named)
+    if other is not None and other.role == Role.STUDENT:
+        return {"supervisor": f"{named!r} is a student"}
+    return {}
+
+
 def _no_references(session: Session, value: Any) -> dict[str, str]:
     return {}
 
@@ -322,7 +337,14 @@ _KINDS: dict[str, _Kind] = {
         t.Site, SiteSpec, SiteFields, "site", check=_site_has_a_zone, hours=_SITE_HOURS
     ),
     "equipment": _family(t.Equipment, EquipmentSpec, EquipmentFields, "equipment unit"),
-    "person": _family(t.Person, PersonSpec, PersonFields, "person", hours=_PERSON_HOURS),
+    "person": _family(
+        t.Person,
+        PersonSpec,
+        PersonFields,
+        "person",
+        check=_supervisor_can_supervise,
+        hours=_PERSON_HOURS,
+    ),
     # A project's lead is on its team.
     "project": _family(t.Project, ProjectSpec, ProjectFields, "project", after=_lead_is_a_member),
     "fund_pool": _family(

@@ -196,16 +196,20 @@ class Constraints:
                         self.v.enforce(self.model.add_bool_or(holders[unit.kind]), unit_var.lit)
 
     def student_supervision(self) -> None:
-        """A task with a student among its people also has a non-student."""
+        """A student on a task has someone on it who may supervise them."""
+        person = self.problem.person
         for task_var in self.tasks.values():
-            person = self.problem.person
-            seniors = [w for p, w in task_var.people.items() if not person[p].is_student]
             for person_id, works in task_var.people.items():
-                if person[person_id].is_student:
-                    if seniors:
-                        self.model.add_bool_or(seniors).only_enforce_if(works)
-                    else:
-                        self.model.add(works == 0)
+                student = person[person_id]
+                if not student.is_student:
+                    continue
+                seniors = [
+                    w for p, w in task_var.people.items() if person[p].can_supervise(student)
+                ]
+                if seniors:
+                    self.model.add_bool_or(seniors).only_enforce_if(works)
+                else:
+                    self.model.add(works == 0)
 
     def team_composition(self) -> None:
         """A team's people meet its role minimums and student ratio, when it has any task."""

@@ -255,6 +255,23 @@ def test_student_supervision(senior, fits):
         assert "boss" in plan.assignments["a"].people
 
 
+@pytest.mark.parametrize("named", [None, "inv-1", "inv-2"])
+def test_a_named_supervisor_supervises_where_the_role_does_not(named):
+    """Investors do not supervise students, except the one a student names as supervisor:
+    the solver must put exactly that one beside the student, and no one without a name."""
+    crew = [
+        Person(id="s1", role="student", supervisor=named, skills={"x": 1}),
+        Person(id="inv-1", role="investor", supervises=False),
+        Person(id="inv-2", role="investor", supervises=False),
+    ]
+    # Two people: the student (the only one with the skill) and one investor.
+    plan = solved(problem([task("a", staff=(staff(skill="x"), staff()))], people=crew))
+    if named is None:
+        assert placed(plan) == set() and plan.unplaced["a"][0].rule == "student_supervision"
+    else:
+        assert set(plan.assignments["a"].people) == {"s1", named}
+
+
 @pytest.mark.parametrize(("technician", "fits"), [(False, False), (True, True)])
 def test_team_composition(technician, fits):
     crew = [Person(id="eng", role="engineer")]

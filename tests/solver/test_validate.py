@@ -11,6 +11,7 @@ from solver.problem import (
     Mode,
     Person,
     Precedence,
+    ProblemError,
     Request,
     TeamRule,
     Unit,
@@ -217,6 +218,24 @@ def test_student_supervision():
     assert rules_of(prob, [at("a", 0, people=["stu", "alice"])]) == set()
     prob = problem([task("a", staff=(staff(skill="sem"),))], people=[STU])
     assert rules_of(prob, [at("a", 0, people=["stu"])]) == {Rule.STUDENT_SUPERVISION}
+
+
+def test_supervision_by_role_or_by_name():
+    investor = Person(id="inv", role="investor", supervises=False)
+    named = Person(id="stu", role="student", skills={"sem": 2}, supervisor="inv")
+    team = (staff(skill="sem"), staff())
+    for student, broken in ((STU, {Rule.STUDENT_SUPERVISION}), (named, set())):
+        prob = problem([task("a", staff=team)], people=[student, investor])
+        assert rules_of(prob, [at("a", 0, people=["stu", "inv"])]) == broken
+    # Each student needs their own: one named supervisor does not cover another student.
+    other = Person(id="stu2", role="student", skills={"sem": 2})
+    prob = problem([task("a", staff=(*team, staff()))], people=[named, other, investor])
+    assert rules_of(prob, [at("a", 0, people=["stu", "inv", "stu2"])]) == {Rule.STUDENT_SUPERVISION}
+
+
+def test_an_unknown_supervisor_is_refused():
+    with pytest.raises(ProblemError, match="unknown supervisor 'nobody'"):
+        problem([], people=[Person(id="stu", role="student", supervisor="nobody")])
 
 
 def test_team_composition():
