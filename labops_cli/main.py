@@ -22,6 +22,7 @@ from labops_cli import (
     requests,
     schedule,
     tui,
+    whatif,
 )
 from labops_cli.render import err_console
 from labops_cli.state import CliState
@@ -84,6 +85,7 @@ report.register(app)
 admin.register(app)
 tui.register(app)
 bench.register(app)
+whatif.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:
