@@ -99,6 +99,12 @@ def references(field: Any) -> str | None:
     return extra.get("references") if isinstance(extra, dict) else None
 
 
+def self_references(table: sa.Table) -> list[str]:
+    """The columns of ``table`` that name a row of the same table (a student's supervisor):
+    they refuse the deletion of the row they name, so a bulk delete clears them first."""
+    return [key.parent.name for key in table.foreign_keys if key.column.table is table]
+
+
 def table(name: str) -> type[SQLModel]:
     """The table class of a table name ("site" -> Site)."""
     for mapper in SQLModel._sa_registry.mappers:

@@ -12,6 +12,7 @@ from sqlmodel import Session, SQLModel, select
 
 from labops import tables as t
 from labops.audit import record
+from labops.columns import self_references
 from labops.db import Database, follow_written_ids
 from labops.equipment.model import Downtime, Kind, unit_row
 from labops.errors import FixtureError, InputError, PermissionDenied
@@ -112,6 +113,8 @@ def clear_platform(session: Session) -> None:
     which outlives the platforms it recorded (and refuses deletion anyway)."""
     for table in reversed(SQLModel.metadata.sorted_tables):
         if table.name != t.AuditEvent.__tablename__:
+            for column in self_references(table):
+                session.execute(table.update().values({column: None}))
             session.execute(table.delete())
     session.expunge_all()  # the rows it had loaded are gone
 

@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, SQLModel
 
 from labops.audit import ensure_append_only, record
+from labops.columns import self_references
 from labops.db import Database, make_engine, storage_error
 from labops.errors import InputError, StorageError
 from labops.migrate import known_revisions, upgrade
@@ -177,6 +178,8 @@ def _replace_records(
                 run = session.connection().exec_driver_sql
                 run("PRAGMA defer_foreign_keys = ON")
                 for table in reversed(tables):
+                    for column in self_references(table):
+                        run(f'UPDATE main."{table.name}" SET "{column}" = NULL')
                     run(f'DELETE FROM main."{table.name}"')
                 for table in tables:
                     names = ", ".join(f'"{column.name}"' for column in table.columns)

@@ -154,3 +154,23 @@ def test_the_migration_keeps_every_person_and_what_points_at_them(db: Database) 
         connection.commit()
     with db.read() as session:
         assert session.get(t.Person, "cleo").supervisor == "dara"
+
+
+def test_a_platform_with_supervisors_restores_and_reloads(cli, tmp_path) -> None:
+    """A student naming a supervisor is a row naming another of its table: bulk deletes
+    (a restore, a reload) clear that reference before the row it names goes."""
+    text = TINY.read_text().replace(
+        'id = "cleo"\nname = "Cleo Marsh"', 'id = "cleo"\nname = "Cleo Marsh"\nsupervisor = "dara"'
+    )
+    assert 'supervisor = "dara"' in text
+    platform = tmp_path / "supervised.toml"
+    platform.write_text(text)
+    assert cli("load", str(platform)).code == 0
+    backup = tmp_path / "backup.db"
+    assert cli("--as", "dara", "backup", str(backup)).code == 0
+    result = cli("--as", "eve", "restore", str(backup), "--yes")
+    assert result.code == 0, result.err
+    result = cli("--as", "eve", "load", str(platform), "--replace")
+    assert result.code == 0, result.err
+    shown = cli("--as", "eve", "show", "person", "cleo")
+    assert "dara" in shown.out
