@@ -25,8 +25,8 @@ def add_tasks(
             request_id=request_id,
             key=task.key,
             name=task.name,
-            duration_minutes=task.duration,
-            staff_minutes=task.staff_for if task.unattended else None,
+            duration=task.duration,
+            staff_for=task.staff_for if task.unattended else None,
             earliest=instant(task.earliest) if task.earliest else None,
             due=instant(task.due) if task.due else None,
             due_hard=task.due_hard,
@@ -38,9 +38,9 @@ def add_tasks(
         session.add_all(
             t.TaskEquipment(
                 task_id=row.id,
-                equipment_id=need.unit,
-                kind_id=need.kind,
-                site_id=need.site,
+                unit=need.unit,
+                kind=need.kind,
+                site=need.site,
                 amount=need.amount,
             )
             for need in task.equipment
@@ -51,14 +51,12 @@ def add_tasks(
                 count=need.count,
                 role=need.role,
                 skill=need.skill,
-                min_level=need.level,
+                level=need.level,
             )
             for need in task.staff
         )
     session.add_all(
-        t.TaskPrecedence(
-            before_id=rows[after.task].id, after_id=rows[task.key].id, lag_minutes=after.lag
-        )
+        t.TaskPrecedence(before_id=rows[after.task].id, after_id=rows[task.key].id, lag=after.lag)
         for task in tasks
         for after in task.after
     )
