@@ -37,6 +37,7 @@ from labops.platform.file_schema import (
     TeamSpec,
     TravelSpec,
 )
+from labops.requests.model import need_values
 from labops.vocabulary import WEEKDAYS
 
 
@@ -188,15 +189,9 @@ def export_platform(session: Session) -> PlatformFile:
                         name=task.name,
                         duration=task.duration,
                         equipment=[
-                            EquipmentNeedSpec(
-                                unit=n.unit, kind=n.kind, site=n.site, amount=n.amount
-                            )
-                            for n in task_equipment[task.id]
+                            EquipmentNeedSpec(**need_values(n)) for n in task_equipment[task.id]
                         ],
-                        staff=[
-                            StaffNeedSpec(count=n.count, role=n.role, skill=n.skill, level=n.level)
-                            for n in task_staff[task.id]
-                        ],
+                        staff=[StaffNeedSpec(**need_values(n)) for n in task_staff[task.id]],
                         unattended=task.staff_for is not None,
                         staff_for=task.staff_for,
                         earliest=local(task.earliest) if task.earliest else None,

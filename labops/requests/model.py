@@ -1,13 +1,21 @@
-"""Requests for lab time and their tasks: equipment and staff needs, order."""
+"""Requests for lab time and their tasks: equipment and staff needs, order.
+
+Equipment and staff needs are a model family each (see ``labops.equipment.model``):
+``...NeedFields`` under the platform file's names; the table and the file's entry
+(``labops.platform.file_schema.EquipmentNeedSpec``, ``StaffNeedSpec``) derive from it, and
+``need_values`` carries a need from one to the other.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Column, Field, SQLModel
 
-from labops.columns import enum_type, fk, int_fk, utc
+from labops.columns import enum_type, fk, int_fk, reference, utc
+from labops.fields import Count, Level, Slug
 from labops.vocabulary import RequestStatus, Role
 
 
@@ -46,7 +54,16 @@ class Task(SQLModel, table=True):
     note: str = ""
 
 
-class TaskEquipment(SQLModel, table=True):
+class EquipmentNeedFields(SQLModel):
+    """A specific ``unit``, or any unit of ``kind`` (at ``site`` if given)."""
+
+    unit: Slug | None = reference("equipment", title="Unit", nullable=True)
+    kind: Slug | None = reference("kind", title="Kind", nullable=True)
+    site: Slug | None = reference("site", title="Site", nullable=True, index=False)
+    amount: Count = Field(default=1, title="Amount", description="units of capacity held")
+
+
+class TaskEquipment(EquipmentNeedFields, table=True):
     """A unit a task holds: a specific one, or any unit of a kind (optionally at a site)."""
 
     __tablename__ = "task_equipment"
@@ -56,23 +73,29 @@ class TaskEquipment(SQLModel, table=True):
     )
     id: int | None = Field(default=None, primary_key=True)
     task_id: int = int_fk("task.id")
-    unit: str | None = fk("equipment.id", nullable=True, cascade=False)
-    kind: str | None = fk("kind.id", nullable=True, cascade=False)
-    site: str | None = fk("site.id", nullable=True, cascade=False, index=False)
-    amount: int = 1
 
 
-class TaskStaff(SQLModel, table=True):
+class StaffNeedFields(SQLModel):
     """People a task needs: ``count`` of them with ``role`` and/or ``skill`` >= ``level``."""
 
+    count: Count = Field(default=1, title="Count")
+    role: Role | None = Field(default=None, sa_type=enum_type(Role), title="Role")
+    skill: Slug | None = Field(default=None, title="Skill")
+    level: Level = Field(default=1, title="Level", description="at least this skill level")
+
+
+class TaskStaff(StaffNeedFields, table=True):
     __tablename__ = "task_staff"
     __table_args__ = (sa.CheckConstraint("count >= 1", name="count_positive"),)
     id: int | None = Field(default=None, primary_key=True)
     task_id: int = int_fk("task.id")
-    count: int = 1
-    role: Role | None = Field(default=None, sa_type=enum_type(Role))
-    skill: str | None = None
-    level: int = 1
+
+
+def need_values(need: EquipmentNeedFields | StaffNeedFields) -> dict[str, Any]:
+    """An equipment or staff need's fields (of a table row or the platform file's entry),
+    to build the other from."""
+    family = EquipmentNeedFields if isinstance(need, EquipmentNeedFields) else StaffNeedFields
+    return {name: getattr(need, name) for name in family.model_fields}
 
 
 class TaskPrecedence(SQLModel, table=True):

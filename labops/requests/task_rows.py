@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from labops import tables as t
 from labops.platform.file_schema import TaskSpec
+from labops.requests.model import need_values
 
 
 def add_tasks(
@@ -36,25 +37,9 @@ def add_tasks(
         session.flush()
         rows[task.key] = row
         session.add_all(
-            t.TaskEquipment(
-                task_id=row.id,
-                unit=need.unit,
-                kind=need.kind,
-                site=need.site,
-                amount=need.amount,
-            )
-            for need in task.equipment
+            t.TaskEquipment(task_id=row.id, **need_values(need)) for need in task.equipment
         )
-        session.add_all(
-            t.TaskStaff(
-                task_id=row.id,
-                count=need.count,
-                role=need.role,
-                skill=need.skill,
-                level=need.level,
-            )
-            for need in task.staff
-        )
+        session.add_all(t.TaskStaff(task_id=row.id, **need_values(need)) for need in task.staff)
     session.add_all(
         t.TaskPrecedence(before_id=rows[after.task].id, after_id=rows[task.key].id, lag=after.lag)
         for task in tasks
