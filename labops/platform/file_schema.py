@@ -38,7 +38,7 @@ from labops.funds.model import FundPoolSpec
 from labops.people.model import PersonFields
 from labops.planning.settings import PlanningSettings
 from labops.projects.model import ProjectFields
-from labops.requests.model import EquipmentNeedFields, StaffNeedFields
+from labops.requests.model import EquipmentNeedFields, RequestFields, StaffNeedFields
 from labops.sites.model import SiteFields
 from labops.vocabulary import (
     AbsenceKind,
@@ -208,16 +208,12 @@ class TaskSpec(Entry):
         return self
 
 
-class RequestSpec(Entry):
+class RequestSpec(RequestFields):
+    model_config = ENTRY
     id: Annotated[int, Field(ge=1, le=2**31)]
-    project: Slug
-    requester: Slug
-    title: Name
     status: RequestStatus = RequestStatus.SUBMITTED
     created: Instant | None = None
     submitted: Instant | None = None
-    note: Text = ""
-    decision_note: Text = ""
     tasks: Annotated[list[TaskSpec], Field(min_length=1)]
 
 

@@ -1,9 +1,11 @@
 """Requests for lab time and their tasks: equipment and staff needs, order.
 
-Equipment and staff needs are a model family each (see ``labops.equipment.model``):
-``...NeedFields`` under the platform file's names; the table and the file's entry
-(``labops.platform.file_schema.EquipmentNeedSpec``, ``StaffNeedSpec``) derive from it, and
-``need_values`` carries a need from one to the other.
+A request and its equipment and staff needs are a model family each (see
+``labops.equipment.model``): ``...Fields`` under the platform file's names; the table and
+the file's entry (``labops.platform.file_schema.RequestSpec``, which adds the tasks,
+``EquipmentNeedSpec``, ``StaffNeedSpec``) derive from it, and ``need_values`` carries a
+need from one to the other. A request's decision (``decided_at``, ``decided_by``) is the
+table's alone: the file does not hold it.
 """
 
 from __future__ import annotations
@@ -15,24 +17,29 @@ import sqlalchemy as sa
 from sqlmodel import Column, Field, SQLModel
 
 from labops.columns import enum_type, fk, int_fk, reference, utc
-from labops.fields import Count, Level, Slug
+from labops.fields import Count, Level, Name, Slug, Text
 from labops.vocabulary import RequestStatus, Role
 
 
-class Request(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
-    project: str = fk("project.id", cascade=False)
-    requester: str = fk("person.id", cascade=False)
-    title: str
+class RequestFields(SQLModel):
+    id: int | None = Field(default=None, primary_key=True, title="Id")
+    project: Slug = reference("project", title="Project")
+    requester: Slug = reference("person", title="Requester", description="who submitted it")
+    title: Name = Field(title="Title")
     status: RequestStatus = Field(
-        default=RequestStatus.DRAFT, sa_type=enum_type(RequestStatus), index=True
+        default=RequestStatus.DRAFT, sa_type=enum_type(RequestStatus), index=True, title="Status"
     )
+    created: dt.datetime | None = Field(default=None, title="Created")
+    submitted: dt.datetime | None = Field(default=None, title="Submitted")
+    note: Text = Field(default="", title="Note")
+    decision_note: Text = Field(default="", title="Decision note")
+
+
+class Request(RequestFields, table=True):
     created: dt.datetime = utc()
     submitted: dt.datetime | None = utc(nullable=True)
     decided_at: dt.datetime | None = utc(nullable=True)
     decided_by: str | None = fk("person.id", nullable=True, cascade=False, index=False)
-    decision_note: str = ""
-    note: str = ""
 
 
 class Task(SQLModel, table=True):
