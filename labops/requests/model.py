@@ -5,7 +5,9 @@ A request and its equipment and staff needs are a model family each (see
 the file's entry (``labops.platform.file_schema.RequestSpec``, which adds the tasks,
 ``EquipmentNeedSpec``, ``StaffNeedSpec``) derive from it, and ``need_values`` carries a
 need from one to the other. A request's decision (``decided_at``, ``decided_by``) is the
-table's alone: the file does not hold it.
+table's alone: the file does not hold it. A task keeps its columns and its entry apart: an
+entry lists its family's fields first, and the file writes a task's needs between its
+duration and its times, which an export would reorder.
 """
 
 from __future__ import annotations
