@@ -210,12 +210,12 @@ def _bookings(
                     add(
                         t.Request,
                         id=request_id,
-                        project_id=rng.choice(projects),
-                        requester_id=rng.choice(people),
+                        project=rng.choice(projects),
+                        requester=rng.choice(people),
                         title=f"Request {request_id}",
                         status=RequestStatus.SCHEDULED,
-                        created_at=cursor - dt.timedelta(days=14),
-                        submitted_at=cursor - dt.timedelta(days=14),
+                        created=cursor - dt.timedelta(days=14),
+                        submitted=cursor - dt.timedelta(days=14),
                     )
                 task_id += 1
                 booking_id += 1
@@ -228,14 +228,14 @@ def _bookings(
                     id=task_id,
                     request_id=request_id,
                     key=f"t{task_id}",
-                    duration_minutes=minutes,
+                    duration=minutes,
                     due=end + dt.timedelta(days=rng.randint(0, 10)),
                 )
                 add(
                     t.TaskEquipment,
                     task_id=task_id,
-                    equipment_id=unit["id"],
-                    kind_id=None,
+                    unit=unit["id"],
+                    kind=None,
                     amount=1,
                 )
                 add(
@@ -283,12 +283,12 @@ def _waiting_requests(
         add(
             t.Request,
             id=request_id,
-            project_id=rng.choice(projects),
-            requester_id=rng.choice(people),
+            project=rng.choice(projects),
+            requester=rng.choice(people),
             title=f"Waiting {request_id}",
             status=rng.choice((RequestStatus.SUBMITTED, RequestStatus.APPROVED)),
-            created_at=submitted,
-            submitted_at=submitted,
+            created=submitted,
+            submitted=submitted,
         )
         ids.append(request_id)
         for _ in range(2):
@@ -298,14 +298,14 @@ def _waiting_requests(
                 id=task_id,
                 request_id=request_id,
                 key=f"w{task_id}",
-                duration_minutes=60 * rng.randint(1, 8),
+                duration=60 * rng.randint(1, 8),
                 due=NOW + dt.timedelta(days=rng.randint(-14, 14)),
             )
             add(
                 t.TaskEquipment,
                 task_id=task_id,
-                equipment_id=None,
-                kind_id=rng.choice(KINDS),
+                unit=None,
+                kind=rng.choice(KINDS),
                 amount=1,
             )
     return ids

@@ -79,14 +79,17 @@ def int_fk(target: str, *, index: bool = True) -> Any:
     )
 
 
-def reference(target: str, *, title: str, nullable: bool = False, description: str = "") -> Any:
+def reference(
+    target: str, *, title: str, nullable: bool = False, description: str = "", index: bool = True
+) -> Any:
     """A field holding the id of a record of ``target`` (a kind's table): a foreign key that
-    follows renames and refuses deletion, indexed; forms offer the records of ``target``."""
+    follows renames and refuses deletion, indexed unless told; forms offer the records of
+    ``target``."""
     return Field(
         default=None if nullable else ...,
         title=title,
         description=description or None,
-        index=True,
+        index=index,
         nullable=nullable,
         sa_column_args=[sa.ForeignKey(f"{target}.id", ondelete="RESTRICT", onupdate="CASCADE")],
         schema_extra={"json_schema_extra": {"references": target}},

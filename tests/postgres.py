@@ -41,6 +41,7 @@ PG_MODULES = {
     "tests.labops.test_hand_booking",
     "tests.labops.test_hostile_input",
     "tests.labops.test_lifecycle",
+    "tests.labops.test_migrations",
     "tests.labops.test_limits",
     "tests.labops.test_multiuser",
     "tests.labops.test_postgres",

@@ -19,8 +19,8 @@ def committed_cents(session: Session) -> dict[str, int]:
     bu = t.BookingUnit
     rows = session.connection().execute(
         select(
-            t.Request.project_id,
-            t.Task.duration_minutes,
+            t.Request.project,
+            t.Task.duration,
             bu.amount,
             t.Equipment.hourly_rate,
             t.Booking.status,
@@ -31,8 +31,8 @@ def committed_cents(session: Session) -> dict[str, int]:
         .join(t.Request, t.Request.id == t.Task.request_id)
         .join(t.Equipment, t.Equipment.id == bu.equipment_id)
         .group_by(
-            t.Request.project_id,
-            t.Task.duration_minutes,
+            t.Request.project,
+            t.Task.duration,
             bu.amount,
             t.Equipment.hourly_rate,
             t.Booking.status,
@@ -60,8 +60,8 @@ def booking_costs(session: Session, *, exclude_tasks: set[int] | None = None) ->
         return dict(spent)
     rows = session.exec(
         select(
-            t.Request.project_id,
-            t.Task.duration_minutes,
+            t.Request.project,
+            t.Task.duration,
             t.BookingUnit.amount,
             t.Equipment.hourly_rate,
         )

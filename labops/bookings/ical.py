@@ -68,7 +68,7 @@ def export_calendar(
             if session.get(t.Project, project) is None:
                 raise NotFound(f"no project {project!r}")
             actor.require(Action.READ_PROJECT, project)
-            query = query.where(t.Request.project_id == project)
+            query = query.where(t.Request.project == project)
             name = f"labops: project {project}"
         rows = list(session.exec(query))
         units, people = booking_resources(session, [b.id for b, _, _ in rows])
@@ -87,10 +87,10 @@ def export_calendar(
         event.add("dtstart", booking.start)
         event.add("dtend", booking.end)
         # People always see their own assignments; others need rights on the project.
-        details = person == actor.id or actor.can(Action.READ_PROJECT, request.project_id)
+        details = person == actor.id or actor.can(Action.READ_PROJECT, request.project)
         if details:
             title = task.name or task.key
-            event.add("summary", f"{title} ({request.project_id}, request {request.id})")
+            event.add("summary", f"{title} ({request.project}, request {request.id})")
             event.add(
                 "description",
                 f"Request {request.id}: {request.title}\n"

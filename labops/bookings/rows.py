@@ -37,7 +37,7 @@ def write_booking_resources(
                 busy_end=booking.end + dt.timedelta(minutes=unit.cleanup),
             )
         )
-    staffed = task.staff_minutes if task.staff_minutes is not None else task.duration_minutes
+    staffed = task.staff_for if task.staff_for is not None else task.duration
     for person_id in people:
         session.add(
             t.BookingPerson(

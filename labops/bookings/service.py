@@ -262,7 +262,7 @@ def book_task(
         booking = t.Booking(
             task_id=task.id,
             start=start,
-            end=start + dt.timedelta(minutes=task.duration_minutes),
+            end=start + dt.timedelta(minutes=task.duration),
             status=BookingStatus.LOCKED if lock else BookingStatus.CONFIRMED,
             created_at=now,
             created_by=actor.id,

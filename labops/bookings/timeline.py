@@ -103,7 +103,7 @@ def _booking_bar(
     span: tuple[dt.datetime, dt.datetime],
     mine: set[int],
 ) -> Bar:
-    if booking.id not in mine and not actor.can(Action.READ_PROJECT, request.project_id):
+    if booking.id not in mine and not actor.can(Action.READ_PROJECT, request.project):
         return Bar(span[0], span[1], "booking", "busy", status=booking.status.value)
     return Bar(
         span[0],
@@ -111,7 +111,7 @@ def _booking_bar(
         "booking",
         f"R{request.id} {task.key}",
         status=booking.status.value,
-        project=request.project_id,
+        project=request.project,
         booking_id=booking.id,
         request_id=request.id,
     )
@@ -198,7 +198,7 @@ def booking_info(db: Database, *, actor: Actor, booking_id: int) -> Detail:
         request = session.get(t.Request, task.request_id)
         on_it = session.get(t.BookingPerson, (booking_id, actor.id)) is not None
         if not on_it:
-            actor.require(Action.READ_PROJECT, request.project_id)
+            actor.require(Action.READ_PROJECT, request.project)
         units = session.exec(
             select(t.BookingUnit.equipment_id, t.Equipment.name)
             .join(t.Equipment, t.Equipment.id == t.BookingUnit.equipment_id)
@@ -212,8 +212,8 @@ def booking_info(db: Database, *, actor: Actor, booking_id: int) -> Detail:
             .order_by(t.Person.id)
         ).all()
         staffed = (
-            format_minutes(task.staff_minutes) + " staffed, then unattended"
-            if task.staff_minutes is not None
+            format_minutes(task.staff_for) + " staffed, then unattended"
+            if task.staff_for is not None
             else "attended throughout"
         )
         return Detail(
@@ -222,11 +222,11 @@ def booking_info(db: Database, *, actor: Actor, booking_id: int) -> Detail:
                 ("status", booking.status.value),
                 ("when", f"{local_text(booking.start, tz)} - {local_text(booking.end, tz)}"),
                 ("task", f"{task.key} {task.name}".strip()),
-                ("duration", f"{format_minutes(task.duration_minutes)}, {staffed}"),
+                ("duration", f"{format_minutes(task.duration)}, {staffed}"),
                 ("due", local_text(task.due, tz) or "-"),
                 ("request", f"R{request.id} {request.title}"),
                 ("request status", request.status.value),
-                ("project", request.project_id),
+                ("project", request.project),
                 ("units", ", ".join(f"{unit} ({name})" for unit, name in units)),
                 ("team", ", ".join(f"{p.name} ({p.role.value})" for p in team) or "-"),
                 ("created", f"{local_text(booking.created_at, tz)} by {booking.created_by}"),

@@ -166,13 +166,13 @@ def _slots(
     site_of = dict(session.exec(select(t.Equipment.id, t.Equipment.site)).all())
     per_site: dict[str, list[Slot]] = defaultdict(list)
     for booking, task, request in rows:
-        visible = _may_see(actor, request.project_id, people[booking.id])
+        visible = _may_see(actor, request.project, people[booking.id])
         slot = Slot(
             booking_id=booking.id if visible else None,
             units=tuple(units[booking.id]),
             start=booking.start,
             end=booking.end,
-            label=f"R{request.id} {task.key} ({request.project_id})" if visible else "busy",
+            label=f"R{request.id} {task.key} ({request.project})" if visible else "busy",
             people=tuple(people[booking.id]) if visible else (),
             status=booking.status.value,
         )
@@ -237,7 +237,7 @@ def _downtime_alerts(session: Session, now: dt.datetime, tz: str) -> list[Alert]
             f"{booking.id}, R{task.request_id} {task.key} on {when(booking.start, tz)}: "
             "run a repair plan",
             booking.start,
-            request.project_id,
+            request.project,
             booking_id=booking.id,
             request_id=request.id,
         )
@@ -286,7 +286,7 @@ def _certification_alerts(session: Session, now: dt.datetime, tz: str) -> list[A
                 f"booking {booking.id} on {unit.id}, {when(booking.start, tz)}: no valid "
                 f"{unit.kind} certification ({why})",
                 booking.start,
-                request.project_id,
+                request.project,
                 booking_id=booking.id,
                 request_id=request.id,
             )
@@ -316,7 +316,7 @@ def _due_alerts(session: Session, now: dt.datetime, tz: str) -> list[Alert]:
             + (" (hard)" if task.due_hard else "")
             + f", and the request is still {request.status.value}",
             task.due,
-            request.project_id,
+            request.project,
             request_id=request.id,
         )
         for task, request, count in first.values()
@@ -336,7 +336,7 @@ def _due_alerts(session: Session, now: dt.datetime, tz: str) -> list[Alert]:
             f"booking {booking.id}, R{task.request_id} {task.key}, ends "
             f"{when(booking.end, tz)}, after its due date {when(task.due, tz)}",
             booking.start,
-            request.project_id,
+            request.project,
             booking_id=booking.id,
             request_id=request.id,
         )
@@ -366,7 +366,7 @@ def lead_overview(db: Database, *, actor: Actor, now: dt.datetime) -> LeadOvervi
         requests = list(
             session.exec(
                 select(t.Request)
-                .where(col(t.Request.project_id).in_(projects))
+                .where(col(t.Request.project).in_(projects))
                 .order_by(col(t.Request.id).desc())
             )
         )
@@ -380,14 +380,14 @@ def lead_overview(db: Database, *, actor: Actor, now: dt.datetime) -> LeadOvervi
         {
             "id": r.id,
             "title": r.title,
-            "project": r.project_id,
+            "project": r.project,
             "status": r.status.value,
             "stands": _where_it_stands(r, left_out.get(r.id), progress.get(r.id), tz),
         }
         for r in requests
     ]
     left_rows = [
-        {"id": r.id, "title": r.title, "project": r.project_id, "reasons": "\n".join(reasons)}
+        {"id": r.id, "title": r.title, "project": r.project, "reasons": "\n".join(reasons)}
         for r in requests
         if r.status == RequestStatus.APPROVED and (reasons := left_out.get(r.id))
     ]
@@ -480,7 +480,7 @@ def _lead_bookings(session: Session, projects: list[str], since: dt.datetime, tz
             select(t.Booking, t.Task, t.Request)
             .join(t.Task, t.Task.id == t.Booking.task_id)
             .join(t.Request, t.Request.id == t.Task.request_id)
-            .where(col(t.Request.project_id).in_(projects))
+            .where(col(t.Request.project).in_(projects))
             .where(col(t.Booking.status).in_(ACTIVE_BOOKING))
             .where(t.Booking.end > since)
             .order_by(t.Booking.start, t.Booking.id)
@@ -516,7 +516,7 @@ def _lead_bookings(session: Session, projects: list[str], since: dt.datetime, tz
                 "id": b.id,
                 "start": local_text(b.start, tz),
                 "end": local_text(b.end, tz),
-                "project": r.project_id,
+                "project": r.project,
                 "request": r.id,
                 "task": task.key,
                 "units": ", ".join(units[b.id]),

@@ -246,7 +246,7 @@ class _Builder:
             ),
             "task_id",
         )
-        planned_projects = {r.project_id for r in self.planned.values()}
+        planned_projects = {r.project for r in self.planned.values()}
         self.team_projects = {
             p.id
             for p in self.projects.values()
@@ -327,7 +327,7 @@ class _Builder:
                 sorted(
                     self.planned,
                     key=lambda rid: (
-                        self.planned[rid].submitted_at or self.planned[rid].created_at,
+                        self.planned[rid].submitted or self.planned[rid].created,
                         rid,
                     ),
                 )
@@ -385,7 +385,7 @@ class _Builder:
             if not any(task.request == key for task in problem_tasks):
                 continue
             requests[key] = request
-            project = self.projects[request.project_id]
+            project = self.projects[request.project]
             problem_requests.append(
                 Request(
                     id=key,
@@ -406,7 +406,7 @@ class _Builder:
             pair = task_key(before.request_id, before.key), task_key(after.request_id, after.key)
             if pair[0] in present and pair[1] in present:
                 precedences.append(
-                    Precedence(before=pair[0], after=pair[1], lag=grid.length(p.lag_minutes))
+                    Precedence(before=pair[0], after=pair[1], lag=grid.length(p.lag))
                 )
         problem = Problem(
             horizon=grid.slots,
@@ -520,7 +520,7 @@ class _Builder:
     def _task(self, key: str, request_id: str, row: t.Task, current: Assignment | None) -> Task:
         grid = self.grid
         request = self.planned[row.request_id]
-        project = self.projects[request.project_id]
+        project = self.projects[request.project]
         pool = frozenset(m.person_id for m in self.members[project.id]) | frozenset(
             p.id for p in self.people.values() if p.platform_staff
         )
@@ -533,12 +533,12 @@ class _Builder:
                 count=need.count,
                 role=need.role.value if need.role else None,
                 skill=need.skill,
-                min_level=need.min_level,
+                min_level=need.level,
                 among=pool,
             )
             for need in self.staff[row.id]
         )
-        duration = grid.length(row.duration_minutes)
+        duration = grid.length(row.duration)
         earliest = (
             max(grid.ceil(row.earliest), self.ready_slot) if row.earliest else self.ready_slot
         )
@@ -553,7 +553,7 @@ class _Builder:
             request=request_id,
             modes=(Mode(duration=duration, needs=needs),),
             staff=staff,
-            staff_slots=grid.length(row.staff_minutes) if row.staff_minutes is not None else None,
+            staff_slots=grid.length(row.staff_for) if row.staff_for is not None else None,
             earliest=earliest,
             deadline=max(deadline, earliest),
             due=due if due is not None and not row.due_hard else None,
@@ -572,11 +572,11 @@ class _Builder:
             for i, unit in enumerate(booked.units)
         )
         staffed = None
-        if row.staff_minutes is not None:
-            staffed_end = booked.booking.start + dt.timedelta(minutes=row.staff_minutes)
+        if row.staff_for is not None:
+            staffed_end = booked.booking.start + dt.timedelta(minutes=row.staff_for)
             staffed = max(0, min(grid.ceil(staffed_end), end) - start)
         # Its people count towards its project's team when the project is being planned.
-        project = self.projects[self.request_rows[row.request_id].project_id]
+        project = self.projects[self.request_rows[row.request_id].project]
         team = project.id if project.id in self.team_projects else None
         return Task(
             id=key,
@@ -589,12 +589,12 @@ class _Builder:
         )
 
     def _candidates(self, need: t.TaskEquipment) -> tuple[str, ...]:
-        if need.equipment_id is not None:
-            return (need.equipment_id,)
+        if need.unit is not None:
+            return (need.unit,)
         found = tuple(
             unit.id
             for unit in self.units.values()
-            if unit.kind == need.kind_id and (need.site_id is None or unit.site == need.site_id)
+            if unit.kind == need.kind and (need.site is None or unit.site == need.site)
         )
         return found
 
@@ -615,7 +615,7 @@ class _Builder:
                         end + dt.timedelta(minutes=unit.cleanup),
                     )
                 )
-            staffed = row.staff_minutes if row.staff_minutes is not None else row.duration_minutes
+            staffed = row.staff_for if row.staff_for is not None else row.duration
             for person_id in booked.people:
                 people[person_id].append((start, start + dt.timedelta(minutes=staffed)))
         return units, people
@@ -696,7 +696,7 @@ class _Builder:
             request = self.planned.get(row.request_id)
             booked = self.live.get(row.id) or self.far.get(row.id)
             if request is not None and booked is not None:
-                outside[request.project_id].update(booked.people)
+                outside[request.project].update(booked.people)
         for project in sorted(self.projects.values(), key=lambda p: p.id):
             if project.id in self.team_projects:
                 yield TeamRule(

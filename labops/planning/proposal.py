@@ -188,7 +188,7 @@ def make_proposal(snapshot: Snapshot, plan: Plan) -> Proposal:
             proposal.left_out.append(
                 LeftOut(
                     request.id,
-                    request.project_id,
+                    request.project,
                     request.title,
                     tuple(str(reason) for reason in details) or ("not placed",),
                     was_scheduled,
@@ -216,7 +216,7 @@ def make_proposal(snapshot: Snapshot, plan: Plan) -> Proposal:
                 start = grid.at(assignment.start)
                 new = Placement(
                     start,
-                    start + dt.timedelta(minutes=row.duration_minutes),
+                    start + dt.timedelta(minutes=row.duration),
                     tuple(assignment.units),
                     tuple(sorted(assignment.people)),
                 )
@@ -231,7 +231,7 @@ def make_proposal(snapshot: Snapshot, plan: Plan) -> Proposal:
                     task=task,
                     task_id=row.id,
                     request_id=request.id,
-                    project=request.project_id,
+                    project=request.project,
                     title=request.title,
                     old=old,
                     new=new,

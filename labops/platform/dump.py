@@ -38,6 +38,7 @@ from labops.platform.file_schema import (
     TeamSpec,
     TravelSpec,
 )
+from labops.requests.model import need_values
 from labops.vocabulary import WEEKDAYS
 
 
@@ -168,38 +169,30 @@ def export_platform(session: Session) -> PlatformFile:
         requests=[
             RequestSpec(
                 id=r.id,
-                project=r.project_id,
-                requester=r.requester_id,
+                project=r.project,
+                requester=r.requester,
                 title=r.title,
                 status=r.status,
-                created=local(r.created_at),
-                submitted=local(r.submitted_at) if r.submitted_at else None,
+                created=local(r.created),
+                submitted=local(r.submitted) if r.submitted else None,
                 note=r.note,
                 decision_note=r.decision_note,
                 tasks=[
                     TaskSpec(
                         key=task.key,
                         name=task.name,
-                        duration=task.duration_minutes,
+                        duration=task.duration,
                         equipment=[
-                            EquipmentNeedSpec(
-                                unit=n.equipment_id, kind=n.kind_id, site=n.site_id, amount=n.amount
-                            )
-                            for n in task_equipment[task.id]
+                            EquipmentNeedSpec(**need_values(n)) for n in task_equipment[task.id]
                         ],
-                        staff=[
-                            StaffNeedSpec(
-                                count=n.count, role=n.role, skill=n.skill, level=n.min_level
-                            )
-                            for n in task_staff[task.id]
-                        ],
-                        unattended=task.staff_minutes is not None,
-                        staff_for=task.staff_minutes,
+                        staff=[StaffNeedSpec(**need_values(n)) for n in task_staff[task.id]],
+                        unattended=task.staff_for is not None,
+                        staff_for=task.staff_for,
                         earliest=local(task.earliest) if task.earliest else None,
                         due=local(task.due) if task.due else None,
                         due_hard=task.due_hard,
                         after=[
-                            AfterSpec(task=task_by_id[p.before_id].key, lag=p.lag_minutes)
+                            AfterSpec(task=task_by_id[p.before_id].key, lag=p.lag)
                             for p in preceded_by[task.id]
                         ],
                         note=task.note,

@@ -38,6 +38,7 @@ from labops.funds.model import FundPoolSpec
 from labops.people.model import PersonFields
 from labops.planning.settings import PlanningSettings
 from labops.projects.model import ProjectFields
+from labops.requests.model import EquipmentNeedFields, RequestFields, StaffNeedFields
 from labops.sites.model import SiteFields
 from labops.vocabulary import (
     AbsenceKind,
@@ -141,13 +142,8 @@ class ProjectSpec(ProjectFields):
     team: TeamSpec = TeamSpec()
 
 
-class EquipmentNeedSpec(Entry):
-    """A specific ``unit``, or any unit of ``kind`` (at ``site`` if given)."""
-
-    unit: Slug | None = None
-    kind: Slug | None = None
-    site: Slug | None = None
-    amount: Count = 1
+class EquipmentNeedSpec(EquipmentNeedFields):
+    model_config = ENTRY
 
     @model_validator(mode="after")
     def _unit_or_kind(self) -> Self:
@@ -158,11 +154,8 @@ class EquipmentNeedSpec(Entry):
         return self
 
 
-class StaffNeedSpec(Entry):
-    count: Count = 1
-    role: Role | None = None
-    skill: Slug | None = None
-    level: Level = 1
+class StaffNeedSpec(StaffNeedFields):
+    model_config = ENTRY
 
 
 class AfterSpec(Entry):
@@ -215,16 +208,12 @@ class TaskSpec(Entry):
         return self
 
 
-class RequestSpec(Entry):
+class RequestSpec(RequestFields):
+    model_config = ENTRY
     id: Annotated[int, Field(ge=1, le=2**31)]
-    project: Slug
-    requester: Slug
-    title: Name
     status: RequestStatus = RequestStatus.SUBMITTED
     created: Instant | None = None
     submitted: Instant | None = None
-    note: Text = ""
-    decision_note: Text = ""
     tasks: Annotated[list[TaskSpec], Field(min_length=1)]
 
 

@@ -302,12 +302,12 @@ class _Writer:
                 [
                     t.Request(
                         id=request.id,
-                        project_id=request.project,
-                        requester_id=request.requester,
+                        project=request.project,
+                        requester=request.requester,
                         title=request.title,
                         status=request.status,
-                        created_at=created,
-                        submitted_at=submitted,
+                        created=created,
+                        submitted=submitted,
                         note=request.note,
                         decision_note=request.decision_note,
                     )

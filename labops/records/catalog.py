@@ -309,20 +309,20 @@ def requests_listing(
         query = query.where(t.Request.status == status)
     if project:
         actor.require(Action.READ_PROJECT, project)
-        query = query.where(t.Request.project_id == project)
+        query = query.where(t.Request.project == project)
     if requester:
-        query = query.where(t.Request.requester_id == requester)
+        query = query.where(t.Request.requester == requester)
     if not actor.can(Action.READ_ALL):
         # Others' requests stay private: only the projects one leads, and one's own.
         query = query.where(
-            col(t.Request.project_id).in_(list(actor.leads)) | (t.Request.requester_id == actor.id)
+            col(t.Request.project).in_(list(actor.leads)) | (t.Request.requester == actor.id)
         )
     stats = {
         request_id: (n, minutes)
         for request_id, n, minutes in session.exec(
-            select(
-                t.Task.request_id, sa.func.count(), sa.func.sum(t.Task.duration_minutes)
-            ).group_by(t.Task.request_id)
+            select(t.Task.request_id, sa.func.count(), sa.func.sum(t.Task.duration)).group_by(
+                t.Task.request_id
+            )
         )
     }
     return Listing(
@@ -341,12 +341,12 @@ def requests_listing(
             {
                 "id": r.id,
                 "title": r.title,
-                "project": r.project_id,
-                "requester": r.requester_id,
+                "project": r.project,
+                "requester": r.requester,
                 "status": r.status.value,
                 "tasks": stats.get(r.id, (0, 0))[0],
                 "hours": round((stats.get(r.id, (0, 0))[1] or 0) / 60, 1),
-                "submitted": local_text(r.submitted_at, tz),
+                "submitted": local_text(r.submitted, tz),
             }
             for r in session.exec(query)
         ],
@@ -391,7 +391,7 @@ def bookings_listing(
         # Which slots are a project's is that project's business: no filtering by it for
         # someone who may not see its bookings.
         actor.require(Action.READ_PROJECT, project)
-        query = query.where(t.Request.project_id == project)
+        query = query.where(t.Request.project == project)
     if request:
         query = query.where(t.Request.id == request)
     if start:
@@ -421,7 +421,7 @@ def bookings_listing(
                     "id": b.id,
                     "start": local_text(b.start, tz),
                     "end": local_text(b.end, tz),
-                    "project": r.project_id,
+                    "project": r.project,
                     "request": r.id,
                     "task": task.key,
                     "units": ", ".join(units[b.id]),

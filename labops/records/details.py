@@ -272,8 +272,8 @@ def _show_request(
     session: Session, tz: str, record_id: str, now: dt.datetime, actor: Actor
 ) -> Detail:
     request = _get(session, t.Request, _int_id(record_id, "request"), "request")
-    if request.requester_id != actor.id:
-        actor.require(Action.READ_PROJECT, request.project_id)
+    if request.requester != actor.id:
+        actor.require(Action.READ_PROJECT, request.project)
     tasks = list(
         session.exec(select(t.Task).where(t.Task.request_id == request.id).order_by(t.Task.id))
     )
@@ -284,7 +284,7 @@ def _show_request(
         .where(col(t.TaskEquipment.task_id).in_(task_ids))
         .order_by(t.TaskEquipment.id)
     ):
-        what = n.equipment_id or f"any {n.kind_id}" + (f" at {n.site_id}" if n.site_id else "")
+        what = n.unit or f"any {n.kind}" + (f" at {n.site}" if n.site else "")
         needs[n.task_id].append(f"{n.amount}x {what}" if n.amount > 1 else what)
     staff: dict[int, list[str]] = defaultdict(list)
     for s in session.exec(
@@ -295,7 +295,7 @@ def _show_request(
                 None,
                 [
                     s.role.value if s.role else None,
-                    f"{s.skill}>={s.min_level}" if s.skill else None,
+                    f"{s.skill}>={s.level}" if s.skill else None,
                 ],
             )
         )
@@ -305,16 +305,16 @@ def _show_request(
     for p in session.exec(
         select(t.TaskPrecedence).where(col(t.TaskPrecedence.after_id).in_(task_ids))
     ):
-        lag = f" +{format_minutes(p.lag_minutes)}" if p.lag_minutes else ""
+        lag = f" +{format_minutes(p.lag)}" if p.lag else ""
         after[p.after_id].append(key_of.get(p.before_id, "?") + lag)
     return Detail(
         f"Request {request.id}: {request.title}",
         [
-            ("project", request.project_id),
-            ("requester", request.requester_id),
+            ("project", request.project),
+            ("requester", request.requester),
             ("status", request.status.value),
-            ("created", local_text(request.created_at, tz)),
-            ("submitted", local_text(request.submitted_at, tz)),
+            ("created", local_text(request.created, tz)),
+            ("submitted", local_text(request.submitted, tz)),
             ("decided", local_text(request.decided_at, tz)),
             ("decided by", request.decided_by),
             ("decision note", request.decision_note),
@@ -341,10 +341,10 @@ def _show_request(
                     {
                         "key": task.key,
                         "name": task.name,
-                        "duration": format_minutes(task.duration_minutes)
+                        "duration": format_minutes(task.duration)
                         + (
-                            f" (staffed {format_minutes(task.staff_minutes)})"
-                            if task.staff_minutes is not None
+                            f" (staffed {format_minutes(task.staff_for)})"
+                            if task.staff_for is not None
                             else ""
                         ),
                         "equipment": ", ".join(needs[task.id]),
@@ -370,7 +370,7 @@ def _show_booking(
     request = session.get(t.Request, task.request_id)
     units, people = booking_resources(session, [booking.id])
     if actor.id not in people[booking.id]:
-        actor.require(Action.READ_PROJECT, request.project_id)
+        actor.require(Action.READ_PROJECT, request.project)
     return Detail(
         f"Booking {booking.id}",
         [
@@ -378,7 +378,7 @@ def _show_booking(
             ("start", local_text(booking.start, tz)),
             ("end", local_text(booking.end, tz)),
             ("request", f"{request.id}: {request.title}"),
-            ("project", request.project_id),
+            ("project", request.project),
             ("task", f"{task.key} {task.name}".strip()),
             ("units", ", ".join(units[booking.id])),
             ("people", ", ".join(people[booking.id])),

@@ -89,7 +89,7 @@ class Need:
 
 def longest_hold(session: Session) -> dt.timedelta:
     """An upper bound on how long any booking keeps a unit or a person busy."""
-    minutes = session.exec(select(sa.func.max(t.Task.duration_minutes))).one() or 0
+    minutes = session.exec(select(sa.func.max(t.Task.duration))).one() or 0
     setup = session.exec(select(sa.func.max(t.Equipment.setup))).one() or 0
     cleanup = session.exec(select(sa.func.max(t.Equipment.cleanup))).one() or 0
     return dt.timedelta(minutes=minutes + setup + cleanup)
@@ -109,7 +109,7 @@ def unit_holds(
         select(
             bu.booking_id,
             t.Booking.task_id,
-            t.Request.project_id,
+            t.Request.project,
             bu.equipment_id,
             bu.amount,
             bu.busy_start,
@@ -162,7 +162,7 @@ def booked_tasks(
         select(
             t.Booking.id,
             t.Booking.task_id,
-            t.Request.project_id,
+            t.Request.project,
             t.Booking.start,
             t.Booking.end,
             t.Booking.status,
@@ -186,11 +186,11 @@ def open_tasks(session: Session, start: dt.datetime, end: dt.datetime) -> list[O
         select(
             t.Task.id,
             t.Task.request_id,
-            t.Request.project_id,
-            t.Task.duration_minutes,
+            t.Request.project,
+            t.Task.duration,
             t.Task.earliest,
             t.Task.due,
-            t.Request.submitted_at,
+            t.Request.submitted,
         )
         .join(t.Request, t.Request.id == t.Task.request_id)
         .where(
@@ -210,7 +210,7 @@ def task_needs(session: Session, task_ids: Iterable[int]) -> list[Need]:
         needs += [
             Need(*row)
             for row in session.connection().execute(
-                select(te.task_id, te.equipment_id, te.kind_id, te.site_id, te.amount)
+                select(te.task_id, te.unit, te.kind, te.site, te.amount)
                 .where(col(te.task_id).in_(chunk))
                 .order_by(te.id)
             )
@@ -249,11 +249,11 @@ def waiting_requests(session: Session) -> list[WaitingRow]:
         rows.append(
             WaitingRow(
                 request=r.id,
-                project=r.project_id,
+                project=r.project,
                 title=r.title,
                 status=r.status.value,
-                submitted=r.submitted_at,
-                minutes=sum(task.duration_minutes for task in tasks[r.id]),
+                submitted=r.submitted,
+                minutes=sum(task.duration for task in tasks[r.id]),
                 due=min(dues) if dues else None,
                 tasks=tuple(task.id for task in tasks[r.id]),
             )

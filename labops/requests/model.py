@@ -1,84 +1,114 @@
-"""Requests for lab time and their tasks: equipment and staff needs, order."""
+"""Requests for lab time and their tasks: equipment and staff needs, order.
+
+A request and its equipment and staff needs are a model family each (see
+``labops.equipment.model``): ``...Fields`` under the platform file's names; the table and
+the file's entry (``labops.platform.file_schema.RequestSpec``, which adds the tasks,
+``EquipmentNeedSpec``, ``StaffNeedSpec``) derive from it, and ``need_values`` carries a
+need from one to the other. A request's decision (``decided_at``, ``decided_by``) is the
+table's alone: the file does not hold it. A task keeps its columns and its entry apart: an
+entry lists its family's fields first, and the file writes a task's needs between its
+duration and its times, which an export would reorder.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Column, Field, SQLModel
 
-from labops.columns import enum_type, fk, int_fk, utc
+from labops.columns import enum_type, fk, int_fk, reference, utc
+from labops.fields import Count, Level, Name, Slug, Text
 from labops.vocabulary import RequestStatus, Role
 
 
-class Request(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
-    project_id: str = fk("project.id", cascade=False)
-    requester_id: str = fk("person.id", cascade=False)
-    title: str
+class RequestFields(SQLModel):
+    id: int | None = Field(default=None, primary_key=True, title="Id")
+    project: Slug = reference("project", title="Project")
+    requester: Slug = reference("person", title="Requester", description="who submitted it")
+    title: Name = Field(title="Title")
     status: RequestStatus = Field(
-        default=RequestStatus.DRAFT, sa_type=enum_type(RequestStatus), index=True
+        default=RequestStatus.DRAFT, sa_type=enum_type(RequestStatus), index=True, title="Status"
     )
-    created_at: dt.datetime = utc()
-    submitted_at: dt.datetime | None = utc(nullable=True)
+    created: dt.datetime | None = Field(default=None, title="Created")
+    submitted: dt.datetime | None = Field(default=None, title="Submitted")
+    note: Text = Field(default="", title="Note")
+    decision_note: Text = Field(default="", title="Decision note")
+
+
+class Request(RequestFields, table=True):
+    created: dt.datetime = utc()
+    submitted: dt.datetime | None = utc(nullable=True)
     decided_at: dt.datetime | None = utc(nullable=True)
     decided_by: str | None = fk("person.id", nullable=True, cascade=False, index=False)
-    decision_note: str = ""
-    note: str = ""
 
 
 class Task(SQLModel, table=True):
-    """A piece of work of a request. ``staff_minutes`` set means unattended after that setup."""
+    """A piece of work of a request. ``staff_for`` set means unattended after that setup."""
 
     __table_args__ = (
         sa.UniqueConstraint("request_id", "key", name="uq_task_request_key"),
-        sa.CheckConstraint("duration_minutes > 0", name="duration_positive"),
+        sa.CheckConstraint("duration > 0", name="duration_positive"),
     )
     id: int | None = Field(default=None, primary_key=True)
     request_id: int = int_fk("request.id")
     key: str
     name: str = ""
-    duration_minutes: int
-    staff_minutes: int | None = None
+    duration: int
+    staff_for: int | None = None
     earliest: dt.datetime | None = utc(nullable=True)
     due: dt.datetime | None = utc(nullable=True)
     due_hard: bool = False
     note: str = ""
 
 
-class TaskEquipment(SQLModel, table=True):
+class EquipmentNeedFields(SQLModel):
+    """A specific ``unit``, or any unit of ``kind`` (at ``site`` if given)."""
+
+    unit: Slug | None = reference("equipment", title="Unit", nullable=True)
+    kind: Slug | None = reference("kind", title="Kind", nullable=True)
+    site: Slug | None = reference("site", title="Site", nullable=True, index=False)
+    amount: Count = Field(default=1, title="Amount", description="units of capacity held")
+
+
+class TaskEquipment(EquipmentNeedFields, table=True):
     """A unit a task holds: a specific one, or any unit of a kind (optionally at a site)."""
 
     __tablename__ = "task_equipment"
     __table_args__ = (
         sa.CheckConstraint("amount >= 1", name="amount_positive"),
-        sa.CheckConstraint(
-            "(equipment_id IS NOT NULL) <> (kind_id IS NOT NULL)", name="unit_or_kind"
-        ),
+        sa.CheckConstraint("(unit IS NOT NULL) <> (kind IS NOT NULL)", name="unit_or_kind"),
     )
     id: int | None = Field(default=None, primary_key=True)
     task_id: int = int_fk("task.id")
-    equipment_id: str | None = fk("equipment.id", nullable=True, cascade=False)
-    kind_id: str | None = fk("kind.id", nullable=True, cascade=False)
-    site_id: str | None = fk("site.id", nullable=True, cascade=False, index=False)
-    amount: int = 1
 
 
-class TaskStaff(SQLModel, table=True):
-    """People a task needs: ``count`` of them with ``role`` and/or ``skill`` >= ``min_level``."""
+class StaffNeedFields(SQLModel):
+    """People a task needs: ``count`` of them with ``role`` and/or ``skill`` >= ``level``."""
 
+    count: Count = Field(default=1, title="Count")
+    role: Role | None = Field(default=None, sa_type=enum_type(Role), title="Role")
+    skill: Slug | None = Field(default=None, title="Skill")
+    level: Level = Field(default=1, title="Level", description="at least this skill level")
+
+
+class TaskStaff(StaffNeedFields, table=True):
     __tablename__ = "task_staff"
     __table_args__ = (sa.CheckConstraint("count >= 1", name="count_positive"),)
     id: int | None = Field(default=None, primary_key=True)
     task_id: int = int_fk("task.id")
-    count: int = 1
-    role: Role | None = Field(default=None, sa_type=enum_type(Role))
-    skill: str | None = None
-    min_level: int = 1
+
+
+def need_values(need: EquipmentNeedFields | StaffNeedFields) -> dict[str, Any]:
+    """An equipment or staff need's fields (of a table row or the platform file's entry),
+    to build the other from."""
+    family = EquipmentNeedFields if isinstance(need, EquipmentNeedFields) else StaffNeedFields
+    return {name: getattr(need, name) for name in family.model_fields}
 
 
 class TaskPrecedence(SQLModel, table=True):
-    """``after`` starts at least ``lag_minutes`` after ``before`` ends (same request)."""
+    """``after`` starts at least ``lag`` after ``before`` ends (same request)."""
 
     __tablename__ = "task_precedence"
     __table_args__ = (sa.CheckConstraint("before_id <> after_id", name="not_self"),)
@@ -88,4 +118,4 @@ class TaskPrecedence(SQLModel, table=True):
     after_id: int = Field(
         sa_column=Column(sa.Integer, sa.ForeignKey("task.id", ondelete="CASCADE"), primary_key=True)
     )
-    lag_minutes: int = 0
+    lag: int = 0

@@ -90,13 +90,13 @@ def submit_request(
         # tools) submits in the lead's name.
         requester = actor.id if actor.person else project.lead
         request = t.Request(
-            project_id=project.id,
-            requester_id=requester,
+            project=project.id,
+            requester=requester,
             title=form.title,
             note=form.note,
             status=RequestStatus.DRAFT if draft else RequestStatus.SUBMITTED,
-            created_at=now,
-            submitted_at=None if draft else now,
+            created=now,
+            submitted=None if draft else now,
         )
         session.add(request)
         session.flush()
@@ -143,11 +143,11 @@ def submit_draft(db: Database, *, actor: Actor, request_id: int, now: dt.datetim
     with db.write() as session:
         request = _request(session, request_id)
         actor = current_actor(session, actor)
-        actor.require(Action.REQUEST, request.project_id)
+        actor.require(Action.REQUEST, request.project)
         if request.status != RequestStatus.DRAFT:
             raise Conflict(f"request {request_id} is {request.status.value}, not a draft")
         rows = list(session.exec(select(t.Task).where(t.Task.request_id == request.id)))
-        request.status, request.submitted_at = RequestStatus.SUBMITTED, now
+        request.status, request.submitted = RequestStatus.SUBMITTED, now
         session.add(request)
         session.flush()
         _refuse_if_never_fits(session, request, rows, now)
@@ -222,10 +222,10 @@ def _refuse_own_approval(session: Session, actor: Actor, request: t.Request) -> 
     its approver submitted, or of a project its approver leads, needs another operator."""
     if not actor.person or platform_info(session).self_approval:
         return
-    if request.requester_id == actor.id:
+    if request.requester == actor.id:
         why = "submitted it"
-    elif request.project_id in actor.leads:
-        why = f"leads project '{request.project_id}'"
+    elif request.project in actor.leads:
+        why = f"leads project '{request.project}'"
     else:
         return
     raise PermissionDenied(
@@ -239,7 +239,7 @@ def withdraw_request(db: Database, *, actor: Actor, request_id: int, now: dt.dat
     with db.write() as session:
         request = _request(session, request_id)
         actor = current_actor(session, actor)
-        actor.require(Action.REQUEST, request.project_id)
+        actor.require(Action.REQUEST, request.project)
         if request.status not in WITHDRAWABLE:
             raise Conflict(
                 f"request {request_id} is {request.status.value} and cannot be withdrawn"

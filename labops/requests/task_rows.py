@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from labops import tables as t
 from labops.platform.file_schema import TaskSpec
+from labops.requests.model import need_values
 
 
 def add_tasks(
@@ -25,8 +26,8 @@ def add_tasks(
             request_id=request_id,
             key=task.key,
             name=task.name,
-            duration_minutes=task.duration,
-            staff_minutes=task.staff_for if task.unattended else None,
+            duration=task.duration,
+            staff_for=task.staff_for if task.unattended else None,
             earliest=instant(task.earliest) if task.earliest else None,
             due=instant(task.due) if task.due else None,
             due_hard=task.due_hard,
@@ -36,29 +37,11 @@ def add_tasks(
         session.flush()
         rows[task.key] = row
         session.add_all(
-            t.TaskEquipment(
-                task_id=row.id,
-                equipment_id=need.unit,
-                kind_id=need.kind,
-                site_id=need.site,
-                amount=need.amount,
-            )
-            for need in task.equipment
+            t.TaskEquipment(task_id=row.id, **need_values(need)) for need in task.equipment
         )
-        session.add_all(
-            t.TaskStaff(
-                task_id=row.id,
-                count=need.count,
-                role=need.role,
-                skill=need.skill,
-                min_level=need.level,
-            )
-            for need in task.staff
-        )
+        session.add_all(t.TaskStaff(task_id=row.id, **need_values(need)) for need in task.staff)
     session.add_all(
-        t.TaskPrecedence(
-            before_id=rows[after.task].id, after_id=rows[task.key].id, lag_minutes=after.lag
-        )
+        t.TaskPrecedence(before_id=rows[after.task].id, after_id=rows[task.key].id, lag=after.lag)
         for task in tasks
         for after in task.after
     )
