@@ -10,7 +10,14 @@ from labops.people.model import Absence, Certification, Person, PersonHours, Ski
 from labops.planning.model import LeftOut, PlanRun
 from labops.platform.model import PlatformInfo
 from labops.projects.model import Project, ProjectMember, ProjectRoleMinimum
-from labops.requests.model import Request, Task, TaskEquipment, TaskPrecedence, TaskStaff
+from labops.requests.model import (
+    Request,
+    Task,
+    TaskEquipment,
+    TaskPrecedence,
+    TaskRoleCap,
+    TaskStaff,
+)
 from labops.sites.model import Site, SiteClosure, SiteHours, Travel
 
 __all__ = [
@@ -18,5 +25,5 @@ __all__ = [
     "Downtime", "Equipment", "FundPool", "Kind", "LeftOut", "Person", "PersonHours",
     "PlanRun", "PlatformInfo", "Project", "ProjectMember", "ProjectRoleMinimum", "Request",
     "Site", "SiteClosure", "SiteHours", "Skill", "Task", "TaskEquipment", "TaskPrecedence",
-    "TaskStaff", "Travel", "UTCDateTime",
+    "TaskRoleCap", "TaskStaff", "Travel", "UTCDateTime",
 ]  # fmt: skip

@@ -168,6 +168,10 @@ def blocked_reason(
     elif rule == Rule.STUDENT_SUPERVISION:
         message = f"only students are free {window}, and no one free may supervise them"
         holders, refs = [], ()
+    elif rule == Rule.ROLE_CAP:
+        caps = ", ".join(f"{cap} {role}" for role, cap in sorted(task.at_most.items()))
+        message = f"it may have at most {caps}, and too few others are free {window}"
+        holders, refs = [], ()
     else:
         message = f"its predecessors and successors leave no room {window}"
         holders, refs = [], ()

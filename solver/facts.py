@@ -218,11 +218,21 @@ class Facts:
         notes: list[Note] = []
         staff = tuple(self._eligible(task, k, notes) for k in range(len(task.staff)))
         people = [problem.person[p] for p in dict.fromkeys(p for need in staff for p in need)]
+        for role, cap in task.at_most.items():
+            wanted = sum(need.count for need in task.staff if need.role == role)
+            if wanted > cap:
+                notes.append(
+                    Note(
+                        Rule.ROLE_CAP,
+                        f"its staff needs ask for {wanted} {role}, and it may have at most {cap}",
+                    )
+                )
+                staff = tuple(() for _ in task.staff)
         if task.staff and people and all(p.is_student for p in people):
             notes.append(
                 Note(
                     Rule.STUDENT_SUPERVISION,
-                    "only students are eligible, and a student needs a non-student on the task",
+                    "only students are eligible, and a student needs someone to supervise them",
                 )
             )
             staff = tuple(() for _ in task.staff)

@@ -188,7 +188,8 @@ class Task:
     whole duration; an unattended task needs its people only for that setup period and may
     run outside opening hours on units that allow it. ``deadline`` is a hard bound on the
     end, ``due`` a soft one. Costs of its units and people are charged to ``budget``.
-    ``team`` names the TeamRule its people count towards.
+    ``team`` names the TeamRule its people count towards. ``at_most`` caps the people of a
+    role on the task ("at most 2 students"), whichever needs they fill.
     """
 
     id: str
@@ -201,10 +202,14 @@ class Task:
     due: int | None = None
     budget: str | None = None
     team: str | None = None
+    at_most: Mapping[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "at_most", _frozen_map(self.at_most))
         if not self.modes:
             raise ProblemError(f"task {self.id!r} has no mode")
+        if any(cap < 0 for cap in self.at_most.values()):
+            raise ProblemError(f"task {self.id!r}: a cap on people must not be negative")
         if self.staff_slots is not None and self.staff_slots < 0:
             raise ProblemError(f"task {self.id!r}: staff_slots must not be negative")
         if self.deadline is not None and self.deadline < self.earliest:

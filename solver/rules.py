@@ -29,6 +29,7 @@ class Rule(StrEnum):
     TRAVEL_TIME = "travel_time"
     CERTIFIED_OPERATOR = "certified_operator"
     STUDENT_SUPERVISION = "student_supervision"
+    ROLE_CAP = "role_cap"
     TEAM_COMPOSITION = "team_composition"
     LOCKED_BOOKING = "locked_booking"
     WHOLE_REQUEST = "whole_request"
@@ -63,6 +64,7 @@ DESCRIPTIONS: dict[Rule, str] = {
     Rule.CERTIFIED_OPERATOR: "a unit that needs a certified operator has one among the "
     "task's people, certified on the start day",
     Rule.STUDENT_SUPERVISION: "a student works beside someone who may supervise them",
+    Rule.ROLE_CAP: "a task has no more people of a role than its cap for that role",
     Rule.TEAM_COMPOSITION: "a team's people meet its role minimums and student ratio",
     Rule.LOCKED_BOOKING: "a locked task keeps its current start, mode, units and people",
     Rule.WHOLE_REQUEST: "a request is scheduled with all its tasks or not at all",

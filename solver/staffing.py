@@ -187,10 +187,15 @@ class Crew:
                 for ready in lists
             ]
         person = self.problem.person
-        selection = fill_needs(needs, lists, [])
+        capped = _capped(facts.task, person, lists)
+        selection = fill_needs(needs, capped, [])
         if selection is None:
-            count(diagnose, Rule.TRAVEL_TIME if site is not None else Rule.STAFF_COUNT)
+            if capped is not lists and fill_needs(needs, lists, []) is not None:
+                count(diagnose, Rule.ROLE_CAP)
+            else:
+                count(diagnose, Rule.TRAVEL_TIME if site is not None else Rule.STAFF_COUNT)
             return None
+        lists = capped  # operators and supervisors added below keep to the caps too
         forced: list[str] = []
         for kind in sorted({o.unit.kind for o in units if o.unit.needs_certified}):
             if any(person[p].certs.get(kind, start) > start for p in selection):
@@ -252,6 +257,22 @@ class Crew:
             if students > rule.max_students_per_senior * (len(people) - students):
                 return f"team {team_id!r} would have too many students per non-student"
         return None
+
+
+def _capped(task: Task, person: Mapping[str, Person], lists: list[list[str]]) -> list[list[str]]:
+    """The need lists with the people of a capped role beyond its cap left out (those
+    first in preference order stay), so every crew from them keeps ``task.at_most``;
+    ``lists`` itself when the task has no cap."""
+    if not task.at_most:
+        return lists
+    keep: dict[str, set[str]] = {}
+    for role, cap in task.at_most.items():
+        ranked = dict.fromkeys(p for ready in lists for p in ready if person[p].role == role)
+        keep[role] = set(list(ranked)[:cap])
+    return [
+        [p for p in ready if person[p].role not in keep or p in keep[person[p].role]]
+        for ready in lists
+    ]
 
 
 def _unsupervised(person: Mapping[str, Person], selection: Iterable[str]) -> Person | None:

@@ -197,6 +197,15 @@ class _Validator:
                 task.id,
                 a.people,
             )
+        for role, cap in task.at_most.items():
+            have = sum(1 for p in people if p.role == role)
+            if have > cap:
+                self.fail(
+                    Rule.ROLE_CAP,
+                    f"{task.id!r} has {have} people of role {role!r}, at most {cap}",
+                    task.id,
+                    a.people,
+                )
         for student in people:
             if student.is_student and not any(p.can_supervise(student) for p in people):
                 self.fail(

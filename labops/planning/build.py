@@ -246,6 +246,10 @@ class _Builder:
             ),
             "task_id",
         )
+        self.caps = _group(
+            s.exec(select(t.TaskRoleCap).where(col(t.TaskRoleCap.task_id).in_(task_ids))),
+            "task_id",
+        )
         planned_projects = {r.project for r in self.planned.values()}
         self.team_projects = {
             p.id
@@ -559,6 +563,7 @@ class _Builder:
             due=due if due is not None and not row.due_hard else None,
             budget=project.id if project.enforce_budget else None,
             team=project.id if self._has_team_rule(project) else None,
+            at_most={cap.role.value: cap.count for cap in self.caps[row.id]},
         )
 
     def _frozen_task(self, key: str, request_id: str, row: t.Task, booked: BookedTask) -> Task:

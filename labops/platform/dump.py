@@ -77,6 +77,7 @@ def export_platform(session: Session) -> PlatformFile:
     tasks = grouped(t.Task, "request_id", t.Task.id)
     task_equipment = grouped(t.TaskEquipment, "task_id", t.TaskEquipment.id)
     task_staff = grouped(t.TaskStaff, "task_id", t.TaskStaff.id)
+    role_caps = grouped(t.TaskRoleCap, "task_id", t.TaskRoleCap.role)
     preceded_by = grouped(t.TaskPrecedence, "after_id", t.TaskPrecedence.before_id)
     task_by_id = {task.id: task for group in tasks.values() for task in group}
 
@@ -186,6 +187,7 @@ def export_platform(session: Session) -> PlatformFile:
                             EquipmentNeedSpec(**need_values(n)) for n in task_equipment[task.id]
                         ],
                         staff=[StaffNeedSpec(**need_values(n)) for n in task_staff[task.id]],
+                        at_most={c.role: c.count for c in role_caps[task.id]},
                         unattended=task.staff_for is not None,
                         staff_for=task.staff_for,
                         earliest=local(task.earliest) if task.earliest else None,

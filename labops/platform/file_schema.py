@@ -180,6 +180,7 @@ class TaskSpec(Entry):
     duration: Minutes
     equipment: list[EquipmentNeedSpec] = []
     staff: list[StaffNeedSpec] = []
+    at_most: dict[Role, Annotated[int, Field(ge=0, le=100)]] = {}  # people of a role, at most
     unattended: bool = False
     staff_for: Minutes | None = None  # an unattended task's staffed setup at the start
     earliest: Instant | None = None
@@ -201,6 +202,12 @@ class TaskSpec(Entry):
             raise ValueError("staff_for is only for unattended tasks")
         if self.due_hard and self.due is None:
             raise ValueError("due_hard needs a due date")
+        for role, cap in self.at_most.items():
+            asked = sum(need.count for need in self.staff if need.role == role)
+            if asked > cap:
+                raise ValueError(
+                    f"its staff ask for {asked} {role.value}, more than at_most allows ({cap})"
+                )
         if self.earliest and self.due and not ordered(self.earliest, self.due):
             raise ValueError(
                 f"due ({self.due.isoformat()}) is not after earliest ({self.earliest.isoformat()})"

@@ -100,6 +100,19 @@ class TaskStaff(StaffNeedFields, table=True):
     task_id: int = int_fk("task.id")
 
 
+class TaskRoleCap(SQLModel, table=True):
+    """At most ``count`` people of ``role`` on a task ("at most 2 students"), whichever of
+    its staff needs they fill."""
+
+    __tablename__ = "task_role_cap"
+    __table_args__ = (sa.CheckConstraint("count >= 0", name="count_not_negative"),)
+    task_id: int = Field(
+        sa_column=Column(sa.Integer, sa.ForeignKey("task.id", ondelete="CASCADE"), primary_key=True)
+    )
+    role: Role = Field(sa_column=Column(enum_type(Role), primary_key=True))
+    count: int
+
+
 def need_values(need: EquipmentNeedFields | StaffNeedFields) -> dict[str, Any]:
     """An equipment or staff need's fields (of a table row or the platform file's entry),
     to build the other from."""

@@ -40,6 +40,10 @@ def add_tasks(
             t.TaskEquipment(task_id=row.id, **need_values(need)) for need in task.equipment
         )
         session.add_all(t.TaskStaff(task_id=row.id, **need_values(need)) for need in task.staff)
+        session.add_all(
+            t.TaskRoleCap(task_id=row.id, role=role, count=cap)
+            for role, cap in task.at_most.items()
+        )
     session.add_all(
         t.TaskPrecedence(before_id=rows[after.task].id, after_id=rows[task.key].id, lag=after.lag)
         for task in tasks

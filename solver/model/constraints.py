@@ -33,6 +33,7 @@ ADDED: tuple[Rule, ...] = (
     Rule.TRAVEL_TIME,
     Rule.CERTIFIED_OPERATOR,
     Rule.STUDENT_SUPERVISION,
+    Rule.ROLE_CAP,
     Rule.TEAM_COMPOSITION,
     Rule.BUDGET,
     Rule.LOCKED_BOOKING,
@@ -210,6 +211,15 @@ class Constraints:
                     self.model.add_bool_or(seniors).only_enforce_if(works)
                 else:
                     self.model.add(works == 0)
+
+    def role_cap(self) -> None:
+        """A task has at most its cap of people of a role."""
+        person = self.problem.person
+        for task_var in self.tasks.values():
+            for role, cap in task_var.facts.task.at_most.items():
+                works = [w for p, w in task_var.people.items() if person[p].role == role]
+                if len(works) > cap:
+                    self.model.add(sum(works) <= cap)
 
     def team_composition(self) -> None:
         """A team's people meet its role minimums and student ratio, when it has any task."""

@@ -41,6 +41,10 @@ CASES = {
     "student_supervision": dict(
         tasks=[task("a", staff=(staff(),))], people=[Person(id="s", role="student")]
     ),
+    "role_cap": dict(
+        tasks=[task("a", staff=(staff(count=2, role="student"),), at_most={"student": 1})],
+        people=[Person(id="s1", role="student"), Person(id="s2", role="student")],
+    ),
     "one_site": dict(
         tasks=[task("a", needs=[need("n"), need("s")])],
         units=[Unit(id="n", site="north"), Unit(id="s", site="south")],

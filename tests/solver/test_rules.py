@@ -9,7 +9,17 @@ from __future__ import annotations
 
 import pytest
 
-from solver.problem import Budget, Mode, Person, Precedence, Request, TeamRule, Unit
+from solver.problem import (
+    TAIL_LEVELS,
+    Budget,
+    Mode,
+    Person,
+    Precedence,
+    Request,
+    TeamRule,
+    Unit,
+    Weights,
+)
 from tests.solver.conftest import at, need, placed, problem, solved, staff, task
 
 
@@ -270,6 +280,38 @@ def test_a_named_supervisor_supervises_where_the_role_does_not(named):
         assert placed(plan) == set() and plan.unplaced["a"][0].rule == "student_supervision"
     else:
         assert set(plan.assignments["a"].people) == {"s1", named}
+
+
+CHEAPEST_FIRST = ("cost", *(level for level in TAIL_LEVELS if level != "cost"))
+
+
+@pytest.mark.parametrize(("cap", "students"), [(None, 2), (1, 1), (0, 0)])
+def test_a_role_cap_keeps_students_off_a_task(cap, students):
+    """Three people of any role; students cost nothing, engineers something: the cheapest
+    crew has both students and one engineer to supervise them, unless a cap says fewer."""
+    crew = [
+        Person(id="s1", role="student"),
+        Person(id="s2", role="student"),
+        Person(id="eng", role="engineer", cost_per_slot=5),
+        Person(id="tech", role="engineer", cost_per_slot=7),
+        Person(id="boss", role="engineer", cost_per_slot=9),
+    ]
+    at_most = {} if cap is None else {"student": cap}
+    tasks = [task("a", staff=(staff(count=3),), at_most=at_most)]
+    plan = solved(
+        problem(tasks, people=crew, weights=Weights(cost=1, order=CHEAPEST_FIRST)),
+        deterministic=True,
+    )
+    people = plan.assignments["a"].people
+    assert sum(1 for p in people if p.startswith("s")) == students
+    assert "eng" in people
+
+
+def test_a_cap_below_what_the_needs_ask_leaves_the_task_out_with_the_rule():
+    crew = [Person(id=f"s{i}", role="student") for i in range(3)] + [Person(id="boss")]
+    tasks = [task("a", staff=(staff(count=2, role="student"), staff()), at_most={"student": 1})]
+    plan = solved(problem(tasks, people=crew))
+    assert placed(plan) == set() and plan.unplaced["a"][0].rule == "role_cap"
 
 
 @pytest.mark.parametrize(("technician", "fits"), [(False, False), (True, True)])

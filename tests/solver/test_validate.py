@@ -220,6 +220,14 @@ def test_student_supervision():
     assert rules_of(prob, [at("a", 0, people=["stu"])]) == {Rule.STUDENT_SUPERVISION}
 
 
+def test_role_cap():
+    two = (staff(skill="sem"), staff())
+    tech = Person(id="tech", role="technician")
+    for cap, broken in ((1, {Rule.ROLE_CAP}), (2, set())):
+        prob = problem([task("a", staff=two, at_most={"technician": cap})], people=[BOB, tech])
+        assert rules_of(prob, [at("a", 0, people=["bob", "tech"])]) == broken
+
+
 def test_supervision_by_role_or_by_name():
     investor = Person(id="inv", role="investor", supervises=False)
     named = Person(id="stu", role="student", skills={"sem": 2}, supervisor="inv")
