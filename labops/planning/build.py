@@ -542,6 +542,8 @@ class _Builder:
             )
             for need in self.staff[row.id]
         )
+        if row.operator:
+            staff += (StaffNeed(count=1, among=self._operators(needs)),)
         duration = grid.length(row.duration)
         earliest = (
             max(grid.ceil(row.earliest), self.ready_slot) if row.earliest else self.ready_slot
@@ -591,6 +593,18 @@ class _Builder:
             staff_slots=staffed,
             earliest=start,
             team=team if row.request_id in self.planned else None,
+        )
+
+    def _operators(self, needs: tuple[ResourceNeed, ...]) -> frozenset[str]:
+        """Who the platform sends as a task's operator: its staff certified for a kind of
+        the task's units that needs a certified operator (any of its kinds when none does).
+        The certificate's dates are the certified-operator rule's to check."""
+        units = [self.units[u] for need in needs for u in need.candidates]
+        kinds = {u.kind for u in units if u.certified_operator} or {u.kind for u in units}
+        return frozenset(
+            person.id
+            for person in self.people.values()
+            if person.platform_staff and any(c.kind_id in kinds for c in self.certs[person.id])
         )
 
     def _candidates(self, need: t.TaskEquipment) -> tuple[str, ...]:

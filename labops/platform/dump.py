@@ -188,6 +188,7 @@ def export_platform(session: Session) -> PlatformFile:
                         ],
                         staff=[StaffNeedSpec(**need_values(n)) for n in task_staff[task.id]],
                         at_most={c.role: c.count for c in role_caps[task.id]},
+                        operator=task.operator,
                         unattended=task.staff_for is not None,
                         staff_for=task.staff_for,
                         earliest=local(task.earliest) if task.earliest else None,

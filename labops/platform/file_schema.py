@@ -181,6 +181,7 @@ class TaskSpec(Entry):
     equipment: list[EquipmentNeedSpec] = []
     staff: list[StaffNeedSpec] = []
     at_most: dict[Role, Annotated[int, Field(ge=0, le=100)]] = {}  # people of a role, at most
+    operator: bool = False  # a certified operator of the platform beside the staff above
     unattended: bool = False
     staff_for: Minutes | None = None  # an unattended task's staffed setup at the start
     earliest: Instant | None = None

@@ -45,7 +45,8 @@ class Request(RequestFields, table=True):
 
 
 class Task(SQLModel, table=True):
-    """A piece of work of a request. ``staff_for`` set means unattended after that setup."""
+    """A piece of work of a request. ``staff_for`` set means unattended after that setup;
+    ``operator``: the platform provides a certified operator beside the request's team."""
 
     __table_args__ = (
         sa.UniqueConstraint("request_id", "key", name="uq_task_request_key"),
@@ -60,6 +61,7 @@ class Task(SQLModel, table=True):
     earliest: dt.datetime | None = utc(nullable=True)
     due: dt.datetime | None = utc(nullable=True)
     due_hard: bool = False
+    operator: bool = False
     note: str = ""
 
 

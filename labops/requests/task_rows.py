@@ -31,6 +31,7 @@ def add_tasks(
             earliest=instant(task.earliest) if task.earliest else None,
             due=instant(task.due) if task.due else None,
             due_hard=task.due_hard,
+            operator=task.operator,
             note=task.note,
         )
         session.add(row)

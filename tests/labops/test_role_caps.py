@@ -52,3 +52,25 @@ def test_a_cap_below_what_the_needs_ask_is_refused_in_the_file() -> None:
         len(found) == 1
         and "its staff ask for 1 student, more than at_most allows (0)" in (found[0])
     )
+
+
+def test_an_operator_of_the_platform_joins_the_team(db: Database, tmp_path) -> None:
+    """Request 1's coating runs on the sputter coater, which needs a certified operator:
+    its industry engineer Ben is one until 15 December. Asking for the platform's operator
+    adds Dara (platform staff, certified) beside him."""
+    document = tomllib.loads(TINY.read_text())
+    request = entry(document, "requests", 1)
+    request["status"] = "approved"
+    coat = entry(request, "tasks", "coat", field="key")
+    coat["operator"] = True
+    load_platform(db, parse_platform_document(document, source="t"), actor=None, now=NOW)
+    with db.read() as session:
+        problem = build_snapshot(session, now=NOW).problem
+        text = to_toml(export_platform(session))
+    task = next(t for t in problem.tasks if t.id.endswith(".coat"))
+    assert len(task.staff) == len(coat["staff"]) + 1
+    assert task.staff[-1].among == frozenset({"dara"})  # the platform's certified staff
+    plan = solve(problem, SolveOptions(time_limit=5, deterministic=True))
+    assert "dara" in plan.assignments[task.id].people
+    exported = next(r for r in parse_platform_text(text).requests if r.id == 1)
+    assert next(t for t in exported.tasks if t.key == "coat").operator
