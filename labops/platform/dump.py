@@ -85,6 +85,7 @@ def export_platform(session: Session) -> PlatformFile:
             anchor=info.anchor,
             slot_minutes=info.slot_minutes,
             self_approval=info.self_approval,
+            identity=info.identity,
         ),
         planning=PlanningSettings.model_validate(info.planning),
         kinds=[
@@ -130,6 +131,7 @@ def export_platform(session: Session) -> PlatformFile:
                 id=p.id,
                 name=p.name,
                 email=p.email,
+                login=p.login,
                 role=p.role,
                 access=p.access,
                 home_site=p.home_site,

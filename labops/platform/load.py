@@ -148,6 +148,7 @@ class _Writer:
                     slot_minutes=data.platform.slot_minutes,
                     planning=data.planning.model_dump(mode="json", exclude_defaults=True),
                     self_approval=data.platform.self_approval,
+                    identity=data.platform.identity,
                 )
             ]
         )
@@ -231,6 +232,7 @@ class _Writer:
                 id=person.id,
                 name=person.name,
                 email=person.email,
+                login=person.login,
                 role=person.role,
                 access=person.access,
                 home_site=person.home_site,
