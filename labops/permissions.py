@@ -37,6 +37,7 @@ class Action(StrEnum):
     AUDIT = "read the audit trail"
     BACKUP = "back up the database"
     READ_PEOPLE = "see people's e-mail addresses and absence notes"
+    NOTIFY = "send or manage the platform's notifications"
 
 
 _ALLOWED: dict[Action, set[Access]] = {
@@ -51,6 +52,7 @@ _ALLOWED: dict[Action, set[Access]] = {
     Action.AUDIT: {Access.ADMIN, Access.OPERATOR},
     Action.BACKUP: {Access.ADMIN, Access.OPERATOR},
     Action.READ_PEOPLE: {Access.ADMIN, Access.OPERATOR},  # and each person their own
+    Action.NOTIFY: {Access.ADMIN, Access.OPERATOR},  # each person sees their own messages
     # Project-bound actions: these levels for any project, leads for their own.
     Action.REQUEST: {Access.ADMIN, Access.OPERATOR},
     Action.READ_PROJECT: {Access.ADMIN, Access.OPERATOR, Access.VIEWER},

@@ -44,6 +44,7 @@ PG_MODULES = {
     "tests.labops.test_limits",
     "tests.labops.test_login_identity",
     "tests.labops.test_multiuser",
+    "tests.labops.test_notifications",
     "tests.labops.test_postgres",
     "tests.labops.test_separation_of_duties",
     "tests.labops.test_time_zones",

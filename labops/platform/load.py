@@ -108,9 +108,11 @@ def _too_far_ahead(data: PlatformFile, shift: dt.timedelta, now: dt.datetime) ->
 
 def clear_platform(session: Session) -> None:
     """Delete every row of every labops table (children first), except the audit trail,
-    which outlives the platforms it recorded (and refuses deletion anyway)."""
+    which outlives the platforms it recorded (and refuses deletion anyway), and the outbox
+    of notifications (what was sent stays sent, what was queued is still news)."""
+    kept = {t.AuditEvent.__tablename__, t.Notification.__tablename__}
     for table in reversed(SQLModel.metadata.sorted_tables):
-        if table.name != t.AuditEvent.__tablename__:
+        if table.name not in kept:
             session.execute(table.delete())
     session.expunge_all()  # the rows it had loaded are gone
 
