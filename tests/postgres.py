@@ -40,6 +40,7 @@ PG_MODULES = {
     "tests.labops.test_fixture_io",
     "tests.labops.test_hand_booking",
     "tests.labops.test_hostile_input",
+    "tests.labops.test_ical",
     "tests.labops.test_lifecycle",
     "tests.labops.test_limits",
     "tests.labops.test_login_identity",
