@@ -24,7 +24,7 @@ from sqlmodel import Session, col, select
 from labops import tables as t
 from labops.localtime import span
 from labops.permissions import Actor
-from labops.vocabulary import Access
+from labops.vocabulary import Access, RequestStatus
 
 _PENDING = "labops_outbox"  # session.info: person id -> the message being gathered
 
@@ -180,8 +180,10 @@ def queue_decision(session: Session, request: t.Request, *, by: Actor, now: dt.d
     project = session.get(t.Project, request.project_id)
     info = session.get(t.PlatformInfo, 1)
     verb = request.status.value
-    note = f"\nReason: {request.decision_note}" if request.decision_note else ""
-    if request.status.value == "approved":
+    approved = request.status == RequestStatus.APPROVED
+    label = "Note" if approved else "Reason"
+    note = f"\n{label}: {request.decision_note}" if request.decision_note else ""
+    if approved:
         note += "\nThe next plan schedules its tasks; you hear again when they are booked."
     recipients = dict.fromkeys(
         x for x in (project.lead if project else None, request.requester_id) if x
