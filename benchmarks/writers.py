@@ -140,6 +140,7 @@ def writer(url: str, number: int, role: str, seconds: float, start_at: float, ou
     booked: list[int] = []
     latencies: list[float] = []
     refused = other = 0
+    errors: dict[str, int] = {}
     with clock.fixed(NOW):
         while time.time() < start_at:
             time.sleep(0.001)
@@ -174,11 +175,14 @@ def writer(url: str, number: int, role: str, seconds: float, start_at: float, ou
                     break
             except Conflict:
                 refused += 1
-            except LabopsError:  # the plan broke a rule (its move clashed): nothing written
+            except LabopsError as exc:  # e.g. the plan's move broke a rule: nothing written
                 other += 1
+                errors[str(exc)[:60]] = errors.get(str(exc)[:60], 0) + 1
             latencies.append(time.perf_counter() - began)
     db.dispose()
-    out.put({"role": role, "latencies": latencies, "refused": refused, "other": other})
+    out.put(
+        {"role": role, "latencies": latencies, "refused": refused, "other": other, "errors": errors}
+    )
 
 
 def _one_moved(db: Database, rng: random.Random) -> Proposal:
@@ -216,6 +220,7 @@ def run(url: str, processes: int, seconds: float) -> dict:
         role: {
             "writes": sum(len(r["latencies"]) for r in results if r["role"] == role),
             "refused": sum(r["refused"] + r["other"] for r in results if r["role"] == role),
+            "other_errors": [e for r in results if r["role"] == role for e in r["errors"]],
         }
         for role in sorted(set(roles))
     }
