@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from labops import identity
 from tests.conftest import FIXTURES
@@ -105,3 +106,19 @@ def test_a_login_used_twice_in_a_file_is_refused(cli, tmp_path) -> None:
     result = cli("load", str(path))
     assert result.code != 0
     assert "login 'x': defined 2 times" in result.err
+
+
+def test_on_postgresql_the_database_role_is_the_login(cli, tmp_path, login_as, db_path) -> None:
+    if getattr(db_path, "backend", "sqlite") == "sqlite":
+        pytest.skip("SQLite has no database roles: the OS user is the login there")
+    role = sa.make_url(str(db_path)).username
+    text = TINY.replace('identity = "open"\n', "").replace(
+        'id = "ada"\n', f'id = "ada"\nlogin = "{role}"\n', 1
+    )
+    path = tmp_path / "platform.toml"
+    path.write_text(text)
+    assert cli("load", str(path)).code == 0
+    login_as("someone-else")  # the role the server authenticated counts first
+    assert cli("request", "list", "--mine").code == 0
+    refused = cli("--as", "dara", "booking", "lock", "1")
+    assert refused.code == 4 and "lead 'ada' cannot act as another person" in refused.err

@@ -37,6 +37,7 @@ from labops.vocabulary import Access, DowntimeKind
 from solver.plan import Plan
 from tests.conftest import NOW
 from tests.labops.test_multiuser import CONTEXT
+from tests.postgres import outside
 
 OPERATOR = Actor(id="op", access=Access.OPERATOR, name="Olga Operator")
 PEOPLE = [f"p{i}" for i in range(10)]
@@ -187,8 +188,6 @@ def test_decisions_cancellations_and_downtime_queue_messages(lab: Database) -> N
 
 
 def test_certificate_reminders_are_queued_once(lab: Database, db_path) -> None:
-    from tests.postgres import outside
-
     outside(db_path, "INSERT INTO certification (person_id, kind_id, expires) VALUES "
             "('p2', 'bench', '2026-12-20'), ('p3', 'bench', '2027-03-01')")  # fmt: skip
     assert notifications.queue_expiring_certificates(lab, actor=OPERATOR, now=NOW) == 1
@@ -379,3 +378,20 @@ def test_notify_cli_lists_and_sends(cli, tmp_path, smtp_server, monkeypatch, db)
     assert sent.code == 0, sent.err
     assert "1 message sent" in sent.out
     assert [rcpts for rcpts, _ in inbox.received] == [["p0@lab.test"]]
+
+
+def test_a_restore_keeps_the_outbox_as_it_is(cli, db, tmp_path, smtp_server, db_path) -> None:
+    if getattr(db_path, "backend", "sqlite") != "sqlite":
+        pytest.skip("backup and restore copy SQLite files")
+    load_platform(db, parse_platform_text(_platform_text()), actor=None, now=NOW)
+    assert cli("--as", "op", "booking", "cancel", "1").code == 0
+    backup = tmp_path / "before.db"
+    assert cli("--as", "op", "backup", str(backup)).code == 0  # holds the queued message
+    inbox = Inbox()
+    assert sending.send_due(db, actor=OPERATOR, config=smtp_server(inbox), now=NOW).sent == 1
+    outbox = [(m.id, m.status) for m in _outbox(db)]
+    outside(db_path, "UPDATE person SET access = 'admin' WHERE id = 'op'")  # restores need one
+    assert cli("--as", "op", "restore", str(backup), "--yes").code == 0
+    assert [(m.id, m.status) for m in _outbox(db)] == outbox == [(1, MessageStatus.SENT)]
+    assert sending.send_due(db, actor=OPERATOR, config=smtp_server(inbox), now=NOW).sent == 0
+    assert len(inbox.received) == 1
