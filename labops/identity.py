@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import getpass
 import os
+from dataclasses import replace
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from labops import tables as t
 from labops.errors import PermissionDenied
@@ -60,7 +61,9 @@ def logins(session: Session) -> list[str]:
 def login_person(session: Session) -> tuple[t.Person | None, list[str]]:
     """The person whose login runs labops, if any, and the logins looked for."""
     names = logins(session)
-    people = {p.login: p for p in session.exec(select(t.Person).where(t.Person.login.in_(names)))}
+    people = {
+        p.login: p for p in session.exec(select(t.Person).where(col(t.Person.login).in_(names)))
+    }
     for name in names:
         if name in people:
             return people[name], names
@@ -91,11 +94,4 @@ def acting_actor(session: Session, named: str | None, *, required: bool) -> Acto
             f"permission denied: {me.access.value} '{me.id}' cannot act as another person "
             "(--as is for admins on this platform, which takes who acts from the login)"
         )
-    target = resolve_actor(session, named)
-    return Actor(
-        id=target.id,
-        access=target.access,
-        name=target.name,
-        leads=target.leads,
-        impersonated_by=me.id,
-    )
+    return replace(resolve_actor(session, named), impersonated_by=me.id)
