@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import typer
 
-from labops.errors import StorageError
 from labops.fields import MAX_ID
 from labops.notifications import send as sending
 from labops.notifications import service as notifications
@@ -80,7 +79,7 @@ def send_command(
     )
     console.print(f"{plural(summary.sent, 'message')} sent")
     if summary.failed:
-        raise StorageError(
+        raise sending.DeliveryError(
             f"{plural(summary.failed, 'message')} not sent, queued to retry later ({summary.error})"
         )
 

@@ -30,7 +30,7 @@ from sqlmodel import col, select
 
 from labops import tables as t
 from labops.db import Database
-from labops.errors import InputError
+from labops.errors import InputError, LabopsError
 from labops.notifications.model import MessageStatus
 from labops.permissions import Action, Actor, current_actor
 
@@ -38,6 +38,12 @@ MAX_ATTEMPTS = 8
 FIRST_RETRY = dt.timedelta(minutes=5)  # then 10, 20, 40 minutes ... at most a day
 LONGEST_WAIT = dt.timedelta(days=1)
 SECURITY = ("starttls", "tls", "none")
+
+
+class DeliveryError(LabopsError):
+    """Some messages could not be delivered now; they stay queued for a later run."""
+
+    exit_code = 75  # EX_TEMPFAIL: a cron job's "try again later"
 
 
 @dataclass(frozen=True)

@@ -378,6 +378,12 @@ def test_notify_cli_lists_and_sends(cli, tmp_path, smtp_server, monkeypatch, db)
     assert sent.code == 0, sent.err
     assert "1 message sent" in sent.out
     assert [rcpts for rcpts, _ in inbox.received] == [["p0@lab.test"]]
+    assert cli("--as", "op", "booking", "cancel", "2").code == 0
+    monkeypatch.setenv("LABOPS_SMTP_PORT", str(_free_port()))  # nobody listens there
+    failed = cli("--as", "op", "notify", "send")
+    assert failed.code == 75  # EX_TEMPFAIL: try again later
+    [line] = failed.err.strip().splitlines()
+    assert line.startswith("1 message not sent, queued to retry later (ConnectionRefusedError")
 
 
 def test_a_restore_keeps_the_outbox_as_it_is(cli, db, tmp_path, smtp_server, db_path) -> None:
