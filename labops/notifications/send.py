@@ -56,7 +56,12 @@ class SmtpConfig:
     sender: str
     user: str = ""
     password: str = ""
+    cafile: str = ""  # the CA certificates to trust instead of the system's (a private CA)
     timeout: float = 30.0
+
+    def tls(self) -> ssl.SSLContext:
+        """Verifies the server's certificate and name, as a mail client should."""
+        return ssl.create_default_context(cafile=self.cafile or None)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> SmtpConfig:
@@ -66,7 +71,8 @@ class SmtpConfig:
         if not host or not sender:
             raise InputError(
                 "notify send needs LABOPS_SMTP_HOST and LABOPS_SMTP_FROM (and LABOPS_SMTP_PORT, "
-                "LABOPS_SMTP_SECURITY=starttls|tls|none, LABOPS_SMTP_USER, LABOPS_SMTP_PASSWORD)"
+                "LABOPS_SMTP_SECURITY=starttls|tls|none, LABOPS_SMTP_USER, LABOPS_SMTP_PASSWORD, "
+                "LABOPS_SMTP_CAFILE)"
             )
         security = env.get("LABOPS_SMTP_SECURITY", "starttls")
         if security not in SECURITY:
@@ -83,6 +89,7 @@ class SmtpConfig:
             sender=sender,
             user=env.get("LABOPS_SMTP_USER", ""),
             password=env.get("LABOPS_SMTP_PASSWORD", ""),
+            cafile=env.get("LABOPS_SMTP_CAFILE", ""),
         )
 
 
@@ -161,12 +168,12 @@ def send_due(
 def _connect(config: SmtpConfig) -> smtplib.SMTP:
     if config.security == "tls":
         smtp: smtplib.SMTP = smtplib.SMTP_SSL(
-            config.host, config.port, timeout=config.timeout, context=ssl.create_default_context()
+            config.host, config.port, timeout=config.timeout, context=config.tls()
         )
     else:
         smtp = smtplib.SMTP(config.host, config.port, timeout=config.timeout)
         if config.security == "starttls":
-            smtp.starttls(context=ssl.create_default_context())
+            smtp.starttls(context=config.tls())
     if config.user:
         smtp.login(config.user, config.password)
     return smtp

@@ -9,8 +9,11 @@ import asyncio
 import dataclasses
 import datetime as dt
 import os
+import shutil
 import signal
 import socket
+import ssl
+import subprocess
 import threading
 from email import message_from_bytes
 from email.message import Message
@@ -401,3 +404,43 @@ def test_a_restore_keeps_the_outbox_as_it_is(cli, db, tmp_path, smtp_server, db_
     assert [(m.id, m.status) for m in _outbox(db)] == outbox == [(1, MessageStatus.SENT)]
     assert sending.send_due(db, actor=OPERATOR, config=smtp_server(inbox), now=NOW).sent == 0
     assert len(inbox.received) == 1
+
+
+@pytest.fixture
+def certificate(tmp_path) -> tuple[str, str]:
+    """A self-signed certificate for 127.0.0.1 (its own CA) and its key."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed: the STARTTLS test needs a certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return str(cert), str(key)
+
+
+def test_starttls_verifies_the_server(lab: Database, certificate) -> None:
+    _moved(lab)
+    cert, key = certificate
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    inbox = Inbox()
+    port = _free_port()
+    controller = Controller(
+        inbox, hostname="127.0.0.1", port=port, tls_context=context, require_starttls=True
+    )
+    controller.start()
+    try:
+        config = sending.SmtpConfig("127.0.0.1", port, "starttls", "labops@lab.test", timeout=5)
+        # A certificate nobody vouches for: refused, and the messages wait.
+        untrusted = sending.send_due(lab, actor=OPERATOR, config=config, now=NOW)
+        assert (untrusted.sent, untrusted.failed) == (0, 10)
+        assert "CERTIFICATE_VERIFY_FAILED" in untrusted.error
+        trusted = dataclasses.replace(config, cafile=cert)
+        later = NOW + dt.timedelta(days=1)
+        assert sending.send_due(lab, actor=OPERATOR, config=trusted, now=later).sent == 10
+        assert len(inbox.received) == 10
+    finally:
+        controller.stop()
