@@ -190,6 +190,14 @@ def test_decisions_cancellations_and_downtime_queue_messages(lab: Database) -> N
     assert "Hit by downtime of bench-5 (Mon 07 Dec 09:00-13:00); it may move" in downtime.body
 
 
+def test_an_approval_reaches_the_lead_and_the_requester(lab: Database) -> None:
+    requests.approve_request(lab, actor=OPERATOR, request_id=2, now=NOW, note="go ahead")
+    messages = _outbox(lab)
+    assert sorted(m.person_id for m in messages) == ["p0", "p1"]
+    assert all(m.subject == "Notify Lab: request 2 approved" for m in messages)
+    assert all("Note: go ahead" in m.body and "Reason" not in m.body for m in messages)
+
+
 def test_certificate_reminders_are_queued_once(lab: Database, db_path) -> None:
     outside(db_path, "INSERT INTO certification (person_id, kind_id, expires) VALUES "
             "('p2', 'bench', '2026-12-20'), ('p3', 'bench', '2027-03-01')")  # fmt: skip
