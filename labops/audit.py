@@ -11,6 +11,8 @@ from sqlmodel import JSON, Column, Field, Session, SQLModel
 from labops.columns import utc
 from labops.errors import StorageError
 
+IMPERSONATED_BY = "labops_impersonated_by"  # the session.info key
+
 
 class AuditEvent(SQLModel, table=True):
     """Who did what, when, to which record; ``changes`` holds before/after of fields."""
@@ -20,6 +22,8 @@ class AuditEvent(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     at: dt.datetime = utc(index=True)
     actor: str = Field(index=True)
+    # The admin who acted as ``actor`` (--as on a platform with login identity), else None.
+    impersonated_by: str | None = None
     action: str
     record_type: str
     record_id: str
@@ -47,6 +51,8 @@ def record(
         record_id=str(record_id),
         summary=summary,
         changes=_jsonable(changes or {}),
+        # labops.permissions.current_actor notes an impersonating admin on the session.
+        impersonated_by=session.info.get(IMPERSONATED_BY),
     )
     session.add(event)
     return event

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import sqlalchemy as sa
 from sqlmodel import col, select
 
 from labops import tables as t
@@ -34,7 +35,8 @@ def audit_events(
     if since is not None:
         query = query.where(t.AuditEvent.at >= since)
     if who:
-        query = query.where(t.AuditEvent.actor == who)
+        # An admin's impersonations count as theirs too.
+        query = query.where(sa.or_(t.AuditEvent.actor == who, t.AuditEvent.impersonated_by == who))
     if action:
         query = query.where(col(t.AuditEvent.action).startswith(action))
     if record:
@@ -60,7 +62,7 @@ def audit_events(
             {
                 "id": e.id,
                 "at": local_text(e.at, tz),
-                "actor": e.actor,
+                "actor": f"{e.actor} (by {e.impersonated_by})" if e.impersonated_by else e.actor,
                 "action": e.action,
                 "record": f"{e.record_type}:{e.record_id}",
                 "summary": e.summary,

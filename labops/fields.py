@@ -42,6 +42,8 @@ Name = Annotated[
     str, StringConstraints(min_length=1, max_length=200), AfterValidator(refuse_controls)
 ]
 Email = Annotated[str, StringConstraints(max_length=200), AfterValidator(refuse_controls)]
+Login = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.@-]{0,62}$")]
+"""An OS user name or a database role: letters, digits, '_', '.', '@' and '-'."""
 
 Priority = Annotated[int, Field(ge=1, le=5)]
 """A project's priority: 1 (lowest) to 5 (highest)."""

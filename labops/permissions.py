@@ -9,12 +9,13 @@ identity: there is nobody to check against yet.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from sqlmodel import Session, select
 
 from labops import tables as t
+from labops.audit import IMPERSONATED_BY
 from labops.controls import has_controls
 from labops.errors import PermissionDenied
 from labops.vocabulary import Access
@@ -36,6 +37,7 @@ class Action(StrEnum):
     AUDIT = "read the audit trail"
     BACKUP = "back up the database"
     READ_PEOPLE = "see people's e-mail addresses and absence notes"
+    NOTIFY = "send or manage the platform's notifications"
 
 
 _ALLOWED: dict[Action, set[Access]] = {
@@ -50,6 +52,7 @@ _ALLOWED: dict[Action, set[Access]] = {
     Action.AUDIT: {Access.ADMIN, Access.OPERATOR},
     Action.BACKUP: {Access.ADMIN, Access.OPERATOR},
     Action.READ_PEOPLE: {Access.ADMIN, Access.OPERATOR},  # and each person their own
+    Action.NOTIFY: {Access.ADMIN, Access.OPERATOR},  # each person sees their own messages
     # Project-bound actions: these levels for any project, leads for their own.
     Action.REQUEST: {Access.ADMIN, Access.OPERATOR},
     Action.READ_PROJECT: {Access.ADMIN, Access.OPERATOR, Access.VIEWER},
@@ -66,6 +69,9 @@ class Actor:
     name: str = ""
     leads: frozenset[str] = field(default_factory=frozenset)  # projects they lead
     person: bool = True  # one of the platform's people (not labops itself)
+    # The admin acting as this person (--as on a platform with login identity); the audit
+    # trail records both.
+    impersonated_by: str | None = None
 
     @classmethod
     def system(cls) -> Actor:
@@ -97,7 +103,17 @@ def current_actor(session: Session, actor: Actor) -> Actor:
     an admin demoted its user) no longer count. labops itself stays as it is."""
     if not actor.person:
         return actor
-    return resolve_actor(session, actor.id)
+    if actor.impersonated_by is not None:
+        admin = resolve_actor(session, actor.impersonated_by)
+        if admin.access != Access.ADMIN:
+            raise PermissionDenied(
+                f"permission denied: {admin.access.value} '{admin.id}' cannot act as another "
+                "person (--as is for admins on this platform)"
+            )
+        # Every audit event of this transaction names the admin too (labops.audit.record).
+        session.info[IMPERSONATED_BY] = admin.id
+    again = resolve_actor(session, actor.id)
+    return replace(again, impersonated_by=actor.impersonated_by)
 
 
 def resolve_actor(session: Session, person_id: str | None) -> Actor:

@@ -6,6 +6,7 @@ from labops.bookings.model import Booking, BookingPerson, BookingUnit
 from labops.columns import UTCDateTime
 from labops.equipment.model import Downtime, Equipment, Kind
 from labops.funds.model import FundPool
+from labops.notifications.model import Notification
 from labops.people.model import Absence, Certification, Person, PersonHours, Skill
 from labops.planning.model import LeftOut, PlanRun
 from labops.platform.model import PlatformInfo
@@ -22,7 +23,7 @@ from labops.sites.model import Site, SiteClosure, SiteHours, Travel
 
 __all__ = [
     "Absence", "AuditEvent", "Booking", "BookingPerson", "BookingUnit", "Certification",
-    "Downtime", "Equipment", "FundPool", "Kind", "LeftOut", "Person", "PersonHours",
+    "Downtime", "Equipment", "FundPool", "Kind", "LeftOut", "Notification", "Person", "PersonHours",
     "PlanRun", "PlatformInfo", "Project", "ProjectMember", "ProjectRoleMinimum", "Request",
     "Site", "SiteClosure", "SiteHours", "Skill", "Task", "TaskEquipment", "TaskPrecedence",
     "TaskRoleCap", "TaskStaff", "Travel", "UTCDateTime",

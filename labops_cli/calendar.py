@@ -8,7 +8,8 @@ from pathlib import Path
 import typer
 
 from labops.bookings.free import free_windows
-from labops.bookings.ical import export_calendar
+from labops.bookings.ical import export_calendar, person_feeds
+from labops.errors import InputError
 from labops.files import write_atomically
 from labops.timeinput import parse_local_instant
 from labops_cli.render import console, print_listing
@@ -25,10 +26,31 @@ def calendar_command(
     equipment: str | None = typer.Option(None, "--equipment", help="Bookings of this unit."),
     person: str | None = typer.Option(None, "--person", help="Assignments of this person."),
     project: str | None = typer.Option(None, "--project", help="Bookings of this project."),
-    output: str = typer.Option(..., "--output", "-o", help="The .ics file to write ('-': stdout)."),
+    output: str | None = typer.Option(
+        None, "--output", "-o", help="The .ics file to write ('-': stdout)."
+    ),
+    feeds: Path | None = typer.Option(
+        None,
+        "--feeds",
+        help="Write a feed per person (PERSON.ics) into this folder, to publish for "
+        "subscribing (operators and admins).",
+    ),
 ) -> None:
-    """Export bookings as an iCalendar file for calendar programs."""
+    """Export bookings as an iCalendar file for calendar programs; a person's file is a feed
+    a calendar can subscribe to (events keep their UID, changes raise SEQUENCE, cancelled
+    bookings say so)."""
     state: CliState = ctx.obj
+    if feeds is not None:
+        if output is not None or equipment or person or project:
+            raise InputError("--feeds writes every person's feed: give it alone")
+        files = person_feeds(state.db, actor=state.actor, now=state.now())
+        feeds.mkdir(parents=True, exist_ok=True)
+        for person_id, data in files.items():
+            write_atomically(feeds / f"{person_id}.ics", data)
+        console.print(f"wrote {len(files)} feeds to {feeds}")
+        return
+    if output is None:
+        raise InputError("give --output FILE (or '-'), or --feeds FOLDER")
     data = export_calendar(
         state.db,
         actor=state.actor,

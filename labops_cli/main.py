@@ -17,6 +17,7 @@ from labops_cli import (
     browse,
     calendar,
     money,
+    notify,
     platform,
     report,
     requests,
@@ -81,6 +82,7 @@ schedule.register(app)
 bookings.register(app)
 money.register(app)
 calendar.register(app)
+notify.register(app)
 report.register(app)
 admin.register(app)
 tui.register(app)

@@ -55,7 +55,7 @@ def load_command(
     if rebase_to is not None:  # the day as the platform's clocks read it, east of UTC too
         tz = data.platform.timezone
         target = to_local(parse_instant(rebase_to, tz, "--rebase-to"), tz).date()
-    actor = state.actor if state.identity else None
+    actor = state.actor_or_none
     summary = load_platform(
         state.db, data, actor=actor, now=state.now(), replace=replace, rebase_to=target
     )
@@ -92,7 +92,7 @@ def demo_command(
     state: CliState = ctx.obj
     check_time_limit(time_limit)
     check_workers(workers)
-    actor = state.actor if state.identity else None
+    actor = state.actor_or_none
     summary = demo.load_demo(state.db, actor=actor, now=state.now(), replace=replace)
     console.print(
         Text.assemble(

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 from labops import clock
 from labops.db import Database
-from labops.permissions import Actor, resolve_actor
+from labops.identity import acting_actor
+from labops.permissions import Actor
 
 ENV_USER = "LABOPS_USER"
 CREATING = frozenset({"init", "load", "demo"})  # the commands that may create a database
@@ -22,6 +23,7 @@ class CliState:
     read_only: bool = False
     _db: Database | None = field(default=None, repr=False)
     _actor: Actor | None = field(default=None, repr=False)
+    _looked: bool = field(default=False, repr=False)  # whether _actor was looked for
 
     @property
     def db(self) -> Database:
@@ -41,16 +43,24 @@ class CliState:
 
     @property
     def actor(self) -> Actor:
-        """The acting person, checked against the platform's people (once per command)."""
+        """The acting person, checked against the platform's people (once per command):
+        named by --as, or the login on a platform that takes it from there
+        (labops.identity)."""
         if self._actor is None:
             with self.db.read() as session:
-                self._actor = resolve_actor(session, self.identity)
+                self._actor = acting_actor(session, self.identity, required=True)
+            self._looked = True
         return self._actor
 
     @property
     def actor_or_none(self) -> Actor | None:
-        """The acting person if one was named; reads open to all work without one."""
-        return self.actor if self.identity else None
+        """The acting person if one was named or logged in; reads open to all work
+        without one."""
+        if not self._looked:
+            with self.db.read() as session:
+                self._actor = acting_actor(session, self.identity, required=False)
+            self._looked = True
+        return self._actor
 
     def now(self) -> dt.datetime:
         return clock.now()

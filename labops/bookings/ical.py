@@ -1,8 +1,12 @@
 """Bookings as iCalendar files, so people see them in their own calendar programs.
 
-Each booking is one event with a stable UID (``booking-<id>@labops``), so importing a newer
-export updates events instead of duplicating them. Someone who may not see a booking's
-project gets it as plain busy time.
+Each booking is one event with a stable UID (``booking-<id>@labops``) and a SEQUENCE that
+grows with every change of its time, units, people or status (``booking.sequence``), so a
+calendar program that imports a newer export moves the event instead of keeping the old
+one; bookings cancelled in the last ``CANCELLED_DAYS`` days are written as
+STATUS:CANCELLED, so it removes them instead of leaving ghosts. A file of one person's
+assignments is a feed a calendar can subscribe to (it says how often to fetch it again).
+Someone who may not see a booking's project gets it as plain busy time.
 """
 
 from __future__ import annotations
@@ -23,7 +27,10 @@ _STATUS = {
     BookingStatus.CONFIRMED: "CONFIRMED",
     BookingStatus.LOCKED: "CONFIRMED",
     BookingStatus.DONE: "CONFIRMED",
+    BookingStatus.CANCELLED: "CANCELLED",
 }
+CANCELLED_DAYS = 60  # how long a cancelled booking stays in the files, to remove it there
+REFRESH = dt.timedelta(hours=1)  # how often a subscribed calendar fetches the feed again
 
 
 def export_calendar(
@@ -39,12 +46,16 @@ def export_calendar(
     if sum(x is not None for x in (equipment, person, project)) != 1:
         raise InputError("choose one of --equipment, --person or --project")
     with db.read() as session:
+        recently = now - dt.timedelta(days=CANCELLED_DAYS)
         query = (
             select(t.Booking, t.Task, t.Request)
             .join(t.Task, t.Task.id == t.Booking.task_id)
             .join(t.Request, t.Request.id == t.Task.request_id)
-            .where(col(t.Booking.status).in_(ACTIVE_BOOKING))
-            .order_by(t.Booking.start)
+            .where(
+                col(t.Booking.status).in_(ACTIVE_BOOKING)
+                | ((t.Booking.status == BookingStatus.CANCELLED) & (t.Booking.end >= recently))
+            )
+            .order_by(t.Booking.start, t.Booking.id)
         )
         if equipment is not None:
             if session.get(t.Equipment, equipment) is None:
@@ -80,9 +91,14 @@ def export_calendar(
     calendar.add("prodid", "-//labops//lab platform bookings//EN")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", name)
+    calendar.add("method", "PUBLISH")
+    # For subscriptions: RFC 7986's refresh interval and its older Microsoft spelling.
+    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", icalendar.vDuration(REFRESH))
     for booking, task, request in rows:
         event = icalendar.Event()
         event.add("uid", f"booking-{booking.id}@labops")
+        event.add("sequence", booking.sequence)
         event.add("dtstamp", now)
         event.add("dtstart", booking.start)
         event.add("dtend", booking.end)
@@ -104,5 +120,16 @@ def export_calendar(
         else:
             event.add("summary", "busy")
             event.add("class", "PRIVATE")
+            if booking.status == BookingStatus.CANCELLED:  # so the busy time goes away too
+                event.add("status", "CANCELLED")
         calendar.add_component(event)
     return calendar.to_ical()
+
+
+def person_feeds(db: Database, *, actor: Actor, now: dt.datetime) -> dict[str, bytes]:
+    """One feed per person of the platform (``person id -> .ics``), to publish where each
+    person's calendar subscribes to theirs (operators and admins)."""
+    actor.require(Action.READ_ALL)
+    with db.read() as session:
+        people = list(session.exec(select(t.Person.id).order_by(t.Person.id)))
+    return {person: export_calendar(db, actor=actor, now=now, person=person) for person in people}

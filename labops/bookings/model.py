@@ -27,6 +27,9 @@ class Booking(SQLModel, table=True):
     status: BookingStatus = Field(default=BookingStatus.PROPOSED, sa_type=enum_type(BookingStatus))
     created_at: dt.datetime = utc()
     created_by: str = "system"
+    # Raised on every change of time, units, people or status: iCalendar's SEQUENCE, so a
+    # calendar program takes the newer version of an event it has seen.
+    sequence: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class BookingUnit(SQLModel, table=True):

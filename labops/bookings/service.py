@@ -14,6 +14,7 @@ from labops.controls import check_text
 from labops.db import Database
 from labops.errors import Conflict, InputError, NotFound
 from labops.limits import check_ahead
+from labops.notifications.queue import queue_booking_changes, queue_downtime_hits
 from labops.permissions import Action, Actor, current_actor
 from labops.planning.build import build_snapshot
 from labops.planning.snapshot import task_key as solver_key
@@ -37,6 +38,7 @@ _TRANSITIONS = {
     "done": (BookingStatus.DONE, {BookingStatus.CONFIRMED, BookingStatus.LOCKED}),
 }
 OPERATIONS = tuple(_TRANSITIONS)
+_NEWS = {"confirm", "cancel"}  # the operations the booking's people hear of
 _DONE_TO = {
     "confirm": "confirmed",
     "lock": "locked",
@@ -75,6 +77,7 @@ def change_booking(
             raise Conflict(f"booking {booking_id} has not ended yet")
         old = booking.status
         booking.status = target
+        booking.sequence += 1
         session.add(booking)
         record(
             session,
@@ -86,6 +89,15 @@ def change_booking(
             summary=note,
             changes={"status": [old.value, target.value]},
         )
+        if operation in _NEWS:  # locking or finishing changes nobody's day
+            queue_booking_changes(
+                session,
+                [booking.id],
+                what=_DONE_TO[operation],
+                by=actor,
+                now=now,
+                why=note or f"booking {operation}",
+            )
         return target
 
 
@@ -132,6 +144,10 @@ def add_downtime(
             changes={"equipment": unit_id, "start": start, "end": end},
         )
         hit = bookings_hit(session, unit_id, start, end)
+        queue_downtime_hits(
+            session, [row["id"] for row in hit.rows], unit_id=unit_id, start=start, end=end,
+            by=actor, now=now,
+        )  # fmt: skip
         return DowntimeAdded(downtime.id, hit)
 
 
@@ -279,6 +295,9 @@ def book_task(
             record_id=booking.id,
             summary=f"request {request_id} task {task_key} by hand",
             changes={"start": start, "units": units, "people": people, "locked": lock},
+        )
+        queue_booking_changes(
+            session, [booking.id], what="booked by hand", by=actor, now=now, why="by hand", new=True
         )
         tasks = session.exec(select(t.Task.key).where(t.Task.request_id == request_id)).all()
         booked = {k for k in tasks if solver_key(request_id, k) in snapshot.booked} | {task_key}

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlmodel import Column, Field, SQLModel
 
 from labops.columns import enum_type, fk, reference, utc
-from labops.fields import Email, Name, Slug, WeeklyHours
+from labops.fields import Email, Login, Name, Slug, WeeklyHours
 from labops.vocabulary import AbsenceKind, Access, Role
 
 
@@ -21,6 +21,13 @@ class PersonFields(SQLModel):
     id: Slug = Field(primary_key=True, title="Id")
     name: Name = Field(title="Name")
     email: Email = Field(default="", title="E-mail")
+    # Who this person is to the machine: their OS user name (and, on PostgreSQL, their
+    # database role). A platform with login identity acts as the person whose login runs it.
+    login: Login | None = Field(
+        default=None,
+        title="Login",
+        description="OS user name or database role; who acts on a platform with login identity",
+    )
     role: Role = Field(sa_type=enum_type(Role), title="Role")
     access: Access = Field(default=Access.MEMBER, sa_type=enum_type(Access), title="Access")
     home_site: Slug | None = reference("site", title="Home site", nullable=True)
@@ -37,7 +44,7 @@ class PersonFields(SQLModel):
 
 
 class Person(PersonFields, table=True):
-    pass
+    __table_args__ = (sa.Index("ix_person_login", "login", unique=True),)
 
 
 def person_row(spec: PersonFields, **values: object) -> Person:

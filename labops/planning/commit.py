@@ -19,6 +19,7 @@ from labops.audit import record
 from labops.bookings.rows import write_booking_resources
 from labops.db import Database
 from labops.errors import Conflict, LabopsError
+from labops.notifications.queue import queue_plan_changes
 from labops.permissions import Action, Actor, current_actor
 from labops.planning.build import build_snapshot
 from labops.planning.fingerprint import fingerprint
@@ -74,6 +75,8 @@ def commit_proposal(
         for change in proposal.changes:
             _apply(session, change, actor=actor.id, now=now)
             counts[change.change] += 1
+        why = "a repair after downtime or an absence" if snapshot.repair else "a new plan"
+        queue_plan_changes(session, proposal.changes, by=actor, now=now, why=why)
         scheduled, returned = _update_requests(session, proposal, actor=actor.id, now=now)
         run = _record_run(session, proposal, counts, actor=actor.id, now=now)
         record(
@@ -183,6 +186,7 @@ def _apply(session: Session, change: BookingChange, *, actor: str, now: dt.datet
     if change.change == Change.CANCELLED:
         booking = session.get(t.Booking, change.booking_id)
         booking.status = BookingStatus.CANCELLED
+        booking.sequence += 1
         session.add(booking)
         record(
             session,
@@ -211,6 +215,7 @@ def _apply(session: Session, change: BookingChange, *, actor: str, now: dt.datet
         booking = session.get(t.Booking, change.booking_id)
         before = {"start": booking.start, "end": booking.end, "status": booking.status.value}
         booking.start, booking.end = new.start, new.end
+        booking.sequence += 1  # moved or re-staffed: calendars take this version
         # A moved booking needs confirming again; a re-staffed one keeps its status.
         if change.change == Change.MOVED:
             booking.status = BookingStatus.PROPOSED

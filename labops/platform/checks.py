@@ -43,6 +43,7 @@ def check_platform(data: PlatformFile, unread: Unread | None = None) -> list[str
     ):
         every = [*ids, *left_out.get(section, ())]
         problems += _duplicates(what, every, quote=section != "requests")
+    problems += _duplicates("login", (p.login for p in data.people if p.login is not None))
     pool_kinds = Counter(pool.kind for pool in data.fund_pools)
     pool_kinds.update(unread.pool_kinds)
     problems += [

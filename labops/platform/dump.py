@@ -88,6 +88,7 @@ def export_platform(session: Session) -> PlatformFile:
             anchor=info.anchor,
             slot_minutes=info.slot_minutes,
             self_approval=info.self_approval,
+            identity=info.identity,
         ),
         planning=PlanningSettings.model_validate(info.planning),
         kinds=[

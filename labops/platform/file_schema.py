@@ -9,7 +9,7 @@ time zone; opening and working hours are local to their site.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     BeforeValidator,
@@ -56,6 +56,9 @@ class PlatformSpec(Entry):
     anchor: Day  # a Monday: the first week the data is about (the demo re-bases from it)
     slot_minutes: Annotated[int, Field(ge=5, le=60)] = 30
     self_approval: bool = False  # may an operator approve their own requests?
+    # Who acts: the person whose login runs labops ("login"; --as only for admins), or
+    # whoever --as names ("open"). Left out: "login" on a server database, "open" on SQLite.
+    identity: Literal["login", "open"] | None = None
 
     @model_validator(mode="after")
     def _checks(self) -> Self:

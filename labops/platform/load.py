@@ -110,9 +110,11 @@ def _too_far_ahead(data: PlatformFile, shift: dt.timedelta, now: dt.datetime) ->
 
 def clear_platform(session: Session) -> None:
     """Delete every row of every labops table (children first), except the audit trail,
-    which outlives the platforms it recorded (and refuses deletion anyway)."""
+    which outlives the platforms it recorded (and refuses deletion anyway), and the outbox
+    of notifications (what was sent stays sent, what was queued is still news)."""
+    kept = {t.AuditEvent.__tablename__, t.Notification.__tablename__}
     for table in reversed(SQLModel.metadata.sorted_tables):
-        if table.name != t.AuditEvent.__tablename__:
+        if table.name not in kept:
             for column in self_references(table):
                 session.execute(table.update().values({column: None}))
             session.execute(table.delete())
@@ -152,6 +154,7 @@ class _Writer:
                     slot_minutes=data.platform.slot_minutes,
                     planning=data.planning.model_dump(mode="json", exclude_defaults=True),
                     self_approval=data.platform.self_approval,
+                    identity=data.platform.identity,
                 )
             ]
         )

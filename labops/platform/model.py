@@ -24,3 +24,6 @@ class PlatformInfo(SQLModel, table=True):
     # Whether an operator may approve a request they submitted or whose project they lead;
     # off, a second operator must (separation of duties).
     self_approval: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    # Who acts: "login" (the person whose login runs labops; --as is impersonation, admins
+    # only) or "open" (--as names anyone). None: "login" on a server, "open" on SQLite.
+    identity: str | None = None

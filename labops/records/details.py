@@ -171,6 +171,7 @@ def _show_person(
             ("role", person.role.value),
             ("access", person.access.value),
             ("email", person.email if private else None),
+            ("login", person.login if private else None),
             ("home site", person.home_site),
             ("weekly hours", person.weekly_hours),
             ("platform staff", person.platform_staff),

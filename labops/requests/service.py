@@ -18,6 +18,7 @@ from labops.db import Database
 from labops.errors import Conflict, InputError, NotFound, PermissionDenied
 from labops.limits import check_ahead
 from labops.localtime import to_local, to_utc
+from labops.notifications.queue import queue_booking_changes, queue_decision
 from labops.permissions import Action, Actor, current_actor
 from labops.planning.build import build_snapshot
 from labops.planning.snapshot import request_key
@@ -215,6 +216,7 @@ def _decide(
             summary=note,
             changes={"status": [old.value, request.status.value]},
         )
+        queue_decision(session, request, by=actor, now=now)
 
 
 def _refuse_own_approval(session: Session, actor: Actor, request: t.Request) -> None:
@@ -255,7 +257,12 @@ def withdraw_request(db: Database, *, actor: Actor, request_id: int, now: dt.dat
         )
         for booking in bookings:
             booking.status = BookingStatus.CANCELLED
+            booking.sequence += 1
             session.add(booking)
+        queue_booking_changes(
+            session, [b.id for b in bookings], what="cancelled", by=actor, now=now,
+            why=f"request {request.id} withdrawn",
+        )  # fmt: skip
         old = request.status
         request.status = RequestStatus.CANCELLED
         session.add(request)

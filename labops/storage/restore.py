@@ -5,7 +5,8 @@ A restore replaces rows, never the database's schema or its audit trail:
 1. the backup is copied to a scratch file, brought to this labops's schema there, and
    checked whole (every table, column and index as the migrations make them, foreign keys
    intact), so a file that only looks like a backup is refused before anything changes;
-2. in one transaction on the live database, every table but the audit trail is emptied and
+2. in one transaction on the live database, every table but the audit trail and the outbox
+   of notifications (what was sent since must not be sent again) is emptied and
    refilled from the scratch copy (the live constraints check every row), the restore is
    recorded with how many events since the backup it undid, and the triggers that keep the
    audit trail append-only are re-created and proved to hold.
@@ -33,7 +34,7 @@ from labops.errors import InputError, StorageError
 from labops.migrate import known_revisions, upgrade
 from labops.permissions import Action, Actor, current_actor
 from labops.storage.backup import ON_POSTGRESQL
-from labops.tables import AuditEvent, PlatformInfo
+from labops.tables import AuditEvent, Notification, PlatformInfo
 
 _AUDIT = AuditEvent.__tablename__
 
@@ -164,7 +165,9 @@ def _replace_records(
     platform: str | None,
     same_platform: bool,
 ) -> Restored:
-    tables = [table for table in SQLModel.metadata.sorted_tables if table.name != _AUDIT]
+    # The live outbox stays too: a backup's copy would send again what was sent since.
+    kept = {_AUDIT, Notification.__tablename__}
+    tables = [table for table in SQLModel.metadata.sorted_tables if table.name not in kept]
     with db.engine.connect() as connection:
         # ATTACH cannot run inside a transaction: before SQLAlchemy begins one.
         connection.connection.driver_connection.execute(
