@@ -1,4 +1,5 @@
-"""`labops audit`, `labops backup`, `labops restore`: keeping the platform's records safe."""
+"""`labops audit`, `labops backup`, `labops restore`, `labops roles`: keeping the platform's
+records safe."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 import typer
 
 from labops import audit_log
-from labops.storage import backup, restore
+from labops.storage import backup, restore, roles
 from labops.timeinput import parse_local_instant
 from labops_cli.render import console, print_listing
 from labops_cli.state import CliState
@@ -17,6 +18,7 @@ def register(app: typer.Typer) -> None:
     app.command("audit")(audit_command)
     app.command("backup")(backup_command)
     app.command("restore")(restore_command)
+    app.command("roles")(roles_command)
 
 
 def audit_command(
@@ -81,4 +83,24 @@ def restore_command(
         console.print(
             f"note: {done.differing} audit events in the backup differ from this database's "
             "(the audit trail kept is this database's)"
+        )
+
+
+def roles_command(ctx: typer.Context) -> None:
+    """Put each person's database role in the platform's read or write group by their
+    access, so PostgreSQL itself refuses a viewer's writes (admins; run again after people
+    or their access change, and after migrations)."""
+    state: CliState = ctx.obj
+    done = roles.sync_roles(state.db, actor=state.actor, now=state.now())
+    readers = sorted(login for login, group in done.groups.items() if group == done.read)
+    writers = sorted(login for login, group in done.groups.items() if group == done.write)
+    console.print(f"{done.read}: {', '.join(readers) or 'nobody'}", markup=False)
+    console.print(f"{done.write}: {', '.join(writers) or 'nobody'}", markup=False)
+    if done.removed:
+        console.print(f"taken out of both: {', '.join(sorted(set(done.removed)))}", markup=False)
+    if done.missing:
+        console.print(
+            f"no database role yet for: {', '.join(done.missing)} (createuser LOGIN, then run "
+            "this again)",
+            markup=False,
         )

@@ -35,6 +35,7 @@ PG_MODULES = {
     "tests.labops.test_cli_browse",
     "tests.labops.test_control_characters",
     "tests.labops.test_current_actor",
+    "tests.labops.test_database_roles",
     "tests.labops.test_demo_flow",
     "tests.labops.test_fixture_errors",
     "tests.labops.test_fixture_io",
