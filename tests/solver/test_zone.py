@@ -12,6 +12,7 @@ import dataclasses
 import pytest
 
 from solver import solve as solve_module
+from solver import zone as zone_module
 from solver.facts import Facts
 from solver.problem import Request, Standing, Unit
 from solver.score import unchanged
@@ -20,6 +21,18 @@ from tests.solver.conftest import at, need, problem, solved, task
 
 DAY = 48
 UNITS = [f"u{i}" for i in range(6)]
+
+
+@pytest.fixture(autouse=True)
+def small_plans_have_zones(monkeypatch):
+    """These plans hold 12 bookings: let them count as big."""
+    monkeypatch.setattr(zone_module, "BIG_PLAN", 1)
+
+
+def test_a_plan_small_enough_to_search_whole_gets_no_zone(monkeypatch):
+    monkeypatch.setattr(zone_module, "BIG_PLAN", 13)
+    prob = plan_in_force()
+    assert prob.stability.hit and repair_zone(prob, prob.current) is None
 
 
 def plan_in_force(down: tuple[tuple[int, int], ...] = ((0, DAY),), promised: bool = True):
