@@ -16,11 +16,12 @@ from labops.errors import InputError, NotFound, PermissionDenied
 from labops.fields import format_money
 from labops.localtime import same_clock, to_local
 from labops.permissions import Action, Actor
-from labops.views import Listing, columns
+from labops.views import Listing, Page, columns
 from labops.vocabulary import ACTIVE_BOOKING, WEEKDAYS, BookingStatus, RequestStatus, Role
 
 KINDS = ("sites", "equipment", "people", "projects", "funds", "requests", "bookings")
 PRIVATE = ("projects", "funds", "requests", "bookings")
+PAGED = ("requests", "bookings")
 
 
 def platform_info(session: Session) -> t.PlatformInfo:
@@ -54,8 +55,17 @@ def local_text(value: dt.datetime | None, tz: str) -> str | None:
     return None if value is None else to_local(value, tz).strftime("%Y-%m-%d %H:%M")
 
 
-def list_records(db: Database, what: str, *, actor: Actor | None = None, **filters: Any) -> Listing:
+def list_records(
+    db: Database,
+    what: str,
+    *,
+    actor: Actor | None = None,
+    page: Page | None = None,
+    **filters: Any,
+) -> Listing:
     """The rows of one kind of record, narrowed by ``filters`` (None means no filter).
+    Requests and bookings, which a platform gathers by the hundred thousand, are read one
+    ``page`` at a time when one is given (the listing says how many match in all).
 
     Sites, equipment and people are open to everyone; projects, requests and bookings need
     an identity, and show other projects' bookings as busy time only (see permissions)."""
@@ -78,6 +88,8 @@ def list_records(db: Database, what: str, *, actor: Actor | None = None, **filte
     with db.read() as session:
         info = platform_info(session)
         _check_filters(session, what, chosen)
+        if what in PAGED:
+            chosen["page"] = page
         return listers[what](session, info.timezone, **chosen)
 
 
@@ -106,7 +118,8 @@ def _check_filters(session: Session, what: str, chosen: dict[str, Any]) -> None:
                 "role": Role,
                 "status": RequestStatus if what == "requests" else BookingStatus,
             }[name]
-            if value not in {member.value for member in vocabulary}:
+            given = [value] if isinstance(value, str) else list(value)
+            if any(v not in {member.value for member in vocabulary} for v in given):
                 choices = ", ".join(member.value for member in vocabulary)
                 raise InputError(f"--{name} {value}: choose one of {choices}")
         elif (
@@ -300,31 +313,54 @@ def requests_listing(
     session: Session,
     tz: str,
     actor: Actor,
-    status: str | None = None,
+    status: str | Iterable[str] | None = None,
     project: str | None = None,
     requester: str | None = None,
+    search: str | None = None,
+    page: Page | None = None,
 ) -> Listing:
+    """Requests by id, narrowed by the filters; ``search`` finds text in the id, title,
+    project or requester. With ``page``, only that page is read (and the matches counted)."""
     query = select(t.Request).order_by(t.Request.id)
-    if status:
+    if isinstance(status, str):
         query = query.where(t.Request.status == status)
+    elif status is not None:
+        query = query.where(col(t.Request.status).in_(list(status)))
     if project:
         actor.require(Action.READ_PROJECT, project)
         query = query.where(t.Request.project_id == project)
     if requester:
         query = query.where(t.Request.requester_id == requester)
+    if search:
+        pattern = f"%{_escaped(search.lower())}%"
+        query = query.where(
+            sa.or_(
+                *(
+                    sa.func.lower(column).like(pattern, escape="\\")
+                    for column in (
+                        sa.cast(t.Request.id, sa.String),
+                        t.Request.title,
+                        t.Request.project_id,
+                        t.Request.requester_id,
+                    )
+                )
+            )
+        )
     if not actor.can(Action.READ_ALL):
         # Others' requests stay private: only the projects one leads, and one's own.
         query = query.where(
             col(t.Request.project_id).in_(list(actor.leads)) | (t.Request.requester_id == actor.id)
         )
-    stats = {
-        request_id: (n, minutes)
+    found, total = paged(session, query, page)
+    # Task counts and hours of the requests shown only, not of every request there is.
+    stats: dict[int, tuple[int, int]] = {}
+    for chunk in _chunks([r.id for r in found]):
         for request_id, n, minutes in session.exec(
-            select(
-                t.Task.request_id, sa.func.count(), sa.func.sum(t.Task.duration_minutes)
-            ).group_by(t.Task.request_id)
-        )
-    }
+            select(t.Task.request_id, sa.func.count(), sa.func.sum(t.Task.duration_minutes))
+            .where(col(t.Task.request_id).in_(chunk))
+            .group_by(t.Task.request_id)
+        ):
+            stats[request_id] = (n, minutes)
     return Listing(
         "Requests",
         columns(
@@ -348,8 +384,10 @@ def requests_listing(
                 "hours": round((stats.get(r.id, (0, 0))[1] or 0) / 60, 1),
                 "submitted": local_text(r.submitted_at, tz),
             }
-            for r in session.exec(query)
+            for r in found
         ],
+        total=total,
+        offset=page.offset if page else 0,
     )
 
 
@@ -364,13 +402,11 @@ def bookings_listing(
     start: dt.datetime | None = None,
     end: dt.datetime | None = None,
     request: int | None = None,
+    page: Page | None = None,
 ) -> Listing:
-    query = (
-        select(t.Booking, t.Task, t.Request)
-        .join(t.Task, t.Task.id == t.Booking.task_id)
-        .join(t.Request, t.Request.id == t.Task.request_id)
-        .order_by(t.Booking.start, t.Booking.id)
-    )
+    """Live bookings (or those of ``status``) by start, narrowed by the filters. With
+    ``page``, only that page is read, and the matches are counted."""
+    query = select(t.Booking).order_by(t.Booking.start, t.Booking.id)
     if status:
         query = query.where(t.Booking.status == status)
     else:
@@ -387,19 +423,33 @@ def bookings_listing(
                 select(t.BookingPerson.booking_id).where(t.BookingPerson.person_id == person)
             )
         )
+    if project or request:
+        # Only these filters need the task and request of each booking (the count too).
+        query = query.join(t.Task, t.Task.id == t.Booking.task_id)
     if project:
         # Which slots are a project's is that project's business: no filtering by it for
         # someone who may not see its bookings.
         actor.require(Action.READ_PROJECT, project)
-        query = query.where(t.Request.project_id == project)
+        query = query.join(t.Request, t.Request.id == t.Task.request_id).where(
+            t.Request.project_id == project
+        )
     if request:
-        query = query.where(t.Request.id == request)
+        query = query.where(t.Task.request_id == request)
     if start:
         query = query.where(t.Booking.end > start)
     if end:
         query = query.where(t.Booking.start < end)
-    found = list(session.exec(query))
-    units, people = booking_resources(session, [b.id for b, _, _ in found])
+    bookings, total = paged(session, query, page)
+    ids = [b.id for b in bookings]
+    units, people = booking_resources(session, ids)
+    tasks: dict[int, tuple[t.Task, t.Request]] = {}
+    for chunk in _chunks(sorted({b.task_id for b in bookings})):
+        for task, r in session.exec(
+            select(t.Task, t.Request)
+            .join(t.Request, t.Request.id == t.Task.request_id)
+            .where(col(t.Task.id).in_(chunk))
+        ):
+            tasks[task.id] = (task, r)
     return Listing(
         "Bookings",
         columns(
@@ -415,7 +465,8 @@ def bookings_listing(
         ),
         [
             _redacted(row, actor, people[b.id])
-            for b, task, r in found
+            for b in bookings
+            for task, r in [tasks[b.task_id]]
             for row in [
                 {
                     "id": b.id,
@@ -431,7 +482,27 @@ def bookings_listing(
             ]
         ],
         zone_note(session, tz),
+        total=total,
+        offset=page.offset if page else 0,
     )
+
+
+def paged(session: Session, query: Any, page: Page | None) -> tuple[list[Any], int | None]:
+    """The rows of ``query`` on ``page`` (all of them for None), and how many match in all
+    (None when every row was read): a page reads its rows with LIMIT/OFFSET and counts the
+    matches with COUNT, so a long history is never loaded to show a screenful."""
+    if page is None or page.size is None:
+        return list(session.exec(query)), None
+    rows = list(session.exec(query.limit(page.size).offset(page.offset)))
+    if page.offset == 0 and len(rows) < page.size:
+        return rows, len(rows)  # everything fits on the first page: no need to count
+    counted = select(sa.func.count()).select_from(query.order_by(None).subquery())
+    return rows, session.exec(counted).one()
+
+
+def _escaped(text: str) -> str:
+    """``text`` for a LIKE pattern, its wildcards taken literally."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _redacted(row: dict[str, Any], actor: Actor, people: list[str]) -> dict[str, Any]:
