@@ -108,7 +108,7 @@ def dashboard(db: Database, *, actor: Actor, now: dt.datetime) -> Dashboard:
         week_start = day_start(monday_of(to_local(now, tz).date()), tz)
         week_end = week_start + dt.timedelta(days=7)
         longest = longest_hold(session)
-        slots = _slots(session, actor, now, now + LOOK_AHEAD, longest)
+        slots = _slots(session, actor, now, longest)
         use = _week_use(session, week_start, week_end, longest)
         zones = other_zones(session, tz)
         sites = [
@@ -155,16 +155,41 @@ def dashboard(db: Database, *, actor: Actor, now: dt.datetime) -> Dashboard:
 
 
 def _slots(
-    session: Session, actor: Actor, start: dt.datetime, end: dt.datetime, longest: dt.timedelta
+    session: Session, actor: Actor, now: dt.datetime, longest: dt.timedelta
 ) -> dict[str, list[Slot]]:
-    """Bookings not yet done that overlap ``[start, end)``, per site of their units."""
+    """Per site of their units: the bookings not yet done that run at ``now``, and the next
+    UPCOMING_PER_SITE to start within LOOK_AHEAD. The database picks each site's next ones,
+    so a busy week ahead is not read whole to show three of it."""
+    live = col(t.Booking.status).in_(NOT_YET_DONE)
+    running = overlapping(
+        t.Booking.start, t.Booking.end, now, now + dt.timedelta(microseconds=1), longest=longest
+    )
+    ids = set(session.exec(select(t.Booking.id).where(running, live)))
+    for site in session.exec(select(t.Site.id)):
+        ids.update(
+            booking_id
+            for booking_id, _ in session.exec(
+                select(t.Booking.id, t.Booking.start)
+                .distinct()
+                .join(t.BookingUnit, t.BookingUnit.booking_id == t.Booking.id)
+                .join(t.Equipment, t.Equipment.id == t.BookingUnit.equipment_id)
+                .where(t.Equipment.site == site, live)
+                .where(t.Booking.start > now, t.Booking.start < now + LOOK_AHEAD)
+                # the same window on the units' busy times, which their index serves
+                .where(
+                    t.BookingUnit.busy_start > now - longest,
+                    t.BookingUnit.busy_start < now + LOOK_AHEAD,
+                )
+                .order_by(t.Booking.start, t.Booking.id)
+                .limit(UPCOMING_PER_SITE)
+            )
+        )
     rows = list(
         session.exec(
             select(t.Booking, t.Task, t.Request)
             .join(t.Task, t.Task.id == t.Booking.task_id)
             .join(t.Request, t.Request.id == t.Task.request_id)
-            .where(overlapping(t.Booking.start, t.Booking.end, start, end, longest=longest))
-            .where(col(t.Booking.status).in_(NOT_YET_DONE))
+            .where(col(t.Booking.id).in_(sorted(ids)))
             .order_by(t.Booking.start, t.Booking.id)
         )
     )
@@ -200,7 +225,12 @@ def _week_use(
     open_spans = {unit_id: calendars.unit_open(unit_id) for unit_id in calendars.units}
     booked: dict[str, float] = defaultdict(float)
     for use in session.exec(
-        select(t.BookingUnit)
+        select(
+            t.BookingUnit.equipment_id,
+            t.BookingUnit.busy_start,
+            t.BookingUnit.busy_end,
+            t.BookingUnit.amount,
+        )
         .join(t.Booking, t.Booking.id == t.BookingUnit.booking_id)
         .where(
             overlapping(

@@ -520,18 +520,19 @@ def booking_resources(
     units: dict[int, list[str]] = defaultdict(list)
     people: dict[int, list[str]] = defaultdict(list)
     for chunk in _chunks(booking_ids):
-        for row in session.exec(
-            select(t.BookingUnit)
+        # Plain columns, not rows as objects: a dashboard asks for thousands of bookings.
+        for booking_id, unit in session.exec(
+            select(t.BookingUnit.booking_id, t.BookingUnit.equipment_id)
             .where(col(t.BookingUnit.booking_id).in_(chunk))
             .order_by(t.BookingUnit.position)
         ):
-            units[row.booking_id].append(row.equipment_id)
-        for row in session.exec(
-            select(t.BookingPerson)
+            units[booking_id].append(unit)
+        for booking_id, person in session.exec(
+            select(t.BookingPerson.booking_id, t.BookingPerson.person_id)
             .where(col(t.BookingPerson.booking_id).in_(chunk))
             .order_by(t.BookingPerson.person_id)
         ):
-            people[row.booking_id].append(row.person_id)
+            people[booking_id].append(person)
     return units, people
 
 
