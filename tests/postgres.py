@@ -42,6 +42,7 @@ PG_MODULES = {
     "tests.labops.test_hostile_input",
     "tests.labops.test_lifecycle",
     "tests.labops.test_limits",
+    "tests.labops.test_long_history",
     "tests.labops.test_multiuser",
     "tests.labops.test_postgres",
     "tests.labops.test_separation_of_duties",

@@ -179,8 +179,13 @@ def _assigned(session: Session, actor: Actor, start: dt.datetime, end: dt.dateti
         session.exec(
             select(t.BookingPerson.booking_id).where(
                 t.BookingPerson.person_id == actor.id,
-                t.BookingPerson.busy_start < end,
-                t.BookingPerson.busy_end > start,
+                overlapping(
+                    t.BookingPerson.busy_start,
+                    t.BookingPerson.busy_end,
+                    start,
+                    end,
+                    longest=longest_hold(session),
+                ),
             )
         )
     )
