@@ -47,6 +47,7 @@ class RequestsScreen(LabopsScreen):
         super().__init__(ctx)
         self._projects_listed = False
         self._rows_wanted = PAGE_ROWS
+        self._more = False  # whether requests that match are not listed
 
     def compose(self) -> ComposeResult:
         yield TopBar(self.MODE)
@@ -97,7 +98,8 @@ class RequestsScreen(LabopsScreen):
         self.query_one("#requests-shown", Static).update(
             f"{shown}: narrow the filters, or m for {PAGE_ROWS} more" if shown else ""
         )
-        self.query_one("#requests-shown", Static).display = bool(shown)
+        self.query_one("#requests-shown", Static).display = self._more = bool(shown)
+        self.refresh_bindings()
         self._show_selected()
 
     def on_select_changed(self) -> None:
@@ -155,6 +157,8 @@ class RequestsScreen(LabopsScreen):
             return status in (RequestStatus.SUBMITTED.value, RequestStatus.APPROVED.value) or None
         if action == "new":
             return self.ctx.can(Action.REQUEST)
+        if action == "more":
+            return self._more
         return True
 
     def action_approve(self) -> None:
