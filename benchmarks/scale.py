@@ -561,12 +561,9 @@ def probe(db: Path, what: str) -> None:
 
         with database.read() as session:
             actor = resolve_actor(session, OPERATOR)
-        start = time.perf_counter()
-        board = dashboard(database, actor=actor, now=clock.now())
-        figures = {
-            "dashboard": time.perf_counter() - start,
-            "pending_rows": len(board.pending.rows),
-        }
+        start, cpu = time.perf_counter(), time.process_time()
+        dashboard(database, actor=actor, now=clock.now())
+        figures = {"dashboard": [time.perf_counter() - start, time.process_time() - cpu]}
     elif what == "tui":
         import asyncio
 
@@ -576,21 +573,26 @@ def probe(db: Path, what: str) -> None:
     print(json.dumps(figures))
 
 
-async def _tui(database: Any, began: float) -> dict[str, float]:
+async def _tui(database: Any, began: float) -> dict[str, list[float]]:
+    """Seconds from the start of this process to the first screen settled, then for each
+    screen's key until it settled (workers done); wall and CPU (this process, all threads)."""
     from benchmarks.tui_bench import SCREENS, _settle
     from labops import clock
     from tui.app import make_app
 
     app = make_app(database, OPERATOR, clock.now)
-    figures: dict[str, float] = {}
+    figures: dict[str, list[float]] = {}
     async with app.run_test(size=(120, 40)) as pilot:
         await _settle(pilot)
-        figures["tui first screen (today)"] = time.perf_counter() - began
+        figures["tui first screen (today)"] = [time.perf_counter() - began, time.process_time()]
         for key, name in SCREENS.items():
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             await pilot.press(key)
             await _settle(pilot)
-            figures[f"tui screen {key} {name}"] = time.perf_counter() - start
+            figures[f"tui screen {key} {name}"] = [
+                time.perf_counter() - start,
+                time.process_time() - cpu,
+            ]
     return figures
 
 
@@ -610,10 +612,11 @@ def measure(db: Path, only: set[str] | None) -> list[tuple[str, dict[str, Any]]]
             print(f"{name}: exit {figures['exit']}: {figures['stderr']}", file=sys.stderr)
         if argv[1:3] == ["-m", "benchmarks.scale"] and figures["exit"] == 0:
             inner = json.loads(figures["stdout"].decode().strip().splitlines()[-1])
-            for label, value in inner.items():
-                if not label.endswith("_rows"):
-                    results.append((label, {**figures, "seconds": value, "in_process": True}))
-                    _report_line(*results[-1])
+            for label, (seconds, cpu) in inner.items():
+                results.append(
+                    (label, {**figures, "seconds": seconds, "cpu": cpu, "in_process": True})
+                )
+                _report_line(*results[-1])
             results.append((f"{name} (whole process)", figures))
         else:
             results.append((name, figures))
@@ -627,7 +630,7 @@ def _report_line(name: str, figures: dict[str, Any]) -> None:
     if figures.get("timed_out"):
         tail = f"stopped after {TIMEOUT:.0f} s"
     print(
-        f"{name:<34} {figures['seconds']:8.2f} s{where:<13} "
+        f"{name:<34} {figures['seconds']:8.2f} s{where:<13} {figures['cpu']:7.2f} s CPU "
         f"{figures['rss_mb']:8.0f} MB peak  {tail}",
         flush=True,
     )
@@ -643,6 +646,7 @@ def load_file(db: Path) -> None:
         copy = Path(folder) / "requests-only.db"
         shutil.copy(db, copy)
         with sqlite3.connect(copy) as connection:
+            connection.execute("PRAGMA foreign_keys = ON")  # their units and people go too
             connection.execute("DELETE FROM booking")
             connection.execute(
                 "UPDATE request SET status = 'approved' WHERE status IN ('scheduled', 'done')"
@@ -668,6 +672,17 @@ def load_file(db: Path) -> None:
         )
 
 
+def _save(results: list[tuple[str, dict[str, Any]]]) -> None:
+    """The figures as JSON lines in benchmarks/results/ (not in git)."""
+    folder = ROOT / "benchmarks" / "results"
+    folder.mkdir(exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    with (folder / f"scale-{stamp}.jsonl").open("w") as out:
+        for name, figures in results:
+            kept = {k: v for k, v in figures.items() if k not in ("stdout", "stderr")}
+            out.write(json.dumps({"measure": name, "machine": machine(), **kept}) + "\n")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("db", type=Path, help="the SQLite file (built if missing)")
@@ -690,7 +705,8 @@ def main(argv: list[str] | None = None) -> None:
         )
     print(f"machine: {machine()}")
     only = set(args.only.split(",")) if args.only else None
-    measure(args.db, only)
+    results = measure(args.db, only)
+    _save(results)
     if args.load_file:
         load_file(args.db)
     print(f"machine after: {machine()}")
