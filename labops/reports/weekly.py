@@ -135,9 +135,9 @@ class _Data:
         step("reading requests")
         self.open_tasks = fetch.open_tasks(session, week.start, week.end)
         self.waiting = fetch.waiting_requests(session)
-        self.needs = fetch.task_needs(
-            session,
-            [task.task for task in self.open_tasks] + [i for w in self.waiting for i in w.tasks],
+        waiting_tasks = {i for w in self.waiting for i in w.tasks}
+        self.needs = fetch.waiting_needs(session) + fetch.task_needs(
+            session, [task.task for task in self.open_tasks if task.task not in waiting_tasks]
         )
         self.last_plan = last_run(session)
         self.left_out = waiting_reasons(session, [w.request for w in self.waiting])

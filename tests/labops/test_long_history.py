@@ -165,8 +165,9 @@ def test_show_project_lists_a_first_page_and_how_to_see_the_rest(operator, monke
 def test_the_indexes_for_years_of_history_exist_after_migrating(db: Database) -> None:
     indexes = {
         table: {index["name"] for index in sa.inspect(db.engine).get_indexes(table)}
-        for table in ("request", "booking", "booking_unit", "booking_person", "audit_event")
+        for table in ("request", "task", "booking", "booking_unit", "booking_person", "audit_event")
     }
+    assert "ix_task_duration" in indexes["task"]
     assert "ix_request_status" in indexes["request"]
     assert {"ix_booking_time", "ix_booking_task_id"} <= indexes["booking"]
     assert {"ix_booking_unit_time", "ix_booking_unit_start"} <= indexes["booking_unit"]

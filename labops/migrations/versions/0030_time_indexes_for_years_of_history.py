@@ -1,4 +1,5 @@
-"""indexes for windows of time on years of history: booking units and people by busy start
+"""indexes for windows of time on years of history: booking units and people by busy start,
+tasks by duration
 
 The schedule, the dashboard and the weekly report ask which units and people are busy in a
 window (a day, a week), over every unit or person at once. The indexes that lead with the
@@ -22,6 +23,9 @@ depends_on: str | Sequence[str] | None = None
 INDEXES = {
     "ix_booking_unit_start": ("booking_unit", ["busy_start"]),
     "ix_booking_person_start": ("booking_person", ["busy_start"]),
+    # The longest task bounds every window's reads (labops.bookings.window): its maximum
+    # is then looked up, not found by reading every task.
+    "ix_task_duration": ("task", ["duration_minutes"]),
 }
 
 
