@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from labops import tables as t
+from labops.bookings.window import longest_hold
 from labops.db import Database
 from labops.errors import InputError, NotFound, PermissionDenied
 from labops.fields import format_money
@@ -436,7 +437,9 @@ def bookings_listing(
     if request:
         query = query.where(t.Task.request_id == request)
     if start:
-        query = query.where(t.Booking.end > start)
+        # Ending after ``start`` means beginning at most the longest hold before it: with
+        # that bound the time index reads from there, not from the beginning of time.
+        query = query.where(t.Booking.end > start, t.Booking.start >= start - longest_hold(session))
     if end:
         query = query.where(t.Booking.start < end)
     bookings, total = paged(session, query, page)
