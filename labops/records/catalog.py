@@ -412,16 +412,21 @@ def bookings_listing(
         query = query.where(t.Booking.status == status)
     else:
         query = query.where(col(t.Booking.status).in_(ACTIVE_BOOKING))
+    # Ending after ``start`` means beginning at most the longest hold before it (and a
+    # unit's or person's busy time too): with that bound the time indexes read from there,
+    # not from the beginning of time.
+    since = start - longest_hold(session) if start else None
     if unit:
         query = query.where(
             col(t.Booking.id).in_(
-                select(t.BookingUnit.booking_id).where(t.BookingUnit.equipment_id == unit)
+                _busy(t.BookingUnit, t.BookingUnit.equipment_id == unit, since, end)
             )
         )
     if person:
         query = query.where(
             col(t.Booking.id).in_(
-                select(t.BookingPerson.booking_id).where(t.BookingPerson.person_id == person)
+                # (no bound by the end: a person's part may begin after the booking's start)
+                _busy(t.BookingPerson, t.BookingPerson.person_id == person, since, None)
             )
         )
     if project or request:
@@ -437,9 +442,7 @@ def bookings_listing(
     if request:
         query = query.where(t.Task.request_id == request)
     if start:
-        # Ending after ``start`` means beginning at most the longest hold before it: with
-        # that bound the time index reads from there, not from the beginning of time.
-        query = query.where(t.Booking.end > start, t.Booking.start >= start - longest_hold(session))
+        query = query.where(t.Booking.end > start, t.Booking.start >= since)
     if end:
         query = query.where(t.Booking.start < end)
     bookings, total = paged(session, query, page)
@@ -488,6 +491,17 @@ def bookings_listing(
         total=total,
         offset=page.offset if page else 0,
     )
+
+
+def _busy(link: Any, whose: Any, since: dt.datetime | None, until: dt.datetime | None) -> Any:
+    """The bookings whose busy time on ``link`` (a unit's or a person's) is ``whose``, within
+    ``[since, until)`` by its start where given (it starts no later than its booking)."""
+    query = select(link.booking_id).where(whose)
+    if since is not None:
+        query = query.where(link.busy_start >= since)
+    if until is not None:
+        query = query.where(link.busy_start < until)
+    return query
 
 
 def paged(session: Session, query: Any, page: Page | None) -> tuple[list[Any], int | None]:

@@ -238,6 +238,7 @@ def _reads_history(plan: list[str]) -> bool:
 def test_windows_of_time_read_through_the_time_indexes(tiny_history: Database) -> None:
     from labops.bookings.timeline import timeline
     from labops.dashboard.overview import dashboard
+    from labops.records.details import show_record
 
     week = (NOW, NOW + dt.timedelta(days=7))
     system = Actor.system()
@@ -246,6 +247,7 @@ def test_windows_of_time_read_through_the_time_indexes(tiny_history: Database) -
         lambda: timeline(tiny_history, actor=system, start=week[0], end=week[1], view="person"),
         lambda: dashboard(tiny_history, actor=system, now=NOW),
         lambda: weekly_report(tiny_history, actor=system, now=NOW),
+        lambda: show_record(tiny_history, "person", "dara", now=NOW, actor=system),
     ):
         plans = _plans(tiny_history, work)
         assert plans
