@@ -1,7 +1,7 @@
 """Years of history: how fast labops lists, shows, reports and opens its UI at 100,000
 requests and 1,000,000 bookings (issue 17, item 17).
 
-The platform (benchmarks/scale_build.py: the demo plus six years of history) is built
+The platform (benchmarks/scale_build.py: the demo plus years of history) is built
 once into the SQLite file given, and reused while it exists (``--rebuild`` makes it afresh).
 Then each measurement runs in a fresh process, as a person would start it, and reports
 its wall time, CPU time and peak RSS: ``labops list requests --status submitted`` (table

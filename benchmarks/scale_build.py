@@ -3,8 +3,9 @@
 The demo platform as ``labops load`` reads it (its sites, units, people, projects, pools and
 current requests), with CLONES more units like each of its units, a crew of CREW people
 for each, 140 more projects of its kind, and REQUESTS requests in all: BOOKINGS bookings
-over about six years up to WEEKS_AHEAD weeks ahead, most of them done, the latest proposed
-or confirmed; submitted, approved, draft, rejected and withdrawn requests without bookings.
+filling each new unit's opening hours back from WEEKS_AHEAD weeks ahead (six to fifteen
+years), most done, the latest proposed or confirmed; submitted, approved, draft, rejected
+and withdrawn requests without bookings.
 Nobody is booked twice at once (each crew works one unit) and no unit is either. Written
 with SQLAlchemy core inserts (executemany in chunks) in one transaction whose foreign keys
 are checked at its commit, not through the services: a minute or two instead of hours.
