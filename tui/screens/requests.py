@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -96,7 +97,7 @@ class RequestsScreen(LabopsScreen):
         self.table.show(found)
         shown = found.shown()
         self.query_one("#requests-shown", Static).update(
-            f"{shown}: narrow the filters, or m for {PAGE_ROWS} more" if shown else ""
+            Text(f"{shown}: narrow the filters, or m for {PAGE_ROWS} more" if shown else "")
         )
         self.query_one("#requests-shown", Static).display = self._more = bool(shown)
         self.refresh_bindings()
