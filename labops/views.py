@@ -17,15 +17,54 @@ class Column:
     numeric: bool = False
 
 
+PAGE_SIZE = 50
+"""Rows a long listing (requests, bookings) shows at a time unless asked for more."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """Which rows of a long listing to show: the ``number``-th run of ``size`` rows (from
+    1); ``size`` None shows them all."""
+
+    number: int = 1
+    size: int | None = PAGE_SIZE
+
+    @classmethod
+    def everything(cls) -> Page:
+        return cls(1, None)
+
+    @property
+    def offset(self) -> int:
+        return 0 if self.size is None else (self.number - 1) * self.size
+
+
 @dataclass(frozen=True)
 class Listing:
     title: str
     columns: tuple[Column, ...]
     rows: list[dict[str, Any]] = field(default_factory=list)
     note: str = ""
+    total: int | None = None  # rows that match, when only a page of them is shown
+    offset: int = 0  # rows before the first one shown
 
     def as_json(self) -> list[dict[str, Any]]:
         return self.rows
+
+    @property
+    def partial(self) -> bool:
+        """Whether rows that match are not shown (other pages)."""
+        return self.total is not None and (self.offset > 0 or len(self.rows) < self.total)
+
+    def shown(self) -> str:
+        """ "showing 1-50 of 100,000 requests" for a page; "" when every row is shown."""
+        if not self.partial:
+            return ""
+        assert self.total is not None
+        what = self.title.lower()
+        if not self.rows:
+            return f"showing none of {self.total:,} {what} (past the last page)"
+        first, last = self.offset + 1, self.offset + len(self.rows)
+        return f"showing {first:,}-{last:,} of {self.total:,} {what}"
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import typer
 
 from labops.records import catalog, details
 from labops.timeinput import parse_local_instant
+from labops_cli.paging import ALL_HELP, LIMIT_HELP, PAGE_HELP, more_hint, page_of
 from labops_cli.render import print_detail, print_listing
 from labops_cli.state import CliState
 
@@ -94,9 +95,14 @@ def list_command(
     start: str | None = typer.Option(None, "--from", help="Bookings ending after this time."),
     end: str | None = typer.Option(None, "--to", help="Bookings starting before this time."),
     as_json: bool = typer.Option(False, "--json", help="JSON for scripts."),
+    page: int | None = typer.Option(None, "--page", help=f"Requests or bookings: {PAGE_HELP}"),
+    limit: int | None = typer.Option(None, "--limit", help=f"Requests or bookings: {LIMIT_HELP}"),
+    every: bool = typer.Option(False, "--all", help=f"Requests or bookings: {ALL_HELP}"),
 ) -> None:
-    """List sites, equipment, people, projects, funds, requests or bookings."""
+    """List sites, equipment, people, projects, funds, requests or bookings. Requests and
+    bookings come a page at a time, with a line saying how many there are in all."""
     state: CliState = ctx.obj
+    chosen = page_of(page, limit, every)
     filters: dict = {
         ListKind.equipment: {"site": site, "kind": equipment_kind},
         ListKind.people: {"role": role, "site": site, "skill": skill},
@@ -112,8 +118,10 @@ def list_command(
         },
     }.get(kind, {})
     what = _list_kind(kind).value  # the callback's enum, or the text when called directly
-    listing = catalog.list_records(state.db, what, actor=state.actor_or_none, **filters)
-    print_listing(listing, as_json=as_json)
+    listing = catalog.list_records(
+        state.db, what, actor=state.actor_or_none, page=chosen, **filters
+    )
+    print_listing(listing, as_json=as_json, footer=more_hint(listing, chosen))
 
 
 def show_command(

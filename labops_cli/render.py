@@ -86,13 +86,23 @@ def listing_table(listing: Listing, *, title: bool = True) -> Table:
     return table
 
 
-def print_listing(listing: Listing, *, as_json: bool = False) -> None:
+def print_listing(listing: Listing, *, as_json: bool = False, footer: str = "") -> None:
+    """``footer``: a line under the table saying which page this is (on stderr with
+    ``as_json``, so that the output stays one JSON document)."""
     if as_json:
         print_json(listing.as_json())
+        if footer:
+            err_console.print(Text(footer))
         return
     if not listing.rows:
-        console.print(Text(f"{printable(listing.title)}: none"))
+        console.print(Text(footer or f"{printable(listing.title)}: none"))
         return
+    _print_table(listing)
+    if footer:
+        console.print(Text(footer))
+
+
+def _print_table(listing: Listing) -> None:
     table = listing_table(listing)
     width = _unwrapped_width(table)
     if width is None:

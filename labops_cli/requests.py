@@ -16,6 +16,7 @@ from labops.requests import service as requests
 from labops.requests.form import parse_request_form
 from labops.views import plural
 from labops.vocabulary import RequestStatus
+from labops_cli.paging import ALL_HELP, LIMIT_HELP, PAGE_HELP, more_hint, page_of
 from labops_cli.render import console, print_detail, print_listing
 from labops_cli.state import CliState
 
@@ -92,9 +93,13 @@ def list_command(
     ),
     project: str | None = typer.Option(None, "--project", help="Only this project's requests."),
     as_json: bool = typer.Option(False, "--json", help="JSON for scripts."),
+    page: int | None = typer.Option(None, "--page", help=PAGE_HELP),
+    limit: int | None = typer.Option(None, "--limit", help=LIMIT_HELP),
+    every: bool = typer.Option(False, "--all", help=ALL_HELP),
 ) -> None:
-    """List requests."""
+    """List requests, a page at a time."""
     state: CliState = ctx.obj
+    chosen = page_of(page, limit, every)
     requester = state.actor.id if mine else None
     listing = catalog.list_records(
         state.db,
@@ -103,8 +108,9 @@ def list_command(
         status=status.value if status else None,
         project=project,
         requester=requester,
+        page=chosen,
     )
-    print_listing(listing, as_json=as_json)
+    print_listing(listing, as_json=as_json, footer=more_hint(listing, chosen))
 
 
 @app.command("show")

@@ -46,6 +46,7 @@ PG_MODULES = {
     "tests.labops.test_migrations",
     "tests.labops.test_limits",
     "tests.labops.test_login_identity",
+    "tests.labops.test_long_history",
     "tests.labops.test_multiuser",
     "tests.labops.test_notifications",
     "tests.labops.test_postgres",

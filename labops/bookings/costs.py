@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -13,38 +14,37 @@ from labops.vocabulary import ACTIVE_BOOKING
 
 def committed_cents(session: Session) -> dict[str, int]:
     """Cents committed per project by all live bookings (each booking unit rounded to the
-    cent), grouped in SQL so that a year of bookings is not read row by row. A booking lasts
-    its task's duration (the loader, the planner and hand bookings all keep it so), which
-    lets the query skip the bookings' times."""
+    cent, as ``unit_cost`` rounds), summed in SQL: years of bookings come back as one row
+    per project. A booking lasts its task's duration (the loader, the planner and hand
+    bookings all keep it so), which lets the query skip the bookings' times."""
     bu = t.BookingUnit
     rows = session.connection().execute(
         select(
             t.Request.project,
-            t.Task.duration,
-            bu.amount,
-            t.Equipment.hourly_rate,
-            t.Booking.status,
-            sa.func.count(),
+            sa.func.sum(_rounded_cents(t.Equipment.hourly_rate * bu.amount * t.Task.duration)),
         )
+        .select_from(bu)
         .join(t.Booking, t.Booking.id == bu.booking_id)
         .join(t.Task, t.Task.id == t.Booking.task_id)
         .join(t.Request, t.Request.id == t.Task.request_id)
         .join(t.Equipment, t.Equipment.id == bu.equipment_id)
-        .group_by(
-            t.Request.project,
-            t.Task.duration,
-            bu.amount,
-            t.Equipment.hourly_rate,
-            t.Booking.status,
-        )
+        .where(col(t.Booking.status).in_(ACTIVE_BOOKING))
+        .group_by(t.Request.project)
     )
-    spent: dict[str, int] = defaultdict(int)
-    for project, minutes, amount, rate, status, count in rows:
-        # Status is checked here, not in SQL: with it in the query SQLite picks the status
-        # index, which covers nearly every booking of a year.
-        if status in ACTIVE_BOOKING:
-            spent[project] += count * unit_cost(rate, amount, minutes)
-    return dict(spent)
+    return {project: int(cents) for project, cents in rows}
+
+
+def _big(value: Any) -> Any:
+    """In 64 bits: a rate times hours of units overflows PostgreSQL's 32-bit integers."""
+    return sa.cast(value, sa.BigInteger)
+
+
+def _rounded_cents(cent_minutes: Any) -> Any:
+    """``round(cent_minutes / 60)`` in SQL, exactly as Python rounds (halves to even), in
+    integers on both SQLite and PostgreSQL."""
+    whole, rest = cent_minutes // 60, cent_minutes % 60
+    up = sa.or_(rest > 30, sa.and_(rest == 30, whole % 2 == 1))
+    return whole + sa.case((up, 1), else_=0)
 
 
 def unit_cost(rate_cents: int, amount: int, minutes: float) -> int:

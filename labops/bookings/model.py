@@ -36,7 +36,10 @@ class BookingUnit(SQLModel, table=True):
     """A unit a booking occupies, from setup to cleanup (so wider than the booking)."""
 
     __tablename__ = "booking_unit"
-    __table_args__ = (sa.Index("ix_booking_unit_time", "equipment_id", "busy_start", "busy_end"),)
+    __table_args__ = (
+        sa.Index("ix_booking_unit_time", "equipment_id", "busy_start", "busy_end"),
+        sa.Index("ix_booking_unit_start", "busy_start"),  # windows over every unit
+    )
     booking_id: int = Field(
         sa_column=Column(
             sa.Integer, sa.ForeignKey("booking.id", ondelete="CASCADE"), primary_key=True
@@ -53,7 +56,10 @@ class BookingPerson(SQLModel, table=True):
     """A person on a booking, busy over its staffed part."""
 
     __tablename__ = "booking_person"
-    __table_args__ = (sa.Index("ix_booking_person_time", "person_id", "busy_start", "busy_end"),)
+    __table_args__ = (
+        sa.Index("ix_booking_person_time", "person_id", "busy_start", "busy_end"),
+        sa.Index("ix_booking_person_start", "busy_start"),  # windows over everyone
+    )
     booking_id: int = Field(
         sa_column=Column(
             sa.Integer, sa.ForeignKey("booking.id", ondelete="CASCADE"), primary_key=True

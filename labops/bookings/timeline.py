@@ -14,6 +14,7 @@ from typing import Any, Literal
 from sqlmodel import Session, col, select
 
 from labops import tables as t
+from labops.bookings.window import longest_hold, overlapping
 from labops.db import Database
 from labops.errors import InputError, NotFound
 from labops.fields import format_minutes
@@ -117,13 +118,15 @@ def _booking_bar(
     )
 
 
-def _live_bookings_query(link: Any, start: dt.datetime, end: dt.datetime) -> Any:
+def _live_bookings_query(link: Any, start: dt.datetime, end: dt.datetime, session: Session) -> Any:
     return (
         select(link, t.Booking, t.Task, t.Request)
         .join(t.Booking, t.Booking.id == link.booking_id)
         .join(t.Task, t.Task.id == t.Booking.task_id)
         .join(t.Request, t.Request.id == t.Task.request_id)
-        .where(link.busy_start < end, link.busy_end > start)
+        .where(
+            overlapping(link.busy_start, link.busy_end, start, end, longest=longest_hold(session))
+        )
         .where(col(t.Booking.status).in_(ACTIVE_BOOKING))
         .order_by(link.busy_start)
     )
@@ -133,7 +136,7 @@ def _unit_lanes(session: Session, actor: Actor, start: dt.datetime, end: dt.date
     bars: dict[str, list[Bar]] = {}
     mine = _assigned(session, actor, start, end)
     for use, booking, task, request in session.exec(
-        _live_bookings_query(t.BookingUnit, start, end)
+        _live_bookings_query(t.BookingUnit, start, end, session)
     ):
         bar = _booking_bar(actor, booking, task, request, (booking.start, booking.end), mine)
         bars.setdefault(use.equipment_id, []).append(bar)
@@ -155,7 +158,7 @@ def _person_lanes(
     bars: dict[str, list[Bar]] = {}
     mine = _assigned(session, actor, start, end)
     for busy, booking, task, request in session.exec(
-        _live_bookings_query(t.BookingPerson, start, end)
+        _live_bookings_query(t.BookingPerson, start, end, session)
     ):
         span = (busy.busy_start, busy.busy_end)
         bar = _booking_bar(actor, booking, task, request, span, mine)
@@ -176,8 +179,13 @@ def _assigned(session: Session, actor: Actor, start: dt.datetime, end: dt.dateti
         session.exec(
             select(t.BookingPerson.booking_id).where(
                 t.BookingPerson.person_id == actor.id,
-                t.BookingPerson.busy_start < end,
-                t.BookingPerson.busy_end > start,
+                overlapping(
+                    t.BookingPerson.busy_start,
+                    t.BookingPerson.busy_end,
+                    start,
+                    end,
+                    longest=longest_hold(session),
+                ),
             )
         )
     )

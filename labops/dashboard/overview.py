@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from labops import tables as t
 from labops.bookings.costs import unit_cost
+from labops.bookings.window import longest_hold, overlapping
 from labops.calendars import Calendars, clip, hours
 from labops.db import Database
 from labops.errors import PermissionDenied
@@ -32,11 +33,12 @@ from labops.records.catalog import (
     other_zones,
     platform_info,
 )
-from labops.views import Listing, columns
+from labops.views import Listing, Page, columns
 from labops.vocabulary import ACTIVE_BOOKING, Access, BookingStatus, RequestStatus
 
 LOOK_AHEAD = dt.timedelta(days=7)
 UPCOMING_PER_SITE = 3
+PENDING_SHOWN = 200  # pending requests listed; the dashboard counts them all
 NOT_YET_DONE = (BookingStatus.PROPOSED, BookingStatus.CONFIRMED, BookingStatus.LOCKED)
 
 
@@ -105,8 +107,9 @@ def dashboard(db: Database, *, actor: Actor, now: dt.datetime) -> Dashboard:
         tz = info.timezone
         week_start = day_start(monday_of(to_local(now, tz).date()), tz)
         week_end = week_start + dt.timedelta(days=7)
-        slots = _slots(session, actor, now, now + LOOK_AHEAD)
-        use = _week_use(session, week_start, week_end)
+        longest = longest_hold(session)
+        slots = _slots(session, actor, now, longest)
+        use = _week_use(session, week_start, week_end, longest)
         zones = other_zones(session, tz)
         sites = [
             SiteDay(
@@ -123,14 +126,16 @@ def dashboard(db: Database, *, actor: Actor, now: dt.datetime) -> Dashboard:
         alerts = [
             alert
             for alert in (
-                *_downtime_alerts(session, now, tz),
-                *_certification_alerts(session, now, tz),
-                *_due_alerts(session, now, tz),
+                *_downtime_alerts(session, now, tz, longest),
+                *_certification_alerts(session, now, tz, longest),
+                *_due_alerts(session, now, tz, longest),
             )
             if actor.can(Action.READ_PROJECT, alert.project)
         ]
+    # Submitted first (they wait for an operator), then approved; a screenful of each at
+    # most, with how many there are in all (years of history must not load here).
     waiting = [
-        list_records(db, "requests", actor=actor, status=status.value)
+        list_records(db, "requests", actor=actor, status=status.value, page=Page(1, PENDING_SHOWN))
         for status in (RequestStatus.SUBMITTED, RequestStatus.APPROVED)
     ]
     return Dashboard(
@@ -142,23 +147,49 @@ def dashboard(db: Database, *, actor: Actor, now: dt.datetime) -> Dashboard:
         pending=Listing(
             "Pending requests",
             waiting[0].columns,
-            [row for listing in waiting for row in listing.rows],
+            [row for listing in waiting for row in listing.rows][:PENDING_SHOWN],
+            total=sum(listing.total or len(listing.rows) for listing in waiting),
         ),
         alerts=tuple(sorted(alerts, key=lambda a: (a.when, SEVERITY[a.kind], a.message))),
     )
 
 
 def _slots(
-    session: Session, actor: Actor, start: dt.datetime, end: dt.datetime
+    session: Session, actor: Actor, now: dt.datetime, longest: dt.timedelta
 ) -> dict[str, list[Slot]]:
-    """Bookings not yet done that overlap ``[start, end)``, per site of their units."""
+    """Per site of their units: the bookings not yet done that run at ``now``, and the next
+    UPCOMING_PER_SITE to start within LOOK_AHEAD. The database picks each site's next ones,
+    so a busy week ahead is not read whole to show three of it."""
+    live = col(t.Booking.status).in_(NOT_YET_DONE)
+    running = overlapping(
+        t.Booking.start, t.Booking.end, now, now + dt.timedelta(microseconds=1), longest=longest
+    )
+    ids = set(session.exec(select(t.Booking.id).where(running, live)))
+    for site in session.exec(select(t.Site.id)):
+        ids.update(
+            booking_id
+            for booking_id, _ in session.exec(
+                select(t.Booking.id, t.Booking.start)
+                .distinct()
+                .join(t.BookingUnit, t.BookingUnit.booking_id == t.Booking.id)
+                .join(t.Equipment, t.Equipment.id == t.BookingUnit.equipment_id)
+                .where(t.Equipment.site == site, live)
+                .where(t.Booking.start > now, t.Booking.start < now + LOOK_AHEAD)
+                # the same window on the units' busy times, which their index serves
+                .where(
+                    t.BookingUnit.busy_start > now - longest,
+                    t.BookingUnit.busy_start < now + LOOK_AHEAD,
+                )
+                .order_by(t.Booking.start, t.Booking.id)
+                .limit(UPCOMING_PER_SITE)
+            )
+        )
     rows = list(
         session.exec(
             select(t.Booking, t.Task, t.Request)
             .join(t.Task, t.Task.id == t.Booking.task_id)
             .join(t.Request, t.Request.id == t.Task.request_id)
-            .where(t.Booking.end > start, t.Booking.start < end)
-            .where(col(t.Booking.status).in_(NOT_YET_DONE))
+            .where(col(t.Booking.id).in_(sorted(ids)))
             .order_by(t.Booking.start, t.Booking.id)
         )
     )
@@ -187,16 +218,25 @@ def _may_see(actor: Actor, project: str, people: list[str]) -> bool:
 
 
 def _week_use(
-    session: Session, start: dt.datetime, end: dt.datetime
+    session: Session, start: dt.datetime, end: dt.datetime, longest: dt.timedelta
 ) -> dict[str, tuple[float, float]]:
     """Per site: capacity-hours open in ``[start, end)`` and the part of them booked."""
     calendars = Calendars(session, start, end)
     open_spans = {unit_id: calendars.unit_open(unit_id) for unit_id in calendars.units}
     booked: dict[str, float] = defaultdict(float)
     for use in session.exec(
-        select(t.BookingUnit)
+        select(
+            t.BookingUnit.equipment_id,
+            t.BookingUnit.busy_start,
+            t.BookingUnit.busy_end,
+            t.BookingUnit.amount,
+        )
         .join(t.Booking, t.Booking.id == t.BookingUnit.booking_id)
-        .where(t.BookingUnit.busy_start < end, t.BookingUnit.busy_end > start)
+        .where(
+            overlapping(
+                t.BookingUnit.busy_start, t.BookingUnit.busy_end, start, end, longest=longest
+            )
+        )
         .where(col(t.Booking.status).in_(ACTIVE_BOOKING))
     ):
         spans = open_spans.get(use.equipment_id, [])
@@ -211,7 +251,9 @@ def _week_use(
     return totals
 
 
-def _downtime_alerts(session: Session, now: dt.datetime, tz: str) -> list[Alert]:
+def _downtime_alerts(
+    session: Session, now: dt.datetime, tz: str, longest: dt.timedelta
+) -> list[Alert]:
     """Downtime overlapping a unit's use by a booking that has not ended."""
     rows = session.exec(
         select(t.Downtime, t.Booking, t.Task, t.Request)
@@ -226,7 +268,8 @@ def _downtime_alerts(session: Session, now: dt.datetime, tz: str) -> list[Alert]
         .join(t.Booking, t.Booking.id == t.BookingUnit.booking_id)
         .join(t.Task, t.Task.id == t.Booking.task_id)
         .join(t.Request, t.Request.id == t.Task.request_id)
-        .where(t.Downtime.end > now, t.Booking.end > now)
+        # not ended yet, so begun at most the longest booking ago: years of history stay out
+        .where(t.Downtime.end > now, t.Booking.end > now, t.Booking.start >= now - longest)
         .where(col(t.Booking.status).in_(NOT_YET_DONE))
         .order_by(t.Booking.start)
     )
@@ -245,7 +288,9 @@ def _downtime_alerts(session: Session, now: dt.datetime, tz: str) -> list[Alert]
     ]
 
 
-def _certification_alerts(session: Session, now: dt.datetime, tz: str) -> list[Alert]:
+def _certification_alerts(
+    session: Session, now: dt.datetime, tz: str, longest: dt.timedelta
+) -> list[Alert]:
     """Upcoming bookings of units that need a certified operator and have none that day."""
     rows = list(
         session.exec(
@@ -254,7 +299,9 @@ def _certification_alerts(session: Session, now: dt.datetime, tz: str) -> list[A
             .join(t.Equipment, t.Equipment.id == t.BookingUnit.equipment_id)
             .join(t.Task, t.Task.id == t.Booking.task_id)
             .join(t.Request, t.Request.id == t.Task.request_id)
-            .where(t.Booking.end > now, t.Booking.start < now + LOOK_AHEAD)
+            .where(
+                overlapping(t.Booking.start, t.Booking.end, now, now + LOOK_AHEAD, longest=longest)
+            )
             .where(col(t.Booking.status).in_(NOT_YET_DONE))
             .where(col(t.Equipment.certified_operator).is_(True))
             .order_by(t.Booking.start, t.Booking.id)
@@ -294,7 +341,7 @@ def _certification_alerts(session: Session, now: dt.datetime, tz: str) -> list[A
     return alerts
 
 
-def _due_alerts(session: Session, now: dt.datetime, tz: str) -> list[Alert]:
+def _due_alerts(session: Session, now: dt.datetime, tz: str, longest: dt.timedelta) -> list[Alert]:
     """Tasks due within a week and not planned yet, and bookings that end after their due."""
     waiting = session.exec(
         select(t.Task, t.Request)
@@ -326,7 +373,7 @@ def _due_alerts(session: Session, now: dt.datetime, tz: str) -> list[Alert]:
         .join(t.Task, t.Task.id == t.Booking.task_id)
         .join(t.Request, t.Request.id == t.Task.request_id)
         .where(col(t.Task.due).is_not(None), t.Booking.end > t.Task.due)
-        .where(t.Booking.end > now)
+        .where(t.Booking.end > now, t.Booking.start >= now - longest)
         .where(col(t.Booking.status).in_(NOT_YET_DONE))
         .order_by(t.Booking.start)
     )
@@ -482,7 +529,7 @@ def _lead_bookings(session: Session, projects: list[str], since: dt.datetime, tz
             .join(t.Request, t.Request.id == t.Task.request_id)
             .where(col(t.Request.project).in_(projects))
             .where(col(t.Booking.status).in_(ACTIVE_BOOKING))
-            .where(t.Booking.end > since)
+            .where(t.Booking.end > since, t.Booking.start >= since - longest_hold(session))
             .order_by(t.Booking.start, t.Booking.id)
         )
     )

@@ -11,16 +11,18 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from labops import tables as t
+from labops.bookings.window import longest_hold
 from labops.db import Database
 from labops.errors import InputError, NotFound, PermissionDenied
 from labops.fields import format_money
 from labops.localtime import same_clock, to_local
 from labops.permissions import Action, Actor
-from labops.views import Listing, columns
+from labops.views import Listing, Page, columns
 from labops.vocabulary import ACTIVE_BOOKING, WEEKDAYS, BookingStatus, RequestStatus, Role
 
 KINDS = ("sites", "equipment", "people", "projects", "funds", "requests", "bookings")
 PRIVATE = ("projects", "funds", "requests", "bookings")
+PAGED = ("requests", "bookings")
 
 
 def platform_info(session: Session) -> t.PlatformInfo:
@@ -54,8 +56,17 @@ def local_text(value: dt.datetime | None, tz: str) -> str | None:
     return None if value is None else to_local(value, tz).strftime("%Y-%m-%d %H:%M")
 
 
-def list_records(db: Database, what: str, *, actor: Actor | None = None, **filters: Any) -> Listing:
+def list_records(
+    db: Database,
+    what: str,
+    *,
+    actor: Actor | None = None,
+    page: Page | None = None,
+    **filters: Any,
+) -> Listing:
     """The rows of one kind of record, narrowed by ``filters`` (None means no filter).
+    Requests and bookings, which a platform gathers by the hundred thousand, are read one
+    ``page`` at a time when one is given (the listing says how many match in all).
 
     Sites, equipment and people are open to everyone; projects, requests and bookings need
     an identity, and show other projects' bookings as busy time only (see permissions)."""
@@ -78,6 +89,8 @@ def list_records(db: Database, what: str, *, actor: Actor | None = None, **filte
     with db.read() as session:
         info = platform_info(session)
         _check_filters(session, what, chosen)
+        if what in PAGED:
+            chosen["page"] = page
         return listers[what](session, info.timezone, **chosen)
 
 
@@ -106,7 +119,8 @@ def _check_filters(session: Session, what: str, chosen: dict[str, Any]) -> None:
                 "role": Role,
                 "status": RequestStatus if what == "requests" else BookingStatus,
             }[name]
-            if value not in {member.value for member in vocabulary}:
+            given = [value] if isinstance(value, str) else list(value)
+            if any(v not in {member.value for member in vocabulary} for v in given):
                 choices = ", ".join(member.value for member in vocabulary)
                 raise InputError(f"--{name} {value}: choose one of {choices}")
         elif (
@@ -300,31 +314,54 @@ def requests_listing(
     session: Session,
     tz: str,
     actor: Actor,
-    status: str | None = None,
+    status: str | Iterable[str] | None = None,
     project: str | None = None,
     requester: str | None = None,
+    search: str | None = None,
+    page: Page | None = None,
 ) -> Listing:
+    """Requests by id, narrowed by the filters; ``search`` finds text in the id, title,
+    project or requester. With ``page``, only that page is read (and the matches counted)."""
     query = select(t.Request).order_by(t.Request.id)
-    if status:
+    if isinstance(status, str):
         query = query.where(t.Request.status == status)
+    elif status is not None:
+        query = query.where(col(t.Request.status).in_(list(status)))
     if project:
         actor.require(Action.READ_PROJECT, project)
         query = query.where(t.Request.project == project)
     if requester:
         query = query.where(t.Request.requester == requester)
+    if search:
+        pattern = f"%{_escaped(search.lower())}%"
+        query = query.where(
+            sa.or_(
+                *(
+                    sa.func.lower(column).like(pattern, escape="\\")
+                    for column in (
+                        sa.cast(t.Request.id, sa.String),
+                        t.Request.title,
+                        t.Request.project,
+                        t.Request.requester,
+                    )
+                )
+            )
+        )
     if not actor.can(Action.READ_ALL):
         # Others' requests stay private: only the projects one leads, and one's own.
         query = query.where(
             col(t.Request.project).in_(list(actor.leads)) | (t.Request.requester == actor.id)
         )
-    stats = {
-        request_id: (n, minutes)
+    found, total = paged(session, query, page)
+    # Task counts and hours of the requests shown only, not of every request there is.
+    stats: dict[int, tuple[int, int]] = {}
+    for chunk in _chunks([r.id for r in found]):
         for request_id, n, minutes in session.exec(
-            select(t.Task.request_id, sa.func.count(), sa.func.sum(t.Task.duration)).group_by(
-                t.Task.request_id
-            )
-        )
-    }
+            select(t.Task.request_id, sa.func.count(), sa.func.sum(t.Task.duration))
+            .where(col(t.Task.request_id).in_(chunk))
+            .group_by(t.Task.request_id)
+        ):
+            stats[request_id] = (n, minutes)
     return Listing(
         "Requests",
         columns(
@@ -348,8 +385,10 @@ def requests_listing(
                 "hours": round((stats.get(r.id, (0, 0))[1] or 0) / 60, 1),
                 "submitted": local_text(r.submitted, tz),
             }
-            for r in session.exec(query)
+            for r in found
         ],
+        total=total,
+        offset=page.offset if page else 0,
     )
 
 
@@ -364,42 +403,59 @@ def bookings_listing(
     start: dt.datetime | None = None,
     end: dt.datetime | None = None,
     request: int | None = None,
+    page: Page | None = None,
 ) -> Listing:
-    query = (
-        select(t.Booking, t.Task, t.Request)
-        .join(t.Task, t.Task.id == t.Booking.task_id)
-        .join(t.Request, t.Request.id == t.Task.request_id)
-        .order_by(t.Booking.start, t.Booking.id)
-    )
+    """Live bookings (or those of ``status``) by start, narrowed by the filters. With
+    ``page``, only that page is read, and the matches are counted."""
+    query = select(t.Booking).order_by(t.Booking.start, t.Booking.id)
     if status:
         query = query.where(t.Booking.status == status)
     else:
         query = query.where(col(t.Booking.status).in_(ACTIVE_BOOKING))
+    # Ending after ``start`` means beginning at most the longest hold before it (and a
+    # unit's or person's busy time too): with that bound the time indexes read from there,
+    # not from the beginning of time.
+    since = start - longest_hold(session) if start else None
     if unit:
         query = query.where(
             col(t.Booking.id).in_(
-                select(t.BookingUnit.booking_id).where(t.BookingUnit.equipment_id == unit)
+                _busy(t.BookingUnit, t.BookingUnit.equipment_id == unit, since, end)
             )
         )
     if person:
         query = query.where(
             col(t.Booking.id).in_(
-                select(t.BookingPerson.booking_id).where(t.BookingPerson.person_id == person)
+                # (no bound by the end: a person's part may begin after the booking's start)
+                _busy(t.BookingPerson, t.BookingPerson.person_id == person, since, None)
             )
         )
+    if project or request:
+        # Only these filters need the task and request of each booking (the count too).
+        query = query.join(t.Task, t.Task.id == t.Booking.task_id)
     if project:
         # Which slots are a project's is that project's business: no filtering by it for
         # someone who may not see its bookings.
         actor.require(Action.READ_PROJECT, project)
-        query = query.where(t.Request.project == project)
+        query = query.join(t.Request, t.Request.id == t.Task.request_id).where(
+            t.Request.project == project
+        )
     if request:
-        query = query.where(t.Request.id == request)
+        query = query.where(t.Task.request_id == request)
     if start:
-        query = query.where(t.Booking.end > start)
+        query = query.where(t.Booking.end > start, t.Booking.start >= since)
     if end:
         query = query.where(t.Booking.start < end)
-    found = list(session.exec(query))
-    units, people = booking_resources(session, [b.id for b, _, _ in found])
+    bookings, total = paged(session, query, page)
+    ids = [b.id for b in bookings]
+    units, people = booking_resources(session, ids)
+    tasks: dict[int, tuple[t.Task, t.Request]] = {}
+    for chunk in _chunks(sorted({b.task_id for b in bookings})):
+        for task, r in session.exec(
+            select(t.Task, t.Request)
+            .join(t.Request, t.Request.id == t.Task.request_id)
+            .where(col(t.Task.id).in_(chunk))
+        ):
+            tasks[task.id] = (task, r)
     return Listing(
         "Bookings",
         columns(
@@ -415,7 +471,8 @@ def bookings_listing(
         ),
         [
             _redacted(row, actor, people[b.id])
-            for b, task, r in found
+            for b in bookings
+            for task, r in [tasks[b.task_id]]
             for row in [
                 {
                     "id": b.id,
@@ -431,7 +488,38 @@ def bookings_listing(
             ]
         ],
         zone_note(session, tz),
+        total=total,
+        offset=page.offset if page else 0,
     )
+
+
+def _busy(link: Any, whose: Any, since: dt.datetime | None, until: dt.datetime | None) -> Any:
+    """The bookings whose busy time on ``link`` (a unit's or a person's) is ``whose``, within
+    ``[since, until)`` by its start where given (it starts no later than its booking)."""
+    query = select(link.booking_id).where(whose)
+    if since is not None:
+        query = query.where(link.busy_start >= since)
+    if until is not None:
+        query = query.where(link.busy_start < until)
+    return query
+
+
+def paged(session: Session, query: Any, page: Page | None) -> tuple[list[Any], int | None]:
+    """The rows of ``query`` on ``page`` (all of them for None), and how many match in all
+    (None when every row was read): a page reads its rows with LIMIT/OFFSET and counts the
+    matches with COUNT, so a long history is never loaded to show a screenful."""
+    if page is None or page.size is None:
+        return list(session.exec(query)), None
+    rows = list(session.exec(query.limit(page.size).offset(page.offset)))
+    if page.offset == 0 and len(rows) < page.size:
+        return rows, len(rows)  # everything fits on the first page: no need to count
+    counted = select(sa.func.count()).select_from(query.order_by(None).subquery())
+    return rows, session.exec(counted).one()
+
+
+def _escaped(text: str) -> str:
+    """``text`` for a LIKE pattern, its wildcards taken literally."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _redacted(row: dict[str, Any], actor: Actor, people: list[str]) -> dict[str, Any]:
@@ -449,18 +537,19 @@ def booking_resources(
     units: dict[int, list[str]] = defaultdict(list)
     people: dict[int, list[str]] = defaultdict(list)
     for chunk in _chunks(booking_ids):
-        for row in session.exec(
-            select(t.BookingUnit)
+        # Plain columns, not rows as objects: a dashboard asks for thousands of bookings.
+        for booking_id, unit in session.exec(
+            select(t.BookingUnit.booking_id, t.BookingUnit.equipment_id)
             .where(col(t.BookingUnit.booking_id).in_(chunk))
             .order_by(t.BookingUnit.position)
         ):
-            units[row.booking_id].append(row.equipment_id)
-        for row in session.exec(
-            select(t.BookingPerson)
+            units[booking_id].append(unit)
+        for booking_id, person in session.exec(
+            select(t.BookingPerson.booking_id, t.BookingPerson.person_id)
             .where(col(t.BookingPerson.booking_id).in_(chunk))
             .order_by(t.BookingPerson.person_id)
         ):
-            people[row.booking_id].append(row.person_id)
+            people[booking_id].append(person)
     return units, people
 
 

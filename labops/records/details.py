@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import replace
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -28,8 +29,11 @@ from labops.records.catalog import (
     zone_note,
 )
 from labops.records.forms import detail_lines
-from labops.views import Detail, Listing, columns
+from labops.views import Detail, Listing, Page, columns
 from labops.vocabulary import WEEKDAYS
+
+SECTION_ROWS = 50  # rows of a related listing (a project's requests...) a detail shows
+FIRST = Page(1, SECTION_ROWS)
 
 
 def show_record(
@@ -132,8 +136,12 @@ def _show_equipment(
                     for d in downtime
                 ],
             ),
-            _titled(
-                bookings_listing(session, tz, actor, unit=unit_id, start=now), "Bookings from now"
+            _section(
+                _titled(
+                    bookings_listing(session, tz, actor, unit=unit_id, start=now, page=FIRST),
+                    "Bookings from now",
+                ),
+                f"labops list bookings --unit {unit_id} --from '{local_text(now, tz)}' --page 2",
             ),
         ],
     )
@@ -211,9 +219,13 @@ def _show_person(
                     for a in absences
                 ],
             ),
-            _titled(
-                bookings_listing(session, tz, actor, person=person_id, start=now),
-                "Assignments from now",
+            _section(
+                _titled(
+                    bookings_listing(session, tz, actor, person=person_id, start=now, page=FIRST),
+                    "Assignments from now",
+                ),
+                f"labops list bookings --person {person_id} "
+                f"--from '{local_text(now, tz)}' --page 2",
             ),
         ],
     )
@@ -263,8 +275,14 @@ def _show_project(
                 columns("id:Id", "name:Name", "role:Role"),
                 [{"id": p.id, "name": p.name, "role": p.role.value} for p in team],
             ),
-            requests_listing(session, tz, actor, project=project_id),
-            bookings_listing(session, tz, actor, project=project_id),
+            _section(
+                requests_listing(session, tz, actor, project=project_id, page=FIRST),
+                f"labops list requests --project {project_id} --page 2",
+            ),
+            _section(
+                bookings_listing(session, tz, actor, project=project_id, page=FIRST),
+                f"labops list bookings --project {project_id} --page 2",
+            ),
         ],
     )
 
@@ -389,4 +407,13 @@ def _show_booking(
 
 
 def _titled(listing: Listing, title: str) -> Listing:
-    return Listing(title, listing.columns, listing.rows, listing.note)
+    return replace(listing, title=title)
+
+
+def _section(listing: Listing, more: str) -> Listing:
+    """A related listing read a page at a time: when there is more, its note says how many
+    and how to list the rest."""
+    shown = listing.shown()
+    if not shown:
+        return listing
+    return replace(listing, note="; ".join(n for n in (listing.note, f"{shown}: {more}") if n))

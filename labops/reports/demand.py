@@ -52,19 +52,24 @@ class Sites:
     def __init__(self, units: Mapping[str, t.Equipment], site: str | None) -> None:
         self.units = units
         self.site = site
+        # Thousands of waiting tasks ask for a few kinds: each answer is worked out once.
+        self._matching: dict[tuple[str | None, str | None, str | None], list[t.Equipment]] = {}
 
     def hold_counts(self, hold: UnitHold) -> bool:
         return self.site is None or self.units[hold.unit].site == self.site
 
     def matching(self, need: Need) -> list[t.Equipment]:
         """Units that could meet ``need`` (at the report's site, if any)."""
-        return [
-            unit
-            for unit in self.units.values()
-            if (unit.id == need.unit if need.unit else unit.kind == need.kind)
-            and (need.site is None or unit.site == need.site)
-            and (self.site is None or unit.site == self.site)
-        ]
+        key = (need.unit, need.kind, need.site)
+        if key not in self._matching:
+            self._matching[key] = [
+                unit
+                for unit in self.units.values()
+                if (unit.id == need.unit if need.unit else unit.kind == need.kind)
+                and (need.site is None or unit.site == need.site)
+                and (self.site is None or unit.site == self.site)
+            ]
+        return self._matching[key]
 
     def kind_of(self, need: Need) -> str:
         return self.units[need.unit].kind if need.unit else str(need.kind)

@@ -87,14 +87,6 @@ class Need:
     amount: int
 
 
-def longest_hold(session: Session) -> dt.timedelta:
-    """An upper bound on how long any booking keeps a unit or a person busy."""
-    minutes = session.exec(select(sa.func.max(t.Task.duration))).one() or 0
-    setup = session.exec(select(sa.func.max(t.Equipment.setup))).one() or 0
-    cleanup = session.exec(select(sa.func.max(t.Equipment.cleanup))).one() or 0
-    return dt.timedelta(minutes=minutes + setup + cleanup)
-
-
 def unit_holds(
     session: Session,
     unit_ids: Iterable[str],
@@ -218,6 +210,22 @@ def task_needs(session: Session, task_ids: Iterable[int]) -> list[Need]:
     return needs
 
 
+def waiting_needs(session: Session) -> list[Need]:
+    """The equipment needs of every task of a submitted or approved request, in one query
+    (thousands of waiting tasks would take dozens of ``task_needs`` chunks)."""
+    te = t.TaskEquipment
+    return [
+        Need(*row)
+        for row in session.connection().execute(
+            select(te.task_id, te.equipment_id, te.kind_id, te.site_id, te.amount)
+            .join(t.Task, t.Task.id == te.task_id)
+            .join(t.Request, t.Request.id == t.Task.request_id)
+            .where(col(t.Request.status).in_(WAITING_REQUEST))
+            .order_by(te.id)
+        )
+    ]
+
+
 @dataclass(frozen=True, slots=True)
 class WaitingRow:
     request: int
@@ -231,31 +239,40 @@ class WaitingRow:
 
 
 def waiting_requests(session: Session) -> list[WaitingRow]:
-    """Submitted and approved requests, with their tasks' total minutes and earliest due."""
-    requests = list(
-        session.exec(
-            select(t.Request)
-            .where(col(t.Request.status).in_(WAITING_REQUEST))
-            .order_by(t.Request.id)
+    """Submitted and approved requests, with their tasks' total minutes and earliest due.
+    Read as plain columns: a platform may have thousands waiting."""
+    r = t.Request
+    requests = (
+        session.connection()
+        .execute(
+            select(r.id, r.project, r.title, r.status, r.submitted)
+            .where(col(r.status).in_(WAITING_REQUEST))
+            .order_by(r.id)
         )
+        .all()
     )
-    tasks: dict[int, list[t.Task]] = {r.id: [] for r in requests}
+    tasks: dict[int, list[tuple[int, int, dt.datetime | None]]] = {row.id: [] for row in requests}
     for chunk in _chunks(list(tasks)):
-        for task in session.exec(select(t.Task).where(col(t.Task.request_id).in_(chunk))):
-            tasks[task.request_id].append(task)
+        for request_id, task_id, minutes, due in session.connection().execute(
+            select(t.Task.request_id, t.Task.id, t.Task.duration, t.Task.due)
+            .where(col(t.Task.request_id).in_(chunk))
+            .order_by(t.Task.id)
+        ):
+            tasks[request_id].append((task_id, minutes, due))
     rows = []
-    for r in requests:
-        dues = [task.due for task in tasks[r.id] if task.due is not None]
+    for request_id, project, title, status, submitted in requests:
+        own = tasks[request_id]
+        dues = [due for _, _, due in own if due is not None]
         rows.append(
             WaitingRow(
-                request=r.id,
-                project=r.project,
-                title=r.title,
-                status=r.status.value,
-                submitted=r.submitted,
-                minutes=sum(task.duration for task in tasks[r.id]),
+                request=request_id,
+                project=project,
+                title=title,
+                status=RequestStatus(status).value,
+                submitted=submitted,
+                minutes=sum(minutes for _, minutes, _ in own),
                 due=min(dues) if dues else None,
-                tasks=tuple(task.id for task in tasks[r.id]),
+                tasks=tuple(task_id for task_id, _, _ in own),
             )
         )
     return rows

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from labops import tables as t
 from labops.bookings.costs import committed_cents
+from labops.bookings.window import longest_hold
 from labops.calendars import Calendars
 from labops.db import Database
 from labops.errors import NotFound
@@ -122,7 +123,7 @@ class _Data:
         # People are shown for the report week only: their working time for 8 weeks would
         # be computed for nothing.
         self.week_calendars = Calendars(session, week.start, week.end)
-        longest = fetch.longest_hold(session)
+        longest = longest_hold(session)
         step("reading bookings")
         self.holds = fetch.unit_holds(
             session, [u.id for u in self.units], start, end, longest=longest
@@ -134,9 +135,9 @@ class _Data:
         step("reading requests")
         self.open_tasks = fetch.open_tasks(session, week.start, week.end)
         self.waiting = fetch.waiting_requests(session)
-        self.needs = fetch.task_needs(
-            session,
-            [task.task for task in self.open_tasks] + [i for w in self.waiting for i in w.tasks],
+        waiting_tasks = {i for w in self.waiting for i in w.tasks}
+        self.needs = fetch.waiting_needs(session) + fetch.task_needs(
+            session, [task.task for task in self.open_tasks if task.task not in waiting_tasks]
         )
         self.last_plan = last_run(session)
         self.left_out = waiting_reasons(session, [w.request for w in self.waiting])

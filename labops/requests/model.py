@@ -51,6 +51,7 @@ class Task(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("request_id", "key", name="uq_task_request_key"),
         sa.CheckConstraint("duration > 0", name="duration_positive"),
+        sa.Index("ix_task_duration", "duration"),  # the longest, for time windows
     )
     id: int | None = Field(default=None, primary_key=True)
     request_id: int = int_fk("request.id")

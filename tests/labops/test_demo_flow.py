@@ -19,7 +19,7 @@ def test_demo_plans_and_commits_a_valid_plan(cli, db_path: Path) -> None:
     assert "--as aylin-demir tui" in result.out
     assert "the demo approved" in result.out
 
-    requests = json.loads(cli("--as", "aylin-demir", "list", "requests", "--json").out)
+    requests = json.loads(cli("--as", "aylin-demir", "list", "requests", "--all", "--json").out)
     statuses = {r["status"] for r in requests}
     assert "submitted" not in statuses  # the demo's operator approved them all
     scheduled = [r for r in requests if r["status"] == "scheduled"]
@@ -50,7 +50,7 @@ def test_a_changed_demo_is_replaced_only_by_an_admin_named_in_the_audit(cli, db_
     assert loads[-1] == "gerrit-bakker"
 
     # An operator changes it: now only an admin may wipe it.
-    bookings = json.loads(cli("--as", "aylin-demir", "list", "bookings", "--json").out)
+    bookings = json.loads(cli("--as", "aylin-demir", "list", "bookings", "--all", "--json").out)
     assert cli("--as", "aylin-demir", "booking", "cancel", str(bookings[-1]["id"])).code == 0
     before = db_digest(db_path)
     viewer = cli("--as", "gerrit-bakker", "demo", "--time-limit", "1")

@@ -13,8 +13,8 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Static
+from textual.containers import Horizontal
+from textual.widgets import Footer, RichLog, Static
 from textual.worker import Worker, WorkerState
 
 from labops.errors import InputError, LabopsError
@@ -27,7 +27,7 @@ from labops.reports.render_terminal import render_terminal
 from tui.context import Context
 from tui.screens.base import LabopsScreen
 from tui.screens.record_form import FieldSpec, RecordFormScreen, Values
-from tui.text import percent
+from tui.text import percent, rendered
 from tui.validators import Required
 from tui.widgets.bar_chart import BarChart, BarRow
 from tui.widgets.top_bar import TopBar
@@ -50,6 +50,7 @@ class ReportScreen(LabopsScreen):
         super().__init__(ctx)
         self.week: str | None = None  # None: the last full week
         self.report: WeeklyReport | None = None
+        self._text_width = 0  # the width the report's text was laid out for
 
     def compose(self) -> ComposeResult:
         yield TopBar(self.MODE)
@@ -57,19 +58,38 @@ class ReportScreen(LabopsScreen):
         with Horizontal(id="report-charts"):
             yield BarChart(id="report-sites")
             yield BarChart(id="report-kinds")
-        with VerticalScroll(id="report-body"):
-            yield Static(id="report-text")
+        # Lines drawn as they scroll into view: the report of a large platform runs to
+        # hundreds of lines, which a Static would lay out whole on every refresh.
+        yield RichLog(id="report-body", wrap=False, markup=False, highlight=False)
         yield Footer(compact=True)
 
     def load(self) -> None:
         self.query_one("#report-week", Static).update(
             Text(f" computing the report for {self.week or 'the last full week'}...", style="dim")
         )
-        self.compute(self.week)
+        self.compute(self.week, self._width())
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="report")
-    def compute(self, week: str | None) -> WeeklyReport:
-        return weekly_report(self.ctx.db, actor=self.ctx.actor, now=self.ctx.now(), week=week)
+    def compute(self, week: str | None, width: int) -> tuple[WeeklyReport, Text, int]:
+        """The report, and its text laid out for ``width`` (here too, off the UI's thread)."""
+        report = weekly_report(self.ctx.db, actor=self.ctx.actor, now=self.ctx.now(), week=week)
+        return report, rendered(render_terminal(report), width), width
+
+    def _width(self) -> int:
+        """The width the report's text has on screen (a guess before the first layout)."""
+        body = self.query_one("#report-body", RichLog)
+        return body.scrollable_content_region.width or max(self.app.size.width - 4, 40)
+
+    def on_resize(self) -> None:
+        if self.report is not None and self._width() != self._text_width:
+            self._show_text(rendered(render_terminal(self.report), self._width()), self._width())
+
+    def _show_text(self, text: Text, width: int) -> None:
+        self._text_width = width
+        body = self.query_one("#report-body", RichLog)
+        body.clear()
+        body.write(text, scroll_end=False)
+        body.scroll_home(animate=False)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
     def export(self, report: WeeklyReport, output: str) -> list[Path]:
@@ -83,7 +103,9 @@ class ReportScreen(LabopsScreen):
             if event.worker.group == "report":
                 self.query_one("#report-week", Static).update(Text(message, style="red"))
         elif event.state == WorkerState.SUCCESS and event.worker.group == "report":
-            self._show(event.worker.result)
+            report, body, width = event.worker.result
+            self._show(report)
+            self._show_text(body, width)
         elif event.state == WorkerState.SUCCESS and event.worker.group == "export":
             files = event.worker.result
             where = files[0].resolve() if len(files) == 1 else files[0].resolve().parent
@@ -127,7 +149,6 @@ class ReportScreen(LabopsScreen):
                 for kind in report.demand.kinds
             ],
         )
-        self.query_one("#report-text", Static).update(render_terminal(report))
 
     # --- actions --------------------------------------------------------------------------
 

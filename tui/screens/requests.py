@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Input, Select
+from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from labops.permissions import Action
 from labops.records.catalog import list_records
 from labops.records.details import show_record
 from labops.requests.service import approve_request, reject_request
-from labops.views import Listing
+from labops.views import Page
 from labops.vocabulary import RequestStatus
 from tui.context import Context
 from tui.screens.base import LabopsScreen
@@ -24,6 +25,7 @@ from tui.widgets.top_bar import TopBar
 
 OPEN = "open"  # submitted or approved: what still needs an operator
 ALL = "all"
+PAGE_ROWS = 200  # requests read at a time; m reads as many more
 STATUS_CHOICES = [("open (submitted, approved)", OPEN), ("all", ALL)] + [
     (status.value, status.value) for status in RequestStatus
 ]
@@ -39,11 +41,14 @@ class RequestsScreen(LabopsScreen):
         Binding("n", "new", "New request", id="requests.new"),
         Binding("slash", "search", "Find", id="requests.find"),
         Binding("f5", "refresh", "Refresh", id="requests.refresh"),
+        Binding("m", "more", "More rows", id="requests.more"),
     ]
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
         self._projects_listed = False
+        self._rows_wanted = PAGE_ROWS
+        self._more = False  # whether requests that match are not listed
 
     def compose(self) -> ComposeResult:
         yield TopBar(self.MODE)
@@ -56,6 +61,7 @@ class RequestsScreen(LabopsScreen):
                 placeholder="/ find: title, id, requester", id="requests-find", compact=True
             )
         yield ListingTable(id="requests-table", order=("id", "status", "title", "project"))
+        yield Static(id="requests-shown")
         yield DetailView(id="requests-detail", placeholder="no request selected")
         yield Footer(compact=True)
 
@@ -76,30 +82,34 @@ class RequestsScreen(LabopsScreen):
         project = projects.value if projects.value is not Select.NULL else None
         statuses = {
             OPEN: [RequestStatus.SUBMITTED.value, RequestStatus.APPROVED.value],
-            ALL: [None],
-        }.get(str(status), [str(status)])
-        found = [
-            list_records(self.ctx.db, "requests", actor=self.ctx.actor, status=s, project=project)
-            for s in statuses
-        ]
-        needle = self.query_one("#requests-find", Input).value.strip().lower()
-        rows = sorted(
-            (
-                row
-                for listing in found
-                for row in listing.rows
-                if not needle or needle in " ".join(str(v) for v in row.values()).lower()
-            ),
-            key=lambda row: row["id"],
+            ALL: None,
+        }.get(str(status), str(status))
+        # The database filters, finds and pages: years of requests are never all loaded.
+        found = list_records(
+            self.ctx.db,
+            "requests",
+            actor=self.ctx.actor,
+            status=statuses,
+            project=project,
+            search=self.query_one("#requests-find", Input).value.strip(),
+            page=Page(1, self._rows_wanted),
         )
-        self.table.show(Listing("Requests", found[0].columns, rows))
+        self.table.show(found)
+        shown = found.shown()
+        self.query_one("#requests-shown", Static).update(
+            Text(f"{shown}: narrow the filters, or m for {PAGE_ROWS} more" if shown else "")
+        )
+        self.query_one("#requests-shown", Static).display = self._more = bool(shown)
+        self.refresh_bindings()
         self._show_selected()
 
     def on_select_changed(self) -> None:
+        self._rows_wanted = PAGE_ROWS
         self.reload()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "requests-find":
+            self._rows_wanted = PAGE_ROWS
             self.reload()
 
     def on_input_submitted(self) -> None:
@@ -122,11 +132,12 @@ class RequestsScreen(LabopsScreen):
         )
 
     def show_request(self, request_id: int) -> None:
-        """Select a request, widening the filters if it is not in the list."""
+        """Select a request, widening the filters (and finding its id) if it is not in the
+        list."""
         if not self.table.select_key(str(request_id)):
             self.query_one("#requests-status", Select).value = ALL
             self.query_one("#requests-project", Select).clear()
-            self.query_one("#requests-find", Input).value = ""
+            self.query_one("#requests-find", Input).value = str(request_id)
             self.reload()
             self.table.select_key(str(request_id))
         self.table.focus()
@@ -147,6 +158,8 @@ class RequestsScreen(LabopsScreen):
             return status in (RequestStatus.SUBMITTED.value, RequestStatus.APPROVED.value) or None
         if action == "new":
             return self.ctx.can(Action.REQUEST)
+        if action == "more":
+            return self._more
         return True
 
     def action_approve(self) -> None:
@@ -198,4 +211,8 @@ class RequestsScreen(LabopsScreen):
         self.query_one("#requests-find", Input).focus()
 
     def action_refresh(self) -> None:
+        self.reload()
+
+    def action_more(self) -> None:
+        self._rows_wanted += PAGE_ROWS
         self.reload()

@@ -60,7 +60,7 @@ class TodayScreen(LabopsScreen):
         self.data = data = dashboard(ctx.db, actor=ctx.actor, now=ctx.now())
         summary = Text(f"{when(data.now, data.timezone)}  ", style="bold")
         summary.append(
-            f"{plural(len(data.pending.rows), 'request')} pending, "
+            f"{plural(data.pending.total or len(data.pending.rows), 'request')} pending, "
             f"{plural(len(data.alerts), 'alert')}"
         )
         self.query_one("#today-summary", Static).update(summary)
@@ -68,6 +68,9 @@ class TodayScreen(LabopsScreen):
         sites.remove_children()
         sites.mount_all(SiteCard(site, data.timezone) for site in data.sites)
         self.query_one("#today-pending", ListingTable).show(data.pending)
+        shown = data.pending.shown()
+        box = self.query_one("#today-pending-box")
+        box.border_title = shown.capitalize() if shown else "Pending requests"
         alerts = self.query_one("#today-alerts", OptionList)
         alerts.clear_options()
         alerts.add_options(self._option(i, a) for i, a in enumerate(data.alerts))

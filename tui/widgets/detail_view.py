@@ -77,4 +77,7 @@ def listing_renderable(listing: Listing) -> RenderableType:
         table.add_column(column.title, justify="right" if column.numeric else "left")
     for row in listing.rows:
         table.add_row(*(plain(row.get(column.key)) for column in listing.columns))
+    if listing.note:  # a long listing says which part of it this is
+        table.caption = plain(listing.note)
+        table.caption_justify = "left"
     return table
