@@ -217,7 +217,7 @@ def waiting_needs(session: Session) -> list[Need]:
     return [
         Need(*row)
         for row in session.connection().execute(
-            select(te.task_id, te.equipment_id, te.kind_id, te.site_id, te.amount)
+            select(te.task_id, te.unit, te.kind, te.site, te.amount)
             .join(t.Task, t.Task.id == te.task_id)
             .join(t.Request, t.Request.id == t.Task.request_id)
             .where(col(t.Request.status).in_(WAITING_REQUEST))
