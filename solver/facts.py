@@ -275,16 +275,21 @@ class Facts:
                 continue
             eligible.append(person.id)
         if len(admitted) >= need.count > len(eligible):
-            notes.append(
-                Note(
-                    Rule.PERSON_AVAILABLE,
+            longest = max((_longest(p.available) for p in admitted), default=0)
+            if longest < min(lengths):  # no shift could hold it, whatever the dates
+                message = (
+                    f"it needs {what} for {self.problem.length(min(lengths))} at a stretch, "
+                    f"longer than any working window of the {len(admitted)} eligible (the "
+                    f"longest is {self.problem.length(longest)})"
+                )
+            else:
+                message = (
                     f"it needs {what}; of the {len(admitted)} eligible, {len(eligible)} can "
                     f"work (available, within weekly cap) between "
                     f"{self.problem.when(task.earliest)} and "
-                    f"{self.problem.when(self._end_bound(task))}",
-                    tuple(p.id for p in admitted),
+                    f"{self.problem.when(self._end_bound(task))}"
                 )
-            )
+            notes.append(Note(Rule.PERSON_AVAILABLE, message, tuple(p.id for p in admitted)))
         return tuple(eligible) if len(eligible) >= need.count else ()
 
     def _end_bound(self, task: Task) -> int:
@@ -307,14 +312,22 @@ class Facts:
         label = f"mode {index + 1}: " if len(task.modes) > 1 else ""
         base = self._base(task, mode.duration)
         if not base:
-            notes.append(
-                Note(
-                    Rule.TASK_WINDOW,
+            beyond = task.earliest + mode.duration > self.problem.horizon and (
+                task.deadline is None or task.deadline >= self.problem.horizon
+            )
+            if beyond:  # the plan's end, not the task's, is what it does not fit in
+                message = (
+                    f"{label}its {self.problem.length(mode.duration)} from "
+                    f"{self.problem.when(task.earliest)} end beyond the planning horizon "
+                    f"({self.problem.when(self.problem.horizon)}): plan more weeks"
+                )
+            else:
+                message = (
                     f"{label}its {self.problem.length(mode.duration)} do not fit "
                     f"between {self.problem.when(task.earliest)} and "
-                    f"{self.problem.when(self._end_bound(task))}",
+                    f"{self.problem.when(self._end_bound(task))}"
                 )
-            )
+            notes.append(Note(Rule.TASK_WINDOW, message))
             return None
         if any(not people for people in staff):
             return None
@@ -504,6 +517,19 @@ class Facts:
                 if other.possible and other_id not in queued:
                     queue.append(other_id)
                     queued.add(other_id)
+
+
+def _longest(windows: tuple[tuple[int, int], ...] | None) -> int:
+    """The longest of a person's working windows (a very large number when always there)."""
+    if windows is None:
+        return NEVER
+    longest, run_start, run_end = 0, None, None
+    for start, end in windows:  # windows that touch make one stretch
+        if run_end != start:
+            run_start = start
+        run_end = end
+        longest = max(longest, run_end - run_start)
+    return longest
 
 
 def _pinned(facts: TaskFacts, want: Assignment) -> TaskFacts:

@@ -61,6 +61,28 @@ def test_precheck_names_the_rule(rule):
     assert reason.request == "a" and reason.task == "a" and reason.message
 
 
+def test_a_task_longer_than_any_working_window_says_so():
+    """Nobody works 10 slots at a stretch: the reason is the length, not the dates."""
+    prob = problem(
+        [task("a", duration=10, staff=(staff(),))],
+        people=[Person(id="p", available=((0, 4), (4, 8), (10, 16)))],
+        horizon=40,
+    )
+    reason = precheck(prob)["a"][0]
+    assert reason.rule == "person_available"
+    assert "longer than any working window of the 1 eligible (the longest is" in reason.message
+
+
+def test_a_task_that_ends_beyond_the_horizon_asks_for_more_weeks():
+    prob = problem([task("a", duration=10, earliest=15)], horizon=20)
+    reason = precheck(prob)["a"][0]
+    assert reason.rule == "task_window" and "beyond the planning horizon" in reason.message
+    assert reason.message.endswith("plan more weeks")
+    # A hard deadline inside the horizon is the task's own limit, said as before.
+    prob = problem([task("a", duration=10, earliest=5, deadline=12)], horizon=20)
+    assert "do not fit between" in precheck(prob)["a"][0].message
+
+
 def test_precheck_precedence_chain_too_long_for_the_deadline():
     tasks = [task("a", "r", duration=3), task("b", "r", duration=3, deadline=5)]
     prob = problem(tasks, precedences=(Precedence(before="a", after="b"),))
