@@ -1,4 +1,5 @@
-"""Report: the weekly utilization report with terminal charts, week by week, and export.
+"""Report: the weekly utilization report with terminal charts, week by week, and export;
+and what if (a unit bought, a unit down, a longer horizon) beside today's plan.
 
 The report service reads and computes in a worker thread; the screen draws the result.
 """
@@ -19,7 +20,9 @@ from textual.worker import Worker, WorkerState
 
 from labops.errors import InputError, LabopsError
 from labops.localtime import iso_week
-from labops.records.edit import FieldErrors
+from labops.planning.settings import TIME_LIMIT
+from labops.planning.whatif import Comparison, Scenario, compare
+from labops.records.edit import FieldErrors, choices
 from labops.reports import WeeklyReport, choose_format, weekly_report, write_report
 from labops.reports.figures import Unit, text
 from labops.reports.model import ALL_SITES
@@ -27,6 +30,7 @@ from labops.reports.render_terminal import render_terminal
 from tui.context import Context
 from tui.screens.base import LabopsScreen
 from tui.screens.record_form import FieldSpec, RecordFormScreen, Values
+from tui.screens.whatif import WhatIfScreen, scenario_parser, whatif_fields
 from tui.text import percent, rendered
 from tui.validators import Required
 from tui.widgets.bar_chart import BarChart, BarRow
@@ -44,6 +48,7 @@ class ReportScreen(LabopsScreen):
         Binding("greater_than_sign,full_stop", "week(1)", "Next week", id="report.later"),
         Binding("t", "last_week", "Last full week", id="report.last"),
         Binding("x", "export", "Export", id="report.export"),
+        Binding("w", "whatif", "What if", id="report.whatif"),
     ]
 
     def __init__(self, ctx: Context) -> None:
@@ -91,6 +96,17 @@ class ReportScreen(LabopsScreen):
         body.write(text, scroll_end=False)
         body.scroll_home(animate=False)
 
+    @work(thread=True, exclusive=True, exit_on_error=False, group="whatif")
+    def whatif(self, scenario: Scenario) -> Comparison:
+        seconds = getattr(self.app, "time_limit", TIME_LIMIT)
+        return compare(
+            self.ctx.db,
+            actor=self.ctx.actor,
+            now=self.ctx.now(),
+            scenario=scenario,
+            time_limit=seconds,
+        )
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
     def export(self, report: WeeklyReport, output: str) -> list[Path]:
         return write_report(report, choose_format(None, output), output)
@@ -106,6 +122,8 @@ class ReportScreen(LabopsScreen):
             report, body, width = event.worker.result
             self._show(report)
             self._show_text(body, width)
+        elif event.state == WorkerState.SUCCESS and event.worker.group == "whatif":
+            self.app.push_screen(WhatIfScreen(event.worker.result.listing()))
         elif event.state == WorkerState.SUCCESS and event.worker.group == "export":
             files = event.worker.result
             where = files[0].resolve() if len(files) == 1 else files[0].resolve().parent
@@ -192,6 +210,34 @@ class ReportScreen(LabopsScreen):
                 parse,
                 values={"file": f"labops-report-{report.week.label}.md"},
                 save_label="Export",
+            ),
+            chosen,
+        )
+
+    def action_whatif(self) -> None:
+        kinds_sites_units = choices(self.ctx.db)
+
+        def chosen(scenario: Scenario | None) -> None:
+            if scenario is None:
+                return
+            seconds = getattr(self.app, "time_limit", TIME_LIMIT)
+            self.notify(
+                f"planning today and {'; '.join(scenario.describe())} (up to {2 * seconds:g} s)",
+                title="What if",
+                markup=False,
+            )
+            self.whatif(scenario)
+
+        self.app.push_screen(
+            RecordFormScreen(
+                "What if",
+                whatif_fields(
+                    kinds_sites_units["kind"],
+                    kinds_sites_units["site"],
+                    kinds_sites_units["equipment"],
+                ),
+                scenario_parser(self.ctx.timezone),
+                save_label="Compare",
             ),
             chosen,
         )
