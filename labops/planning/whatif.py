@@ -20,9 +20,11 @@ from typing import Any
 from sqlmodel import Session, select
 
 from labops import tables as t
+from labops.bookings.costs import unit_cost
 from labops.db import Database
 from labops.equipment.model import EquipmentFields
 from labops.errors import InputError
+from labops.fields import format_cents, format_money
 from labops.permissions import Action, Actor
 from labops.planning.build import build_snapshot
 from labops.planning.settings import TIME_LIMIT, WEEKS, WORKERS
@@ -93,6 +95,7 @@ class Side:
     late_hours: float
     kinds: dict[str, KindUse]
     new_units: dict[str, float]
+    money: dict[str, int]  # fund pool -> cents its planned requests' units cost
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -111,6 +114,7 @@ class Side:
                 for k, u in sorted(self.kinds.items())
             },
             "new_units": {u: round(h, 2) for u, h in self.new_units.items()},
+            "money": {pool: format_cents(cents) for pool, cents in sorted(self.money.items())},
         }
 
 
@@ -155,6 +159,14 @@ class Comparison:
             rows.append((f"{kind} booked", _use(a.kinds.get(kind)), _use(b.kinds.get(kind))))
         for unit_id, hours in b.new_units.items():
             rows.append((f"{unit_id} booked", "", f"{hours:g} h"))
+        for pool in sorted({*a.money, *b.money}):
+            rows.append(
+                (
+                    f"{pool} spends",
+                    format_money(a.money.get(pool, 0)),
+                    format_money(b.money.get(pool, 0)),
+                )
+            )
         rows.append(("requests it lets in", "", ids(self.unblocked)))
         if self.pushed_out:
             rows.append(("requests it pushes out", "", ids(self.pushed_out)))
@@ -219,10 +231,10 @@ def problems(
     if not 1 <= (scenario.weeks or weeks) <= 26:
         raise InputError(f"--weeks {scenario.weeks or weeks}: plan between 1 and 26 weeks")
     with db.read() as session:
-        baseline = _built(build_snapshot(session, now=now, weeks=weeks))
+        baseline = _built(session, build_snapshot(session, now=now, weeks=weeks))
         added = _apply(session, scenario)
         snapshot = build_snapshot(session, now=now, weeks=scenario.weeks or weeks)
-        changed = dataclasses.replace(_built(snapshot), added=tuple(added))
+        changed = dataclasses.replace(_built(session, snapshot), added=tuple(added))
         session.rollback()  # the change never leaves this transaction
     return baseline, changed
 
@@ -236,12 +248,15 @@ class Built:
     problem: Problem
     slot_minutes: int
     planned: dict[str, int]
+    pools: dict[str, str]  # solver request id -> the fund pool its project draws on
     added: tuple[str, ...] = ()
 
 
-def _built(snapshot: Snapshot) -> Built:
+def _built(session: Session, snapshot: Snapshot) -> Built:
     planned = {key: row.id for key, row in snapshot.requests.items() if row.id is not None}
-    return Built(snapshot.problem, snapshot.grid.slot_minutes, planned)
+    pool_of = {p.id: p.fund_pool for p in session.exec(select(t.Project))}
+    pools = {key: pool_of[row.project] for key, row in snapshot.requests.items()}
+    return Built(snapshot.problem, snapshot.grid.slot_minutes, planned, pools)
 
 
 def _apply(session: Session, scenario: Scenario) -> list[str]:
@@ -313,13 +328,19 @@ def _side(built: Built, plan: Plan, added: tuple[str, ...]) -> Side:
             left_out.append(request_id)
     late = 0
     booked: dict[str, float] = defaultdict(float)
+    money: dict[str, int] = defaultdict(int)
+    minutes = built.slot_minutes
     for task_id, a in plan.assignments.items():
         task = problem.task[task_id]
         mode = task.modes[a.mode]
         if task.due is not None:
             late += max(0, a.start + mode.duration - task.due)
+        pool = built.pools.get(task.request)
         for need, unit_id in zip(mode.needs, a.units, strict=False):
             booked[unit_id] += need.amount * mode.duration * hours
+            if pool is not None:  # the planned requests' spending (fixed bookings stay)
+                rate = problem.unit[unit_id].cost_per_slot // minutes  # cents an hour
+                money[pool] += unit_cost(rate, need.amount, mode.duration * minutes)
     kinds: dict[str, KindUse] = {}
     for unit in problem.units:
         use = kinds.setdefault(unit.kind, KindUse(0.0, 0.0))
@@ -334,6 +355,7 @@ def _side(built: Built, plan: Plan, added: tuple[str, ...]) -> Side:
         late_hours=late * hours,
         kinds=kinds,
         new_units={unit_id: booked.get(unit_id, 0.0) for unit_id in added},
+        money=dict(money),
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -15,10 +16,13 @@ from labops.db import Database
 from labops.errors import InputError, PermissionDenied
 from labops.planning import whatif
 from labops.planning.build import build_snapshot
+from labops.platform.load import load_platform
+from labops.platform.read import parse_platform_document
 from labops.records import edit
 from labops.vocabulary import DowntimeKind
 from solver.solve import SolveOptions, solve
-from tests.conftest import NOW
+from tests.conftest import FIXTURES, NOW
+from tests.labops.test_fixture_errors import entry
 from tests.labops.test_fixture_io import db_digest
 from tests.tui import conftest as tui
 from tests.tui.conftest import actor
@@ -134,3 +138,20 @@ def test_the_cli_names_a_bad_change_in_one_line(cli, tmp_path) -> None:
     assert len(result.err.strip().splitlines()) == 1
     result = cli("--as", OPERATOR, "whatif")
     assert result.code != 0 and "name a change" in result.err
+
+
+def test_money_per_pool_is_what_the_planned_units_cost(db: Database) -> None:
+    """The tiny platform, request 1 approved: its coating (6 h on the sputter coater at
+    95.00), its SEM (2 h at 120.00 and 2 fume hoods for 2 h at 8.50) and request 2's
+    reference SEM (1.5 h at 120.00), all drawn on the product-development pool."""
+    document = tomllib.loads((FIXTURES / "tiny.toml").read_text())
+    entry(document, "requests", 1)["status"] = "approved"
+    load_platform(db, parse_platform_document(document, source="t"), actor=None, now=NOW)
+    result = whatif.compare(
+        db, actor=actor(db, "eve"), now=NOW, scenario=whatif.Scenario(weeks=5), time_limit=3
+    )
+    expected = 6 * 9500 + 2 * 12000 + 2 * 2 * 850 + 1.5 * 12000
+    assert result.baseline.placed == [1, 2]
+    assert result.baseline.money == {"product": expected} == result.changed.money
+    rows = {row["figure"]: row for row in result.listing().rows}
+    assert rows["product spends"]["today"] == "1,024.00"
