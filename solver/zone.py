@@ -23,9 +23,8 @@ NARROW = 0.5
 """A zone worth a search of its own leaves at least half of the plan in force locked."""
 BIG_PLAN = 200
 """Bookings of the plan in force (unlocked) from which a zone pays: below, CP-SAT solves the
-whole plan within seconds (the demo's 110), and a zone's own model would only take time
-from it (seen: a 4 s demo repair on a loaded machine changed 8 bookings for 2 hit with a
-zone, more than the stable-plans test allows)."""
+whole plan within seconds (the demo's 110), and a zone's own model (its presolve, its
+levels) would only take time from that search."""
 
 
 def repair_zone(
