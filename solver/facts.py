@@ -523,13 +523,8 @@ def _longest(windows: tuple[tuple[int, int], ...] | None) -> int:
     """The longest of a person's working windows (a very large number when always there)."""
     if windows is None:
         return NEVER
-    longest, run_start, run_end = 0, None, None
-    for start, end in windows:  # windows that touch make one stretch
-        if run_end != start:
-            run_start = start
-        run_end = end
-        longest = max(longest, run_end - run_start)
-    return longest
+    stretches = R.normalize((start, end - 1) for start, end in windows)  # touching ones join
+    return max((hi - lo + 1 for lo, hi in stretches), default=0)
 
 
 def _pinned(facts: TaskFacts, want: Assignment) -> TaskFacts:

@@ -94,7 +94,18 @@ class SolveOptions:
 def solve(problem: Problem, options: SolveOptions | None = None) -> Plan:
     """The best plan found within the time limit (see the module docstring)."""
     options = options or SolveOptions(time_limit=10.0)
-    session = Session(
+    session = _session(options)
+    plan = _solve(problem, options, session, zone=True)
+    if options.deterministic and not session.user_stopped:
+        # Every cap is the time limit: a run that ended before it was cut nowhere.
+        cut = session.elapsed() >= 0.99 * options.time_limit
+        plan = dataclasses.replace(plan, repeatable=not cut)
+    return plan
+
+
+def _session(options: SolveOptions) -> Session:
+    """A fresh clock and solution count for a search of ``options``."""
+    return Session(
         time_limit=options.time_limit,
         workers=options.workers,
         seed=options.seed,
@@ -104,12 +115,6 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Plan:
         params=dict(options.params or {}),
         deterministic=options.deterministic,
     )
-    plan = _solve(problem, options, session, zone=True)
-    if options.deterministic and not session.user_stopped:
-        # Every cap is the time limit: a run that ended before it was cut nowhere.
-        cut = session.elapsed() >= 0.99 * options.time_limit
-        plan = dataclasses.replace(plan, repeatable=not cut)
-    return plan
 
 
 def _solve(
@@ -258,19 +263,9 @@ def _zone_first(problem: Problem, start: Plan, options: SolveOptions, session: S
     share = ZONE_SHARE * options.time_limit
     if not options.deterministic:
         share = min(share, ZONE_SHARE * session.left())
-    sub = Session(
-        time_limit=share,
-        workers=options.workers,
-        seed=options.seed,
-        relative_gap=options.relative_gap,
-        log=options.log,
-        stop=options.stop,
-        params=session.params,
-        deterministic=options.deterministic,
-        on_solution=session.on_solution,
-    )
-    small = narrowed(problem, zone)
-    found = _solve(small, dataclasses.replace(options, time_limit=share), sub, False, start)
+    within = dataclasses.replace(options, time_limit=share)
+    sub = _session(within)  # its progress reports go to the caller's callback too (_solve)
+    found = _solve(narrowed(problem, zone), within, sub, False, start)
     session.work_used += sub.work_used
     session.solutions = max(session.solutions, sub.solutions)
     session.user_stopped |= sub.user_stopped

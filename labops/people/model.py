@@ -110,3 +110,18 @@ class Absence(SQLModel, table=True):
     end: dt.datetime = utc()
     kind: AbsenceKind = Field(sa_type=enum_type(AbsenceKind))
     note: str = ""
+
+
+def supervisor_problem(person: PersonFields, supervisor_role: Role | None) -> str | None:
+    """What is wrong with a person's named supervisor, or None: only a student names one,
+    it is someone else, and not a student (``supervisor_role`` None: not known here)."""
+    named = person.supervisor
+    if named is None:
+        return None
+    if person.role != Role.STUDENT:
+        return f"only a student has a supervisor (this is a {person.role.value})"
+    if named == person.id:
+        return "a student cannot be their own supervisor"
+    if supervisor_role == Role.STUDENT:
+        return f"supervisor '{named}' is a student"
+    return None

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Container, Iterable
 from typing import Any
 
+from labops.people.model import supervisor_problem
 from labops.platform.clashes import locked_clashes
 from labops.platform.file_schema import PersonSpec, PlatformFile, RequestSpec, TaskSpec
 from labops.platform.partial import Unread
@@ -177,19 +178,12 @@ def check_platform(data: PlatformFile, unread: Unread | None = None) -> list[str
 def _supervisor_problems(
     label: str, person: PersonSpec, people: Container[str], roles: dict[str, Role]
 ) -> list[str]:
-    """A supervisor is someone else, known, not a student, named for a student."""
+    """A supervisor is someone known (the rest: ``people.model.supervisor_problem``)."""
     named = person.supervisor
-    if named is None:
-        return []
-    if person.role != Role.STUDENT:
-        return [f"{label}: only a student has a supervisor (this is a {person.role.value})"]
-    if named == person.id:
-        return [f"{label}: cannot be their own supervisor"]
-    if named not in people:
-        return [f"{label}: supervisor '{named}' does not exist"]
-    if roles.get(named) == Role.STUDENT:
-        return [f"{label}: supervisor '{named}' is a student"]
-    return []
+    problem = supervisor_problem(person, roles.get(named) if named else None)
+    if problem is None and named is not None and named not in people:
+        problem = f"supervisor '{named}' does not exist"
+    return [] if problem is None else [f"{label}: {problem}"]
 
 
 def check_task_needs(

@@ -31,14 +31,14 @@ from labops.fields import (
     format_hours_text,
 )
 from labops.funds.model import FundPoolFields, FundPoolSpec
-from labops.people.model import PersonFields
+from labops.people.model import PersonFields, supervisor_problem
 from labops.permissions import Action, Actor, current_actor
 from labops.platform.file_schema import PersonSpec, ProjectSpec, SiteSpec
 from labops.projects.model import ProjectFields
 from labops.records.catalog import platform_info
 from labops.records.forms import FormField, form_fields, form_values
 from labops.sites.model import SiteFields
-from labops.vocabulary import WEEKDAYS, AbsenceKind, Role
+from labops.vocabulary import WEEKDAYS, AbsenceKind
 
 KINDS = ("site", "equipment", "person", "project", "fund_pool")
 
@@ -314,18 +314,11 @@ def _one_pool_per_kind(session: Session, value: Any) -> dict[str, str]:
 
 
 def _supervisor_can_supervise(session: Session, value: Any) -> dict[str, str]:
-    """A supervisor is named for a student, is someone else and is not a student."""
-    named = value.supervisor
-    if named is None:
-        return {}
-    if value.role != Role.STUDENT:
-        return {"supervisor": f"only a student has a supervisor (this is a {value.role.value})"}
-    if named == value.id:
-        return {"supervisor": "a student cannot be their own supervisor"}
-    other = session.get(t.Person, named)
-    if other is not None and other.role == Role.STUDENT:
-        return {"supervisor": f"{named!r} is a student"}
-    return {}
+    """The named supervisor's checks (``people.model.supervisor_problem``); that it exists
+    is the reference check's."""
+    other = session.get(t.Person, value.supervisor) if value.supervisor else None
+    problem = supervisor_problem(value, other.role if other is not None else None)
+    return {} if problem is None else {"supervisor": problem}
 
 
 def _no_references(session: Session, value: Any) -> dict[str, str]:

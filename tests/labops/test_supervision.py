@@ -77,7 +77,7 @@ def test_the_platform_chooses_the_supervising_roles_and_the_plan_follows(
             "dara",
             "person 'ada': only a student has a supervisor (this is a source researcher)",
         ),
-        ("cleo", "cleo", "person 'cleo': cannot be their own supervisor"),
+        ("cleo", "cleo", "person 'cleo': a student cannot be their own supervisor"),
         ("cleo", "zoe", "person 'cleo': supervisor 'zoe' does not exist"),
     ],
 )
