@@ -95,13 +95,6 @@ class TaskFacts:
         self.people = tuple(dict.fromkeys(p for need in self.staff for p in need))
         self.sites = frozenset(site for option in self.modes for site in option.sites)
 
-    @property
-    def fixed_site(self) -> str | None:
-        """The one site the task runs at when every mode uses units there, else None."""
-        if len(self.sites) == 1 and all(option.needs for option in self.modes):
-            return next(iter(self.sites))
-        return None
-
 
 class Facts:
     """The facts of every task of a problem; ``end_cap`` bounds every end (makespan search)."""

@@ -7,8 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-import sqlalchemy as sa
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel
 
 from labops import tables as t
 from labops.audit import record
@@ -364,7 +363,3 @@ def _week_rows(hours: dict[str, list[Window]]) -> Iterable[tuple[int, dt.time, d
     for weekday, day in enumerate(WEEKDAYS):
         for start, end in hours.get(day, ()):
             yield weekday, start, end
-
-
-def platform_exists(session: Session) -> bool:
-    return session.exec(select(sa.func.count()).select_from(t.PlatformInfo)).one() > 0

@@ -423,27 +423,6 @@ def add_absence(
         return absence.id
 
 
-def remove_absence(db: Database, *, actor: Actor, now: dt.datetime, absence_id: int) -> None:
-    actor.require(Action.MANAGE)
-    with db.write() as session:
-        actor = current_actor(session, actor)
-        actor.require(Action.MANAGE)
-        absence = session.get(t.Absence, absence_id)
-        if absence is None:
-            raise NotFound(f"no absence {absence_id}")
-        session.delete(absence)
-        record(
-            session,
-            actor=actor.id,
-            at=now,
-            action="absence.remove",
-            record_type="person",
-            record_id=absence.person_id,
-            summary=f"{absence.kind.value} {absence.note}".strip(),
-            changes={"start": absence.start, "end": absence.end},
-        )
-
-
 def choices(db: Database) -> dict[str, list[tuple[str, str]]]:
     """What a form's pick lists offer: (id, name) of sites, kinds, units, people, fund pools
     and projects."""

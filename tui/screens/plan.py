@@ -84,7 +84,6 @@ class PlanScreen(LabopsScreen):
         self.running = False
         self._stop = threading.Event()
         self._began = 0.0
-        self._limit = 0.0
         self._ticker: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -176,7 +175,7 @@ class PlanScreen(LabopsScreen):
         self._show_listings(None)
         self.running = True
         self._stop.clear()
-        self._began, self._limit = time.monotonic(), float(limit)
+        self._began = time.monotonic()
         what = "repairing what downtime and cancellations hit" if repair else "planning"
         self.query_one(ProgressPanel).start(float(limit), what)
         self._summary(f"{what}: press s to stop and keep the best plan found so far")
