@@ -26,6 +26,7 @@ demo: $(KERNELS)
 test: $(KERNELS)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/pytest -n 2
 
 lint: $(STAMP)

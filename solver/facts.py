@@ -251,7 +251,9 @@ class Facts:
                 )
             )
         window = self._base(task, 0)
-        lengths = {task.staff_slots} if task.unattended else {m.duration for m in task.modes}
+        lengths = (
+            {task.staff_slots} if task.staff_slots is not None else {m.duration for m in task.modes}
+        )
         eligible = []
         works: dict[int, bool] = {}  # per class of working hours: some fit in the window
         for person in admitted:
@@ -324,7 +326,7 @@ class Facts:
             return None
         if any(not people for people in staff):
             return None
-        staffed = task.staff_slots if task.unattended else mode.duration
+        staffed = task.staff_slots if task.staff_slots is not None else mode.duration
         people = [self.problem.person[p] for need in staff for p in need]
         units = [self.problem.unit[u] for need in mode.needs for u in need.candidates]
         expiry = {  # per certified kind: when the last certificate of its people expires

@@ -286,7 +286,7 @@ class Board:
         """The first start from ``start`` to ``hi`` among the mode's starts at which each
         need, on its own, has a candidate unit with room: no feasible start lies before it
         (whether the needs fit together, at one site, is for ``_try``)."""
-        while start is not None and start <= hi:
+        while start <= hi:
             moved = False
             for options in option.needs:
                 first = self._first_free(options, start, option.duration, hi)
@@ -301,7 +301,10 @@ class Board:
                     start, moved = first, True
             if not moved:
                 return start
-            start = R.next_at_or_after(option.starts, start)
+            found = R.next_at_or_after(option.starts, start)
+            if found is None:
+                return None
+            start = found
         return None
 
     def _events_between(self, option: ModeOption, lo: int, hi: int) -> int:
@@ -345,11 +348,12 @@ class Board:
         usage = self.usage[unit.id]
         room = unit.capacity - option.amount
         length = unit.setup + duration + unit.cleanup
-        at: int | None = start
+        at = start
         while True:
-            at = R.next_at_or_after(option.starts, at)
-            if at is None or at > limit:
+            found = R.next_at_or_after(option.starts, at)
+            if found is None or found > limit:
                 return None
+            at = found
             free = usage.first_fit(at - unit.setup, length, room) + unit.setup
             if free == at:
                 return at

@@ -110,6 +110,7 @@ class Model:
             values[task_var.start.index] = a.start if a else task_var.facts.earliest
             duration = task_var.facts.task.modes[a.mode].duration if a else 0
             if not isinstance(task_var.duration, int):
+                assert isinstance(task_var.end, cp_model.IntVar)  # with a variable duration
                 values[task_var.duration.index] = duration
                 values[task_var.end.index] = values[task_var.start.index] + duration
             for mode in task_var.modes:

@@ -158,6 +158,7 @@ class Constraints:
                         loads[person_id, week].extend((n, task_var, lit) for n, lit in options)
         for (person_id, week), items in loads.items():
             cap = person[person_id].weekly_cap
+            assert cap is not None  # binding holds capped people only
             if sum(length for length, _, _ in items) <= cap:
                 continue
             terms = []
@@ -273,7 +274,7 @@ class Constraints:
             want = self.problem.current[task_id]
             task_var = self.tasks.get(task_id)
             lits = self.v.keep_literals(task_var, want) if task_var is not None else None
-            if lits is None:
+            if task_var is None or lits is None:
                 self.model.add_bool_or([])  # the locked booking cannot be kept: infeasible
                 continue
             self.model.add(task_var.start == want.start)
