@@ -18,7 +18,7 @@ class Booking(SQLModel, table=True):
         sa.CheckConstraint("start < end", name="ordered"),
         sa.Index("ix_booking_time", "start", "end"),
     )
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # None only until flushed
     task_id: int = int_fk("task.id")
     start: dt.datetime = utc()
     end: dt.datetime = utc()

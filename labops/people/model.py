@@ -65,7 +65,7 @@ class PersonHours(SQLModel, table=True):
         sa.CheckConstraint("starts < ends", name="starts_before_ends"),
         sa.CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday_range"),
     )
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # None only until flushed
     person_id: str = fk("person.id")
     weekday: int
     starts: dt.time
@@ -104,7 +104,7 @@ class Absence(SQLModel, table=True):
         sa.CheckConstraint("start < end", name="ordered"),
         sa.Index("ix_absence_person_time", "person_id", "start", "end"),
     )
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # None only until flushed
     person_id: str = fk("person.id", index=False)
     start: dt.datetime = utc()
     end: dt.datetime = utc()
