@@ -251,7 +251,7 @@ def check_server(engine: sa.Engine, *, create: bool) -> None:
 def _conflict(exc: sa.exc.IntegrityError) -> Conflict | None:
     """The one line for the database's own refusal of a double booking, else None."""
     diag = getattr(exc.orig, "diag", None)
-    if getattr(diag, "constraint_name", None) != NO_DOUBLE_BOOKING:
+    if diag is None or getattr(diag, "constraint_name", None) != NO_DOUBLE_BOOKING:
         return None
     # e.g. Key (equipment_id, busy)=(sem-1, ["2026-11-30 08:15:00","2026-11-30 09:45:00"))
     found = re.search(r'\)=\((.+?), [\[(]"([\d-]+ [\d:]{5})', diag.message_detail or "")
@@ -363,10 +363,10 @@ class Database:
                     raise
                 raise problem from exc
             except sa.exc.IntegrityError as exc:
-                problem = _conflict(exc)
-                if problem is None:
+                conflict = _conflict(exc)
+                if conflict is None:
                     raise
-                raise problem from exc
+                raise conflict from exc
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -49,13 +49,13 @@ def export_calendar(
         recently = now - dt.timedelta(days=CANCELLED_DAYS)
         query = (
             select(t.Booking, t.Task, t.Request)
-            .join(t.Task, t.Task.id == t.Booking.task_id)
-            .join(t.Request, t.Request.id == t.Task.request_id)
+            .join(t.Task, col(t.Task.id) == t.Booking.task_id)
+            .join(t.Request, col(t.Request.id) == t.Task.request_id)
             .where(
                 col(t.Booking.status).in_(ACTIVE_BOOKING)
                 | ((t.Booking.status == BookingStatus.CANCELLED) & (t.Booking.end >= recently))
             )
-            .order_by(t.Booking.start, t.Booking.id)
+            .order_by(col(t.Booking.start), col(t.Booking.id))
         )
         if equipment is not None:
             if session.get(t.Equipment, equipment) is None:

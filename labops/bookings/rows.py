@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from labops import tables as t
 
@@ -22,11 +22,11 @@ def write_booking_resources(
         session.exec(
             select(t.TaskEquipment)
             .where(t.TaskEquipment.task_id == task.id)
-            .order_by(t.TaskEquipment.id)
+            .order_by(col(t.TaskEquipment.id))
         )
     )
     for position, unit_id in enumerate(units):
-        unit = session.get(t.Equipment, unit_id)
+        unit = session.get_one(t.Equipment, unit_id)
         session.add(
             t.BookingUnit(
                 booking_id=booking.id,

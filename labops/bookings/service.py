@@ -178,12 +178,12 @@ def bookings_hit(session: Session, unit_id: str, start: dt.datetime, end: dt.dat
     rows = list(
         session.exec(
             select(t.Booking, t.Task)
-            .join(t.BookingUnit, t.BookingUnit.booking_id == t.Booking.id)
-            .join(t.Task, t.Task.id == t.Booking.task_id)
+            .join(t.BookingUnit, col(t.BookingUnit.booking_id) == t.Booking.id)
+            .join(t.Task, col(t.Task.id) == t.Booking.task_id)
             .where(t.BookingUnit.equipment_id == unit_id)
             .where(t.BookingUnit.busy_start < end, t.BookingUnit.busy_end > start)
             .where(col(t.Booking.status).in_(ACTIVE_BOOKING))
-            .order_by(t.Booking.start)
+            .order_by(col(t.Booking.start))
         )
     )
     _, people = booking_resources(session, [b.id for b, _ in rows])

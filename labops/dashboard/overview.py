@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -171,8 +172,8 @@ def _slots(
             for booking_id, _ in session.exec(
                 select(t.Booking.id, t.Booking.start)
                 .distinct()
-                .join(t.BookingUnit, t.BookingUnit.booking_id == t.Booking.id)
-                .join(t.Equipment, t.Equipment.id == t.BookingUnit.equipment_id)
+                .join(t.BookingUnit, col(t.BookingUnit.booking_id) == t.Booking.id)
+                .join(t.Equipment, col(t.Equipment.id) == t.BookingUnit.equipment_id)
                 .where(t.Equipment.site == site, live)
                 .where(t.Booking.start > now, t.Booking.start < now + LOOK_AHEAD)
                 # the same window on the units' busy times, which their index serves
@@ -180,17 +181,17 @@ def _slots(
                     t.BookingUnit.busy_start > now - longest,
                     t.BookingUnit.busy_start < now + LOOK_AHEAD,
                 )
-                .order_by(t.Booking.start, t.Booking.id)
+                .order_by(col(t.Booking.start), col(t.Booking.id))
                 .limit(UPCOMING_PER_SITE)
             )
         )
     rows = list(
         session.exec(
             select(t.Booking, t.Task, t.Request)
-            .join(t.Task, t.Task.id == t.Booking.task_id)
-            .join(t.Request, t.Request.id == t.Task.request_id)
+            .join(t.Task, col(t.Task.id) == t.Booking.task_id)
+            .join(t.Request, col(t.Request.id) == t.Task.request_id)
             .where(col(t.Booking.id).in_(sorted(ids)))
-            .order_by(t.Booking.start, t.Booking.id)
+            .order_by(col(t.Booking.start), col(t.Booking.id))
         )
     )
     units, people = booking_resources(session, [b.id for b, _, _ in rows])
@@ -224,14 +225,14 @@ def _week_use(
     calendars = Calendars(session, start, end)
     open_spans = {unit_id: calendars.unit_open(unit_id) for unit_id in calendars.units}
     booked: dict[str, float] = defaultdict(float)
-    for use in session.exec(
+    for unit_id, busy_start, busy_end, amount in session.exec(
         select(
             t.BookingUnit.equipment_id,
             t.BookingUnit.busy_start,
             t.BookingUnit.busy_end,
             t.BookingUnit.amount,
         )
-        .join(t.Booking, t.Booking.id == t.BookingUnit.booking_id)
+        .join(t.Booking, col(t.Booking.id) == t.BookingUnit.booking_id)
         .where(
             overlapping(
                 t.BookingUnit.busy_start, t.BookingUnit.busy_end, start, end, longest=longest
@@ -239,8 +240,8 @@ def _week_use(
         )
         .where(col(t.Booking.status).in_(ACTIVE_BOOKING))
     ):
-        spans = open_spans.get(use.equipment_id, [])
-        booked[use.equipment_id] += hours(clip(spans, use.busy_start, use.busy_end)) * use.amount
+        spans = open_spans.get(unit_id, [])
+        booked[unit_id] += hours(clip(spans, busy_start, busy_end)) * amount
     totals: dict[str, tuple[float, float]] = defaultdict(lambda: (0.0, 0.0))
     for unit in calendars.units.values():
         opened, used = totals[unit.site]
@@ -260,18 +261,18 @@ def _downtime_alerts(
         .join(
             t.BookingUnit,
             sa.and_(
-                t.BookingUnit.equipment_id == t.Downtime.equipment_id,
-                t.BookingUnit.busy_start < t.Downtime.end,
-                t.BookingUnit.busy_end > t.Downtime.start,
+                col(t.BookingUnit.equipment_id) == t.Downtime.equipment_id,
+                col(t.BookingUnit.busy_start) < t.Downtime.end,
+                col(t.BookingUnit.busy_end) > t.Downtime.start,
             ),
         )
-        .join(t.Booking, t.Booking.id == t.BookingUnit.booking_id)
-        .join(t.Task, t.Task.id == t.Booking.task_id)
-        .join(t.Request, t.Request.id == t.Task.request_id)
+        .join(t.Booking, col(t.Booking.id) == t.BookingUnit.booking_id)
+        .join(t.Task, col(t.Task.id) == t.Booking.task_id)
+        .join(t.Request, col(t.Request.id) == t.Task.request_id)
         # not ended yet, so begun at most the longest booking ago: years of history stay out
         .where(t.Downtime.end > now, t.Booking.end > now, t.Booking.start >= now - longest)
         .where(col(t.Booking.status).in_(NOT_YET_DONE))
-        .order_by(t.Booking.start)
+        .order_by(col(t.Booking.start))
     )
     return [
         Alert(
@@ -295,16 +296,16 @@ def _certification_alerts(
     rows = list(
         session.exec(
             select(t.Booking, t.Request, t.Equipment)
-            .join(t.BookingUnit, t.BookingUnit.booking_id == t.Booking.id)
-            .join(t.Equipment, t.Equipment.id == t.BookingUnit.equipment_id)
-            .join(t.Task, t.Task.id == t.Booking.task_id)
-            .join(t.Request, t.Request.id == t.Task.request_id)
+            .join(t.BookingUnit, col(t.BookingUnit.booking_id) == t.Booking.id)
+            .join(t.Equipment, col(t.Equipment.id) == t.BookingUnit.equipment_id)
+            .join(t.Task, col(t.Task.id) == t.Booking.task_id)
+            .join(t.Request, col(t.Request.id) == t.Task.request_id)
             .where(
                 overlapping(t.Booking.start, t.Booking.end, now, now + LOOK_AHEAD, longest=longest)
             )
             .where(col(t.Booking.status).in_(NOT_YET_DONE))
             .where(col(t.Equipment.certified_operator).is_(True))
-            .order_by(t.Booking.start, t.Booking.id)
+            .order_by(col(t.Booking.start), col(t.Booking.id))
         )
     )
     _, people = booking_resources(session, [b.id for b, _, _ in rows])
@@ -345,10 +346,10 @@ def _due_alerts(session: Session, now: dt.datetime, tz: str, longest: dt.timedel
     """Tasks due within a week and not planned yet, and bookings that end after their due."""
     waiting = session.exec(
         select(t.Task, t.Request)
-        .join(t.Request, t.Request.id == t.Task.request_id)
+        .join(t.Request, col(t.Request.id) == t.Task.request_id)
         .where(col(t.Request.status).in_((RequestStatus.SUBMITTED, RequestStatus.APPROVED)))
-        .where(col(t.Task.due).is_not(None), t.Task.due < now + LOOK_AHEAD)
-        .order_by(t.Task.due)
+        .where(col(t.Task.due).is_not(None), col(t.Task.due) < now + LOOK_AHEAD)
+        .order_by(col(t.Task.due))
     )
     first: dict[int, tuple[t.Task, t.Request, int]] = {}
     for task, request in waiting:
@@ -359,10 +360,10 @@ def _due_alerts(session: Session, now: dt.datetime, tz: str, longest: dt.timedel
             AlertKind.DUE,
             f"R{request.id} {task.key}"
             + (f" and {count - 1} more tasks" if count > 1 else "")
-            + f" due {when(task.due, tz)}"
+            + f" due {when(_due(task), tz)}"
             + (" (hard)" if task.due_hard else "")
             + f", and the request is still {request.status.value}",
-            task.due,
+            _due(task),
             request.project,
             request_id=request.id,
         )
@@ -370,18 +371,18 @@ def _due_alerts(session: Session, now: dt.datetime, tz: str, longest: dt.timedel
     ]
     late = session.exec(
         select(t.Booking, t.Task, t.Request)
-        .join(t.Task, t.Task.id == t.Booking.task_id)
-        .join(t.Request, t.Request.id == t.Task.request_id)
-        .where(col(t.Task.due).is_not(None), t.Booking.end > t.Task.due)
+        .join(t.Task, col(t.Task.id) == t.Booking.task_id)
+        .join(t.Request, col(t.Request.id) == t.Task.request_id)
+        .where(col(t.Task.due).is_not(None), col(t.Booking.end) > t.Task.due)
         .where(t.Booking.end > now, t.Booking.start >= now - longest)
         .where(col(t.Booking.status).in_(NOT_YET_DONE))
-        .order_by(t.Booking.start)
+        .order_by(col(t.Booking.start))
     )
     alerts += [
         Alert(
             AlertKind.DUE,
             f"booking {booking.id}, R{task.request_id} {task.key}, ends "
-            f"{when(booking.end, tz)}, after its due date {when(task.due, tz)}",
+            f"{when(booking.end, tz)}, after its due date {when(_due(task), tz)}",
             booking.start,
             request.project,
             booking_id=booking.id,
@@ -467,14 +468,14 @@ def _booking_progress(
         session.exec(
             select(t.Task.request_id, sa.func.count())
             .where(col(t.Task.request_id).in_(request_ids))
-            .group_by(t.Task.request_id)
+            .group_by(col(t.Task.request_id))
         ).all()
     )
     booked: dict[int, set[int]] = defaultdict(set)
     upcoming: dict[int, dt.datetime] = {}
     for booking, task in session.exec(
         select(t.Booking, t.Task)
-        .join(t.Task, t.Task.id == t.Booking.task_id)
+        .join(t.Task, col(t.Task.id) == t.Booking.task_id)
         .where(col(t.Task.request_id).in_(request_ids))
         .where(col(t.Booking.status).in_(ACTIVE_BOOKING))
     ):
@@ -488,9 +489,15 @@ def _booking_progress(
     return result
 
 
+def _due(task: t.Task) -> dt.datetime:
+    """The due date of a task the query kept for having one."""
+    assert task.due is not None
+    return task.due
+
+
 def _where_it_stands(
     request: t.Request,
-    reasons: list[str] | None,
+    reasons: Sequence[str] | None,
     progress: tuple[int, int, dt.datetime | None] | None,
     tz: str,
 ) -> str:
@@ -525,12 +532,12 @@ def _lead_bookings(session: Session, projects: list[str], since: dt.datetime, tz
     rows = list(
         session.exec(
             select(t.Booking, t.Task, t.Request)
-            .join(t.Task, t.Task.id == t.Booking.task_id)
-            .join(t.Request, t.Request.id == t.Task.request_id)
+            .join(t.Task, col(t.Task.id) == t.Booking.task_id)
+            .join(t.Request, col(t.Request.id) == t.Task.request_id)
             .where(col(t.Request.project).in_(projects))
             .where(col(t.Booking.status).in_(ACTIVE_BOOKING))
             .where(t.Booking.end > since, t.Booking.start >= since - longest_hold(session))
-            .order_by(t.Booking.start, t.Booking.id)
+            .order_by(col(t.Booking.start), col(t.Booking.id))
         )
     )
     by_id = {b.id: b for b, _, _ in rows}
@@ -538,7 +545,7 @@ def _lead_bookings(session: Session, projects: list[str], since: dt.datetime, tz
     cost: dict[int, int] = defaultdict(int)
     for use, rate in session.exec(
         select(t.BookingUnit, t.Equipment.hourly_rate)
-        .join(t.Equipment, t.Equipment.id == t.BookingUnit.equipment_id)
+        .join(t.Equipment, col(t.Equipment.id) == t.BookingUnit.equipment_id)
         .where(col(t.BookingUnit.booking_id).in_(list(by_id)))
     ):
         booking = by_id[use.booking_id]

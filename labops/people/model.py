@@ -8,6 +8,7 @@ which adds hours, skills, certifications and absences) derive from it.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Column, Field, SQLModel
@@ -52,7 +53,7 @@ def person_row(spec: PersonFields, **values: object) -> Person:
     return Person(**{**{name: getattr(spec, name) for name in PersonFields.model_fields}, **values})
 
 
-def person_fields(row: Person) -> dict[str, object]:
+def person_fields(row: Person) -> dict[str, Any]:
     """A person's row as the platform file's entry writes its fields."""
     return row.model_dump(mode="json", include=set(PersonFields.model_fields))
 

@@ -123,7 +123,7 @@ class _Builder:
         self.only = only
         self.retry_waiting = retry_waiting
         self.freeze_days = freeze_days
-        info = session.get(t.PlatformInfo, 1)
+        info = session.get_one(t.PlatformInfo, 1)
         self.info = info
         self.tz = info.timezone
         self.settings = PlanningSettings.model_validate(info.planning)
@@ -164,7 +164,7 @@ class _Builder:
         else:
             wanted = col(t.Request.status).in_([RequestStatus.APPROVED, RequestStatus.SCHEDULED])
         self.planned = {
-            r.id: r for r in s.exec(select(t.Request).where(wanted).order_by(t.Request.id))
+            r.id: r for r in s.exec(select(t.Request).where(wanted).order_by(col(t.Request.id)))
         }
         self.waiting = set() if self.only is not None else self._waiting()
         # Live bookings in the horizon, and those of planned requests wherever they are.
@@ -174,10 +174,11 @@ class _Builder:
             else list(
                 s.exec(
                     select(t.Booking, t.Task)
-                    .join(t.Task, t.Task.id == t.Booking.task_id)
+                    .join(t.Task, col(t.Task.id) == t.Booking.task_id)
                     .where(col(t.Booking.status).in_(ACTIVE_BOOKING))
                     .where(
-                        (t.Booking.end > self.grid_start) & (t.Booking.start < self.horizon_end)
+                        (col(t.Booking.end) > self.grid_start)
+                        & (col(t.Booking.start) < self.horizon_end)
                         | col(t.Task.request_id).in_(list(self.planned))
                     )
                 )
@@ -188,7 +189,7 @@ class _Builder:
             s.exec(
                 select(t.BookingUnit)
                 .where(col(t.BookingUnit.booking_id).in_(booking_ids))
-                .order_by(t.BookingUnit.position)
+                .order_by(col(t.BookingUnit.position))
             ),
             "booking_id",
         )
@@ -223,7 +224,7 @@ class _Builder:
             s.exec(
                 select(t.Task)
                 .where(col(t.Task.request_id).in_(list(self.planned)))
-                .order_by(t.Task.id)
+                .order_by(col(t.Task.id))
             )
         )
         for task in planned_tasks:
@@ -234,7 +235,7 @@ class _Builder:
             s.exec(
                 select(t.TaskEquipment)
                 .where(col(t.TaskEquipment.task_id).in_(task_ids))
-                .order_by(t.TaskEquipment.id)
+                .order_by(col(t.TaskEquipment.id))
             ),
             "task_id",
         )
@@ -242,7 +243,7 @@ class _Builder:
             s.exec(
                 select(t.TaskStaff)
                 .where(col(t.TaskStaff.task_id).in_(task_ids))
-                .order_by(t.TaskStaff.id)
+                .order_by(col(t.TaskStaff.id))
             ),
             "task_id",
         )
@@ -353,6 +354,7 @@ class _Builder:
             fixed = self.fixed_as(row, booking) if booking is not None else None
             tasks[key] = row
             if fixed is not None and key not in self.release:
+                assert booking is not None  # only a booked task is fixed
                 request_id = request_key(row.request_id) + FROZEN_SUFFIX
                 problem_tasks.append(self._frozen_task(key, request_id, row, booking))
                 frozen.add(key)

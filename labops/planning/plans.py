@@ -190,8 +190,8 @@ def proposal_listings(proposal: Proposal) -> list[Listing]:
                 "project": c.project,
                 "when": at(c.new),
                 "was": was(c),
-                "units": ", ".join((c.new or c.old).units),
-                "people": ", ".join((c.new or c.old).people),
+                "units": ", ".join(c.placed.units),
+                "people": ", ".join(c.placed.people),
             }
             for c in proposal.changes
         ],

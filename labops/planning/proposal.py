@@ -49,6 +49,13 @@ class BookingChange:
     status: BookingStatus | None = None  # of the booking in force
 
     @property
+    def placed(self) -> Placement:
+        """Where the plan puts it, or for a cancellation where it was."""
+        placed = self.new or self.old
+        assert placed is not None  # a change has a before or an after
+        return placed
+
+    @property
     def people(self) -> set[str]:
         return set(self.old.people if self.old else ()) | set(self.new.people if self.new else ())
 
@@ -239,7 +246,7 @@ def make_proposal(snapshot: Snapshot, plan: Plan) -> Proposal:
                     status=booked.booking.status if booked else None,
                 )
             )
-    proposal.changes.sort(key=lambda c: ((c.new or c.old).start, c.task))
+    proposal.changes.sort(key=lambda c: (c.placed.start, c.task))
     return proposal
 
 

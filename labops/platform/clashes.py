@@ -45,7 +45,9 @@ def locked_clashes(data: PlatformFile) -> list[str]:
                     end + dt.timedelta(minutes=unit.cleanup),
                 )
                 on_unit[unit_id].append(_Use(*busy, need.amount, label))
-        staffed = start + dt.timedelta(minutes=task.staff_for) if task.unattended else end
+        staffed = (
+            start + dt.timedelta(minutes=task.staff_for) if task.staff_for is not None else end
+        )
         for person in booking.people:
             on_person[person].append(_Use(start, staffed, 1, label))
     problems = []

@@ -12,7 +12,7 @@ from collections import defaultdict
 from typing import Any
 
 import tomlkit
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from labops import tables as t
 from labops.equipment.model import DowntimeSpec, KindSpec, unit_spec
@@ -143,7 +143,12 @@ def export_platform(session: Session) -> PlatformFile:
             for p in rows(t.Person, t.Person.id)
         ],
         fund_pools=[
-            FundPoolSpec(id=f.id, name=f.name, kind=f.kind, budget=format_cents(f.budget))
+            FundPoolSpec(
+                id=f.id,
+                name=f.name,
+                kind=f.kind,
+                budget=format_cents(f.budget),  # type: ignore[arg-type]  # as written; Money reads it
+            )
             for f in rows(t.FundPool, t.FundPool.id)
         ],
         projects=[
@@ -157,7 +162,7 @@ def export_platform(session: Session) -> PlatformFile:
                 lead=p.lead,
                 priority=p.priority,
                 fund_pool=p.fund_pool,
-                budget=format_cents(p.budget),
+                budget=format_cents(p.budget),  # type: ignore[arg-type]  # as written; Money reads it
                 enforce_budget=p.enforce_budget,
                 members=[m.person_id for m in members[p.id]],
                 team=TeamSpec(
@@ -212,12 +217,12 @@ def export_platform(session: Session) -> PlatformFile:
 
 def _bookings(session: Session, task_by_id: dict[int, t.Task], local: Any) -> list[BookingSpec]:
     units: dict[int, list[str]] = defaultdict(list)
-    for row in session.exec(select(t.BookingUnit).order_by(t.BookingUnit.position)):
+    for row in session.exec(select(t.BookingUnit).order_by(col(t.BookingUnit.position))):
         units[row.booking_id].append(row.equipment_id)
     people: dict[int, list[str]] = defaultdict(list)
-    for row in session.exec(select(t.BookingPerson).order_by(t.BookingPerson.person_id)):
-        people[row.booking_id].append(row.person_id)
-    bookings = session.exec(select(t.Booking).order_by(t.Booking.start, t.Booking.id))
+    for staffed in session.exec(select(t.BookingPerson).order_by(t.BookingPerson.person_id)):
+        people[staffed.booking_id].append(staffed.person_id)
+    bookings = session.exec(select(t.Booking).order_by(col(t.Booking.start), col(t.Booking.id)))
     return [
         BookingSpec(
             request=task_by_id[b.task_id].request_id,
@@ -232,7 +237,8 @@ def _bookings(session: Session, task_by_id: dict[int, t.Task], local: Any) -> li
     ]
 
 
-def _week_hours(rows: Any) -> dict[str, str]:
+def _week_hours(rows: Any) -> Any:
+    # Any: the written form ({mon = "08:00-18:00"}), which the spec's WeekHours reads back
     hours: dict[str, list[Window]] = {}
     for weekday, start, end in rows:
         hours.setdefault(WEEKDAYS[weekday], []).append((start, end))

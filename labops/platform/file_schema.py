@@ -83,7 +83,8 @@ class ClosureSpec(Entry):
 
 class SiteSpec(SiteFields):
     model_config = ENTRY
-    timezone: TimeZoneName | None = None  # the platform's when left out
+    # None: the platform's zone (the table's column, SiteFields', is always set)
+    timezone: TimeZoneName | None = None  # type: ignore[assignment]
     hours: WeekHours
     closures: list[ClosureSpec] = []
 

@@ -349,7 +349,7 @@ class _Writer:
                     )
                 )
             staffed_end = start + dt.timedelta(
-                minutes=task.staff_for if task.unattended else task.duration
+                minutes=task.staff_for if task.staff_for is not None else task.duration
             )
             self.add(
                 t.BookingPerson(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import sqlalchemy as sa
@@ -70,7 +70,7 @@ def list_records(
 
     Sites, equipment and people are open to everyone; projects, requests and bookings need
     an identity, and show other projects' bookings as busy time only (see permissions)."""
-    listers = {
+    listers: dict[str, Callable[..., Listing]] = {
         "sites": sites_listing,
         "equipment": equipment_listing,
         "people": people_listing,
@@ -133,7 +133,9 @@ def _check_filters(session: Session, what: str, chosen: dict[str, Any]) -> None:
 
 def sites_listing(session: Session, tz: str) -> Listing:
     hours: dict[str, list[str]] = defaultdict(list)
-    for row in session.exec(select(t.SiteHours).order_by(t.SiteHours.weekday, t.SiteHours.opens)):
+    for row in session.exec(
+        select(t.SiteHours).order_by(col(t.SiteHours.weekday), col(t.SiteHours.opens))
+    ):
         hours[row.site_id].append(
             f"{WEEKDAYS[row.weekday]} {row.opens:%H:%M}-{clock_text(row.closes)}"
         )
@@ -213,8 +215,8 @@ def people_listing(
     for row in session.exec(select(t.Skill).order_by(t.Skill.skill)):
         skills[row.person_id].append(f"{row.skill}:{row.level}")
     certs: dict[str, list[str]] = defaultdict(list)
-    for row in session.exec(select(t.Certification).order_by(t.Certification.kind_id)):
-        certs[row.person_id].append(row.kind_id)
+    for cert in session.exec(select(t.Certification).order_by(t.Certification.kind_id)):
+        certs[cert.person_id].append(cert.kind_id)
     return Listing(
         "People",
         columns(
@@ -322,7 +324,7 @@ def requests_listing(
 ) -> Listing:
     """Requests by id, narrowed by the filters; ``search`` finds text in the id, title,
     project or requester. With ``page``, only that page is read (and the matches counted)."""
-    query = select(t.Request).order_by(t.Request.id)
+    query = select(t.Request).order_by(col(t.Request.id))
     if isinstance(status, str):
         query = query.where(t.Request.status == status)
     elif status is not None:
@@ -359,7 +361,7 @@ def requests_listing(
         for request_id, n, minutes in session.exec(
             select(t.Task.request_id, sa.func.count(), sa.func.sum(t.Task.duration))
             .where(col(t.Task.request_id).in_(chunk))
-            .group_by(t.Task.request_id)
+            .group_by(col(t.Task.request_id))
         ):
             stats[request_id] = (n, minutes)
     return Listing(
@@ -407,7 +409,7 @@ def bookings_listing(
 ) -> Listing:
     """Live bookings (or those of ``status``) by start, narrowed by the filters. With
     ``page``, only that page is read, and the matches are counted."""
-    query = select(t.Booking).order_by(t.Booking.start, t.Booking.id)
+    query = select(t.Booking).order_by(col(t.Booking.start), col(t.Booking.id))
     if status:
         query = query.where(t.Booking.status == status)
     else:
@@ -431,18 +433,18 @@ def bookings_listing(
         )
     if project or request:
         # Only these filters need the task and request of each booking (the count too).
-        query = query.join(t.Task, t.Task.id == t.Booking.task_id)
+        query = query.join(t.Task, col(t.Task.id) == t.Booking.task_id)
     if project:
         # Which slots are a project's is that project's business: no filtering by it for
         # someone who may not see its bookings.
         actor.require(Action.READ_PROJECT, project)
-        query = query.join(t.Request, t.Request.id == t.Task.request_id).where(
+        query = query.join(t.Request, col(t.Request.id) == t.Task.request_id).where(
             t.Request.project == project
         )
     if request:
         query = query.where(t.Task.request_id == request)
     if start:
-        query = query.where(t.Booking.end > start, t.Booking.start >= since)
+        query = query.where(col(t.Booking.end) > start, col(t.Booking.start) >= since)
     if end:
         query = query.where(t.Booking.start < end)
     bookings, total = paged(session, query, page)
@@ -452,7 +454,7 @@ def bookings_listing(
     for chunk in _chunks(sorted({b.task_id for b in bookings})):
         for task, r in session.exec(
             select(t.Task, t.Request)
-            .join(t.Request, t.Request.id == t.Task.request_id)
+            .join(t.Request, col(t.Request.id) == t.Task.request_id)
             .where(col(t.Task.id).in_(chunk))
         ):
             tasks[task.id] = (task, r)
@@ -541,7 +543,7 @@ def booking_resources(
         for booking_id, unit in session.exec(
             select(t.BookingUnit.booking_id, t.BookingUnit.equipment_id)
             .where(col(t.BookingUnit.booking_id).in_(chunk))
-            .order_by(t.BookingUnit.position)
+            .order_by(col(t.BookingUnit.position))
         ):
             units[booking_id].append(unit)
         for booking_id, person in session.exec(

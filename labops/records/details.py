@@ -80,7 +80,7 @@ def _show_site(session: Session, tz: str, site_id: str, now: dt.datetime, actor:
     closures = session.exec(
         select(t.SiteClosure)
         .where(t.SiteClosure.site_id == site_id)
-        .order_by(t.SiteClosure.first_day)
+        .order_by(col(t.SiteClosure.first_day))
     )
     return Detail(
         f"Site {site.id}",
@@ -113,7 +113,9 @@ def _show_equipment(
 ) -> Detail:
     unit = _get(session, t.Equipment, unit_id, "equipment unit")
     downtime = session.exec(
-        select(t.Downtime).where(t.Downtime.equipment_id == unit_id).order_by(t.Downtime.start)
+        select(t.Downtime)
+        .where(col(t.Downtime.equipment_id) == unit_id)
+        .order_by(col(t.Downtime.start))
     )
     return Detail(
         f"Equipment {unit.id}",
@@ -157,7 +159,9 @@ def _show_person(
         .order_by(t.Certification.kind_id)
     )
     absences = session.exec(
-        select(t.Absence).where(t.Absence.person_id == person_id).order_by(t.Absence.start)
+        select(t.Absence)
+        .where(col(t.Absence.person_id) == person_id)
+        .order_by(col(t.Absence.start))
     )
     skills = session.exec(
         select(t.Skill).where(t.Skill.person_id == person_id).order_by(t.Skill.skill)
@@ -165,7 +169,7 @@ def _show_person(
     hours = session.exec(
         select(t.PersonHours)
         .where(t.PersonHours.person_id == person_id)
-        .order_by(t.PersonHours.weekday)
+        .order_by(col(t.PersonHours.weekday))
     )
     projects = session.exec(
         select(t.ProjectMember.project_id).where(t.ProjectMember.person_id == person_id)
@@ -241,12 +245,12 @@ def _show_project(
     )
     team = session.exec(
         select(t.Person)
-        .join(t.ProjectMember, t.ProjectMember.person_id == t.Person.id)
+        .join(t.ProjectMember, col(t.ProjectMember.person_id) == t.Person.id)
         .where(t.ProjectMember.project_id == project_id)
         .order_by(t.Person.role, t.Person.id)
     )
     pool_kind = session.exec(
-        select(t.FundPool.kind).where(t.FundPool.id == project.fund_pool)
+        select(col(t.FundPool.kind)).where(t.FundPool.id == project.fund_pool)
     ).one()  # a foreign key: the pool exists
     rule = ", ".join(f"at least {m.count} {m.role.value}" for m in minimums)
     if project.max_students_per_senior is not None:
@@ -294,20 +298,24 @@ def _show_request(
     if request.requester != actor.id:
         actor.require(Action.READ_PROJECT, request.project)
     tasks = list(
-        session.exec(select(t.Task).where(t.Task.request_id == request.id).order_by(t.Task.id))
+        session.exec(
+            select(t.Task).where(col(t.Task.request_id) == request.id).order_by(col(t.Task.id))
+        )
     )
     task_ids = [task.id for task in tasks]
     needs: dict[int, list[str]] = defaultdict(list)
     for n in session.exec(
         select(t.TaskEquipment)
         .where(col(t.TaskEquipment.task_id).in_(task_ids))
-        .order_by(t.TaskEquipment.id)
+        .order_by(col(t.TaskEquipment.id))
     ):
         what = n.unit or f"any {n.kind}" + (f" at {n.site}" if n.site else "")
         needs[n.task_id].append(f"{n.amount}x {what}" if n.amount > 1 else what)
     staff: dict[int, list[str]] = defaultdict(list)
     for s in session.exec(
-        select(t.TaskStaff).where(col(t.TaskStaff.task_id).in_(task_ids)).order_by(t.TaskStaff.id)
+        select(t.TaskStaff)
+        .where(col(t.TaskStaff.task_id).in_(task_ids))
+        .order_by(col(t.TaskStaff.id))
     ):
         who = " ".join(
             filter(
@@ -385,8 +393,8 @@ def _show_booking(
     session: Session, tz: str, record_id: str, now: dt.datetime, actor: Actor
 ) -> Detail:
     booking = _get(session, t.Booking, _int_id(record_id, "booking"), "booking")
-    task = session.get(t.Task, booking.task_id)
-    request = session.get(t.Request, task.request_id)
+    task = session.get_one(t.Task, booking.task_id)
+    request = session.get_one(t.Request, task.request_id)
     units, people = booking_resources(session, [booking.id])
     if actor.id not in people[booking.id]:
         actor.require(Action.READ_PROJECT, request.project)

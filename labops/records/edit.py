@@ -89,7 +89,7 @@ def _problem(error: Any) -> str:
 @dataclass(frozen=True)
 class _Kind:
     table: type[SQLModel]
-    model: type[Entry]
+    model: type[BaseModel]  # the platform file's entry (an Entry or a kind's XSpec)
     label: str
     references: Callable[[Session, Any], dict[str, str]]
     apply: Callable[[Session, Any, Any], None]  # (session, row or None, checked input)

@@ -98,7 +98,7 @@ def unit_holds(
     """Live bookings' holds on ``unit_ids`` whose busy span overlaps ``[start, end)``."""
     bu = t.BookingUnit
     rows = session.connection().execute(
-        select(
+        select(  # type: ignore[call-overload]  # sqlmodel's select() is typed for up to 4 columns
             bu.booking_id,
             t.Booking.task_id,
             t.Request.project,
@@ -134,7 +134,7 @@ def person_holds(
     """Live bookings' spans of ``person_ids`` overlapping ``[start, end)``."""
     bp = t.BookingPerson
     rows = session.connection().execute(
-        select(bp.booking_id, bp.person_id, bp.busy_start, bp.busy_end, t.Booking.status)
+        select(bp.booking_id, bp.person_id, bp.busy_start, bp.busy_end, t.Booking.status)  # type: ignore[call-overload]  # sqlmodel's select() is typed for up to 4 columns
         .join(t.Booking, t.Booking.id == bp.booking_id)
         .where(
             col(bp.person_id).in_(list(person_ids)),
@@ -151,7 +151,7 @@ def booked_tasks(
 ) -> list[BookedTask]:
     """Live bookings overlapping ``[start, end)``, with their task's project."""
     rows = session.connection().execute(
-        select(
+        select(  # type: ignore[call-overload]  # sqlmodel's select() is typed for up to 4 columns
             t.Booking.id,
             t.Booking.task_id,
             t.Request.project,
@@ -175,7 +175,7 @@ def open_tasks(session: Session, start: dt.datetime, end: dt.datetime) -> list[O
         .exists()
     )
     rows = session.connection().execute(
-        select(
+        select(  # type: ignore[call-overload]  # sqlmodel's select() is typed for up to 4 columns
             t.Task.id,
             t.Task.request_id,
             t.Request.project,
@@ -187,7 +187,9 @@ def open_tasks(session: Session, start: dt.datetime, end: dt.datetime) -> list[O
         .join(t.Request, t.Request.id == t.Task.request_id)
         .where(
             col(t.Request.status).in_(OPEN_REQUEST),
-            sa.or_(col(t.Task.due).is_(None), sa.and_(t.Task.due > start, t.Task.due <= end)),
+            sa.or_(
+                col(t.Task.due).is_(None), sa.and_(col(t.Task.due) > start, col(t.Task.due) <= end)
+            ),
             ~live,
         )
     )
@@ -202,7 +204,7 @@ def task_needs(session: Session, task_ids: Iterable[int]) -> list[Need]:
         needs += [
             Need(*row)
             for row in session.connection().execute(
-                select(te.task_id, te.unit, te.kind, te.site, te.amount)
+                select(te.task_id, te.unit, te.kind, te.site, te.amount)  # type: ignore[call-overload]  # sqlmodel's select() is typed for up to 4 columns
                 .where(col(te.task_id).in_(chunk))
                 .order_by(te.id)
             )
@@ -217,7 +219,7 @@ def waiting_needs(session: Session) -> list[Need]:
     return [
         Need(*row)
         for row in session.connection().execute(
-            select(te.task_id, te.unit, te.kind, te.site, te.amount)
+            select(te.task_id, te.unit, te.kind, te.site, te.amount)  # type: ignore[call-overload]  # sqlmodel's select() is typed for up to 4 columns
             .join(t.Task, t.Task.id == te.task_id)
             .join(t.Request, t.Request.id == t.Task.request_id)
             .where(col(t.Request.status).in_(WAITING_REQUEST))
@@ -245,7 +247,7 @@ def waiting_requests(session: Session) -> list[WaitingRow]:
     requests = (
         session.connection()
         .execute(
-            select(r.id, r.project, r.title, r.status, r.submitted)
+            select(r.id, r.project, r.title, r.status, r.submitted)  # type: ignore[call-overload]  # sqlmodel's select() is typed for up to 4 columns
             .where(col(r.status).in_(WAITING_REQUEST))
             .order_by(r.id)
         )
@@ -256,7 +258,7 @@ def waiting_requests(session: Session) -> list[WaitingRow]:
         for request_id, task_id, minutes, due in session.connection().execute(
             select(t.Task.request_id, t.Task.id, t.Task.duration, t.Task.due)
             .where(col(t.Task.request_id).in_(chunk))
-            .order_by(t.Task.id)
+            .order_by(col(t.Task.id))
         ):
             tasks[request_id].append((task_id, minutes, due))
     rows = []
