@@ -19,7 +19,7 @@ from textual.filter import LineFilter
 from textual.screen import Screen
 
 from labops.controls import printable
-from labops.dashboard.overview import opening
+from labops.dashboard.opening import opening
 from labops.db import Database
 from labops.permissions import Action
 from labops.planning.settings import TIME_LIMIT

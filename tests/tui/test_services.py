@@ -11,7 +11,9 @@ from sqlmodel import select
 
 from labops import tables as t
 from labops.bookings.timeline import booking_info, timeline
-from labops.dashboard.overview import AlertKind, dashboard, lead_overview
+from labops.dashboard.alerts import AlertKind
+from labops.dashboard.lead import lead_overview
+from labops.dashboard.overview import dashboard
 from labops.db import Database
 from labops.errors import PermissionDenied
 from labops.fields import format_hours_text, parse_hours_text
