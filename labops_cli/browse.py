@@ -6,7 +6,7 @@ from enum import StrEnum
 
 import typer
 
-from labops.records import catalog, details
+from labops.records import details, listings
 from labops.timeinput import parse_local_instant
 from labops_cli.paging import ALL_HELP, LIMIT_HELP, PAGE_HELP, more_hint, page_of
 from labops_cli.render import print_detail, print_listing
@@ -118,7 +118,7 @@ def list_command(
         },
     }.get(kind, {})
     what = _list_kind(kind).value  # the callback's enum, or the text when called directly
-    listing = catalog.list_records(
+    listing = listings.list_records(
         state.db, what, actor=state.actor_or_none, page=chosen, **filters
     )
     print_listing(listing, as_json=as_json, footer=more_hint(listing, chosen))

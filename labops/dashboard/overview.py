@@ -22,10 +22,10 @@ from labops.localtime import day_start, monday_of, to_local
 from labops.permissions import Action, Actor
 from labops.records.catalog import (
     booking_resources,
-    list_records,
     other_zones,
     platform_info,
 )
+from labops.records.listings import list_records
 from labops.views import Listing, Page
 from labops.vocabulary import ACTIVE_BOOKING, RequestStatus
 

@@ -19,16 +19,15 @@ from labops.permissions import Action, Actor
 from labops.planning.runs import waiting_reasons
 from labops.records.catalog import (
     booking_resources,
-    bookings_listing,
     clock_text,
     compact_hours,
-    equipment_listing,
     local_text,
     platform_info,
-    requests_listing,
     zone_note,
 )
 from labops.records.forms import detail_lines
+from labops.records.listings import equipment_listing
+from labops.records.project_listings import bookings_listing, requests_listing
 from labops.views import Detail, Listing, Page, columns
 from labops.vocabulary import WEEKDAYS
 

@@ -9,7 +9,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from labops.db import Database
-from labops.records.catalog import list_records
+from labops.records.listings import list_records
 from tests.tui.conftest import actor, drive, enter, settle, type_text
 from tui.line_filter import NoControlCodes
 from tui.screens.reason import ReasonScreen
