@@ -28,7 +28,7 @@ from labops.planning.commit import InvalidPlan
 from labops.planning.plans import commit, propose
 from labops.planning.proposal import Change, Proposal
 from labops.platform.demo import approve_submitted, demo_operator, load_demo
-from labops.records.edit import add_absence
+from labops.records.person_edits import add_absence
 from labops.requests.form import parse_request_form
 from labops.requests.service import approve_request, submit_request
 from labops.vocabulary import AbsenceKind, BookingStatus, RequestStatus

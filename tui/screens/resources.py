@@ -16,15 +16,9 @@ from labops.errors import LabopsError
 from labops.localtime import to_utc
 from labops.permissions import Action
 from labops.records.details import show_record
-from labops.records.edit import (
-    FieldErrors,
-    add_absence,
-    choices,
-    record_values,
-    save_record,
-    set_certification,
-)
+from labops.records.edit import FieldErrors, choices, record_values, save_record
 from labops.records.listings import list_records
+from labops.records.person_edits import add_absence, set_certification
 from labops.views import plural
 from labops.vocabulary import AbsenceKind
 from tui import validators as check
