@@ -14,9 +14,7 @@ from sqlmodel import Session, col, select
 from labops import tables as t
 from labops.bookings.window import overlapping
 from labops.localtime import to_local, when
-from labops.records.catalog import (
-    booking_resources,
-)
+from labops.records.catalog import booking_resources
 from labops.vocabulary import BookingStatus, RequestStatus
 
 LOOK_AHEAD = dt.timedelta(days=7)

@@ -20,11 +20,7 @@ from labops.funds.service import funds
 from labops.localtime import day_start, monday_of, to_local, when
 from labops.permissions import Actor
 from labops.planning.runs import waiting_reasons
-from labops.records.catalog import (
-    booking_resources,
-    local_text,
-    platform_info,
-)
+from labops.records.catalog import booking_resources, local_text, platform_info
 from labops.views import Listing, columns
 from labops.vocabulary import ACTIVE_BOOKING, RequestStatus
 

@@ -10,9 +10,7 @@ from labops import tables as t
 from labops.db import Database
 from labops.errors import PermissionDenied
 from labops.permissions import Actor, resolve_actor
-from labops.records.catalog import (
-    platform_info,
-)
+from labops.records.catalog import platform_info
 from labops.vocabulary import Access
 
 

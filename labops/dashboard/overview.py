@@ -20,11 +20,7 @@ from labops.dashboard.alerts import LOOK_AHEAD, NOT_YET_DONE, SEVERITY, Alert, c
 from labops.db import Database
 from labops.localtime import day_start, monday_of, to_local
 from labops.permissions import Action, Actor
-from labops.records.catalog import (
-    booking_resources,
-    other_zones,
-    platform_info,
-)
+from labops.records.catalog import booking_resources, other_zones, platform_info
 from labops.records.listings import list_records
 from labops.views import Listing, Page
 from labops.vocabulary import ACTIVE_BOOKING, RequestStatus
