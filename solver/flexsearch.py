@@ -26,12 +26,8 @@ import numpy as np
 from numba import njit
 
 from solver.flexible import Flexible
-from solver.genetic import (
-    MOVES,
-    POPULATION,
-    POPULATION_MAX,
-    RESTARTS,
-    STALL,
+from solver.genetic import MOVES, POPULATION, POPULATION_MAX, RESTARTS, STALL
+from solver.genetic_kernels import (
     _crossover,
     _hash,
     _random_list,
