@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # numba compiles the RCPSP heuristic's kernels once (about 35 s) and caches them on disk.
-$(KERNELS): $(STAMP) solver/genetic.py solver/genetic_kernels.py
+$(KERNELS): $(STAMP) solver/genetic.py solver/genetic_kernels.py solver/flexsearch_kernels.py
 	$(BIN)/python -c 'from solver.genetic import warm; warm()'
 	touch $(KERNELS)
 
