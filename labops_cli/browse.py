@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 import typer
 
@@ -103,7 +104,7 @@ def list_command(
     bookings come a page at a time, with a line saying how many there are in all."""
     state: CliState = ctx.obj
     chosen = page_of(page, limit, every)
-    filters: dict = {
+    by_kind: dict[str, dict[str, Any]] = {
         ListKind.equipment: {"site": site, "kind": equipment_kind},
         ListKind.people: {"role": role, "site": site, "skill": skill},
         ListKind.projects: {"pool": pool, "lead": lead},
@@ -116,7 +117,8 @@ def list_command(
             "start": parse_local_instant(state.db, start, "--from") if start else None,
             "end": parse_local_instant(state.db, end, "--to") if end else None,
         },
-    }.get(kind, {})
+    }
+    filters = by_kind.get(kind, {})
     what = _list_kind(kind).value  # the callback's enum, or the text when called directly
     listing = listings.list_records(
         state.db, what, actor=state.actor_or_none, page=chosen, **filters

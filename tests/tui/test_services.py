@@ -19,6 +19,7 @@ from labops.errors import PermissionDenied
 from labops.fields import format_hours_text, parse_hours_text
 from labops.planning.plans import commit, propose
 from labops.records import edit as resources
+from labops.records import person_edits
 from labops.requests.service import approve_request
 from tests.conftest import NOW, break_down
 from tests.tui.conftest import actor
@@ -58,7 +59,7 @@ def test_dashboard_alerts_downtime_lapsed_certification_and_due_dates(tiny: Data
     break_down(
         tiny, "sem-1", monday, dt.timedelta(hours=3), actor=dara, now=monday, reason="filament"
     )
-    resources.set_certification(
+    person_edits.set_certification(
         tiny,
         actor=eve,
         now=monday,

@@ -51,13 +51,19 @@ TICK_SECONDS = 0.25
 
 
 class SolverProgress(Protocol):
-    """What the solver reports with each better plan (solver.solve.Progress)."""
+    """What the solver reports with each better plan (solver.solve.Progress, frozen: so
+    read-only members)."""
 
-    objective: float
-    bound: float
-    elapsed: float
-    solutions: int
-    level: str
+    @property
+    def objective(self) -> float: ...
+    @property
+    def bound(self) -> float: ...
+    @property
+    def elapsed(self) -> float: ...
+    @property
+    def solutions(self) -> int: ...
+    @property
+    def level(self) -> str: ...
 
 
 class PlanScreen(LabopsScreen):
@@ -254,6 +260,7 @@ class PlanScreen(LabopsScreen):
         panel = self.query_one(ProgressPanel)
         panel.tick(time.monotonic() - self._began)
         if event.state == WorkerState.SUCCESS:
+            assert event.worker.result is not None  # a worker that succeeded has its result
             self._proposed(event.worker.result)
         else:
             error = event.worker.error

@@ -82,7 +82,7 @@ class RequestFormScreen(ModalScreen[RequestDraft | None]):
         self.error = error
         self.title_text = title
 
-    def _value(self, name: str, default: str = "") -> Any:
+    def _value(self, name: str, default: Any = "") -> Any:
         return self.values.get(name, default)
 
     def compose(self) -> ComposeResult:
