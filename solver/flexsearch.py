@@ -21,12 +21,13 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 
 from solver.flexible import Flexible
 from solver.flexsearch_kernels import _children, _random_lists
-from solver.genetic import MOVES, POPULATION, POPULATION_MAX, RESTARTS, STALL
+from solver.genetic import MOVES, POPULATION, POPULATION_MAX, RESTARTS, STALL, run_islands
 from solver.genetic_kernels import _hash, _seed, _survive
 
 GENERATIONS = 30  # at least, in the time given, when decodes are slow (large problems)
@@ -62,14 +63,7 @@ def evolve(
     islands = [
         _Island(view, seconds, seed + k, mirrored=k % 2 == 1) for k in range(max(1, threads))
     ]
-    if len(islands) == 1:
-        islands[0].run(best)
-    else:
-        runners = [threading.Thread(target=island.run, args=(best,)) for island in islands]
-        for runner in runners:
-            runner.start()
-        for runner in runners:
-            runner.join()
+    run_islands([partial(island.run, best) for island in islands])
     assert best.sched is not None
     starts = [int(s) for s in best.sched[:n]]
     units = [int(u) for u in best.sched[n:]]

@@ -36,6 +36,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 
 import numpy as np
 
@@ -68,16 +69,22 @@ def evolve(
     islands = [
         _Island(view, seconds, seed + k, mirrored=k % 2 == 1) for k in range(max(1, threads))
     ]
-    if len(islands) == 1:
-        islands[0].run(best)
-    else:
-        runners = [threading.Thread(target=island.run, args=(best,)) for island in islands]
-        for runner in runners:
-            runner.start()
-        for runner in runners:
-            runner.join()
+    run_islands([partial(island.run, best) for island in islands])
     assert best.starts is not None
     return [int(s) for s in best.starts], best.span, sum(island.count for island in islands)
+
+
+def run_islands(runs: list[Callable[[], None]]) -> None:
+    """Runs every island's search (``solver.flexsearch``'s too): side by side in threads
+    when there are several (the kernels release the GIL), else in this thread."""
+    if len(runs) == 1:
+        runs[0]()
+        return
+    runners = [threading.Thread(target=run) for run in runs]
+    for runner in runners:
+        runner.start()
+    for runner in runners:
+        runner.join()
 
 
 class _Best:
