@@ -43,4 +43,4 @@ tui: $(STAMP)
 	$(BIN)/labops --db $(DEMO_DB) --as $(OPERATOR) tui
 
 clean:
-	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm .pytest_cache
+	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm .pytest_cache .mypy_cache
