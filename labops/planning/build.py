@@ -144,7 +144,7 @@ class _Builder:
         self.release: set[str] = set()  # fixed bookings a repair re-plans
         self.conflicts: dict[str, Conflict] = {}  # fixed bookings kept although they break
         self.conflict_rows: dict[str, t.Task] = {}
-        self.ignored: set[str] = set()  # past bookings that no longer fit: history
+        self.ignored: dict[str, t.Task] = {}  # past bookings that no longer fit: history
         self._load()
 
     # --- reading ---------------------------------------------------------------------------
@@ -483,7 +483,7 @@ class _Builder:
             booked = snapshot.booked[key]
             fixed = self.fixed[key]
             if booked.booking.end <= self.ready:
-                self.ignored.add(key)  # history that no longer fits today's calendars
+                self.ignored[key] = snapshot.tasks[key]  # history that no longer fits today's
             elif self.repair and fixed in (Fixed.FROZEN, Fixed.STARTED):
                 self.release.add(key)
             else:
@@ -708,9 +708,14 @@ class _Builder:
 
     def _teams(self) -> Iterable[TeamRule]:
         # The people of planned requests' bookings kept outside the problem (conflicts,
-        # bookings far ahead) are on their project's team all the same.
+        # history, bookings far ahead) are on their project's team all the same: without
+        # them, history that no longer fits could leave the plan a team it cannot mend.
         outside: dict[str, set[str]] = defaultdict(set)
-        rows = [*self.conflict_rows.values(), *(self.task_rows[i] for i in self.far)]
+        rows = [
+            *self.conflict_rows.values(),
+            *self.ignored.values(),
+            *(self.task_rows[i] for i in self.far),
+        ]
         for row in rows:
             request = self.planned.get(row.request_id)
             booked = self.live.get(row.id) or self.far.get(row.id)
