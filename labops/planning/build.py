@@ -389,14 +389,9 @@ class _Builder:
             if not any(task.request == key for task in problem_tasks):
                 continue
             requests[key] = request
-            project = self.projects[request.project]
+            standing, priority = self.standing(request)
             problem_requests.append(
-                Request(
-                    id=key,
-                    priority=project.priority,
-                    arrival=arrival[rid],
-                    standing=self._standing(request),
-                )
+                Request(id=key, priority=priority, arrival=arrival[rid], standing=standing)
             )
 
         # Only between tasks in the problem: a predecessor booked before the window (or
@@ -455,10 +450,18 @@ class _Builder:
             conflicts=sorted(self.conflicts.values(), key=lambda c: (c.start, c.booking_id)),
         )
 
-    def _standing(self, request: t.Request) -> Standing:
+    def standing(self, request: t.Request) -> tuple[Standing, int]:
+        """The request's standing and priority in this plan. A request not scheduled ages
+        (``PlanningSettings.ageing_weeks``); a waiting one whose wait has raised its priority
+        competes for room again as a new one, where it would otherwise take only free room."""
+        priority = self.projects[request.project].priority
         if request.status == RequestStatus.SCHEDULED:
-            return Standing.SCHEDULED
-        return Standing.WAITING if request.id in self.waiting else Standing.NEW
+            return Standing.SCHEDULED, priority
+        approved = request.decided_at or request.submitted  # a file's approved request
+        aged = self.settings.aged(priority, approved, self.now)
+        if request.id in self.waiting and aged == priority:
+            return Standing.WAITING, priority
+        return Standing.NEW, aged
 
     def settle(self, snapshot: Snapshot) -> bool:
         """Sort the fixed bookings that break a rule of today's platform: a repair re-plans

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from labops.fields import TOP_PRIORITY
 from labops.vocabulary import Role
 from solver.problem import TAIL_LEVELS, Weights
 
@@ -69,6 +70,10 @@ class PlanningSettings(BaseModel):
     # Who may supervise a student on a task (beside the student's named supervisor):
     # investors and corporate partners fund and buy, they do not supervise lab work.
     supervising_roles: tuple[Role, ...] = SUPERVISING_ROLES
+    # A request left waiting since its approval ranks one priority step higher for every
+    # ``ageing_weeks`` weeks it has waited, up to the top: a steady stream of higher-priority
+    # work would otherwise starve a low-priority project for good. 0: no ageing.
+    ageing_weeks: Annotated[int, Field(ge=0, le=52)] = 2
 
     @model_validator(mode="after")
     def _every_goal_once(self) -> PlanningSettings:
@@ -88,6 +93,14 @@ class PlanningSettings(BaseModel):
             preempt=self.preempt == "higher-priority",
             lexicographic=self.lexicographic,
         )
+
+    def aged(self, priority: int, approved: dt.datetime | None, now: dt.datetime) -> int:
+        """The priority a request approved at ``approved`` and not scheduled since plans with
+        at ``now`` (see ``ageing_weeks``)."""
+        if not self.ageing_weeks or approved is None or approved >= now:
+            return priority
+        steps = (now - approved) // dt.timedelta(weeks=self.ageing_weeks)
+        return min(TOP_PRIORITY, priority + steps)
 
     def move_cost(self, *, confirmed: bool, start: dt.datetime, now: dt.datetime) -> int:
         """What moving or re-staffing a booking costs in the disruption level."""

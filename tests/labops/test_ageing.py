@@ -1,0 +1,218 @@
+"""Ageing: a request left waiting ranks one priority step higher for every ``ageing_weeks``
+weeks since its approval, so a steady stream of higher-priority work cannot starve it.
+
+The platform has one oven, open 6 hours a week (Mondays 08:00-14:00), and two projects
+asking for all of it: "slow" (priority 1) and "hot" (priority 4). In a one-week plan only one
+6-hour bake fits, so the priority each request plans with decides which.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from labops.db import Database
+from labops.permissions import resolve_actor
+from labops.planning.plans import commit, propose
+from labops.planning.settings import PlanningSettings
+from labops.platform.load import load_platform
+from labops.platform.read import parse_platform_text
+from labops.requests.service import approve_request
+from solver.problem import Standing
+from tests.conftest import NOW
+
+PLATFORM = """
+format = 1
+
+[platform]
+name = "Oven Lab"
+timezone = "Europe/Berlin"
+anchor = 2026-11-30
+identity = "open"
+
+[planning]
+ageing_weeks = {ageing}
+freeze_days = 0  # the oven opens one day a week: a freeze would hold every booking
+
+[[kinds]]
+id = "oven"
+name = "Oven"
+
+[[sites]]
+id = "lab"
+name = "Lab"
+hours = {{ mon = "08:00-14:00" }}
+
+[[equipment]]
+id = "oven-1"
+name = "Tube oven"
+site = "lab"
+kind = "oven"
+
+[[people]]
+id = "olga"
+name = "Olga Operator"
+role = "platform architect"
+access = "operator"
+platform_staff = true
+
+[[people]]
+id = "sam"
+name = "Sam Slow"
+role = "source researcher"
+access = "lead"
+
+[[people]]
+id = "hana"
+name = "Hana Hot"
+role = "industry engineer"
+access = "lead"
+
+[[fund_pools]]
+id = "assets"
+name = "Asset operations"
+kind = "asset operations"
+budget = 100000
+
+[[fund_pools]]
+id = "product"
+name = "Product development"
+kind = "product development"
+budget = 100000
+
+[[fund_pools]]
+id = "venture"
+name = "Venture"
+kind = "venture"
+budget = 100000
+
+[[fund_pools]]
+id = "mna"
+name = "M&A"
+kind = "mergers & acquisitions"
+budget = 100000
+
+[[projects]]
+id = "slow"
+name = "Slow project"
+lead = "sam"
+priority = 1
+fund_pool = "assets"
+
+[[projects]]
+id = "hot"
+name = "Hot project"
+lead = "hana"
+priority = 4
+fund_pool = "assets"
+
+[[requests]]
+id = 1
+project = "slow"
+requester = "sam"
+title = "Bake the old batch"
+status = "submitted"
+submitted = 2026-10-01T09:00:00
+
+[[requests.tasks]]
+key = "bake"
+duration = "6h"
+equipment = [{{ kind = "oven" }}]
+
+[[requests]]
+id = 2
+project = "hot"
+requester = "hana"
+title = "Bake the new batch"
+status = "submitted"
+submitted = 2026-11-20T09:00:00
+
+[[requests.tasks]]
+key = "bake"
+duration = "6h"
+equipment = [{{ kind = "oven" }}]
+"""
+
+
+def platform(tmp_path: Path, ageing: int, old_approved: dt.datetime) -> Database:
+    """The oven lab; request 1 approved at ``old_approved``, request 2 at NOW."""
+    db = Database.open(str(tmp_path / "oven.db"))
+    data = parse_platform_text(PLATFORM.format(ageing=ageing), source="oven.toml")
+    load_platform(db, data, actor=None, now=old_approved)
+    approve_request(db, actor=operator(db), request_id=1, now=old_approved)
+    approve_request(db, actor=operator(db), request_id=2, now=NOW)
+    return db
+
+
+def operator(db: Database):
+    with db.read() as session:
+        return resolve_actor(session, "olga")
+
+
+def plan(db: Database, now: dt.datetime = NOW):
+    return propose(db, actor=operator(db), now=now, weeks=1, time_limit=5, deterministic=True)
+
+
+def placed(proposal) -> set[int]:
+    left = {r.request_id for r in proposal.left_out}
+    return {1, 2} - left
+
+
+def standing(proposal, request_id: int):
+    (request,) = [r for r in proposal.snapshot.problem.requests if r.id == f"R{request_id}"]
+    return request.standing, request.priority
+
+
+def test_a_request_ranks_a_step_higher_for_each_period_it_waited() -> None:
+    settings = PlanningSettings(ageing_weeks=2)
+    assert settings.aged(1, NOW - dt.timedelta(weeks=1, days=6), NOW) == 1
+    assert settings.aged(1, NOW - dt.timedelta(weeks=2), NOW) == 2
+    assert settings.aged(2, NOW - dt.timedelta(weeks=5), NOW) == 4
+    assert settings.aged(2, NOW - dt.timedelta(weeks=40), NOW) == 5  # the top priority
+    assert settings.aged(2, None, NOW) == 2
+    assert PlanningSettings(ageing_weeks=0).aged(1, NOW - dt.timedelta(weeks=40), NOW) == 1
+
+
+def test_without_ageing_the_higher_priority_takes_the_oven(tmp_path: Path) -> None:
+    db = platform(tmp_path, ageing=0, old_approved=NOW - dt.timedelta(weeks=5))
+    proposal = plan(db)
+    assert placed(proposal) == {2}
+    assert standing(proposal, 1) == (Standing.NEW, 1)
+
+
+def test_a_request_waiting_five_weeks_outranks_a_fresh_higher_priority_one(
+    tmp_path: Path,
+) -> None:
+    # Approved 5 weeks ago with ageing every week: priority 1 + 5 steps, capped at 5 > 4.
+    db = platform(tmp_path, ageing=1, old_approved=NOW - dt.timedelta(weeks=5))
+    proposal = plan(db)
+    assert standing(proposal, 1) == (Standing.NEW, 5)
+    assert placed(proposal) == {1}
+    assert [r.reasons for r in proposal.left_out if r.request_id == 2]
+
+
+def test_a_left_out_request_whose_wait_raised_its_priority_competes_again(
+    tmp_path: Path,
+) -> None:
+    # Both approved at NOW: the hot one takes the oven and the slow one is left out, so the
+    # next plans give it only free room ...
+    db = platform(tmp_path, ageing=1, old_approved=NOW)
+    first = plan(db)
+    assert placed(first) == {2}
+    commit(db, actor=operator(db), now=NOW, proposal=first)
+    assert standing(plan(db), 1) == (Standing.WAITING, 1)
+    # ... until a week of waiting raises its priority: then it asks for room as a new one.
+    later = plan(db, now=NOW + dt.timedelta(weeks=1, hours=1))
+    assert standing(later, 1) == (Standing.NEW, 2)
+
+
+@pytest.mark.parametrize("ageing", [0, 1])
+def test_a_scheduled_request_keeps_its_projects_priority(tmp_path: Path, ageing: int) -> None:
+    db = platform(tmp_path, ageing=ageing, old_approved=NOW - dt.timedelta(weeks=5))
+    first = plan(db)
+    commit(db, actor=operator(db), now=NOW, proposal=first)
+    (winner,) = placed(first)
+    project_priority = {1: 1, 2: 4}[winner]
+    assert standing(plan(db), winner) == (Standing.SCHEDULED, project_priority)
