@@ -36,6 +36,7 @@ from labops.planning.fingerprint import fingerprint
 from labops.planning.freeze import freeze_end
 from labops.planning.grid import SlotGrid, SlotLabels, merge
 from labops.planning.settings import PlanningSettings
+from labops.planning.shares import shares
 from labops.planning.snapshot import (
     BookedTask,
     Conflict,
@@ -145,6 +146,9 @@ class _Builder:
         self.conflicts: dict[str, Conflict] = {}  # fixed bookings kept although they break
         self.conflict_rows: dict[str, t.Task] = {}
         self.ignored: dict[str, t.Task] = {}  # past bookings that no longer fit: history
+        # Pools and projects short of their target share of booked hours lately.
+        targets, period = self.settings.shares, self.settings.share_weeks
+        self.short = {s.id for s in shares(session, targets, now, period) if s.short}
         self._load()
 
     # --- reading ---------------------------------------------------------------------------
@@ -458,7 +462,9 @@ class _Builder:
         if request.status == RequestStatus.SCHEDULED:
             return Standing.SCHEDULED, priority
         approved = request.decided_at or request.submitted  # a file's approved request
-        aged = self.settings.aged(priority, approved, self.now)
+        project = self.projects[request.project]
+        short = bool({project.id, project.fund_pool} & self.short)
+        aged = self.settings.aged(priority, approved, self.now, short)
         if request.id in self.waiting and aged == priority:
             return Standing.WAITING, priority
         return Standing.NEW, aged

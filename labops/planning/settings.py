@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from labops.fields import TOP_PRIORITY
+from labops.fields import TOP_PRIORITY, Slug
 from labops.vocabulary import Role
 from solver.problem import TAIL_LEVELS, Weights
 
@@ -74,6 +74,11 @@ class PlanningSettings(BaseModel):
     # ``ageing_weeks`` weeks it has waited, up to the top: a steady stream of higher-priority
     # work would otherwise starve a low-priority project for good. 0: no ageing.
     ageing_weeks: Annotated[int, Field(ge=0, le=52)] = 2
+    # Target shares of booked hours (percent) by fund pool or project id. One whose share of
+    # the last ``share_weeks`` weeks fell short ranks its waiting requests a step higher:
+    # a goal after the priority levels would never outweigh a request's priority.
+    shares: dict[Slug, Annotated[int, Field(ge=1, le=100)]] = {}
+    share_weeks: Annotated[int, Field(ge=1, le=52)] = 4
 
     @model_validator(mode="after")
     def _every_goal_once(self) -> PlanningSettings:
@@ -94,12 +99,15 @@ class PlanningSettings(BaseModel):
             lexicographic=self.lexicographic,
         )
 
-    def aged(self, priority: int, approved: dt.datetime | None, now: dt.datetime) -> int:
+    def aged(
+        self, priority: int, approved: dt.datetime | None, now: dt.datetime, short: bool = False
+    ) -> int:
         """The priority a request approved at ``approved`` and not scheduled since plans with
-        at ``now`` (see ``ageing_weeks``)."""
-        if not self.ageing_weeks or approved is None or approved >= now:
-            return priority
-        steps = (now - approved) // dt.timedelta(weeks=self.ageing_weeks)
+        at ``now`` (see ``ageing_weeks``); a step more when its pool or project is ``short``
+        of its target share (see ``shares``)."""
+        steps = 1 if short else 0
+        if self.ageing_weeks and approved is not None and approved < now:
+            steps += (now - approved) // dt.timedelta(weeks=self.ageing_weeks)
         return min(TOP_PRIORITY, priority + steps)
 
     def move_cost(self, *, confirmed: bool, start: dt.datetime, now: dt.datetime) -> int:
