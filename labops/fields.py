@@ -45,8 +45,7 @@ Email = Annotated[str, StringConstraints(max_length=200), AfterValidator(refuse_
 Login = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.@-]{0,62}$")]
 """An OS user name or a database role: letters, digits, '_', '.', '@' and '-'."""
 
-TOP_PRIORITY = 5
-Priority = Annotated[int, Field(ge=1, le=TOP_PRIORITY)]
+Priority = Annotated[int, Field(ge=1, le=5)]
 """A project's priority: 1 (lowest) to 5 (highest)."""
 
 MAX_MINUTES = 366 * 24 * 60

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from labops.fields import TOP_PRIORITY, Slug
+from labops.fields import Slug
 from labops.vocabulary import Role
 from solver.problem import TAIL_LEVELS, Weights
 
@@ -70,9 +70,10 @@ class PlanningSettings(BaseModel):
     # Who may supervise a student on a task (beside the student's named supervisor):
     # investors and corporate partners fund and buy, they do not supervise lab work.
     supervising_roles: tuple[Role, ...] = SUPERVISING_ROLES
-    # A request left waiting since its approval ranks one priority step higher for every
-    # ``ageing_weeks`` weeks it has waited, up to the top: a steady stream of higher-priority
-    # work would otherwise starve a low-priority project for good. 0: no ageing.
+    # A request left waiting since its approval weighs one priority step more for every
+    # ``ageing_weeks`` weeks it has waited, past the top priority too: a steady stream of
+    # higher-priority work would otherwise starve a low-priority project for good, and a
+    # capped weight still loses to two top-priority requests on its unit. 0: no ageing.
     ageing_weeks: Annotated[int, Field(ge=0, le=52)] = 2
     # Target shares of booked hours (percent) by fund pool or project id. One whose share of
     # the last ``share_weeks`` weeks fell short ranks its waiting requests a step higher:
@@ -108,7 +109,7 @@ class PlanningSettings(BaseModel):
         steps = 1 if short else 0
         if self.ageing_weeks and approved is not None and approved < now:
             steps += (now - approved) // dt.timedelta(weeks=self.ageing_weeks)
-        return min(TOP_PRIORITY, priority + steps)
+        return priority + steps
 
     def move_cost(self, *, confirmed: bool, start: dt.datetime, now: dt.datetime) -> int:
         """What moving or re-staffing a booking costs in the disruption level."""

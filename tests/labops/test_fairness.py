@@ -1,6 +1,7 @@
-"""Fairness: a request left waiting ranks one priority step higher for every ``ageing_weeks``
-weeks since its approval, and one more while its pool or project is short of its target
-share of booked hours, so a steady stream of higher-priority work cannot starve it.
+"""Fairness: a request left waiting weighs one priority step more for every ``ageing_weeks``
+weeks since its approval (past the top priority), and one more while its pool or project is
+short of its target share of booked hours, so a stream of higher-priority work cannot
+starve it.
 
 The platform has one oven, open 6 hours a week (Mondays 08:00-14:00), and two projects
 asking for all of it: "slow" (priority 1) and "hot" (priority 4). In a one-week plan only one
@@ -209,7 +210,7 @@ def test_a_request_ranks_a_step_higher_for_each_period_it_waited() -> None:
     assert settings.aged(1, NOW - dt.timedelta(weeks=1, days=6), NOW) == 1
     assert settings.aged(1, NOW - dt.timedelta(weeks=2), NOW) == 2
     assert settings.aged(2, NOW - dt.timedelta(weeks=5), NOW) == 4
-    assert settings.aged(2, NOW - dt.timedelta(weeks=40), NOW) == 5  # the top priority
+    assert settings.aged(2, NOW - dt.timedelta(weeks=40), NOW) == 22  # past the top: 5
     assert settings.aged(2, None, NOW) == 2
     assert PlanningSettings(ageing_weeks=0).aged(1, NOW - dt.timedelta(weeks=40), NOW) == 1
 
@@ -224,10 +225,10 @@ def test_without_ageing_the_higher_priority_takes_the_oven(tmp_path: Path) -> No
 def test_a_request_waiting_five_weeks_outranks_a_fresh_higher_priority_one(
     tmp_path: Path,
 ) -> None:
-    # Approved 5 weeks ago with ageing every week: priority 1 + 5 steps, capped at 5 > 4.
+    # Approved 5 weeks ago with ageing every week: priority 1 + 5 steps = 6 > 4.
     db = platform(tmp_path, ageing=1, old_approved=NOW - dt.timedelta(weeks=5))
     proposal = plan(db)
-    assert standing(proposal, 1) == (Standing.NEW, 5)
+    assert standing(proposal, 1) == (Standing.NEW, 6)
     assert placed(proposal) == {1}
     assert [r.reasons for r in proposal.left_out if r.request_id == 2]
 
