@@ -102,6 +102,7 @@ class _Validator:
         mode = task.modes[a.mode]
         unknown = [u for u in a.units if u not in problem.unit]
         unknown += [p for p in a.people if p not in problem.person]
+        unknown += [s.person for s in a.shifts if s.person not in problem.person]
         if unknown:
             self.fail(Rule.KNOWN_IDS, f"task {task_id!r} names unknown {unknown}", task_id)
             return
@@ -128,6 +129,7 @@ class _Validator:
         if not self.check_units(task, a, mode):
             return
         self.check_staff(task, a)
+        self.check_shifts(task, a, end)
         self.placed[task_id] = (task, a, mode)
 
     def check_units(self, task: Task, a: Assignment, mode: Mode) -> bool:
@@ -227,6 +229,58 @@ class _Validator:
                     (unit_id,),
                 )
 
+    def check_shifts(self, task: Task, a: Assignment, end: int) -> None:
+        """Shifts of eligible people cover the run: the first holds its start, and each
+        one ending inside it hands over to another that came ``handover`` slots earlier."""
+        if task.shifts is None:
+            if a.shifts:
+                self.fail(Rule.SHIFT_COVER, f"{task.id!r} is not staffed in shifts", task.id)
+            return
+        need, handover = task.shifts.need, task.shifts.handover
+        units = [self.problem.unit[u] for u in dict.fromkeys(a.units)]
+        for shift in a.shifts:
+            person = self.problem.person[shift.person]
+            if not a.start <= shift.start < shift.end <= end:
+                self.fail(
+                    Rule.SHIFT_COVER,
+                    f"{shift.person!r}'s shift on {task.id!r} {self.span(shift.start, shift.end)} "
+                    "is not inside the run",
+                    task.id,
+                    (shift.person,),
+                )
+            if not need.admits(person) or person.is_student:
+                self.fail(
+                    Rule.SHIFT_COVER,
+                    f"{shift.person!r} does not meet the shift need of {task.id!r}",
+                    task.id,
+                    (shift.person,),
+                )
+            for unit in units:
+                if unit.needs_certified and person.certs.get(unit.kind, a.start) <= a.start:
+                    self.fail(
+                        Rule.SHIFT_COVER,
+                        f"{shift.person!r} holds no valid {unit.kind!r} certificate "
+                        f"{self.when(a.start)} for a shift on {task.id!r}",
+                        task.id,
+                        (shift.person, unit.id),
+                    )
+        if not any(s.start <= a.start < s.end for s in a.shifts):
+            self.fail(Rule.SHIFT_COVER, f"no shift starts {task.id!r} at its start", task.id)
+        for shift in a.shifts:
+            if shift.end >= end:
+                continue
+            if not any(
+                o.start <= shift.end - handover and o.end > shift.end and o.person != shift.person
+                for o in a.shifts
+            ):
+                self.fail(
+                    Rule.SHIFT_COVER,
+                    f"nobody takes over {task.id!r} from {shift.person!r} "
+                    f"{self.when(shift.end)} (hand-over {self.problem.length(handover)})",
+                    task.id,
+                    (shift.person,),
+                )
+
     # Across tasks -------------------------------------------------------------------------
 
     def check_capacity(self) -> None:
@@ -273,11 +327,17 @@ class _Validator:
 
     def check_people(self) -> None:
         work: dict[str, list[tuple[int, int, str, str | None]]] = defaultdict(list)
+        # Shifts are work like any other, except against weekly caps (not counted there).
+        shifts: dict[str, list[tuple[int, int, str, str | None]]] = defaultdict(list)
         for task, a, mode in self.placed.values():
             site = self.problem.unit[a.units[0]].site if a.units else None
             length = staffed_length(task, mode)
             for person_id in dict.fromkeys(a.people):  # a repeat is a staff_count break
                 work[person_id].append((a.start, a.start + length, task.id, site))
+            for shift in a.shifts:
+                shifts[shift.person].append((shift.start, shift.end, task.id, site))
+        for person_id, items in shifts.items():
+            work[person_id].extend(items)
         for person_id, items in work.items():
             person = self.problem.person[person_id]
             items.sort()
@@ -291,7 +351,8 @@ class _Validator:
                         (person_id,),
                     )
             self.check_person_pairs(person_id, items)
-            self.check_weekly_cap(person, items)
+            shifted = set(shifts.get(person_id, ()))
+            self.check_weekly_cap(person, [i for i in items if i not in shifted])
 
     def check_person_pairs(
         self, person_id: str, items: list[tuple[int, int, str, str | None]]

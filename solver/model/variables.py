@@ -96,6 +96,7 @@ class TaskVar:
     sites: dict[str, Lit]  # site -> task runs there (empty when the site is fixed or none)
     staffed_interval: dict[str, cp_model.IntervalVar]  # person id -> their staffed time
     weeks: dict[int, Lit] | None = None  # lazily: week index -> the task starts in it
+    shifts: list = field(default_factory=list)  # candidate shifts (model.shifts.ShiftVar)
 
     @property
     def id(self) -> str:
