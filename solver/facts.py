@@ -466,7 +466,8 @@ class Facts:
                 (unit.id,),
             )
         starts = base
-        if unit.needs_certified:
+        # A task in shifts: each shift person's certificate is the shift rule's to check.
+        if unit.needs_certified and task.shifts is None:
             if not task.staff:
                 return Note(
                     Rule.CERTIFIED_OPERATOR,
@@ -482,7 +483,8 @@ class Facts:
                     (unit.id,),
                 )
         lo, hi = -unit.setup, mode.duration + unit.cleanup
-        if unit.open is not None:
+        # In shifts, on a unit that may run outside opening hours, its people are there.
+        if unit.open is not None and not (task.shifts is not None and unit.unattended_ok):
             if task.unattended and unit.unattended_ok:
                 fits = self._open_fits(unit, 0, staffed)
             else:
@@ -590,13 +592,15 @@ def _pinned(facts: TaskFacts, want: Assignment) -> TaskFacts:
         return facts
     starts = R.span(want.start, want.start)
     mode = dataclasses.replace(option, needs=tuple(needs), starts=starts)
+    # Its shifts as they are (the validator checks them against people's hours).
+    windows = tuple(S.Window(s.person, s.start, s.end) for s in want.shifts)
     return TaskFacts(
         task=facts.task,
         modes=(mode,),
         staff=staff,
         starts=starts,
         notes=facts.notes,
-        shift_windows=facts.shift_windows,
+        shift_windows=windows or facts.shift_windows,
     )
 
 

@@ -42,10 +42,12 @@ def eligible(problem: Problem, task: Task) -> tuple[str, ...]:
 
 
 def windows_of(person: Person, lo: int, hi: int) -> list[Window]:
-    """The person's working windows meeting slots ``[lo, hi)``."""
+    """The person's working windows meeting slots ``[lo, hi)``; windows that touch (a night
+    shift across midnight) are one."""
     if person.available is None:
         return [Window(person.id, -ALWAYS, ALWAYS)] if lo < hi else []
-    return [Window(person.id, a, b) for a, b in person.available if a < hi and lo < b]
+    joined = R.normalize((a, b - 1) for a, b in person.available)
+    return [Window(person.id, a, b + 1) for a, b in joined if a < hi and lo < b + 1]
 
 
 def coverable(windows: Iterable[Window], duration: int, handover: int) -> R.Ranges:

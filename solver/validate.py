@@ -172,6 +172,8 @@ class _Validator:
                 )
         if task.unattended and unit.unattended_ok:
             lo, hi = a.start, a.start + staffed_length(task, mode)
+        if task.shifts is not None and unit.unattended_ok:
+            return  # watched in shifts at any hour on a unit that may run outside them
         if not _inside(unit.open, lo, hi):
             self.fail(
                 Rule.EQUIPMENT_OPEN,
@@ -216,7 +218,7 @@ class _Validator:
                     task.id,
                     a.people,
                 )
-        for unit_id in dict.fromkeys(a.units):
+        for unit_id in dict.fromkeys(a.units if task.shifts is None else ()):
             unit = self.problem.unit[unit_id]
             if unit.needs_certified and not any(
                 p.certs.get(unit.kind, a.start) > a.start for p in people

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from labops.fields import Minutes
 from labops.vocabulary import Role
 from solver.problem import TAIL_LEVELS, Weights
 
@@ -69,6 +70,8 @@ class PlanningSettings(BaseModel):
     # Who may supervise a student on a task (beside the student's named supervisor):
     # investors and corporate partners fund and buy, they do not supervise lab work.
     supervising_roles: tuple[Role, ...] = SUPERVISING_ROLES
+    # How long the next person of a task in shifts overlaps the one they take over from.
+    handover: Annotated[Minutes, Field(le=24 * 60)] = 0
 
     @model_validator(mode="after")
     def _every_goal_once(self) -> PlanningSettings:

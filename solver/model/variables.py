@@ -491,6 +491,12 @@ class Variables:
             if person_id not in task_var.people:
                 return None
             lits.append(task_var.people[person_id])
+        end = want.start + task.modes[want.mode].duration
+        for shift in want.shifts:
+            match = [s.lit for s in task_var.shifts if s.window.clipped(want.start, end) == shift]
+            if not match:
+                return None
+            lits.append(match[0])
         return list(dict.fromkeys(lit for lit in lits if not self.is_true(lit)))
 
 

@@ -122,3 +122,26 @@ def test_a_shift_outside_the_persons_hours_is_not_available():
     )
     rules = {v.rule for v in validate(prob, Plan(assignments={"run": a}))}
     assert Rule.PERSON_AVAILABLE in rules
+
+
+@pytest.mark.parametrize(("b_expires", "fits"), [(None, True), (0, False)])
+def test_every_shift_person_holds_the_units_certificate(b_expires, fits):
+    # The line needs certified operators and may run outside its 0-10 opening hours: the
+    # shifts watch it. Without b's certificate a's windows alone leave 12-20 uncovered.
+    certs = {"line": 100 if b_expires is None else b_expires}
+    crew = (
+        Person(id="a", role="engineer", available=((0, 12), (20, 32)), certs={"line": 100}),
+        Person(id="b", role="engineer", available=((10, 22),), certs=certs),
+    )
+    line = Unit(id="line", kind="line", needs_certified=True, unattended_ok=True, open=((0, 10),))
+    shifts = Shifts(need=StaffNeed(role="engineer"), handover=1)
+    prob = problem(
+        [task("run", duration=30, needs=[need("line")], shifts=shifts)],
+        units=[line],
+        people=crew,
+        horizon=40,
+    )
+    plan = solved(prob, deterministic=True)
+    assert ("run" in plan.assignments) is fits
+    if not fits:
+        assert plan.unplaced["run"][0].rule == Rule.SHIFT_COVER
