@@ -8,7 +8,7 @@ import pytest
 from solver.construct import construct
 from solver.facts import Facts
 from solver.plan import Plan
-from solver.problem import Assignment, Person, Shift, Shifts, StaffNeed, Unit
+from solver.problem import Assignment, Person, Request, Shift, Shifts, StaffNeed, Unit
 from solver.rules import Rule
 from solver.validate import validate
 from tests.solver.conftest import need, placed, problem, solved, task
@@ -57,32 +57,29 @@ def test_a_run_one_window_holds_takes_one_shift():
     assert len(shifts) == 1 and shifts[0].end - shifts[0].start == 8
 
 
-def test_a_busy_person_moves_the_run():
-    # a is booked 0-2 on another task: the run cannot start before a's next window (20),
-    # and from 20 it needs b again at 30, who has gone: it does not fit in the horizon.
-    other = task("other", duration=2, staff=(StaffNeed(role="engineer"),), earliest=0)
-    prob = problem(
-        [
-            task(
-                "run",
-                duration=30,
-                needs=[need("line")],
-                shifts=Shifts(need=StaffNeed(role="engineer"), handover=2),
-            ),
-            other,
-        ],
-        units=[Unit(id="line")],
-        people=CREW[:2],
-        horizon=40,
-    )
-    plan = solved(prob, deterministic=True)
-    assert placed(plan) <= {"run", "other"}
-    if "run" in plan.assignments and "other" in plan.assignments:
-        busy = plan.assignments["other"]
-        assert all(
-            s.person not in busy.people or s.end <= busy.start or s.start >= busy.start + 2
-            for s in plan.assignments["run"].shifts
+@pytest.mark.parametrize(("busy", "start"), [(False, 0), (True, 2)])
+def test_a_shift_person_busy_elsewhere_moves_the_run(busy, start):
+    # a must do "other" in 0-2 when busy: a's first shift then starts at 2, and the run with
+    # it (a[2,12) -> b[10,22) -> a[20,32) still hands over with 2 h each time).
+    tasks = [
+        task(
+            "run",
+            duration=30,
+            needs=[need("line")],
+            shifts=Shifts(need=StaffNeed(role="engineer"), handover=2),
         )
+    ]
+    requests = [Request(id="run", required=True)]
+    if busy:
+        tasks.append(
+            task("other", duration=2, deadline=2, staff=(StaffNeed(among=frozenset({"a"})),))
+        )
+        requests.append(Request(id="other", required=True))
+    prob = problem(tasks, units=[Unit(id="line")], people=CREW[:2], requests=requests,
+                   horizon=40)  # fmt: skip
+    plan = solved(prob, deterministic=True)
+    assert plan.assignments["run"].start == start
+    assert plan.assignments["run"].shifts[0] == Shift(person="a", start=start, end=12)
 
 
 def test_the_constructive_plan_places_shift_runs():
@@ -145,3 +142,17 @@ def test_every_shift_person_holds_the_units_certificate(b_expires, fits):
     assert ("run" in plan.assignments) is fits
     if not fits:
         assert plan.unplaced["run"][0].rule == Rule.SHIFT_COVER
+
+
+def test_a_run_no_window_holds_names_shifts_as_the_way_out():
+    # The same 30 h run staffed the old way: a's and b's windows are 12 h at most.
+    prob = problem(
+        [task("run", duration=30, needs=[need("line")], staff=(StaffNeed(role="engineer"),))],
+        units=[Unit(id="line")],
+        people=CREW[:2],
+        horizon=40,
+    )
+    plan = solved(prob, deterministic=True)
+    reason = plan.unplaced["run"][0]
+    assert reason.rule == Rule.PERSON_AVAILABLE
+    assert "longer than any working window" in reason.message and "shifts" in reason.message
