@@ -196,3 +196,15 @@ def test_the_migration_down_keeps_one_row_per_person_and_back_up(db: Database, d
 def test_the_hand_over_is_a_planning_setting(handover: str) -> None:
     parsed = parse_platform_document(shift_platform(handover=handover), source="t")
     assert parsed.planning.handover == int(handover[:-1])
+
+
+def test_a_task_in_shifts_is_not_booked_by_hand(cli, tmp_path: Path) -> None:
+    from labops.platform.dump import to_toml
+
+    platform = tmp_path / "shifts.toml"
+    platform.write_text(to_toml(parse_platform_document(shift_platform(), source="t")))
+    assert cli("load", str(platform)).code == 0
+    args = ("--start", "2026-12-07 06:00", "--units", "sputter-1", "--people", "olga")
+    result = cli("--as", "dara", "booking", "add", "3", "run", *args)
+    assert result.code != 0 and "staffed in shifts" in result.err
+    assert len(result.err.strip().splitlines()) == 1
