@@ -13,6 +13,7 @@ from collections import defaultdict
 from solver.plan import Plan, Violation
 from solver.problem import Assignment, Mode, Person, Problem, StaffNeed, Task, Unit
 from solver.rules import Rule
+from solver.validate_shifts import shift_problems
 
 
 def validate(problem: Problem, plan: Plan) -> list[Violation]:
@@ -232,56 +233,9 @@ class _Validator:
                 )
 
     def check_shifts(self, task: Task, a: Assignment, end: int) -> None:
-        """Shifts of eligible people cover the run: the first holds its start, and each
-        one ending inside it hands over to another that came ``handover`` slots earlier."""
-        if task.shifts is None:
-            if a.shifts:
-                self.fail(Rule.SHIFT_COVER, f"{task.id!r} is not staffed in shifts", task.id)
-            return
-        need, handover = task.shifts.need, task.shifts.handover
-        units = [self.problem.unit[u] for u in dict.fromkeys(a.units)]
-        for shift in a.shifts:
-            person = self.problem.person[shift.person]
-            if not a.start <= shift.start < shift.end <= end:
-                self.fail(
-                    Rule.SHIFT_COVER,
-                    f"{shift.person!r}'s shift on {task.id!r} {self.span(shift.start, shift.end)} "
-                    "is not inside the run",
-                    task.id,
-                    (shift.person,),
-                )
-            if not need.admits(person) or person.is_student:
-                self.fail(
-                    Rule.SHIFT_COVER,
-                    f"{shift.person!r} does not meet the shift need of {task.id!r}",
-                    task.id,
-                    (shift.person,),
-                )
-            for unit in units:
-                if unit.needs_certified and person.certs.get(unit.kind, a.start) <= a.start:
-                    self.fail(
-                        Rule.SHIFT_COVER,
-                        f"{shift.person!r} holds no valid {unit.kind!r} certificate "
-                        f"{self.when(a.start)} for a shift on {task.id!r}",
-                        task.id,
-                        (shift.person, unit.id),
-                    )
-        if not any(s.start <= a.start < s.end for s in a.shifts):
-            self.fail(Rule.SHIFT_COVER, f"no shift starts {task.id!r} at its start", task.id)
-        for shift in a.shifts:
-            if shift.end >= end:
-                continue
-            if not any(
-                o.start <= shift.end - handover and o.end > shift.end and o.person != shift.person
-                for o in a.shifts
-            ):
-                self.fail(
-                    Rule.SHIFT_COVER,
-                    f"nobody takes over {task.id!r} from {shift.person!r} "
-                    f"{self.when(shift.end)} (hand-over {self.problem.length(handover)})",
-                    task.id,
-                    (shift.person,),
-                )
+        """Shifts of eligible people cover the run, handing over (``validate_shifts``)."""
+        for message, refs in shift_problems(self.problem, task, a, end):
+            self.fail(Rule.SHIFT_COVER, message, task.id, refs)
 
     # Across tasks -------------------------------------------------------------------------
 

@@ -53,10 +53,11 @@ def shift_vars(v: Variables, task_var: TaskVar) -> list[ShiftVar]:
         end = _clip(v, name + ".end", task_var.end, w.end, lo, hi, upper=True)
         # Its clipped length is at least a slot: a chosen shift meets the run.
         size = v.model.new_int_var(1, hi - lo, name + ".length")
-        v.model.new_optional_interval_var(start, size, end, lit, name)
-        busy = v.model.new_optional_interval_var(
-            start - pad, size + 2 * pad, end + pad, lit, name + ".busy"
-        )
+        busy = v.model.new_optional_interval_var(start, size, end, lit, name)
+        if pad:
+            busy = v.model.new_optional_interval_var(
+                start - pad, size + 2 * pad, end + pad, lit, name + ".busy"
+            )
         out.append(ShiftVar(window=w, lit=lit, start=start, end=end, busy=busy))
     return out
 
