@@ -125,7 +125,8 @@ def queue_booking_changes(
         .where(col(t.BookingPerson.booking_id).in_(ids))
         .order_by(t.BookingPerson.person_id)
     ):
-        people[row.booking_id].append(row.person_id)
+        if row.person_id not in people[row.booking_id]:  # a person of several shifts: once
+            people[row.booking_id].append(row.person_id)
     news = []
     for booking, task, request in rows:
         where = Where(

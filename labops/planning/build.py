@@ -56,6 +56,8 @@ from solver.problem import (
     Problem,
     Request,
     ResourceNeed,
+    Shift,
+    Shifts,
     StaffNeed,
     Standing,
     Task,
@@ -211,10 +213,12 @@ class _Builder:
         far = self.horizon_end + FAR_AHEAD
         self.far: dict[int, BookedTask] = {}
         for booking, task in live:
+            rows = people[booking.id]
             booked = BookedTask(
                 booking,
                 [u.equipment_id for u in units[booking.id]],
-                [p.person_id for p in people[booking.id]],
+                [p.person_id for p in rows if not p.shift],
+                sorted((p.person_id, p.busy_start, p.busy_end) for p in rows if p.shift),
             )
             (self.far if booking.start >= far else self.live)[task.id] = booked
             self.task_rows[task.id] = task
@@ -525,9 +529,19 @@ class _Builder:
         return involved
 
     def _assignment(self, key: str, booked: BookedTask) -> Assignment:
-        start = max(self.grid.floor(booked.booking.start), 0)
+        grid = self.grid
+        start = max(grid.floor(booked.booking.start), 0)
+        shifts = (
+            Shift(person=p, start=max(grid.floor(lo), start), end=grid.ceil(hi))
+            for p, lo, hi in booked.shifts
+        )
         return Assignment(
-            task=key, start=start, mode=0, units=tuple(booked.units), people=tuple(booked.people)
+            task=key,
+            start=start,
+            mode=0,
+            units=tuple(booked.units),
+            people=tuple(booked.people),
+            shifts=tuple(sorted(shifts, key=lambda s: (s.start, s.end, s.person))),
         )
 
     def _task(self, key: str, request_id: str, row: t.Task, current: Assignment | None) -> Task:
@@ -553,6 +567,10 @@ class _Builder:
         )
         if row.operator:
             staff += (StaffNeed(count=1, among=self._operators(needs)),)
+        shifts = None
+        if row.shifts and staff:  # one need of one person (the platform file sees to it)
+            handover = grid.length(self.settings.handover)
+            shifts, staff = Shifts(need=staff[0], handover=handover), ()
         duration = grid.length(row.duration)
         earliest = (
             max(grid.ceil(row.earliest), self.ready_slot) if row.earliest else self.ready_slot
@@ -575,6 +593,7 @@ class _Builder:
             budget=project.id if project.enforce_budget else None,
             team=project.id if self._has_team_rule(project) else None,
             at_most={cap.role.value: cap.count for cap in self.caps[row.id]},
+            shifts=shifts,
         )
 
     def _frozen_task(self, key: str, request_id: str, row: t.Task, booked: BookedTask) -> Task:
@@ -594,11 +613,16 @@ class _Builder:
         # Its people count towards its project's team when the project is being planned.
         project = self.projects[self.request_rows[row.request_id].project]
         team = project.id if project.id in self.team_projects else None
+        shifts = None
+        if booked.shifts:  # kept as they are: among their own people
+            who = frozenset(p for p, _, _ in booked.shifts)
+            shifts, staffed = Shifts(need=StaffNeed(among=who)), None
         return Task(
             id=key,
             request=request_id,
             modes=(Mode(duration=max(end - start, 1), needs=needs),),
             staff=tuple(StaffNeed(count=1, among=frozenset({p})) for p in booked.people),
+            shifts=shifts,
             staff_slots=staffed,
             earliest=start,
             team=team if row.request_id in self.planned else None,
@@ -646,6 +670,8 @@ class _Builder:
             staffed = row.staff_for if row.staff_for is not None else row.duration
             for person_id in booked.people:
                 people[person_id].append((start, start + dt.timedelta(minutes=staffed)))
+            for person_id, lo, hi in booked.shifts:
+                people[person_id].append((lo, hi))
         return units, people
 
     def _unit(self, unit: t.Equipment) -> Unit:

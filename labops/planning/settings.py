@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from labops.fields import Slug
+from labops.fields import Minutes, Slug
 from labops.vocabulary import Role
 from solver.problem import TAIL_LEVELS, Weights
 
@@ -80,6 +80,8 @@ class PlanningSettings(BaseModel):
     # a goal after the priority levels would never outweigh a request's priority.
     shares: dict[Slug, Annotated[int, Field(ge=1, le=100)]] = {}
     share_weeks: Annotated[int, Field(ge=1, le=52)] = 4
+    # How long the next person of a task in shifts overlaps the one they take over from.
+    handover: Annotated[Minutes, Field(le=24 * 60)] = 0
 
     @model_validator(mode="after")
     def _every_goal_once(self) -> PlanningSettings:

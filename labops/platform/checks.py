@@ -150,9 +150,10 @@ def check_platform(data: PlatformFile, unread: Unread | None = None) -> list[str
         problems += [
             f"{label}: unit '{u}' does not exist" for u in booking.units if u not in unit_ids
         ]
-        problems += [
-            f"{label}: person '{p}' does not exist" for p in booking.people if p not in people
-        ]
+        named = [*booking.people, *(s.person for s in booking.shifts)]
+        problems += [f"{label}: person '{p}' does not exist" for p in named if p not in people]
+        if booking.shifts and (not task.shifts or booking.people):
+            problems.append(f"{label}: shifts are for a task in shifts, in place of people")
         if len(booking.units) != len(task.equipment):
             problems.append(
                 f"{label}: {len(booking.units)} units given for {len(task.equipment)} "

@@ -32,6 +32,7 @@ from labops.platform.file_schema import (
     PlatformSpec,
     ProjectSpec,
     RequestSpec,
+    ShiftSpec,
     SiteSpec,
     StaffNeedSpec,
     TaskSpec,
@@ -190,6 +191,7 @@ def export_platform(session: Session) -> PlatformFile:
                         staff=[StaffNeedSpec(**need_values(n)) for n in task_staff[task.id]],
                         at_most={c.role: c.count for c in role_caps[task.id]},
                         operator=task.operator,
+                        shifts=task.shifts,
                         unattended=task.staff_for is not None,
                         staff_for=task.staff_for,
                         earliest=local(task.earliest) if task.earliest else None,
@@ -215,8 +217,17 @@ def _bookings(session: Session, task_by_id: dict[int, t.Task], local: Any) -> li
     for row in session.exec(select(t.BookingUnit).order_by(t.BookingUnit.position)):
         units[row.booking_id].append(row.equipment_id)
     people: dict[int, list[str]] = defaultdict(list)
-    for row in session.exec(select(t.BookingPerson).order_by(t.BookingPerson.person_id)):
-        people[row.booking_id].append(row.person_id)
+    shifts: dict[int, list[ShiftSpec]] = defaultdict(list)
+    order = (t.BookingPerson.shift, t.BookingPerson.person_id)
+    for row in session.exec(select(t.BookingPerson).order_by(*order)):
+        if row.shift:
+            shifts[row.booking_id].append(
+                ShiftSpec(
+                    person=row.person_id, start=local(row.busy_start), end=local(row.busy_end)
+                )
+            )
+        else:
+            people[row.booking_id].append(row.person_id)
     bookings = session.exec(select(t.Booking).order_by(t.Booking.start, t.Booking.id))
     return [
         BookingSpec(
@@ -226,6 +237,7 @@ def _bookings(session: Session, task_by_id: dict[int, t.Task], local: Any) -> li
             end=local(b.end),
             units=units[b.id],
             people=people[b.id],
+            shifts=shifts[b.id],
             status=b.status,
         )
         for b in bookings

@@ -14,11 +14,12 @@ from labops.db import Database
 from labops.equipment.model import EquipmentFields
 from labops.errors import InputError, NotFound, PermissionDenied
 from labops.fields import MAX_ID, format_minutes, format_money
-from labops.localtime import to_local
+from labops.localtime import shift_list, to_local
 from labops.permissions import Action, Actor
 from labops.planning.runs import waiting_reasons
 from labops.records.catalog import (
     booking_resources,
+    booking_shifts,
     bookings_listing,
     clock_text,
     compact_hours,
@@ -388,6 +389,7 @@ def _show_booking(
     task = session.get(t.Task, booking.task_id)
     request = session.get(t.Request, task.request_id)
     units, people = booking_resources(session, [booking.id])
+    shifts = booking_shifts(session, [booking.id])[booking.id]
     if actor.id not in people[booking.id]:
         actor.require(Action.READ_PROJECT, request.project)
     return Detail(
@@ -401,6 +403,7 @@ def _show_booking(
             ("task", f"{task.key} {task.name}".strip()),
             ("units", ", ".join(units[booking.id])),
             ("people", ", ".join(people[booking.id])),
+            *([("shifts", shift_list(shifts, tz))] if shifts else []),
             ("created", f"{local_text(booking.created_at, tz)} by {booking.created_by}"),
         ],
     )
