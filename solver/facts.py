@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from solver import ranges as R
+from solver import shifts as S
 from solver.problem import Assignment, Person, Problem, StaffNeed, Task
 from solver.ranges import Ranges
 from solver.rules import Rule
@@ -181,7 +182,16 @@ def _pinned(facts: TaskFacts, want: Assignment) -> TaskFacts:
         return facts
     starts = R.span(want.start, want.start)
     mode = dataclasses.replace(option, needs=tuple(needs), starts=starts)
-    return TaskFacts(task=facts.task, modes=(mode,), staff=staff, starts=starts, notes=facts.notes)
+    # Its shifts as they are (the validator checks them against people's hours).
+    windows = tuple(S.Window(s.person, s.start, s.end) for s in want.shifts)
+    return TaskFacts(
+        task=facts.task,
+        modes=(mode,),
+        staff=staff,
+        starts=starts,
+        notes=facts.notes,
+        shift_windows=windows or facts.shift_windows,
+    )
 
 
 def _squeeze(problem: Problem, earliest: int, latest: int) -> str:

@@ -181,13 +181,14 @@ def evaluate(problem: Problem, assignments: Mapping[str, Assignment]) -> dict[st
 
 
 def unchanged(have: Assignment | None, want: Assignment) -> bool:
-    """True when a booking keeps its start, mode, units and people (in any order)."""
-    return have is not None and (have.start, have.mode, tuple(have.units), set(have.people)) == (
-        want.start,
-        want.mode,
-        tuple(want.units),
-        set(want.people),
-    )
+    """True when a booking keeps its start, mode, units, people and shifts (in any order)."""
+    return have is not None and (
+        have.start,
+        have.mode,
+        tuple(have.units),
+        set(have.people),
+        set(have.shifts),
+    ) == (want.start, want.mode, tuple(want.units), set(want.people), set(want.shifts))
 
 
 def as_current(found: Assignment, current: Assignment | None) -> Assignment:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from solver import shifts as S
 from solver.problem import Mode, Task, Unit
 from solver.ranges import Ranges
 from solver.rules import Rule
@@ -58,6 +59,8 @@ class TaskFacts:
     earliest: int = 0  # after precedence propagation
     latest: int = -1
     notes: list[Note] = field(default_factory=list)
+    # A shift-staffed task's candidate shifts: eligible people's windows in its window.
+    shift_windows: tuple[S.Window, ...] = ()
 
     @property
     def possible(self) -> bool:

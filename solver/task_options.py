@@ -5,9 +5,11 @@ people, each mode's candidate units and allowed starts, and a note for each opti
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 
 from solver import ranges as R
+from solver import shifts as S
 from solver.problem import Mode, Person, Problem, StaffNeed, Task, Unit
 from solver.ranges import Ranges
 from solver.rules import Rule
@@ -83,8 +85,46 @@ class TaskOptions:
             option = self._mode_option(task, index, mode, staff, notes)
             if option is not None:
                 modes.append(option)
+        windows: tuple[S.Window, ...] = ()
+        if task.shifts is not None:
+            windows, modes = self._shift_options(task, modes, notes)
         starts = R.union(*(option.starts for option in modes))
-        return TaskFacts(task=task, modes=tuple(modes), staff=staff, starts=starts, notes=notes)
+        return TaskFacts(
+            task=task,
+            modes=tuple(modes),
+            staff=staff,
+            starts=starts,
+            notes=notes,
+            shift_windows=windows,
+        )
+
+    def _shift_options(
+        self, task: Task, modes: list[ModeOption], notes: list[Note]
+    ) -> tuple[tuple[S.Window, ...], list[ModeOption]]:
+        """The candidate shifts of a shift-staffed task, and its modes with only the starts
+        whose run the eligible people's windows can cover (bookings aside)."""
+        assert task.shifts is not None
+        people = [self.problem.person[p] for p in S.eligible(self.problem, task)]
+        lo, hi = task.earliest, self._end_bound(task)
+        windows = tuple(w for p in people for w in S.windows_of(p, lo, hi))
+        kept = []
+        for option in modes:
+            cover = S.coverable(windows, option.duration, task.shifts.handover)
+            starts = R.intersect(option.starts, cover)
+            if starts:
+                kept.append(dataclasses.replace(option, starts=starts))
+        if modes and not kept:
+            what = _describe_need(task.shifts.need)
+            notes.append(
+                Note(
+                    Rule.SHIFT_COVER,
+                    f"it needs {what} throughout, in shifts; the working windows of the "
+                    f"{len(people)} eligible (not students) never cover its "
+                    f"{self.problem.length(modes[0].duration)} in its window, with hand-overs",
+                    tuple(p.id for p in people),
+                )
+            )
+        return windows, kept
 
     def _eligible(self, task: Task, k: int, notes: list[Note]) -> tuple[str, ...]:
         need = task.staff[k]
@@ -124,7 +164,8 @@ class TaskOptions:
                 message = (
                     f"it needs {what} for {self.problem.length(min(lengths))} at a stretch, "
                     f"longer than any working window of the {len(admitted)} eligible (the "
-                    f"longest is {self.problem.length(longest)})"
+                    f"longest is {self.problem.length(longest)}): staff it in shifts "
+                    f"(task field shifts = true)"
                 )
             else:
                 message = (
@@ -268,7 +309,8 @@ class TaskOptions:
                 (unit.id,),
             )
         starts = base
-        if unit.needs_certified:
+        # A task in shifts: each shift person's certificate is the shift rule's to check.
+        if unit.needs_certified and task.shifts is None:
             if not task.staff:
                 return Note(
                     Rule.CERTIFIED_OPERATOR,
@@ -284,7 +326,8 @@ class TaskOptions:
                     (unit.id,),
                 )
         lo, hi = -unit.setup, mode.duration + unit.cleanup
-        if unit.open is not None:
+        # In shifts, on a unit that may run outside opening hours, its people are there.
+        if unit.open is not None and not (task.shifts is not None and unit.unattended_ok):
             if task.unattended and unit.unattended_ok:
                 fits = self._open_fits(unit, 0, staffed)
             else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from sqlmodel import Session, col, select
 
@@ -15,9 +16,11 @@ def write_booking_resources(
     task: t.Task,
     units: list[str] | tuple[str, ...],
     people: list[str] | tuple[str, ...],
+    shifts: Iterable[tuple[str, dt.datetime, dt.datetime]] = (),
 ) -> None:
     """Add a booking's unit rows (occupied from setup to cleanup) and person rows (busy over
-    the staffed part: the whole task, or an unattended task's staffed setup)."""
+    the staffed part: the whole task, or an unattended task's staffed setup; on a task in
+    shifts, one row per shift, numbered from 1 in time order, busy over that shift)."""
     needs = list(
         session.exec(
             select(t.TaskEquipment)
@@ -45,5 +48,11 @@ def write_booking_resources(
                 person_id=person_id,
                 busy_start=booking.start,
                 busy_end=booking.start + dt.timedelta(minutes=staffed),
+            )
+        )
+    for k, (person_id, lo, hi) in enumerate(sorted(shifts, key=lambda s: (s[1], s[0])), 1):
+        session.add(
+            t.BookingPerson(
+                booking_id=booking.id, person_id=person_id, shift=k, busy_start=lo, busy_end=hi
             )
         )

@@ -249,6 +249,8 @@ def book_task(
             raise NotFound(f"request {request_id} has no task {task_key!r}")
         if request.status not in (RequestStatus.APPROVED, RequestStatus.SCHEDULED):
             raise Conflict(f"request {request_id} is {request.status.value}: approve it first")
+        if task.shifts:  # who covers which shift is the planner's to work out
+            raise InputError(f"task {task_key!r} is staffed in shifts: let schedule place it")
         snapshot = build_snapshot(session, now=now, start=start, weeks=2)
         key = solver_key(request_id, task_key)
         if key in snapshot.booked:

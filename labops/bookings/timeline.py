@@ -18,8 +18,9 @@ from labops.bookings.window import longest_hold, overlapping
 from labops.db import Database
 from labops.errors import InputError, NotFound
 from labops.fields import format_minutes
+from labops.localtime import shift_list
 from labops.permissions import Action, Actor
-from labops.records.catalog import local_text, platform_info, zone_note
+from labops.records.catalog import booking_shifts, local_text, platform_info, zone_note
 from labops.views import Detail
 from labops.vocabulary import ACTIVE_BOOKING
 
@@ -204,7 +205,14 @@ def booking_info(db: Database, *, actor: Actor, booking_id: int) -> Detail:
             raise NotFound(f"no booking {booking_id}")
         task = session.get_one(t.Task, booking.task_id)
         request = session.get_one(t.Request, task.request_id)
-        on_it = session.get(t.BookingPerson, (booking_id, actor.id)) is not None
+        on_it = (
+            session.exec(
+                select(t.BookingPerson.booking_id).where(
+                    t.BookingPerson.booking_id == booking_id, t.BookingPerson.person_id == actor.id
+                )
+            ).first()
+            is not None
+        )
         if not on_it:
             actor.require(Action.READ_PROJECT, request.project)
         units = session.exec(
@@ -218,10 +226,14 @@ def booking_info(db: Database, *, actor: Actor, booking_id: int) -> Detail:
             .join(t.BookingPerson, col(t.BookingPerson.person_id) == t.Person.id)
             .where(t.BookingPerson.booking_id == booking_id)
             .order_by(t.Person.id)
+            .distinct()
         ).all()
+        shifts = booking_shifts(session, [booking_id])[booking_id]
         staffed = (
             format_minutes(task.staff_for) + " staffed, then unattended"
             if task.staff_for is not None
+            else "staffed throughout, in shifts"
+            if task.shifts
             else "attended throughout"
         )
         return Detail(
@@ -237,6 +249,7 @@ def booking_info(db: Database, *, actor: Actor, booking_id: int) -> Detail:
                 ("project", request.project),
                 ("units", ", ".join(f"{unit} ({name})" for unit, name in units)),
                 ("team", ", ".join(f"{p.name} ({p.role.value})" for p in team) or "-"),
+                *([("shifts", shift_list(shifts, tz))] if shifts else []),
                 ("created", f"{local_text(booking.created_at, tz)} by {booking.created_by}"),
             ],
         )

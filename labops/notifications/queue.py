@@ -129,7 +129,8 @@ def queue_booking_changes(
         .where(col(t.BookingPerson.booking_id).in_(ids))
         .order_by(t.BookingPerson.person_id)
     ):
-        people[staffed.booking_id].append(staffed.person_id)
+        if staffed.person_id not in people[staffed.booking_id]:  # a person of several shifts: once
+            people[staffed.booking_id].append(staffed.person_id)
     news = []
     for booking, task, request in rows:
         where = Where(

@@ -227,7 +227,7 @@ def _apply(session: Session, change: BookingChange, *, actor: str, now: dt.datet
         )
         session.flush()
     write_booking_resources(
-        session, booking, session.get_one(t.Task, change.task_id), new.units, new.people
+        session, booking, session.get_one(t.Task, change.task_id), new.units, new.people, new.shifts
     )
     old = change.old
     record(
@@ -241,7 +241,7 @@ def _apply(session: Session, change: BookingChange, *, actor: str, now: dt.datet
         changes={
             "start": [old.start if old else None, new.start],
             "units": [list(old.units) if old else None, list(new.units)],
-            "people": [list(old.people) if old else None, list(new.people)],
+            "people": [list(old.everyone) if old else None, list(new.everyone)],
             **(
                 {"status": [before["status"], booking.status.value]}
                 if change.change == Change.MOVED

@@ -30,9 +30,18 @@ def fingerprint(session: Session, since: dt.datetime, request_ids: list[int]) ->
     ):
         digest.update(repr(tuple(row)).encode())
     for row in session.exec(
-        select(t.BookingPerson.booking_id, t.BookingPerson.person_id)
+        select(
+            t.BookingPerson.booking_id,
+            t.BookingPerson.person_id,
+            t.BookingPerson.shift,
+            t.BookingPerson.busy_start,
+        )
         .where(t.BookingPerson.busy_end > since)
-        .order_by(col(t.BookingPerson.booking_id), col(t.BookingPerson.person_id))
+        .order_by(
+            col(t.BookingPerson.booking_id),
+            col(t.BookingPerson.person_id),
+            col(t.BookingPerson.shift),
+        )
     ):
         digest.update(repr(tuple(row)).encode())
     for row in session.exec(

@@ -150,9 +150,10 @@ def check_platform(data: PlatformFile, unread: Unread | None = None) -> list[str
         problems += [
             f"{label}: unit '{u}' does not exist" for u in booking.units if u not in unit_ids
         ]
-        problems += [
-            f"{label}: person '{p}' does not exist" for p in booking.people if p not in people
-        ]
+        named = [*booking.people, *(s.person for s in booking.shifts)]
+        problems += [f"{label}: person '{p}' does not exist" for p in named if p not in people]
+        if booking.shifts and (not spec.shifts or booking.people):
+            problems.append(f"{label}: shifts are for a task in shifts, in place of people")
         if len(booking.units) != len(spec.equipment):
             problems.append(
                 f"{label}: {len(booking.units)} units given for {len(spec.equipment)} "
@@ -172,7 +173,29 @@ def check_platform(data: PlatformFile, unread: Unread | None = None) -> list[str
             problems.append(
                 f"{label}: lasts {minutes:g} minutes but the task takes {spec.duration}"
             )
-    return problems + locked_clashes(data)
+    return problems + _share_problems(data, pools, projects) + locked_clashes(data)
+
+
+def _share_problems(
+    data: PlatformFile, pools: Container[Any], projects: Container[Any]
+) -> list[str]:
+    """Each target share names a fund pool or a project; pools' targets, and projects',
+    add up to at most 100%."""
+    problems = []
+    total = {"fund pool": 0, "project": 0}
+    for key, percent in data.planning.shares.items():
+        if key in pools:
+            total["fund pool"] += percent
+        elif key in projects:
+            total["project"] += percent
+        else:
+            problems.append(f"planning: shares: '{key}' is neither a fund pool nor a project")
+    problems += [
+        f"planning: shares: the {kind} targets add up to {percent}%, more than 100%"
+        for kind, percent in total.items()
+        if percent > 100
+    ]
+    return problems
 
 
 def _supervisor_problems(

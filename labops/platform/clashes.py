@@ -50,6 +50,9 @@ def locked_clashes(data: PlatformFile) -> list[str]:
         )
         for person in booking.people:
             on_person[person].append(_Use(start, staffed, 1, label))
+        for shift in booking.shifts:
+            busy = (to_utc(shift.start, tz), to_utc(shift.end, tz))
+            on_person[shift.person].append(_Use(*busy, 1, label))
     problems = []
     for unit_id, uses in sorted(on_unit.items()):
         problems += _clashes(uses, units[unit_id].capacity, f"unit '{unit_id}'", tz)

@@ -32,6 +32,7 @@ from labops.platform.file_schema import (
     PlatformSpec,
     ProjectSpec,
     RequestSpec,
+    ShiftSpec,
     SiteSpec,
     StaffNeedSpec,
     TaskSpec,
@@ -195,6 +196,7 @@ def export_platform(session: Session) -> PlatformFile:
                         staff=[StaffNeedSpec(**need_values(n)) for n in task_staff[task.id]],
                         at_most={c.role: c.count for c in role_caps[task.id]},
                         operator=task.operator,
+                        shifts=task.shifts,
                         unattended=task.staff_for is not None,
                         staff_for=task.staff_for,
                         earliest=local(task.earliest) if task.earliest else None,
@@ -220,8 +222,19 @@ def _bookings(session: Session, task_by_id: dict[int, t.Task], local: Any) -> li
     for row in session.exec(select(t.BookingUnit).order_by(col(t.BookingUnit.position))):
         units[row.booking_id].append(row.equipment_id)
     people: dict[int, list[str]] = defaultdict(list)
-    for staffed in session.exec(select(t.BookingPerson).order_by(t.BookingPerson.person_id)):
-        people[staffed.booking_id].append(staffed.person_id)
+    shifts: dict[int, list[ShiftSpec]] = defaultdict(list)
+    order = (col(t.BookingPerson.shift), col(t.BookingPerson.person_id))
+    for staffed in session.exec(select(t.BookingPerson).order_by(*order)):
+        if staffed.shift:
+            shifts[staffed.booking_id].append(
+                ShiftSpec(
+                    person=staffed.person_id,
+                    start=local(staffed.busy_start),
+                    end=local(staffed.busy_end),
+                )
+            )
+        else:
+            people[staffed.booking_id].append(staffed.person_id)
     bookings = session.exec(select(t.Booking).order_by(col(t.Booking.start), col(t.Booking.id)))
     return [
         BookingSpec(
@@ -231,6 +244,7 @@ def _bookings(session: Session, task_by_id: dict[int, t.Task], local: Any) -> li
             end=local(b.end),
             units=units[b.id],
             people=people[b.id],
+            shifts=shifts[b.id],
             status=b.status,
         )
         for b in bookings

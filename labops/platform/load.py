@@ -357,6 +357,18 @@ class _Writer:
                 )
                 for p in spec.people
             )
+            self.add(
+                t.BookingPerson(
+                    booking_id=booking.id,
+                    person_id=shift.person,
+                    shift=k,
+                    busy_start=self.instant(shift.start),
+                    busy_end=self.instant(shift.end),
+                )
+                for k, shift in enumerate(
+                    sorted(spec.shifts, key=lambda s: (self.instant(s.start), s.person)), start=1
+                )
+            )
 
 
 def _week_rows(hours: dict[str, list[Window]]) -> Iterable[tuple[int, dt.time, dt.time]]:

@@ -66,7 +66,8 @@ def paged(session: Session, query: Any, page: Page | None) -> tuple[list[Any], i
 def booking_resources(
     session: Session, booking_ids: list[int]
 ) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
-    """Units (in need order) and people of each booking."""
+    """Units (in need order) and people of each booking (a shift person once, however
+    many shifts they cover: ``booking_shifts`` has the shifts)."""
     units: dict[int, list[str]] = defaultdict(list)
     people: dict[int, list[str]] = defaultdict(list)
     for chunk in chunks(booking_ids):
@@ -82,8 +83,25 @@ def booking_resources(
             .where(col(t.BookingPerson.booking_id).in_(chunk))
             .order_by(t.BookingPerson.person_id)
         ):
-            people[booking_id].append(person)
+            if person not in people[booking_id][-1:]:
+                people[booking_id].append(person)
     return units, people
+
+
+def booking_shifts(
+    session: Session, booking_ids: list[int]
+) -> dict[int, list[tuple[str, dt.datetime, dt.datetime]]]:
+    """The shifts of each booking of a task in shifts: (person, start, end) in time order."""
+    shifts: dict[int, list[tuple[str, dt.datetime, dt.datetime]]] = defaultdict(list)
+    bp = t.BookingPerson
+    for chunk in chunks(booking_ids):
+        for booking_id, person, lo, hi in session.exec(
+            select(bp.booking_id, bp.person_id, bp.busy_start, bp.busy_end)
+            .where(col(bp.booking_id).in_(chunk), bp.shift > 0)
+            .order_by(col(bp.shift))
+        ):
+            shifts[booking_id].append((person, lo, hi))
+    return shifts
 
 
 def chunks(ids: list[int], size: int = 500) -> list[list[int]]:

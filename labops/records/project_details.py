@@ -9,9 +9,10 @@ from sqlmodel import Session, col, select
 
 from labops import tables as t
 from labops.fields import format_minutes, format_money
+from labops.localtime import shift_list
 from labops.permissions import Action, Actor
 from labops.planning.runs import waiting_reasons
-from labops.records.catalog import booking_resources, local_text
+from labops.records.catalog import booking_resources, booking_shifts, local_text
 from labops.records.detail_parts import FIRST, int_id, section, stored
 from labops.records.project_listings import bookings_listing, requests_listing
 from labops.views import Detail, Listing, columns
@@ -178,6 +179,7 @@ def show_booking(
     task = session.get_one(t.Task, booking.task_id)
     request = session.get_one(t.Request, task.request_id)
     units, people = booking_resources(session, [booking.id])
+    shifts = booking_shifts(session, [booking.id])[booking.id]
     if actor.id not in people[booking.id]:
         actor.require(Action.READ_PROJECT, request.project)
     return Detail(
@@ -191,6 +193,7 @@ def show_booking(
             ("task", f"{task.key} {task.name}".strip()),
             ("units", ", ".join(units[booking.id])),
             ("people", ", ".join(people[booking.id])),
+            *([("shifts", shift_list(shifts, tz))] if shifts else []),
             ("created", f"{local_text(booking.created_at, tz)} by {booking.created_by}"),
         ],
     )

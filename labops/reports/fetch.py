@@ -235,6 +235,7 @@ class WaitingRow:
     title: str
     status: str
     submitted: dt.datetime | None
+    approved: dt.datetime | None
     minutes: int
     due: dt.datetime | None
     tasks: tuple[int, ...]
@@ -247,7 +248,7 @@ def waiting_requests(session: Session) -> list[WaitingRow]:
     requests = (
         session.connection()
         .execute(
-            select(r.id, r.project, r.title, r.status, r.submitted)  # type: ignore[call-overload]  # sqlmodel's select() is typed for up to 4 columns
+            select(r.id, r.project, r.title, r.status, r.submitted, r.decided_at)  # type: ignore[call-overload]  # sqlmodel's select() is typed for up to 4 columns
             .where(col(r.status).in_(WAITING_REQUEST))
             .order_by(r.id)
         )
@@ -262,7 +263,7 @@ def waiting_requests(session: Session) -> list[WaitingRow]:
         ):
             tasks[request_id].append((task_id, minutes, due))
     rows = []
-    for request_id, project, title, status, submitted in requests:
+    for request_id, project, title, status, submitted, decided in requests:
         own = tasks[request_id]
         dues = [due for _, _, due in own if due is not None]
         rows.append(
@@ -272,6 +273,7 @@ def waiting_requests(session: Session) -> list[WaitingRow]:
                 title=title,
                 status=RequestStatus(status).value,
                 submitted=submitted,
+                approved=decided if status == RequestStatus.APPROVED else None,
                 minutes=sum(minutes for _, minutes, _ in own),
                 due=min(dues) if dues else None,
                 tasks=tuple(task_id for task_id, _, _ in own),

@@ -63,6 +63,7 @@ class Task(SQLModel, table=True):
     due: dt.datetime | None = utc(nullable=True)
     due_hard: bool = False
     operator: bool = False
+    shifts: bool = False  # staffed throughout in shifts, by one person of its need at a time
     note: str = ""
 
 

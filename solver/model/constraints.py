@@ -14,6 +14,7 @@ from collections import defaultdict
 from ortools.sat.python import cp_model
 
 from solver import ranges as R
+from solver.model import shifts
 from solver.model.travel import TravelPairs
 from solver.model.variables import Lit, TaskVar, Variables, domain
 from solver.problem import Person, Problem
@@ -27,6 +28,7 @@ model building and presolve on a 500-task instance)."""
 ADDED: tuple[Rule, ...] = (
     Rule.EQUIPMENT_CAPACITY,
     Rule.PRECEDENCE,
+    Rule.SHIFT_COVER,  # before person_overlap, which takes in the shifts' intervals
     Rule.PERSON_OVERLAP,
     Rule.PERSON_AVAILABLE,
     Rule.PERSON_WEEKLY_CAP,
@@ -108,6 +110,15 @@ class Constraints:
                 after.present,
             )
 
+    def shift_cover(self) -> None:
+        """A shift-staffed task is covered by shifts of eligible people, handing over."""
+        for task_var in self.tasks.values():
+            if task_var.facts.task.shifts is None:
+                continue
+            task_var.shifts = shifts.shift_vars(self.v, task_var)
+            shifts.add_cover(self.v, task_var)
+            shifts.add_certified(self.v, task_var)
+
     def person_overlap(self) -> None:
         """A person works on one task at a time over the staffed parts."""
         for intervals in self._staffed_intervals().values():
@@ -186,6 +197,8 @@ class Constraints:
     def certified_operator(self) -> None:
         """A unit needing a certified operator has one among the task's people on the day."""
         for task_var in self.tasks.values():
+            if task_var.facts.task.shifts is not None:
+                continue  # each shift person's certificate: shift_cover
             holders: dict[str, list[Lit]] = {}
             for mode in task_var.modes:
                 for unit_vars in mode.needs:
@@ -307,6 +320,8 @@ class Constraints:
         for task_var in self.tasks.values():
             for person_id, interval in task_var.staffed_interval.items():
                 by_person[person_id].append(interval)
+            for shift in task_var.shifts:
+                by_person[shift.window.person].append(shift.busy)
         return by_person
 
     def _certified(self, task_var: TaskVar, kind: str) -> list[Lit]:

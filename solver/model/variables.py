@@ -96,6 +96,7 @@ class TaskVar:
     sites: dict[str, Lit]  # site -> task runs there (empty when the site is fixed or none)
     staffed_interval: dict[str, cp_model.IntervalVar]  # person id -> their staffed time
     weeks: dict[int, Lit] | None = None  # lazily: week index -> the task starts in it
+    shifts: list = field(default_factory=list)  # candidate shifts (model.shifts.ShiftVar)
 
     @property
     def id(self) -> str:
@@ -490,6 +491,12 @@ class Variables:
             if person_id not in task_var.people:
                 return None
             lits.append(task_var.people[person_id])
+        end = want.start + task.modes[want.mode].duration
+        for shift in want.shifts:
+            match = [s.lit for s in task_var.shifts if s.window.clipped(want.start, end) == shift]
+            if not match:
+                return None
+            lits.append(match[0])
         return list(dict.fromkeys(lit for lit in lits if not self.is_true(lit)))
 
 
