@@ -70,6 +70,7 @@ def replay(
         scheduled_at: dict[int, dt.datetime] = {}
         never: set[int] = set()
         refused = 0
+        cut = 0
         with db.read() as session:
             for request in session.exec(select(t.Request)):
                 if request.status in (RequestStatus.APPROVED, RequestStatus.SCHEDULED):
@@ -89,6 +90,7 @@ def replay(
             proposal = propose(
                 db, actor=operator, now=now, time_limit=time_limit, deterministic=True
             )
+            cut += not proposal.plan.repeatable  # the clock ended it before its work budget
             problem = proposal.snapshot.problem
             never |= {int(r[1:]) for r in precheck(problem)}
             commit(db, actor=operator, now=now, proposal=proposal)
@@ -102,6 +104,7 @@ def replay(
             print(
                 f"ageing {ageing}: week {week}: {len(proposal.left_out)} left out, "
                 f"{waiting} approved and never scheduled, {refused} refused so far, "
+                f"{cut} plans cut by the clock so far, "
                 f"{time.monotonic() - began:.1f} s",
                 flush=True,
             )
@@ -123,6 +126,7 @@ def replay(
             "wait_weeks": round(((scheduled_at.get(request_id) or end) - at) / WEEK, 2),
             "still_waiting": request_id not in scheduled_at,
             "never_fits": request_id in never,
+            "plans_cut": cut,
         }
         for request_id, at in sorted(approved.items())
     ]
@@ -173,6 +177,7 @@ def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "mean_wait_weeks": round(statistics.fmean(waits), 2) if waits else 0.0,
         "p90_wait_weeks": waits[int(0.9 * (len(waits) - 1))] if waits else 0.0,
         "max_wait_by_priority": by_priority,
+        "plans_cut_by_clock": rows[0]["plans_cut"] if rows else 0,
     }
 
 
