@@ -263,7 +263,9 @@ class Request:
 
     ``priority`` weighs the request in the objective; ``arrival`` orders the first-come-
     first-served baseline; a request with ``required`` set must be scheduled (benchmarks);
-    ``standing`` says what the plan in force promised it (see ``solver.score``).
+    ``standing`` says what the plan in force promised it (see ``solver.score``); ``due`` is
+    a soft due date on its finish (the end of its last task): its lateness counts once,
+    however many of its tasks end late.
     """
 
     id: str
@@ -271,6 +273,7 @@ class Request:
     arrival: int = 0
     required: bool = False
     standing: Standing = Standing.NEW
+    due: int | None = None
 
     def __post_init__(self) -> None:
         if self.priority < 1:

@@ -148,6 +148,10 @@ def evaluate(problem: Problem, assignments: Mapping[str, Assignment]) -> dict[st
         task = problem.task[task_id]
         if task.due is not None and end > task.due:
             tardiness += problem.request[task.request].priority * (end - task.due)
+    for request in problem.requests:  # a request's due date: on its finish, once
+        if request.due is not None and request.id in done:
+            finish = max(ends[t.id] for t in problem.request_tasks[request.id])
+            tardiness += request.priority * max(0, finish - request.due)
     groups: dict[str, set[str]] = defaultdict(set)
     cost = 0
     for task_id, a in placed.items():

@@ -400,8 +400,15 @@ class _Builder:
                 continue
             requests[key] = request
             standing, priority = self.standing(request)
+            due = request.due if request.due is not None and not request.due_hard else None
             problem_requests.append(
-                Request(id=key, priority=priority, arrival=arrival[rid], standing=standing)
+                Request(
+                    id=key,
+                    priority=priority,
+                    arrival=arrival[rid],
+                    standing=standing,
+                    due=self.grid.floor(due) if due is not None else None,
+                )
             )
 
         # Only between tasks in the problem: a predecessor booked before the window (or
@@ -574,15 +581,20 @@ class _Builder:
             handover = grid.length(self.settings.handover)
             shifts, staff = Shifts(need=staff[0], handover=handover), ()
         duration = grid.length(row.duration)
-        earliest = (
-            max(grid.ceil(row.earliest), self.ready_slot) if row.earliest else self.ready_slot
-        )
+        # The request's own dates hold for each of its tasks: its earliest start, and a
+        # hard due date on its finish (each task ends by then); a soft one is the request's
+        # lateness, counted once (solver.problem.Request.due).
+        request = self.request_rows[row.request_id]
+        starts = [d for d in (row.earliest, request.earliest) if d is not None]
+        earliest = max([grid.ceil(max(starts)), self.ready_slot] if starts else [self.ready_slot])
         # Nothing new ends after the horizon; a booking reaching past it may stay there.
         end_by = self.horizon_slot
         if current is not None:
             end_by = max(end_by, current.start + duration)
         due = grid.floor(row.due) if row.due else None
         deadline = end_by if due is None or not row.due_hard else min(due, end_by)
+        if request.due is not None and request.due_hard:
+            deadline = min(deadline, grid.floor(request.due))
         return Task(
             id=key,
             request=request_id,

@@ -183,6 +183,9 @@ def export_platform(session: Session) -> PlatformFile:
                 status=r.status,
                 created=local(r.created),
                 submitted=local(r.submitted) if r.submitted else None,
+                earliest=local(r.earliest) if r.earliest else None,
+                due=local(r.due) if r.due else None,
+                due_hard=r.due_hard,
                 note=r.note,
                 decision_note=r.decision_note,
                 tasks=[

@@ -232,6 +232,8 @@ class RequestSpec(RequestFields):
     status: RequestStatus = RequestStatus.SUBMITTED
     created: Instant | None = None
     submitted: Instant | None = None
+    earliest: Instant | None = None
+    due: Instant | None = None
     tasks: Annotated[list[TaskSpec], Field(min_length=1)]
 
 

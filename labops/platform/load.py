@@ -99,6 +99,8 @@ def _too_far_ahead(data: PlatformFile, shift: dt.timedelta, now: dt.datetime) ->
             problems.append(f"{what}: {day} is more than two years ahead of today")
 
     for request in data.requests:
+        check(f"request {request.id}: earliest", request.earliest)
+        check(f"request {request.id}: due", request.due)
         for task in request.tasks:
             check(f"request {request.id}: task {task.key!r}: earliest", task.earliest)
             check(f"request {request.id}: task {task.key!r}: due", task.due)
@@ -310,6 +312,9 @@ class _Writer:
                         status=request.status,
                         created=created,
                         submitted=submitted,
+                        earliest=self.instant(request.earliest) if request.earliest else None,
+                        due=self.instant(request.due) if request.due else None,
+                        due_hard=request.due_hard,
                         note=request.note,
                         decision_note=request.decision_note,
                     )

@@ -15,7 +15,7 @@ from typing import Annotated, Literal, Self
 from pydantic import Field, ValidationError, model_validator
 
 from labops.errors import InputError
-from labops.fields import Day, Entry, Name, Slug, Text
+from labops.fields import Day, Entry, Instant, Name, Slug, Text
 from labops.platform.checks import find_cycle
 from labops.platform.file_schema import AfterSpec, TaskSpec
 from labops.platform.read import describe_error
@@ -49,6 +49,9 @@ class RequestForm(Entry):
     project: Slug
     title: Name
     note: Text = ""
+    earliest: Instant | None = None  # the whole request's: no task starts before
+    due: Instant | None = None  # on its finish (its last task's end)
+    due_hard: bool = False
     tasks: Annotated[list[TaskForm], Field(min_length=1, max_length=200)]
 
     def expanded(self) -> list[TaskSpec]:

@@ -35,11 +35,22 @@ class RequestFields(SQLModel):
     submitted: dt.datetime | None = Field(default=None, title="Submitted")
     note: Text = Field(default="", title="Note")
     decision_note: Text = Field(default="", title="Decision note")
+    # The whole request's dates, beside its tasks' own: no task starts before ``earliest``;
+    # ``due`` is on its finish (its last task's end), a must with ``due_hard``.
+    earliest: dt.datetime | None = Field(
+        default=None, title="Earliest start", description="no task of it starts before"
+    )
+    due: dt.datetime | None = Field(
+        default=None, title="Due", description="when its last task should be done"
+    )
+    due_hard: bool = Field(default=False, title="Hard due date", description="a must")
 
 
 class Request(RequestFields, table=True):
     created: dt.datetime = utc()
     submitted: dt.datetime | None = utc(nullable=True)
+    earliest: dt.datetime | None = utc(nullable=True)
+    due: dt.datetime | None = utc(nullable=True)
     decided_at: dt.datetime | None = utc(nullable=True)
     decided_by: str | None = fk("person.id", nullable=True, cascade=False, index=False)
 

@@ -76,10 +76,13 @@ def submit_request(
     tasks = form.expanded()
     with db.write() as session:
         tz = platform_info(session).timezone
+        dates = [("earliest", form.earliest), ("due", form.due)]
         for task in tasks:
-            for what, value in (("earliest", task.earliest), ("due", task.due)):
-                if value is not None:
-                    check_ahead(to_utc(value, tz), now, f"task '{task.key}': {what}")
+            dates += [(f"task '{task.key}': earliest", task.earliest)]
+            dates += [(f"task '{task.key}': due", task.due)]
+        for what, value in dates:
+            if value is not None:
+                check_ahead(to_utc(value, tz), now, what)
         project = _project(session, form.project)
         actor = current_actor(session, actor)
         actor.require(Action.REQUEST, project.id)
@@ -98,6 +101,9 @@ def submit_request(
             status=RequestStatus.DRAFT if draft else RequestStatus.SUBMITTED,
             created=now,
             submitted=None if draft else now,
+            earliest=to_utc(form.earliest, tz) if form.earliest else None,
+            due=to_utc(form.due, tz) if form.due else None,
+            due_hard=form.due_hard,
         )
         session.add(request)
         session.flush()

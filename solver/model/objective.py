@@ -151,7 +151,7 @@ class Objective:
         return self._kept[task_id]
 
     def tardiness(self) -> Expr:
-        terms = []
+        terms: list[Expr] = []
         for task_var in self.v.tasks.values():
             task = task_var.facts.task
             latest_end = task_var.facts.latest + task_var.facts.max_duration
@@ -161,7 +161,28 @@ class Objective:
             self.v.enforce(self.model.add(late >= task_var.end - task.due), task_var.present)
             self.v.hints.set(late, max(0, self._hinted_end(task_var) - task.due))
             terms.append(self.problem.request[task.request].priority * late)
+        for request in self.problem.requests:
+            if request.due is not None:
+                terms += self._request_lateness(request.id, request.due, request.priority)
         return sum(terms)
+
+    def _request_lateness(self, request_id: str, due: int, priority: int) -> list[Expr]:
+        """The slots a request finishes after ``due`` (the latest end of its tasks), times
+        its priority; nothing when no task can end late."""
+        tasks = [
+            self.v.tasks[t.id]
+            for t in self.problem.request_tasks[request_id]
+            if t.id in self.v.tasks
+        ]
+        latest = max((tv.facts.latest + tv.facts.max_duration for tv in tasks), default=due)
+        if latest <= due:
+            return []
+        late = self.model.new_int_var(0, latest - due, f"request[{request_id}].late")
+        for task_var in tasks:
+            self.v.enforce(self.model.add(late >= task_var.end - due), task_var.present)
+        hinted = max((self._hinted_end(tv) for tv in tasks), default=due)
+        self.v.hints.set(late, max(0, hinted - due))
+        return [priority * late]
 
     def continuity(self) -> Expr:
         groups = sorted({_group(t) for t in self.v.tasks.values() if t.people})

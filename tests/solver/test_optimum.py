@@ -59,6 +59,29 @@ def test_weighted_tardiness_orders_by_priority():
     assert plan.assignments["y"].start == 0 and plan.breakdown["tardiness"] == 2
 
 
+def test_a_requests_due_date_counts_its_finish_once():
+    # One unit. Request r: tasks a and b, 2 slots each, due at 2 as a whole; s: one task
+    # of 2 slots, due at 2, priority 2. r first: r finishes at 4 (2 late), s at 6 (4 late
+    # x 2 = 8): 10. s first: s on time, r finishes at 6: 4 late, counted once (were the due
+    # date each task's, a ending at 4 and b at 6 would count 2 + 4 = 6).
+    u = Unit(id="u")
+    tasks = [
+        task("a", "r", duration=2, needs=[need("u")]),
+        task("b", "r", duration=2, needs=[need("u")]),
+        task("s", duration=2, needs=[need("u")], due=2),
+    ]
+    requests = [Request(id="r", priority=1, due=2), Request(id="s", priority=2)]
+    plan = solved(problem(tasks, units=[u], requests=requests, horizon=10))
+    assert plan.assignments["s"].start == 0 and plan.breakdown["tardiness"] == 4
+    r_first = {
+        "a": at("a", 0, units=["u"]),
+        "b": at("b", 2, units=["u"]),
+        "s": at("s", 4, units=["u"]),
+    }
+    prob = problem(tasks, units=[u], requests=requests, horizon=10)
+    assert score.evaluate(prob, r_first)["tardiness"] == 2 + 8
+
+
 def test_current_plan_is_kept_before_finishing_early():
     # a could start at 0 (finish 1) but keeping its booking at 3 is the higher level.
     current = {"a": at("a", 3, units=["u"])}
