@@ -125,6 +125,13 @@ def show_request(
             ("status", request.status.value),
             ("created", local_text(request.created, tz)),
             ("submitted", local_text(request.submitted, tz)),
+            ("earliest", local_text(request.earliest, tz)),
+            (
+                "due",
+                None
+                if request.due is None
+                else f"{local_text(request.due, tz)}{' (hard)' if request.due_hard else ''}",
+            ),
             ("decided", local_text(request.decided_at, tz)),
             ("decided by", request.decided_by),
             ("decision note", request.decision_note),

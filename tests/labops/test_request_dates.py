@@ -13,6 +13,7 @@ from labops.localtime import to_utc
 from labops.permissions import resolve_actor
 from labops.planning.plans import propose
 from labops.platform.dump import export_platform
+from labops.records.details import show_record
 from labops.requests.form import parse_request_form
 from labops.requests.service import approve_request, submit_request
 from tests.conftest import NOW
@@ -67,6 +68,10 @@ def test_a_hard_due_date_and_an_earliest_start_hold_for_every_task(tiny: Databas
         assert task.earliest == grid.ceil(local("2026-12-02T13:00:00"))
         assert task.deadline == grid.floor(local("2026-12-04T12:00:00"))
     assert problem.request[f"R{request_id}"].due is None  # a must, not a cost
+    shown = dict(
+        show_record(tiny, "request", str(request_id), now=NOW, actor=actor(tiny, "ada")).fields
+    )
+    assert (shown["earliest"], shown["due"]) == ("2026-12-02 13:00", "2026-12-04 12:00 (hard)")
     placed = [c for c in proposal.changes if c.request_id == request_id]
     assert len(placed) == 2
     for change in placed:
