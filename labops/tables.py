@@ -20,11 +20,12 @@ from labops.requests.model import (
     TaskStaff,
 )
 from labops.sites.model import Site, SiteClosure, SiteHours, Travel
+from labops.usage.model import Usage
 
 __all__ = [
     "Absence", "AuditEvent", "Booking", "BookingPerson", "BookingUnit", "Certification",
     "Downtime", "Equipment", "FundPool", "Kind", "LeftOut", "Notification", "Person", "PersonHours",
     "PlanRun", "PlatformInfo", "Project", "ProjectMember", "ProjectRoleMinimum", "Request",
     "Site", "SiteClosure", "SiteHours", "Skill", "Task", "TaskEquipment", "TaskPrecedence",
-    "TaskRoleCap", "TaskStaff", "Travel", "UTCDateTime",
+    "TaskRoleCap", "TaskStaff", "Travel", "UTCDateTime", "Usage",
 ]  # fmt: skip

@@ -23,6 +23,7 @@ from labops_cli import (
     requests,
     schedule,
     tui,
+    usage,
     whatif,
 )
 from labops_cli.render import err_console
@@ -80,6 +81,7 @@ browse.register(app)
 requests.register(app)
 schedule.register(app)
 bookings.register(app)
+usage.register(app)
 money.register(app)
 calendar.register(app)
 notify.register(app)

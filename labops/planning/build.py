@@ -206,11 +206,20 @@ class _Builder:
         # booking years ahead would make it years of slots): they are fixed, unseen.
         far = self.horizon_end + FAR_AHEAD
         self.far: dict[int, BookedTask] = {}
+        # A checked-out booking is over: it stays (its task is done) but holds nothing, so
+        # the rest of its time is free when it ended early (labops.usage).
+        over = set(
+            s.exec(
+                select(t.Usage.booking_id)
+                .where(col(t.Usage.booking_id).in_(booking_ids))
+                .where(col(t.Usage.end).is_not(None))
+            )
+        )
         for booking, task in live:
             booked = BookedTask(
                 booking,
-                [u.equipment_id for u in units[booking.id]],
-                [p.person_id for p in people[booking.id]],
+                [] if booking.id in over else [u.equipment_id for u in units[booking.id]],
+                [] if booking.id in over else [p.person_id for p in people[booking.id]],
             )
             (self.far if booking.start >= far else self.live)[task.id] = booked
             self.task_rows[task.id] = task

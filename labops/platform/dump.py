@@ -39,6 +39,7 @@ from labops.platform.file_schema import (
     TravelSpec,
 )
 from labops.requests.model import need_values
+from labops.usage.model import Usage, UsageSettings, UsageSpec
 from labops.vocabulary import WEEKDAYS
 
 
@@ -91,6 +92,7 @@ def export_platform(session: Session) -> PlatformFile:
             identity=info.identity,
         ),
         planning=PlanningSettings.model_validate(info.planning),
+        usage=UsageSettings.model_validate(info.usage),
         kinds=[
             KindSpec(id=k.id, name=k.name, description=k.description)
             for k in rows(t.Kind, t.Kind.id)
@@ -218,6 +220,7 @@ def _bookings(session: Session, task_by_id: dict[int, t.Task], local: Any) -> li
     for row in session.exec(select(t.BookingPerson).order_by(t.BookingPerson.person_id)):
         people[row.booking_id].append(row.person_id)
     bookings = session.exec(select(t.Booking).order_by(t.Booking.start, t.Booking.id))
+    uses = {use.booking_id: use for use in session.exec(select(Usage))}
     return [
         BookingSpec(
             request=task_by_id[b.task_id].request_id,
@@ -227,9 +230,20 @@ def _bookings(session: Session, task_by_id: dict[int, t.Task], local: Any) -> li
             units=units[b.id],
             people=people[b.id],
             status=b.status,
+            use=_use(uses.get(b.id), local),
         )
         for b in bookings
     ]
+
+
+def _use(use: Usage | None, local: Any) -> UsageSpec | None:
+    if use is None:
+        return None
+    return UsageSpec(
+        no_show=use.no_show,
+        start=local(use.start) if use.start else None,
+        end=local(use.end) if use.end else None,
+    )
 
 
 def _week_hours(rows: Any) -> dict[str, str]:
@@ -241,6 +255,7 @@ def _week_hours(rows: Any) -> dict[str, str]:
 
 # --- TOML ---------------------------------------------------------------------------------
 
+_SETTINGS = ("planning", "usage")  # tables of settings, written as [name]
 _TABLE_ARRAYS = {("requests", "tasks")}  # nested lists written as [[a.b]] rather than inline
 
 
@@ -252,12 +267,13 @@ def to_toml(data: PlatformFile) -> str:
     document.add(tomlkit.comment("labops platform file: see docs/fixture-format.md"))
     document.add("format", plain.pop("format"))
     document.add("platform", _table(plain.pop("platform"), ()))
-    if plain.get("planning"):  # only what differs from the defaults
-        document.add(tomlkit.nl())
-        document.add("planning", _table(plain.pop("planning"), ("planning",)))
+    for settings in _SETTINGS:
+        if plain.get(settings):  # only what differs from the defaults
+            document.add(tomlkit.nl())
+            document.add(settings, _table(plain.pop(settings), (settings,)))
     for section in PlatformFile.model_fields:
         entries = plain.get(section)
-        if not entries or section in ("format", "platform", "planning"):
+        if not entries or section in ("format", "platform", *_SETTINGS):
             continue
         document.add(tomlkit.nl())
         array = tomlkit.aot()

@@ -40,6 +40,7 @@ from labops.planning.settings import PlanningSettings
 from labops.projects.model import ProjectFields
 from labops.requests.model import EquipmentNeedFields, RequestFields, StaffNeedFields
 from labops.sites.model import SiteFields
+from labops.usage.model import UsageSettings, UsageSpec
 from labops.vocabulary import (
     AbsenceKind,
     BookingStatus,
@@ -236,10 +237,16 @@ class BookingSpec(Entry):
     units: list[Slug] = []
     people: list[Slug] = []
     status: BookingStatus = BookingStatus.CONFIRMED
+    use: UsageSpec | None = None  # what really ran (labops.usage)
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:
-        return _check_span(self)
+        _check_span(self)
+        if self.use is not None and self.use.no_show != (self.status == BookingStatus.CANCELLED):
+            raise ValueError("a no-show booking is cancelled, and a cancelled one a no-show")
+        if self.use is not None and self.use.end is not None and self.status != BookingStatus.DONE:
+            raise ValueError("a booking whose use ended is done")
+        return self
 
 
 class PlatformFile(Entry):
@@ -248,6 +255,7 @@ class PlatformFile(Entry):
     format: Annotated[int, Field(ge=1, le=FORMAT_VERSION)] = FORMAT_VERSION
     platform: PlatformSpec
     planning: PlanningSettings = PlanningSettings()
+    usage: UsageSettings = UsageSettings()
     kinds: list[KindSpec] = []
     sites: list[SiteSpec] = []
     travel: list[TravelSpec] = []

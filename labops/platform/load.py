@@ -23,6 +23,8 @@ from labops.people.model import person_row
 from labops.permissions import Action, Actor, current_actor
 from labops.platform.file_schema import PlatformFile, TaskSpec
 from labops.requests.task_rows import add_tasks
+from labops.usage.model import Usage, UsageSpec
+from labops.usage.service import release_after
 from labops.vocabulary import WEEKDAYS
 
 
@@ -153,6 +155,7 @@ class _Writer:
                     anchor=self.day(data.platform.anchor),
                     slot_minutes=data.platform.slot_minutes,
                     planning=data.planning.model_dump(mode="json", exclude_defaults=True),
+                    usage=data.usage.model_dump(mode="json", exclude_defaults=True),
                     self_approval=data.platform.self_approval,
                     identity=data.platform.identity,
                 )
@@ -358,6 +361,19 @@ class _Writer:
                 )
                 for p in spec.people
             )
+            if spec.use is not None:
+                self._use(booking, spec.use)
+
+    def _use(self, booking: t.Booking, use: UsageSpec) -> None:
+        start = self.instant(use.start) if use.start else None
+        end = self.instant(use.end) if use.end else None
+        self.session.add(
+            Usage(booking_id=booking.id, no_show=use.no_show, start=start, end=end,
+                  recorded_at=min(end or start or booking.start, self.now))
+        )  # fmt: skip
+        if end is not None:
+            self.session.flush()
+            release_after(self.session, booking, end)
 
 
 def _week_rows(hours: dict[str, list[Window]]) -> Iterable[tuple[int, dt.time, dt.time]]:
