@@ -16,6 +16,7 @@ from labops_cli import (
     bookings,
     browse,
     calendar,
+    charges,
     money,
     notify,
     platform,
@@ -83,6 +84,7 @@ schedule.register(app)
 bookings.register(app)
 usage.register(app)
 money.register(app)
+charges.register(app)
 calendar.register(app)
 notify.register(app)
 report.register(app)

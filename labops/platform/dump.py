@@ -15,6 +15,8 @@ import tomlkit
 from sqlmodel import Session, select
 
 from labops import tables as t
+from labops.charges.model import UnitRate
+from labops.charges.settings import ChargeSettings
 from labops.equipment.model import DowntimeSpec, KindSpec, unit_spec
 from labops.fields import Window, format_cents, format_week_hours
 from labops.localtime import round_trips, to_local, zone
@@ -82,6 +84,9 @@ def export_platform(session: Session) -> PlatformFile:
     preceded_by = grouped(t.TaskPrecedence, "after_id", t.TaskPrecedence.before_id)
     task_by_id = {task.id: task for group in tasks.values() for task in group}
 
+    rates: dict[str, dict[str, int]] = defaultdict(dict)
+    for rate in session.exec(select(UnitRate).order_by(UnitRate.equipment_id, UnitRate.tier)):
+        rates[rate.equipment_id][rate.tier] = rate.hourly_rate
     return PlatformFile(
         platform=PlatformSpec(
             name=info.name,
@@ -93,6 +98,7 @@ def export_platform(session: Session) -> PlatformFile:
         ),
         planning=PlanningSettings.model_validate(info.planning),
         usage=UsageSettings.model_validate(info.usage),
+        charges=ChargeSettings.model_validate(info.charges),
         kinds=[
             KindSpec(id=k.id, name=k.name, description=k.description)
             for k in rows(t.Kind, t.Kind.id)
@@ -128,6 +134,7 @@ def export_platform(session: Session) -> PlatformFile:
                     )
                     for d in downtime[e.id]
                 ],
+                rates=rates[e.id],
             )
             for e in rows(t.Equipment, t.Equipment.id)
         ],
@@ -161,6 +168,8 @@ def export_platform(session: Session) -> PlatformFile:
                 fund_pool=p.fund_pool,
                 budget=format_cents(p.budget),
                 enforce_budget=p.enforce_budget,
+                tier=p.tier,
+                cost_centre=p.cost_centre,
                 members=[m.person_id for m in members[p.id]],
                 team=TeamSpec(
                     min_roles={m.role: m.count for m in minimums[p.id]},
@@ -255,7 +264,7 @@ def _week_hours(rows: Any) -> dict[str, str]:
 
 # --- TOML ---------------------------------------------------------------------------------
 
-_SETTINGS = ("planning", "usage")  # tables of settings, written as [name]
+_SETTINGS = ("planning", "usage", "charges")  # tables of settings, written as [name]
 _TABLE_ARRAYS = {("requests", "tasks")}  # nested lists written as [[a.b]] rather than inline
 
 

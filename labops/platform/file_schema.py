@@ -18,6 +18,7 @@ from pydantic import (
     model_validator,
 )
 
+from labops.charges.settings import ChargeSettings
 from labops.equipment.model import EquipmentSpec, KindSpec
 from labops.fields import (
     ENTRY,
@@ -256,6 +257,7 @@ class PlatformFile(Entry):
     platform: PlatformSpec
     planning: PlanningSettings = PlanningSettings()
     usage: UsageSettings = UsageSettings()
+    charges: ChargeSettings = ChargeSettings()
     kinds: list[KindSpec] = []
     sites: list[SiteSpec] = []
     travel: list[TravelSpec] = []

@@ -12,6 +12,7 @@ from sqlmodel import Session, SQLModel, select
 
 from labops import tables as t
 from labops.audit import record
+from labops.charges.model import UnitRate
 from labops.columns import self_references
 from labops.db import Database, follow_written_ids
 from labops.equipment.model import Downtime, Kind, unit_row
@@ -156,6 +157,7 @@ class _Writer:
                     slot_minutes=data.platform.slot_minutes,
                     planning=data.planning.model_dump(mode="json", exclude_defaults=True),
                     usage=data.usage.model_dump(mode="json", exclude_defaults=True),
+                    charges=data.charges.model_dump(mode="json", exclude_defaults=True),
                     self_approval=data.platform.self_approval,
                     identity=data.platform.identity,
                 )
@@ -223,6 +225,11 @@ class _Writer:
         self.session.flush()
         self.add(unit_row(unit) for unit in self.data.equipment)
         self.session.flush()
+        self.add(
+            UnitRate(equipment_id=unit.id, tier=tier, hourly_rate=cents)
+            for unit in self.data.equipment
+            for tier, cents in unit.rates.items()
+        )
         for unit in self.data.equipment:
             self.add(
                 Downtime(
@@ -283,6 +290,8 @@ class _Writer:
                 fund_pool=project.fund_pool,
                 budget=project.budget,
                 enforce_budget=project.enforce_budget,
+                tier=project.tier,
+                cost_centre=project.cost_centre,
                 max_students_per_senior=project.team.max_students_per_senior,
                 description=project.description,
             )
