@@ -175,7 +175,7 @@ def _late_cancellations(session: Session, ids: list[int], rules: ChargeSettings)
         return set()
     window = dt.timedelta(minutes=rules.late_cancel_within)
     starts = dict(
-        session.exec(select(t.Booking.id, t.Booking.start).where(col(t.Booking.id).in_(ids)))
+        session.exec(select(t.Booking.id, t.Booking.start).where(col(t.Booking.id).in_(ids))).all()
     )
     late = set()
     for event in session.exec(
