@@ -213,3 +213,35 @@ def test_a_late_cancellation_costs_its_fee_and_an_early_one_nothing(demo) -> Non
     assert [(r["booking"], r["item"], r["amount"]) for r in rows[:-1]] == [
         ("113", "late cancellation", "30.00")
     ]
+
+
+def _unit_hours(cli) -> dict[str, tuple[float, float, float]]:
+    result = cli(*OPERATOR, "report", "weekly", "--week", "2026-W49", "--format", "json")
+    assert result.code == 0, result.err
+    return {
+        u["unit"]: (u["booked_h"], u["actual_h"], u["no_show_h"])
+        for u in json.loads(result.out)["units"]
+        if u["unit"] in ("glovebox-1", "xrd-1", "sputter-1", "furnace-1", "bsc-1")
+    }
+
+
+def test_the_recorded_day_changes_the_weekly_report_as_worked_out_by_hand(demo) -> None:
+    # Booked hours include setup and cleanup, around the planned span or, once recorded,
+    # around check-in to check-out (setup/cleanup in minutes: glovebox-1 0/30, xrd-1 15/15,
+    # sputter-1 30/15, furnace-1 0/30, bsc-1 15/15). xrd-1 also holds Thursday's locked
+    # Kappa XRD, 12:45-16:15 with setup and cleanup: 3.5 h, as planned.
+    assert _unit_hours(demo) == {
+        "glovebox-1": (1.5, 0, 0),  # 08:00-09:30
+        "xrd-1": (6.0, 0, 0),  # 08:45-11:15 and 3.5
+        "bsc-1": (2.5, 0, 0),  # 08:45-11:15
+        "sputter-1": (3.75, 0, 0),  # 09:30-13:15
+        "furnace-1": (4.5, 0, 0),  # 14:00-18:30
+    }
+    _record_the_day(demo)
+    assert _unit_hours(demo) == {
+        "glovebox-1": (1.75, 1.75, 0),  # 08:05-09:50
+        "xrd-1": (5.25, 1.75, 0),  # 09:10-10:55 and Thursday's 3.5 as planned
+        "bsc-1": (0, 0, 2.5),  # nobody came
+        "sputter-1": (2.92, 2.92, 0),  # 09:30-12:25, 2 h 55
+        "furnace-1": (5.0, 5.0, 0),  # 14:10-19:10: ran 40 minutes over
+    }
