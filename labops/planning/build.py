@@ -31,6 +31,7 @@ from sqlmodel import Session, col, select
 from labops import tables as t
 from labops.bookings.costs import booking_costs
 from labops.calendars import Calendars, subtract
+from labops.funds.limits import pool_budgets, task_consumes
 from labops.localtime import monday_of, to_local, to_utc
 from labops.planning.fingerprint import fingerprint
 from labops.planning.freeze import freeze_end
@@ -155,6 +156,7 @@ class _Builder:
         self.skills = _group(s.exec(select(t.Skill)), "person_id")
         self.certs = _group(s.exec(select(t.Certification)), "person_id")
         self.projects = {p.id: p for p in s.exec(select(t.Project))}
+        self.pools = {p.id: p for p in s.exec(select(t.FundPool))}
         self.members = _group(s.exec(select(t.ProjectMember)), "project_id")
         self.minimums = _group(s.exec(select(t.ProjectRoleMinimum)), "project_id")
         if self.repair:
@@ -563,10 +565,21 @@ class _Builder:
             end_by = max(end_by, current.start + duration)
         due = grid.floor(row.due) if row.due else None
         deadline = end_by if due is None or not row.due_hard else min(due, end_by)
+        consumes = task_consumes(
+            self.pools.get(project.fund_pool),
+            (
+                [
+                    self.units[u].hourly_rate * grid.slot_minutes * need.amount
+                    for u in need.candidates
+                ]
+                for need in needs
+            ),
+            duration,
+        )
         return Task(
             id=key,
             request=request_id,
-            modes=(Mode(duration=duration, needs=needs),),
+            modes=(Mode(duration=duration, needs=needs, consumes=consumes),),
             staff=staff,
             staff_slots=grid.length(row.staff_for) if row.staff_for is not None else None,
             earliest=earliest,
@@ -711,6 +724,8 @@ class _Builder:
             project = self.projects[project_id]
             left = max(project.budget - self.spent_elsewhere.get(project_id, 0), 0)
             yield Budget(id=project_id, limit=left * 60)  # cent-minutes, like the unit costs
+        taken = {b for task in tasks for mode in task.modes for b in mode.consumes}
+        yield from pool_budgets(self.pools, self.projects.values(), self.spent_elsewhere, taken)
 
     def _has_team_rule(self, project: t.Project) -> bool:
         return bool(self.minimums[project.id]) or project.max_students_per_senior is not None

@@ -152,7 +152,13 @@ def export_platform(session: Session) -> PlatformFile:
             for p in rows(t.Person, t.Person.id)
         ],
         fund_pools=[
-            FundPoolSpec(id=f.id, name=f.name, kind=f.kind, budget=format_cents(f.budget))
+            FundPoolSpec(
+                id=f.id,
+                name=f.name,
+                kind=f.kind,
+                budget=format_cents(f.budget),
+                enforce_budget=f.enforce_budget,
+            )
             for f in rows(t.FundPool, t.FundPool.id)
         ],
         projects=[

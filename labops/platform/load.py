@@ -168,7 +168,10 @@ class _Writer:
         self._equipment()
         self._people()
         self.add(
-            t.FundPool(id=p.id, name=p.name, kind=p.kind, budget=p.budget) for p in data.fund_pools
+            t.FundPool(
+                id=p.id, name=p.name, kind=p.kind, budget=p.budget, enforce_budget=p.enforce_budget
+            )
+            for p in data.fund_pools
         )
         self.session.flush()
         self._projects()
