@@ -78,10 +78,20 @@ def import_command(
 
 
 @usage_app.command("no-shows")
-def no_shows_command(ctx: typer.Context) -> None:
+def no_shows_command(
+    ctx: typer.Context,
+    since: str | None = typer.Option(
+        None, "--since", help="Look at bookings from this day on (default: a week back)."
+    ),
+) -> None:
     """Mark bookings nobody checked in to within the grace period as no-shows (cancelled)."""
     state: CliState = ctx.obj
-    ids = service.sweep_no_shows(state.db, actor=state.actor, now=state.now())
+    ids = service.sweep_no_shows(
+        state.db,
+        actor=state.actor,
+        now=state.now(),
+        since=parse_local_instant(state.db, since, "--since") if since else None,
+    )
     if ids:
         console.print(f"{len(ids)} no-show(s): booking {', '.join(map(str, ids))}")
         console.print("their time is free: re-plan with labops schedule [--commit]")

@@ -128,6 +128,7 @@ def unit_holds(
             bu.busy_end > start,
         )
     )
+    # Use counts once checked out: a running use (no end yet) is still the plan's.
     return [
         UnitHold(*row[:-4], row[-4] if row[-3] else None, row[-3], bool(row[-2]))
         for row in rows

@@ -130,9 +130,18 @@ def record_out(
     return use
 
 
-def sweep_no_shows(db: Database, *, actor: Actor, now: dt.datetime) -> list[int]:
-    """Mark as no-shows the confirmed and locked bookings nobody checked in to within the
-    platform's grace period after their start; returns their ids. Their time is freed."""
+# How far back a sweep looks unless told: bookings older than this, never checked in nor
+# marked done, predate recording use (a platform upgraded with years of them) and are left.
+SWEEP_DAYS = 7
+
+
+def sweep_no_shows(
+    db: Database, *, actor: Actor, now: dt.datetime, since: dt.datetime | None = None
+) -> list[int]:
+    """Mark as no-shows the confirmed and locked bookings starting from ``since`` (default
+    a week back) nobody checked in to within the platform's grace period after their start;
+    returns their ids. Their time is freed."""
+    since = since or now - dt.timedelta(days=SWEEP_DAYS)
     actor.require(Action.BOOK)
     with db.write() as session:
         actor = current_actor(session, actor)
@@ -142,7 +151,7 @@ def sweep_no_shows(db: Database, *, actor: Actor, now: dt.datetime) -> list[int]
         late = session.exec(
             select(t.Booking)
             .where(col(t.Booking.status).in_(AWAITED))
-            .where(t.Booking.start <= now - grace)
+            .where(t.Booking.start <= now - grace, t.Booking.start >= since)
             .where(col(t.Booking.id).not_in(used))
             .order_by(t.Booking.start, t.Booking.id)
         ).all()

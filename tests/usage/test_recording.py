@@ -246,3 +246,12 @@ def test_recorded_use_survives_export_and_load(tiny, db_path, tmp_path) -> None:
         again, lambda s: s.exec(select(t.BookingUnit).where(t.BookingUnit.booking_id == 1)).one()
     )
     assert held.busy_end == dt.datetime(2026, 11, 30, 8, 55, tzinfo=dt.UTC)  # the rest free
+
+
+def test_a_sweep_leaves_bookings_older_than_a_week_unless_told(tiny, db_path) -> None:
+    # Ten days after booking 1 (Mon 30 Nov): older than the week a sweep looks back.
+    with clock.fixed(dt.datetime(2026, 12, 10, 9, tzinfo=dt.UTC)):
+        assert tiny(*OPERATOR, "usage", "no-shows").out.strip() == "no no-shows"
+        assert _use(db_path) is None
+        told = tiny(*OPERATOR, "usage", "no-shows", "--since", "2026-11-30")
+    assert "1 no-show(s): booking 1" in told.out
