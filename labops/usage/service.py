@@ -156,6 +156,7 @@ def sweep_no_shows(
             .order_by(t.Booking.start, t.Booking.id)
         ).all()
         for booking in late:
+            was = booking.status.value
             session.add(
                 Usage(booking_id=booking.id, no_show=True, recorded_at=now, recorded_by=actor.id)
             )
@@ -168,7 +169,7 @@ def sweep_no_shows(
                 record_type="booking",
                 record_id=booking.id,
                 summary=f"not checked in within {int(grace.total_seconds() // 60)} minutes",
-                changes={"status": [BookingStatus.CONFIRMED.value, "cancelled"]},
+                changes={"status": [was, BookingStatus.CANCELLED.value]},
             )
         return [b.id for b in late]
 

@@ -54,7 +54,7 @@ def demo(cli):
 
 
 def _lines_of(cli, day: str) -> dict[str, tuple[str, str, str]]:
-    """The CSV statement's lines of ``day``: booking -> (item, hours, amount)."""
+    """The CSV statement's lines of ``day``: booking -> (item, basis, hours, amount)."""
     result = cli(*OPERATOR, "charges", "--month", "2026-11", "--format", "csv")
     assert result.code == 0, result.err
     rows = list(csv.DictReader(io.StringIO(result.out)))
