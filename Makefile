@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # numba compiles the RCPSP heuristic's kernels once (about 35 s) and caches them on disk.
-$(KERNELS): $(STAMP) solver/genetic.py
+$(KERNELS): $(STAMP) solver/genetic.py solver/genetic_kernels.py solver/flexsearch_kernels.py
 	$(BIN)/python -c 'from solver.genetic import warm; warm()'
 	touch $(KERNELS)
 
@@ -26,6 +26,7 @@ demo: $(KERNELS)
 test: $(KERNELS)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/pytest -n 2
 
 lint: $(STAMP)
@@ -42,4 +43,4 @@ tui: $(STAMP)
 	$(BIN)/labops --db $(DEMO_DB) --as $(OPERATOR) tui
 
 clean:
-	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm .pytest_cache
+	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm .pytest_cache .mypy_cache

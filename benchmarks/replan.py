@@ -288,6 +288,10 @@ def lab(
         "priority_repair": kept,
         "priority_scratch": scratch.breakdown["priority"],
         "seconds": round(seconds, 2),
+        # Whether CP-SAT proved the repair's move cost the least the earlier levels allow
+        # (the rules' floor: no search could change less without giving up a priority).
+        "disruption_proven": "disruption" in repaired.level_bounds
+        and repaired.level_bounds["disruption"] == repaired.breakdown.get("disruption"),
         "violations": len(validate(repair_problem, repaired))
         + len(validate(scratch_problem, scratch)),
         "load": round(os.getloadavg()[0], 2),
@@ -343,7 +347,8 @@ def main(argv: list[str] | None = None) -> None:
                 f"(x{row['ratio']}; {row['moved']} moved, x{row['moved_ratio']}; "
                 f"{row['beyond_hit_requests']} of requests not hit; dropped "
                 f"{row['dropped_requests']}, {row['dropped_for_lower_or_equal']} for a lower or "
-                f"equal priority), priority {row['priority_before']} before, "
+                f"equal priority; fewest moves proven: {row['disruption_proven']}), "
+                f"priority {row['priority_before']} before, "
                 f"{row['priority_repair']} repaired, {row['priority_scratch']} from scratch, "
                 f"violations {row['violations']}",
                 flush=True,

@@ -33,6 +33,7 @@ from solver.solve import Progress, SolveOptions, solve
 from solver.validate import validate
 
 from .lab_generator import generate_lab
+from .lab_shifts import with_shift_runs
 
 
 def demo_problem(now: dt.datetime) -> Problem:
@@ -125,6 +126,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--weeks", type=int, default=4)
     parser.add_argument("--load", type=float, default=1.0, help="equipment demand scale")
     parser.add_argument(
+        "--shifts", type=int, default=0, help="add this many 48-72 h runs in shifts"
+    )
+    parser.add_argument(
         "--demo",
         nargs="*",
         default=None,
@@ -143,14 +147,19 @@ def main(argv: list[str] | None = None) -> None:
     else:
         cases = [
             (
-                f"lab-{seed}" if args.load == 1 else f"lab-{seed}-load{args.load:g}",
-                lambda seed=seed: generate_lab(
-                    seed,
-                    tasks=args.tasks,
-                    units=args.units,
-                    people=args.people,
-                    weeks=args.weeks,
-                    load=args.load,
+                (f"lab-{seed}" if args.load == 1 else f"lab-{seed}-load{args.load:g}")
+                + (f"-shifts{args.shifts}" if args.shifts else ""),
+                lambda seed=seed: with_shift_runs(
+                    generate_lab(
+                        seed,
+                        tasks=args.tasks,
+                        units=args.units,
+                        people=args.people,
+                        weeks=args.weeks,
+                        load=args.load,
+                    ),
+                    runs=args.shifts,
+                    seed=seed,
                 ),
             )
             for seed in args.seeds

@@ -19,7 +19,7 @@ class AuditEvent(SQLModel, table=True):
 
     __tablename__ = "audit_event"
     __table_args__ = (sa.Index("ix_audit_record", "record_type", "record_id"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # None only until flushed
     at: dt.datetime = utc(index=True)
     actor: str = Field(index=True)
     # The admin who acted as ``actor`` (--as on a platform with login identity), else None.

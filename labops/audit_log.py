@@ -36,7 +36,9 @@ def audit_events(
         query = query.where(t.AuditEvent.at >= since)
     if who:
         # An admin's impersonations count as theirs too.
-        query = query.where(sa.or_(t.AuditEvent.actor == who, t.AuditEvent.impersonated_by == who))
+        query = query.where(
+            sa.or_(col(t.AuditEvent.actor) == who, col(t.AuditEvent.impersonated_by) == who)
+        )
     if action:
         query = query.where(col(t.AuditEvent.action).startswith(action))
     if record:

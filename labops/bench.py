@@ -190,14 +190,16 @@ def run_bench(
 
 def summarise(results: list[InstanceResult]) -> Summary:
     solved = [r for r in results if r.makespan is not None]
-    compared = [r for r in solved if r.best_known]
-    deviations = [100.0 * (r.makespan - r.best_known) / r.best_known for r in compared]
+    compared = [
+        (r.makespan, r.best_known) for r in solved if r.makespan is not None and r.best_known
+    ]
+    deviations = [100.0 * (made - best) / best for made, best in compared]
     return Summary(
         instances=len(results),
         with_plan=len(solved),
         optimal=sum(r.status == "optimal" for r in results),
         compared=len(compared),
-        at_best_known=sum(r.makespan <= r.best_known for r in compared),
+        at_best_known=sum(made <= best for made, best in compared),
         mean_deviation=statistics.fmean(deviations) if deviations else None,
         invalid=sum(bool(r.violations) for r in results),
         seconds=sum(r.seconds for r in results),

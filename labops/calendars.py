@@ -10,7 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from labops import tables as t
 from labops.localtime import days, to_local, weekly_windows
@@ -23,12 +23,12 @@ class Calendars:
 
     def __init__(self, session: Session, start: dt.datetime, end: dt.datetime) -> None:
         self.start, self.end = start, end
-        self.platform_tz = session.get(t.PlatformInfo, 1).timezone
+        self.platform_tz = session.get_one(t.PlatformInfo, 1).timezone
         self.sites = {site.id: site for site in session.exec(select(t.Site))}
         self.units = {unit.id: unit for unit in session.exec(select(t.Equipment))}
         self.people = {person.id: person for person in session.exec(select(t.Person))}
         self._site_hours = _group(session.exec(select(t.SiteHours)), "site_id")
-        self._closed = defaultdict(set)
+        self._closed: dict[str, set[dt.date]] = defaultdict(set)
         for closure in session.exec(select(t.SiteClosure)):
             self._closed[closure.site_id].update(days(closure.first_day, closure.last_day))
         self._person_hours = _group(session.exec(select(t.PersonHours)), "person_id")
@@ -36,7 +36,7 @@ class Calendars:
             session.exec(
                 select(t.Downtime)
                 .where(t.Downtime.end > start, t.Downtime.start < end)
-                .order_by(t.Downtime.start)
+                .order_by(col(t.Downtime.start))
             ),
             "equipment_id",
         )
@@ -44,7 +44,7 @@ class Calendars:
             session.exec(
                 select(t.Absence)
                 .where(t.Absence.end > start, t.Absence.start < end)
-                .order_by(t.Absence.start)
+                .order_by(col(t.Absence.start))
             ),
             "person_id",
         )

@@ -124,15 +124,23 @@ def check_file(path: Path, *, create: bool) -> None:
         if "unable to open" in str(exc):
             return  # e.g. WAL on a read-only file system: the real open says more
         raise StorageError(f"{path} is not a labops database ({exc})") from None
+    _refuse_others(
+        tables, create, f"{path}", f"{path} is not a labops database (it is empty): {CREATE_HINT}"
+    )
+
+
+def _refuse_others(tables: set[str], create: bool, where: str, empty: str) -> None:
+    """Refuses a database that is not labops's by its tables: ``empty`` says so of one with
+    none (unless it is to be created), the other tables are named otherwise."""
     if "alembic_version" in tables and "platform" in tables:
         return
     if not tables:
         if create:
             return
-        raise StorageError(f"{path} is not a labops database (it is empty): {CREATE_HINT}")
+        raise StorageError(empty)
     shown = ", ".join(sorted(tables)[:3]) + (", ..." if len(tables) > 3 else "")
     raise StorageError(
-        f"{path} is not a labops database (it holds other tables: {shown}); choose another --db"
+        f"{where} is not a labops database (it holds other tables: {shown}); choose another --db"
     )
 
 
@@ -236,22 +244,15 @@ def check_server(engine: sa.Engine, *, create: bool) -> None:
     except sa.exc.DBAPIError as exc:
         reason = " ".join(str(exc.orig).split()) or type(exc.orig).__name__
         raise StorageError(f"cannot open the database {where}: {reason}") from None
-    if "alembic_version" in tables and "platform" in tables:
-        return
-    if not tables:
-        if create:
-            return
-        raise StorageError(f"no labops database at {where} (it is empty): {CREATE_HINT}")
-    shown = ", ".join(sorted(tables)[:3]) + (", ..." if len(tables) > 3 else "")
-    raise StorageError(
-        f"{where} is not a labops database (it holds other tables: {shown}); choose another --db"
+    _refuse_others(
+        tables, create, where, f"no labops database at {where} (it is empty): {CREATE_HINT}"
     )
 
 
 def _conflict(exc: sa.exc.IntegrityError) -> Conflict | None:
     """The one line for the database's own refusal of a double booking, else None."""
     diag = getattr(exc.orig, "diag", None)
-    if getattr(diag, "constraint_name", None) != NO_DOUBLE_BOOKING:
+    if diag is None or getattr(diag, "constraint_name", None) != NO_DOUBLE_BOOKING:
         return None
     # e.g. Key (equipment_id, busy)=(sem-1, ["2026-11-30 08:15:00","2026-11-30 09:45:00"))
     found = re.search(r'\)=\((.+?), [\[(]"([\d-]+ [\d:]{5})', diag.message_detail or "")
@@ -339,34 +340,35 @@ class Database:
     def read(self) -> Iterator[Session]:
         """A session for queries; nothing it does is committed. Closing it ends the read
         transaction and detaches the rows it loaded, which keep their values."""
-        with Session(self.engine) as session:
-            try:
-                yield session
-            except sa.exc.OperationalError as exc:
-                problem = storage_error(exc, self.where)
-                if problem is None:
-                    raise
-                raise problem from exc
+        with Session(self.engine) as session, self._storage_errors():
+            yield session
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One transaction: committed if the block ends normally, rolled back otherwise."""
         if self.read_only:
             raise StorageError(f"the database {self.where} is open read-only: nothing was written")
-        with Session(self._writer, expire_on_commit=False) as session:
+        with Session(self._writer, expire_on_commit=False) as session, self._storage_errors():
             try:
                 with session.begin():
                     yield session
-            except sa.exc.OperationalError as exc:
-                problem = storage_error(exc, self.where)
-                if problem is None:
-                    raise
-                raise problem from exc
             except sa.exc.IntegrityError as exc:
-                problem = _conflict(exc)
-                if problem is None:
+                conflict = _conflict(exc)
+                if conflict is None:
                     raise
-                raise problem from exc
+                raise conflict from exc
+
+    @contextmanager
+    def _storage_errors(self) -> Iterator[None]:
+        """The database's OperationalError as the one line a person sees (StorageError:
+        a full disk, a read-only file...), where there is one."""
+        try:
+            yield
+        except sa.exc.OperationalError as exc:
+            problem = storage_error(exc, self.where)
+            if problem is None:
+                raise
+            raise problem from exc
 
     def dispose(self) -> None:
         self.engine.dispose()

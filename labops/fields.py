@@ -19,12 +19,12 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     PlainSerializer,
     StringConstraints,
     WithJsonSchema,
 )
+from sqlmodel._compat import SQLModelConfig
 
 from labops.controls import refuse_controls
 from labops.vocabulary import WEEKDAYS
@@ -308,7 +308,9 @@ WeeklyHours = Annotated[float, Field(ge=0, le=80, allow_inf_nan=False)]
 Level = Annotated[int, Field(ge=1, le=3)]
 
 
-ENTRY = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+# A SQLModelConfig (a ConfigDict with SQLModel's table keys, a plain dict at run time) so that
+# mypy accepts it on SQLModel classes too; SQLModel exports the type only from _compat.
+ENTRY = SQLModelConfig(extra="forbid", str_strip_whitespace=True, frozen=True)
 """How an entry of the platform file or a form is read: every field known, text trimmed."""
 
 

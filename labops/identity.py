@@ -51,9 +51,9 @@ def os_login() -> str:
 def logins(session: Session) -> list[str]:
     """Who runs labops, most trusted first: the database role (on a server, which
     authenticated it), then the OS user."""
-    found = []
+    found: list[str] = []
     if session.connection().dialect.name == "postgresql":
-        found.append(session.connection().exec_driver_sql("SELECT current_user").scalar())
+        found.append(session.connection().exec_driver_sql("SELECT current_user").scalar_one())
     found.append(os_login())
     return list(dict.fromkeys(found))
 

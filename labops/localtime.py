@@ -55,6 +55,11 @@ def span(start: dt.datetime, end: dt.datetime, tz: str, *, joiner: str = " - ") 
     return f"{a:{DAY_TIME}}{joiner}{b:{DAY_TIME}}"
 
 
+def shift_list(shifts: Iterable[tuple[str, dt.datetime, dt.datetime]], tz: str) -> str:
+    """A task's shifts as people read them: "ana Tue 01 Dec 06:00-14:00, ben ..."."""
+    return ", ".join(f"{person} {span(lo, hi, tz)}" for person, lo, hi in shifts)
+
+
 def round_trips(value: dt.datetime, tz: str) -> bool:
     """Whether writing ``value`` as a local time in ``tz`` reads back as the same instant."""
     return to_utc(to_local(value, tz), tz) == value

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 import typer
 
-from labops.records import catalog, details
+from labops.records import details, listings
 from labops.timeinput import parse_local_instant
 from labops_cli.paging import ALL_HELP, LIMIT_HELP, PAGE_HELP, more_hint, page_of
 from labops_cli.render import print_detail, print_listing
@@ -103,7 +104,7 @@ def list_command(
     bookings come a page at a time, with a line saying how many there are in all."""
     state: CliState = ctx.obj
     chosen = page_of(page, limit, every)
-    filters: dict = {
+    by_kind: dict[str, dict[str, Any]] = {
         ListKind.equipment: {"site": site, "kind": equipment_kind},
         ListKind.people: {"role": role, "site": site, "skill": skill},
         ListKind.projects: {"pool": pool, "lead": lead},
@@ -116,9 +117,10 @@ def list_command(
             "start": parse_local_instant(state.db, start, "--from") if start else None,
             "end": parse_local_instant(state.db, end, "--to") if end else None,
         },
-    }.get(kind, {})
+    }
+    filters = by_kind.get(kind, {})
     what = _list_kind(kind).value  # the callback's enum, or the text when called directly
-    listing = catalog.list_records(
+    listing = listings.list_records(
         state.db, what, actor=state.actor_or_none, page=chosen, **filters
     )
     print_listing(listing, as_json=as_json, footer=more_hint(listing, chosen))

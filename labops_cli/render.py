@@ -13,7 +13,14 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderableType, RenderHook
+from rich.console import (
+    Console,
+    ConsoleOptions,
+    ConsoleRenderable,
+    JustifyMethod,
+    RenderableType,
+    RenderHook,
+)
 from rich.measure import Measurement
 from rich.segment import Segment
 from rich.table import Table
@@ -40,7 +47,7 @@ class _Neutralised:
 
 class _NoControlCodes(RenderHook):
     def process_renderables(self, renderables: list[ConsoleRenderable]) -> list[ConsoleRenderable]:
-        return [_Neutralised(r) for r in renderables]  # type: ignore[misc]
+        return [_Neutralised(r) for r in renderables]
 
 
 def _console(**kwargs: Any) -> Console:
@@ -74,11 +81,11 @@ def listing_table(listing: Listing, *, title: bool = True) -> Table:
         # terminal; the other text wraps instead (long words fold), a few characters a line.
         width = max((cell.cell_len for cell in (row[i] for row in cells)), default=1)
         if column.numeric or i == 0:
-            justify = "right" if column.numeric else "left"
+            justify: JustifyMethod = "right" if column.numeric else "left"
             table.add_column(column.title, justify=justify, no_wrap=True, min_width=width)
         else:
-            title = Text(column.title, no_wrap=True, overflow="ellipsis")  # headers do not fold
-            table.add_column(title, min_width=min(width, 6), overflow="fold")
+            heading = Text(column.title, no_wrap=True, overflow="ellipsis")  # headers do not fold
+            table.add_column(heading, min_width=min(width, 6), overflow="fold")
     for row in cells:
         table.add_row(*row)
     if listing.note:

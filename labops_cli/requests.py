@@ -11,7 +11,7 @@ from labops.errors import InputError
 from labops.fields import MAX_ID
 from labops.files import read_limited, write_atomically
 from labops.limits import MAX_FORM_BYTES
-from labops.records import catalog, details
+from labops.records import details, listings
 from labops.requests import service as requests
 from labops.requests.form import parse_request_form
 from labops.views import plural
@@ -101,7 +101,7 @@ def list_command(
     state: CliState = ctx.obj
     chosen = page_of(page, limit, every)
     requester = state.actor.id if mine else None
-    listing = catalog.list_records(
+    listing = listings.list_records(
         state.db,
         "requests",
         actor=state.actor,

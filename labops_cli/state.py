@@ -50,6 +50,7 @@ class CliState:
             with self.db.read() as session:
                 self._actor = acting_actor(session, self.identity, required=True)
             self._looked = True
+        assert self._actor is not None  # required: refused (PermissionDenied) when nobody
         return self._actor
 
     @property

@@ -172,6 +172,16 @@ def blocked_reason(
         caps = ", ".join(f"{cap} {role}" for role, cap in sorted(task.at_most.items()))
         message = f"it may have at most {caps}, and too few others are free {window}"
         holders, refs = [], ()
+    elif rule == Rule.SHIFT_COVER:
+        people = sorted({w.person for w in task_facts.shift_windows})
+        holders = _holders(problem, board, lo, hi, people=set(people))
+        handover = task.shifts.handover if task.shifts is not None else 0
+        message = (
+            f"no run of shifts of the eligible people {_names(people)} covers it "
+            f"{window} (hand-over {problem.length(handover)}): they are busy, away or "
+            f"not certified"
+        )
+        refs = (*people, *holders)
     else:
         message = f"its predecessors and successors leave no room {window}"
         holders, refs = [], ()

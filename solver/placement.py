@@ -23,8 +23,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from solver import ranges as R
+from solver import shifts as S
 from solver.facts import Facts, ModeOption, TaskFacts, UnitOption
-from solver.problem import Assignment, Problem, Task
+from solver.problem import Assignment, Problem, Shift, Task
 from solver.rules import Rule
 from solver.staffing import Crew, count
 from solver.usage import Usage
@@ -42,6 +43,7 @@ class Choice:
     units: tuple[UnitOption, ...]
     people: tuple[str, ...]
     cost: int  # charged to the task's budget: its units and people
+    shifts: tuple[Shift, ...] = ()  # a shift-staffed task's shifts, in time order
 
     @property
     def task(self) -> Task:
@@ -62,6 +64,7 @@ class Choice:
             mode=self.mode.index,
             units=tuple(o.unit.id for o in self.units),
             people=self.people,
+            shifts=self.shifts,
         )
 
 
@@ -92,6 +95,9 @@ class Board:
             self.usage[option.unit.id].add(lo, hi, option.amount)
             insort(self.unit_ends[option.unit.id], hi)
         self.crew.add(task, start, choice.mode.staffed, choice.site, choice.people)
+        for shift in choice.shifts:
+            length = shift.end - shift.start
+            self.crew.add(task, shift.start, length, choice.site, [shift.person])
         for budget_id, amount in choice.mode.mode.consumes.items():
             self.spent[budget_id] += amount
         if task.budget is not None:
@@ -106,6 +112,9 @@ class Board:
             self.usage[option.unit.id].add(lo, hi, -option.amount)
             self.unit_ends[option.unit.id].remove(hi)
         self.crew.remove(task, start, choice.mode.staffed, choice.site, choice.people)
+        for shift in choice.shifts:
+            length = shift.end - shift.start
+            self.crew.remove(task, shift.start, length, choice.site, [shift.person])
         for budget_id, amount in choice.mode.mode.consumes.items():
             self.spent[budget_id] -= amount
         if task.budget is not None:
@@ -124,7 +133,8 @@ class Board:
                 amount = self.problem.task[a.task].modes[a.mode].needs[k].amount
                 units.append(UnitOption(unit=unit, amount=amount, starts=R.EMPTY))
             cost = self._cost(mode, units, a.people)
-            self.commit(Choice(facts, a.start, mode, tuple(units), tuple(a.people), cost))
+            choice = Choice(facts, a.start, mode, tuple(units), tuple(a.people), cost, a.shifts)
+            self.commit(choice)
 
     # Bounds from placed neighbours --------------------------------------------------------
 
@@ -225,7 +235,8 @@ class Board:
         people = self.crew.pick(facts, option, a.start, site, units, lists, None)
         if people is None or (not any_people and set(people) != set(a.people)):
             return None
-        return self._priced(facts, option, a.start, tuple(units), people, reserve, None)
+        keep = None if any_people else a.shifts
+        return self._priced(facts, option, a.start, tuple(units), people, reserve, None, keep)
 
     def _try(
         self,
@@ -286,7 +297,7 @@ class Board:
         """The first start from ``start`` to ``hi`` among the mode's starts at which each
         need, on its own, has a candidate unit with room: no feasible start lies before it
         (whether the needs fit together, at one site, is for ``_try``)."""
-        while start is not None and start <= hi:
+        while start <= hi:
             moved = False
             for options in option.needs:
                 first = self._first_free(options, start, option.duration, hi)
@@ -301,7 +312,10 @@ class Board:
                     start, moved = first, True
             if not moved:
                 return start
-            start = R.next_at_or_after(option.starts, start)
+            found = R.next_at_or_after(option.starts, start)
+            if found is None:
+                return None
+            start = found
         return None
 
     def _events_between(self, option: ModeOption, lo: int, hi: int) -> int:
@@ -345,11 +359,12 @@ class Board:
         usage = self.usage[unit.id]
         room = unit.capacity - option.amount
         length = unit.setup + duration + unit.cleanup
-        at: int | None = start
+        at = start
         while True:
-            at = R.next_at_or_after(option.starts, at)
-            if at is None or at > limit:
+            found = R.next_at_or_after(option.starts, at)
+            if found is None or found > limit:
                 return None
+            at = found
             free = usage.first_fit(at - unit.setup, length, room) + unit.setup
             if free == at:
                 return at
@@ -387,6 +402,37 @@ class Board:
 
     # People ---------------------------------------------------------------------------------
 
+    def _shifts(
+        self,
+        facts: TaskFacts,
+        option: ModeOption,
+        start: int,
+        units: tuple[UnitOption, ...],
+        keep: tuple[Shift, ...] | None,
+    ) -> tuple[Shift, ...] | None:
+        """Shifts covering the run with free, certified people: ``keep`` when given (the
+        plan in force's), else picked afresh (``solver.shifts.pick``)."""
+        task = facts.task
+        assert task.shifts is not None
+        site = units[0].unit.site if units else None
+        person = self.problem.person
+        plain = [o.unit for o in units]
+
+        def free(shift: Shift) -> bool:
+            if not S.certified(person[shift.person], plain, start):
+                return False
+            length = shift.end - shift.start
+            return (
+                self.crew.clash(shift.person, shift.start, length, site, self.crew.max_travel)
+                is None
+            )
+
+        if keep is not None:
+            return keep if keep and all(free(s) for s in keep) else None
+        end = start + option.duration
+        windows = [w for w in facts.shift_windows if w.start < end and start < w.end]
+        return S.pick(windows, start, end, task.shifts.handover, free)
+
     # Money ----------------------------------------------------------------------------------
 
     def _consumes_fit(self, option: ModeOption, reserve: Mapping[str, int] | None) -> bool:
@@ -411,7 +457,15 @@ class Board:
         people: tuple[str, ...],
         reserve: Mapping[str, int] | None,
         diagnose: Counter[Rule] | None,
+        keep: tuple[Shift, ...] | None = None,
     ) -> Choice | None:
+        shifts: tuple[Shift, ...] = ()
+        if facts.task.shifts is not None:
+            found = self._shifts(facts, option, start, units, keep)
+            if found is None:
+                count(diagnose, Rule.SHIFT_COVER)
+                return None
+            shifts = found
         cost = self._cost(option, units, people)
         budget = facts.task.budget
         if budget is not None and cost > 0:
@@ -420,7 +474,7 @@ class Board:
             if spent + cost + held > self.limits[budget]:
                 count(diagnose, Rule.BUDGET)
                 return None
-        return Choice(facts, start, option, units, people, cost)
+        return Choice(facts, start, option, units, people, cost, shifts)
 
     # Events ---------------------------------------------------------------------------------
 
@@ -440,6 +494,13 @@ class Board:
                     events.append(following)
         if stage == _PEOPLE or not option.needs:
             events.extend(self.crew.events(facts, option, start))
+        for w in facts.shift_windows:  # a shift may start a run, or a person become free
+            if w.start > start:
+                events.append(w.start)
+            ends = self.crew.busy_ends[w.person]
+            i = bisect_right(ends, start)
+            if i < len(ends):
+                events.append(ends[i])
         return min(events, default=None)
 
     def team_shortfall(self, team_id: str) -> str | None:

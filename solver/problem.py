@@ -164,6 +164,31 @@ class StaffNeed:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Shifts:
+    """A task watched throughout in shifts: one person at a time who meets ``need`` (a
+    student never: nobody would supervise them), each working one of their available windows
+    clipped to the run, the next one arriving ``handover`` slots before the last one leaves."""
+
+    need: StaffNeed
+    handover: int = 0
+
+    def __post_init__(self) -> None:
+        if self.need.count != 1:
+            raise ProblemError("a shift need asks for 1 person at a time")
+        if self.handover < 0:
+            raise ProblemError("a shift hand-over must not be negative")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Shift:
+    """One person's shift on a shift-staffed task: slots ``[start, end)``."""
+
+    person: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Mode:
     """One way to run a task: its duration and the equipment it holds meanwhile.
 
@@ -189,7 +214,8 @@ class Task:
     run outside opening hours on units that allow it. ``deadline`` is a hard bound on the
     end, ``due`` a soft one. Costs of its units and people are charged to ``budget``.
     ``team`` names the TeamRule its people count towards. ``at_most`` caps the people of a
-    role on the task ("at most 2 students"), whichever needs they fill.
+    role on the task ("at most 2 students"), whichever needs they fill. ``shifts`` staffs
+    the whole run in shifts instead of ``staff`` (see ``Shifts``).
     """
 
     id: str
@@ -203,9 +229,12 @@ class Task:
     budget: str | None = None
     team: str | None = None
     at_most: Mapping[str, int] = field(default_factory=dict)
+    shifts: Shifts | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "at_most", _frozen_map(self.at_most))
+        if self.shifts is not None and (self.staff or self.staff_slots is not None):
+            raise ProblemError(f"task {self.id!r}: a shift-staffed task has no other staff")
         if not self.modes:
             raise ProblemError(f"task {self.id!r} has no mode")
         if any(cap < 0 for cap in self.at_most.values()):
@@ -288,13 +317,15 @@ class TeamRule:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Assignment:
-    """Where and when a task runs: its start, mode, one unit per need, and its people."""
+    """Where and when a task runs: its start, mode, one unit per need, and its people
+    (a shift-staffed task's people are in ``shifts``, in time order)."""
 
     task: str
     start: int
     mode: int = 0
     units: tuple[str, ...] = ()
     people: tuple[str, ...] = ()
+    shifts: tuple[Shift, ...] = ()
 
 
 TAIL_LEVELS = ("disruption", "tardiness", "continuity", "cost", "finish")
@@ -415,7 +446,7 @@ class Problem:
                 raise ProblemError(f"current plan: unknown task {task_id!r}")
             if not 0 <= assignment.mode < len(self.task[task_id].modes):
                 raise ProblemError(f"current plan: task {task_id!r} has no mode {assignment.mode}")
-            for person_id in assignment.people:
+            for person_id in (*assignment.people, *(s.person for s in assignment.shifts)):
                 if person_id not in people:
                     raise ProblemError(f"current plan: unknown person {person_id!r}")
             for unit_id in assignment.units:

@@ -17,11 +17,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from solver.network import Network, arcs, plain_makespan
 from solver.problem import Assignment, Problem
 
 
 @dataclass
-class Rcpsp:
+class Rcpsp(Network):
     """Tasks 0..n-1 in problem order; demands as (resource, amount) pairs, amount > 0."""
 
     ids: list[str]
@@ -33,21 +34,12 @@ class Rcpsp:
     preds: list[list[tuple[int, int]]]
     units: list[tuple[str, ...]] = field(default_factory=list)  # per task: unit per need
 
-    @property
-    def n(self) -> int:
-        return len(self.ids)
-
     @classmethod
     def of(cls, problem: Problem) -> Rcpsp | None:
         """The view of a plain RCPSP problem, or None (see the module docstring)."""
-        if problem.objective != "makespan" or problem.people or problem.current:
-            return None
-        if not all(r.required for r in problem.requests) or problem.budgets:
-            return None
-        if any(u.open is not None or u.down or u.setup or u.cleanup for u in problem.units):
+        if not plain_makespan(problem):
             return None
         unit_index = {u.id: i for i, u in enumerate(problem.units)}
-        task_index = {t.id: i for i, t in enumerate(problem.tasks)}
         durations, demands, releases, units = [], [], [], []
         for task in problem.tasks:
             if len(task.modes) != 1 or task.staff or task.deadline is not None:
@@ -65,14 +57,10 @@ class Rcpsp:
             demands.append(sorted(per_unit.items()))
             releases.append(max(0, task.earliest))
             units.append(tuple(need.candidates[0] for need in mode.needs))
-        succs: list[list[tuple[int, int]]] = [[] for _ in problem.tasks]
-        preds: list[list[tuple[int, int]]] = [[] for _ in problem.tasks]
-        for prec in problem.precedences:
-            if prec.lag < 0:
-                return None
-            a, b = task_index[prec.before], task_index[prec.after]
-            succs[a].append((b, prec.lag))
-            preds[b].append((a, prec.lag))
+        network = arcs(problem)
+        if network is None:
+            return None
+        succs, preds = network
         view = cls(
             ids=[t.id for t in problem.tasks],
             durations=durations,
@@ -86,36 +74,6 @@ class Rcpsp:
         return view if len(view.topo) == view.n else None  # a cycle: leave it to CP-SAT
 
     # Bounds ---------------------------------------------------------------------------------
-
-    @cached_property
-    def topo(self) -> list[int]:
-        waiting = [len(p) for p in self.preds]
-        order = [j for j in range(self.n) if waiting[j] == 0]
-        for j in order:
-            for k, _ in self.succs[j]:
-                waiting[k] -= 1
-                if waiting[k] == 0:
-                    order.append(k)
-        return order
-
-    @cached_property
-    def heads(self) -> list[int]:
-        """Earliest starts (longest paths from the releases)."""
-        head = list(self.releases)
-        for j in self.topo:
-            for k, lag in self.succs[j]:
-                head[k] = max(head[k], head[j] + self.durations[j] + lag)
-        return head
-
-    @cached_property
-    def tails(self) -> list[int]:
-        """Longest path from each task's start to the end of the project, itself included."""
-        tail = [0] * self.n
-        for j in reversed(self.topo):
-            tail[j] = self.durations[j] + max(
-                (lag + tail[k] for k, lag in self.succs[j]), default=0
-            )
-        return tail
 
     @cached_property
     def closure(self) -> list[set[int]]:

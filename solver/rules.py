@@ -30,6 +30,7 @@ class Rule(StrEnum):
     CERTIFIED_OPERATOR = "certified_operator"
     STUDENT_SUPERVISION = "student_supervision"
     ROLE_CAP = "role_cap"
+    SHIFT_COVER = "shift_cover"
     TEAM_COMPOSITION = "team_composition"
     LOCKED_BOOKING = "locked_booking"
     WHOLE_REQUEST = "whole_request"
@@ -65,6 +66,8 @@ DESCRIPTIONS: dict[Rule, str] = {
     "task's people, certified on the start day",
     Rule.STUDENT_SUPERVISION: "a student works beside someone who may supervise them",
     Rule.ROLE_CAP: "a task has no more people of a role than its cap for that role",
+    Rule.SHIFT_COVER: "a shift-staffed task is watched throughout by shifts of eligible "
+    "people, each inside one of their working windows, handing over with the overlap asked",
     Rule.TEAM_COMPOSITION: "a team's people meet its role minimums and student ratio",
     Rule.LOCKED_BOOKING: "a locked task keeps its current start, mode, units and people",
     Rule.WHOLE_REQUEST: "a request is scheduled with all its tasks or not at all",

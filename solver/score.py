@@ -103,8 +103,8 @@ def build_levels(problem: Problem) -> tuple[LevelSpec, ...]:
             counts = {r.id: 1 if r.id in hit else heavy for r in kept}
         out.append(LevelSpec(f"kept{suffix}", True, weights.kept, counts))
         if weights.preempt:
-            mine = {r.id: r.priority for r in new if r.priority == priority}
-            out.append(LevelSpec(f"scheduled{suffix}", True, weights.scheduled, mine))
+            own = {r.id: r.priority for r in new if r.priority == priority}
+            out.append(LevelSpec(f"scheduled{suffix}", True, weights.scheduled, own))
     if not weights.preempt:
         priorities = {r.id: r.priority for r in new}
         out.append(LevelSpec("scheduled", True, weights.scheduled, priorities))
@@ -156,7 +156,7 @@ def evaluate(problem: Problem, assignments: Mapping[str, Assignment]) -> dict[st
         groups[task.team if task.team is not None else f"request:{task.request}"].update(a.people)
         for need, unit_id in zip(mode.needs, a.units, strict=False):
             cost += problem.unit[unit_id].cost_per_slot * need.amount * mode.duration
-        staffed = task.staff_slots if task.unattended else mode.duration
+        staffed = task.staff_slots if task.staff_slots is not None else mode.duration
         cost += sum(problem.person[p].cost_per_slot * staffed for p in a.people)
     finish = max(ends.values(), default=0)
     out = {
@@ -181,13 +181,14 @@ def evaluate(problem: Problem, assignments: Mapping[str, Assignment]) -> dict[st
 
 
 def unchanged(have: Assignment | None, want: Assignment) -> bool:
-    """True when a booking keeps its start, mode, units and people (in any order)."""
-    return have is not None and (have.start, have.mode, tuple(have.units), set(have.people)) == (
-        want.start,
-        want.mode,
-        tuple(want.units),
-        set(want.people),
-    )
+    """True when a booking keeps its start, mode, units, people and shifts (in any order)."""
+    return have is not None and (
+        have.start,
+        have.mode,
+        tuple(have.units),
+        set(have.people),
+        set(have.shifts),
+    ) == (want.start, want.mode, tuple(want.units), set(want.people), set(want.shifts))
 
 
 def as_current(found: Assignment, current: Assignment | None) -> Assignment:

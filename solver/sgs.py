@@ -210,9 +210,9 @@ def _reserve(facts: Facts, tasks: list[Task]) -> dict[str, int]:
 def _due(problem: Problem, facts: Facts, request: Request) -> int:
     """The earliest soft due date or deadline of a request's tasks (horizon if none)."""
     dates = [
-        t.due if t.due is not None else t.deadline
+        date
         for t in problem.request_tasks[request.id]
-        if t.due is not None or t.deadline is not None
+        if (date := t.due if t.due is not None else t.deadline) is not None
     ]
     return min(dates, default=problem.horizon)
 

@@ -297,6 +297,7 @@ def _own(problem: Problem, level: Level, outcome: Outcome) -> Outcome:
 def _fill(problem: Problem, facts: Facts, level: Level, outcome: Outcome) -> Outcome:
     """The level's plan with every left-out request that fits it as it stands added (the
     search may end before it adds them); the outcome as it was when none fits."""
+    assert outcome.plan is not None
     filled = insert_left_out(problem, facts, Plan(assignments=outcome.plan, status="feasible"))
     if filled is None:
         return outcome
@@ -368,6 +369,7 @@ def _report_start(
     if start.objective is None:
         session.solutions += 1
         return
+    bound: float
     if problem.objective == "makespan":
         bound = max((f.earliest + f.min_duration for f in facts.tasks.values()), default=0)
     else:

@@ -68,7 +68,7 @@ def _through(problem: Problem, violation: Violation) -> set[str]:
     if rule in _WHOLE:
         return set()
     if rule in _BETWEEN:
-        involved = {t for t in (violation.task, *violation.refs) if t in current}
+        involved = {t for t in (violation.task, *violation.refs) if t is not None and t in current}
         movable = involved - problem.locked
         return movable or involved
     if rule == Rule.PERSON_WEEKLY_CAP:
@@ -84,7 +84,7 @@ def _through(problem: Problem, violation: Violation) -> set[str]:
             if problem.task[t].budget == budget or budget in problem.task[t].modes[a.mode].consumes
         }
         return spend - problem.locked
-    return {violation.task} if violation.task in current else set()
+    return {violation.task} if violation.task is not None and violation.task in current else set()
 
 
 def _over_cap(problem: Problem, person_id: str) -> set[str]:
@@ -98,7 +98,7 @@ def _over_cap(problem: Problem, person_id: str) -> set[str]:
             continue
         task = problem.task[task_id]
         week = bisect_right(weeks, a.start) - 1
-        length = task.staff_slots if task.unattended else task.modes[a.mode].duration
+        length = task.staff_slots if task.staff_slots is not None else task.modes[a.mode].duration
         load[week] += length
         tasks[week].add(task_id)
     cap = person.weekly_cap if person.weekly_cap is not None else load.get(-1, 0)

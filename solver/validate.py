@@ -13,6 +13,7 @@ from collections import defaultdict
 from solver.plan import Plan, Violation
 from solver.problem import Assignment, Mode, Person, Problem, StaffNeed, Task, Unit
 from solver.rules import Rule
+from solver.validate_shifts import shift_problems
 
 
 def validate(problem: Problem, plan: Plan) -> list[Violation]:
@@ -102,6 +103,7 @@ class _Validator:
         mode = task.modes[a.mode]
         unknown = [u for u in a.units if u not in problem.unit]
         unknown += [p for p in a.people if p not in problem.person]
+        unknown += [s.person for s in a.shifts if s.person not in problem.person]
         if unknown:
             self.fail(Rule.KNOWN_IDS, f"task {task_id!r} names unknown {unknown}", task_id)
             return
@@ -128,6 +130,7 @@ class _Validator:
         if not self.check_units(task, a, mode):
             return
         self.check_staff(task, a)
+        self.check_shifts(task, a, end)
         self.placed[task_id] = (task, a, mode)
 
     def check_units(self, task: Task, a: Assignment, mode: Mode) -> bool:
@@ -170,6 +173,8 @@ class _Validator:
                 )
         if task.unattended and unit.unattended_ok:
             lo, hi = a.start, a.start + staffed_length(task, mode)
+        if task.shifts is not None and unit.unattended_ok:
+            return  # watched in shifts at any hour on a unit that may run outside them
         if not _inside(unit.open, lo, hi):
             self.fail(
                 Rule.EQUIPMENT_OPEN,
@@ -214,7 +219,7 @@ class _Validator:
                     task.id,
                     a.people,
                 )
-        for unit_id in dict.fromkeys(a.units):
+        for unit_id in dict.fromkeys(a.units if task.shifts is None else ()):
             unit = self.problem.unit[unit_id]
             if unit.needs_certified and not any(
                 p.certs.get(unit.kind, a.start) > a.start for p in people
@@ -226,6 +231,11 @@ class _Validator:
                     task.id,
                     (unit_id,),
                 )
+
+    def check_shifts(self, task: Task, a: Assignment, end: int) -> None:
+        """Shifts of eligible people cover the run, handing over (``validate_shifts``)."""
+        for message, refs in shift_problems(self.problem, task, a, end):
+            self.fail(Rule.SHIFT_COVER, message, task.id, refs)
 
     # Across tasks -------------------------------------------------------------------------
 
@@ -273,11 +283,17 @@ class _Validator:
 
     def check_people(self) -> None:
         work: dict[str, list[tuple[int, int, str, str | None]]] = defaultdict(list)
+        # Shifts are work like any other, except against weekly caps (not counted there).
+        shifts: dict[str, list[tuple[int, int, str, str | None]]] = defaultdict(list)
         for task, a, mode in self.placed.values():
             site = self.problem.unit[a.units[0]].site if a.units else None
             length = staffed_length(task, mode)
             for person_id in dict.fromkeys(a.people):  # a repeat is a staff_count break
                 work[person_id].append((a.start, a.start + length, task.id, site))
+            for shift in a.shifts:
+                shifts[shift.person].append((shift.start, shift.end, task.id, site))
+        for person_id, items in shifts.items():
+            work[person_id].extend(items)
         for person_id, items in work.items():
             person = self.problem.person[person_id]
             items.sort()
@@ -291,7 +307,8 @@ class _Validator:
                         (person_id,),
                     )
             self.check_person_pairs(person_id, items)
-            self.check_weekly_cap(person, items)
+            shifted = set(shifts.get(person_id, ()))
+            self.check_weekly_cap(person, [i for i in items if i not in shifted])
 
     def check_person_pairs(
         self, person_id: str, items: list[tuple[int, int, str, str | None]]

@@ -51,6 +51,7 @@ PG_MODULES = {
     "tests.labops.test_notifications",
     "tests.labops.test_postgres",
     "tests.labops.test_separation_of_duties",
+    "tests.labops.test_shifts",
     "tests.labops.test_time_zones",
     "tests.usage.test_charges",
     "tests.usage.test_recording",

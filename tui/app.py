@@ -19,7 +19,7 @@ from textual.filter import LineFilter
 from textual.screen import Screen
 
 from labops.controls import printable
-from labops.dashboard.overview import opening
+from labops.dashboard.opening import opening
 from labops.db import Database
 from labops.permissions import Action
 from labops.planning.settings import TIME_LIMIT
@@ -65,8 +65,8 @@ class LabopsApp(App[None]):
     TITLE = "labops"
     COMMANDS = App.COMMANDS | {LabopsCommands}
     # Screens style themselves for small terminals with these classes (80x24 is "-short").
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
-    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (32, "-tall")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # typed by App
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
             Binding(key, f"go('{mode}')", title, id=f"app.{mode}", show=False)
@@ -117,7 +117,9 @@ class LabopsApp(App[None]):
 
     def _make(self, mode: str) -> Screen:
         if mode == "plan":
-            return screen_class(mode)(self.ctx, time_limit=self.time_limit)
+            from tui.screens.plan import PlanScreen  # screens load when first shown
+
+            return PlanScreen(self.ctx, time_limit=self.time_limit)
         return screen_class(mode)(self.ctx)
 
     @property
@@ -149,16 +151,20 @@ class LabopsApp(App[None]):
 
     async def on_show_booking(self, message: ShowBooking) -> None:
         await self.switch_mode("schedule")
+        from tui.screens.schedule import ScheduleScreen
+
         screen = self.screen
-        if isinstance(screen, screen_class("schedule")):
+        if isinstance(screen, ScheduleScreen):
             screen.show_booking(message.booking_id)
 
     async def on_show_request(self, message: ShowRequest) -> None:
         if "requests" not in self._modes:
             return
         await self.switch_mode("requests")
+        from tui.screens.requests import RequestsScreen
+
         screen = self.screen
-        if isinstance(screen, screen_class("requests")):
+        if isinstance(screen, RequestsScreen):
             screen.show_request(message.request_id)
 
 

@@ -7,6 +7,7 @@ from functools import partial
 
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.widget import Widget
 
 
 class LabopsCommands(Provider):
@@ -31,18 +32,19 @@ class LabopsCommands(Provider):
             if name not in seen:
                 seen.add(name)
                 display = app.get_key_display(binding) or key
+                assert isinstance(node, Widget)  # not the app (skipped): a screen or a widget
                 commands.append((name, partial(node.run_action, binding.action), f"key {display}"))
         # Other screens' actions: the command goes there first; that screen then decides
         # whether the action applies (a booking selected, the person's rights).
         for mode, title, _ in app.screen_list():
             if mode == here:
                 continue
-            for binding in screen_class(mode).BINDINGS:
-                if isinstance(binding, Binding) and binding.description and binding.show:
-                    name = f"{title}: {binding.description}"
+            for entry in screen_class(mode).BINDINGS:
+                if isinstance(entry, Binding) and entry.description and entry.show:
+                    name = f"{title}: {entry.description}"
                     if name not in seen:
                         seen.add(name)
-                        run = partial(app.run_on, mode, binding.action)
+                        run = partial(app.run_on, mode, entry.action)
                         commands.append((name, run, f"on the {title} screen"))
         return commands
 

@@ -29,10 +29,6 @@ class PlanProgress(Message):
         return isinstance(message, PlanProgress)
 
 
-class DataChanged(Message):
-    """Something was written: screens reload what they show when they come back."""
-
-
 @dataclass
 class ShowBooking(Message):
     """Open the schedule on a booking."""

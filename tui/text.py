@@ -36,6 +36,8 @@ def rendered(renderable: RenderableType, width: int) -> Text:
     )
     lines = console.render_lines(renderable, console.options.update_width(width), pad=False)
     return Text("\n").join(
-        Text.assemble(*((segment.text, segment.style) for segment in line if not segment.control))
+        Text.assemble(
+            *((segment.text, segment.style or "") for segment in line if not segment.control)
+        )
         for line in lines
     )

@@ -52,7 +52,7 @@ def free_windows(
         usage: dict[str, list[tuple[dt.datetime, dt.datetime, int]]] = defaultdict(list)
         for row in session.exec(
             select(t.BookingUnit)
-            .join(t.Booking, t.Booking.id == t.BookingUnit.booking_id)
+            .join(t.Booking, col(t.Booking.id) == t.BookingUnit.booking_id)
             .where(col(t.BookingUnit.equipment_id).in_([u.id for u in units]))
             .where(t.BookingUnit.busy_start < end, t.BookingUnit.busy_end > start)
             .where(col(t.Booking.status).in_(ACTIVE_BOOKING))

@@ -18,8 +18,9 @@ from sqlmodel import col, select
 from labops import tables as t
 from labops.db import Database
 from labops.errors import InputError, NotFound
+from labops.localtime import shift_list
 from labops.permissions import Action, Actor
-from labops.records.catalog import booking_resources
+from labops.records.catalog import booking_resources, booking_shifts, platform_info
 from labops.vocabulary import ACTIVE_BOOKING, BookingStatus
 
 _STATUS = {
@@ -31,6 +32,20 @@ _STATUS = {
 }
 CANCELLED_DAYS = 60  # how long a cancelled booking stays in the files, to remove it there
 REFRESH = dt.timedelta(hours=1)  # how often a subscribed calendar fetches the feed again
+
+
+def _events(rows: list, shifts: dict, person: str | None) -> list[tuple]:
+    """(booking, task, request, uid, start, end) per event: one per booking, except that a
+    person's own shifts on a task in shifts are events of their own, at the shift's times."""
+    out = []
+    for booking, task, request in rows:
+        mine = [(k, lo, hi) for k, (p, lo, hi) in enumerate(shifts[booking.id], 1) if p == person]
+        if not mine:
+            uid = f"booking-{booking.id}@labops"
+            out.append((booking, task, request, uid, booking.start, booking.end))
+        for k, lo, hi in mine:
+            out.append((booking, task, request, f"booking-{booking.id}-shift-{k}@labops", lo, hi))
+    return out
 
 
 def export_calendar(
@@ -49,13 +64,13 @@ def export_calendar(
         recently = now - dt.timedelta(days=CANCELLED_DAYS)
         query = (
             select(t.Booking, t.Task, t.Request)
-            .join(t.Task, t.Task.id == t.Booking.task_id)
-            .join(t.Request, t.Request.id == t.Task.request_id)
+            .join(t.Task, col(t.Task.id) == t.Booking.task_id)
+            .join(t.Request, col(t.Request.id) == t.Task.request_id)
             .where(
                 col(t.Booking.status).in_(ACTIVE_BOOKING)
                 | ((t.Booking.status == BookingStatus.CANCELLED) & (t.Booking.end >= recently))
             )
-            .order_by(t.Booking.start, t.Booking.id)
+            .order_by(col(t.Booking.start), col(t.Booking.id))
         )
         if equipment is not None:
             if session.get(t.Equipment, equipment) is None:
@@ -83,6 +98,8 @@ def export_calendar(
             name = f"labops: project {project}"
         rows = list(session.exec(query))
         units, people = booking_resources(session, [b.id for b, _, _ in rows])
+        shifts = booking_shifts(session, [b.id for b, _, _ in rows])
+        tz = platform_info(session).timezone
         sites = {u.id: u.site for u in session.exec(select(t.Equipment))}
 
     import icalendar  # a tenth of a second to import: only when exporting
@@ -95,13 +112,13 @@ def export_calendar(
     # For subscriptions: RFC 7986's refresh interval and its older Microsoft spelling.
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", icalendar.vDuration(REFRESH))
-    for booking, task, request in rows:
+    for booking, task, request, uid, start, end in _events(rows, shifts, person):
         event = icalendar.Event()
-        event.add("uid", f"booking-{booking.id}@labops")
+        event.add("uid", uid)
         event.add("sequence", booking.sequence)
         event.add("dtstamp", now)
-        event.add("dtstart", booking.start)
-        event.add("dtend", booking.end)
+        event.add("dtstart", start)
+        event.add("dtend", end)
         # People always see their own assignments; others need rights on the project.
         details = person == actor.id or actor.can(Action.READ_PROJECT, request.project)
         if details:
@@ -112,7 +129,8 @@ def export_calendar(
                 f"Request {request.id}: {request.title}\n"
                 f"Units: {', '.join(units[booking.id])}\n"
                 f"People: {', '.join(people[booking.id])}\n"
-                f"Status: {booking.status.value}",
+                + (f"Shifts: {shift_list(shifts[booking.id], tz)}\n" if shifts[booking.id] else "")
+                + f"Status: {booking.status.value}",
             )
             event.add("status", _STATUS[booking.status])
             if units[booking.id]:

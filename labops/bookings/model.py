@@ -18,7 +18,7 @@ class Booking(SQLModel, table=True):
         sa.CheckConstraint("start < end", name="ordered"),
         sa.Index("ix_booking_time", "start", "end"),
     )
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # None only until flushed
     task_id: int = int_fk("task.id")
     start: dt.datetime = utc()
     end: dt.datetime = utc()
@@ -53,7 +53,8 @@ class BookingUnit(SQLModel, table=True):
 
 
 class BookingPerson(SQLModel, table=True):
-    """A person on a booking, busy over its staffed part."""
+    """A person on a booking, busy over its staffed part; on a task in shifts, one row per
+    shift (numbered from 1, in time order), busy over that shift."""
 
     __tablename__ = "booking_person"
     __table_args__ = (
@@ -70,5 +71,9 @@ class BookingPerson(SQLModel, table=True):
             sa.String, sa.ForeignKey("person.id", ondelete="RESTRICT"), primary_key=True
         )
     )
+    shift: int = Field(
+        default=0,
+        sa_column=Column(sa.Integer, primary_key=True, server_default="0"),
+    )  # 0: the whole staffed part; 1, 2...: the shifts of a task in shifts
     busy_start: dt.datetime = utc()
     busy_end: dt.datetime = utc()

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from labops import tables as t
 
@@ -15,18 +16,20 @@ def write_booking_resources(
     task: t.Task,
     units: list[str] | tuple[str, ...],
     people: list[str] | tuple[str, ...],
+    shifts: Iterable[tuple[str, dt.datetime, dt.datetime]] = (),
 ) -> None:
     """Add a booking's unit rows (occupied from setup to cleanup) and person rows (busy over
-    the staffed part: the whole task, or an unattended task's staffed setup)."""
+    the staffed part: the whole task, or an unattended task's staffed setup; on a task in
+    shifts, one row per shift, numbered from 1 in time order, busy over that shift)."""
     needs = list(
         session.exec(
             select(t.TaskEquipment)
             .where(t.TaskEquipment.task_id == task.id)
-            .order_by(t.TaskEquipment.id)
+            .order_by(col(t.TaskEquipment.id))
         )
     )
     for position, unit_id in enumerate(units):
-        unit = session.get(t.Equipment, unit_id)
+        unit = session.get_one(t.Equipment, unit_id)
         session.add(
             t.BookingUnit(
                 booking_id=booking.id,
@@ -45,5 +48,11 @@ def write_booking_resources(
                 person_id=person_id,
                 busy_start=booking.start,
                 busy_end=booking.start + dt.timedelta(minutes=staffed),
+            )
+        )
+    for k, (person_id, lo, hi) in enumerate(sorted(shifts, key=lambda s: (s[1], s[0])), 1):
+        session.add(
+            t.BookingPerson(
+                booking_id=booking.id, person_id=person_id, shift=k, busy_start=lo, busy_end=hi
             )
         )

@@ -178,12 +178,12 @@ def bookings_hit(session: Session, unit_id: str, start: dt.datetime, end: dt.dat
     rows = list(
         session.exec(
             select(t.Booking, t.Task)
-            .join(t.BookingUnit, t.BookingUnit.booking_id == t.Booking.id)
-            .join(t.Task, t.Task.id == t.Booking.task_id)
+            .join(t.BookingUnit, col(t.BookingUnit.booking_id) == t.Booking.id)
+            .join(t.Task, col(t.Task.id) == t.Booking.task_id)
             .where(t.BookingUnit.equipment_id == unit_id)
             .where(t.BookingUnit.busy_start < end, t.BookingUnit.busy_end > start)
             .where(col(t.Booking.status).in_(ACTIVE_BOOKING))
-            .order_by(t.Booking.start)
+            .order_by(col(t.Booking.start))
         )
     )
     _, people = booking_resources(session, [b.id for b, _ in rows])
@@ -249,6 +249,8 @@ def book_task(
             raise NotFound(f"request {request_id} has no task {task_key!r}")
         if request.status not in (RequestStatus.APPROVED, RequestStatus.SCHEDULED):
             raise Conflict(f"request {request_id} is {request.status.value}: approve it first")
+        if task.shifts:  # who covers which shift is the planner's to work out
+            raise InputError(f"task {task_key!r} is staffed in shifts: let schedule place it")
         snapshot = build_snapshot(session, now=now, start=start, weeks=2)
         key = solver_key(request_id, task_key)
         if key in snapshot.booked:

@@ -18,8 +18,9 @@ from labops.bookings.window import longest_hold, overlapping
 from labops.db import Database
 from labops.errors import InputError, NotFound
 from labops.fields import format_minutes
+from labops.localtime import shift_list
 from labops.permissions import Action, Actor
-from labops.records.catalog import local_text, platform_info, zone_note
+from labops.records.catalog import booking_shifts, local_text, platform_info, zone_note
 from labops.views import Detail
 from labops.vocabulary import ACTIVE_BOOKING
 
@@ -122,8 +123,8 @@ def _live_bookings_query(link: Any, start: dt.datetime, end: dt.datetime, sessio
     return (
         select(link, t.Booking, t.Task, t.Request)
         .join(t.Booking, t.Booking.id == link.booking_id)
-        .join(t.Task, t.Task.id == t.Booking.task_id)
-        .join(t.Request, t.Request.id == t.Task.request_id)
+        .join(t.Task, col(t.Task.id) == t.Booking.task_id)
+        .join(t.Request, col(t.Request.id) == t.Task.request_id)
         .where(
             overlapping(link.busy_start, link.busy_end, start, end, longest=longest_hold(session))
         )
@@ -202,26 +203,37 @@ def booking_info(db: Database, *, actor: Actor, booking_id: int) -> Detail:
         booking = session.get(t.Booking, booking_id)
         if booking is None:
             raise NotFound(f"no booking {booking_id}")
-        task = session.get(t.Task, booking.task_id)
-        request = session.get(t.Request, task.request_id)
-        on_it = session.get(t.BookingPerson, (booking_id, actor.id)) is not None
+        task = session.get_one(t.Task, booking.task_id)
+        request = session.get_one(t.Request, task.request_id)
+        on_it = (
+            session.exec(
+                select(t.BookingPerson.booking_id).where(
+                    t.BookingPerson.booking_id == booking_id, t.BookingPerson.person_id == actor.id
+                )
+            ).first()
+            is not None
+        )
         if not on_it:
             actor.require(Action.READ_PROJECT, request.project)
         units = session.exec(
             select(t.BookingUnit.equipment_id, t.Equipment.name)
-            .join(t.Equipment, t.Equipment.id == t.BookingUnit.equipment_id)
+            .join(t.Equipment, col(t.Equipment.id) == t.BookingUnit.equipment_id)
             .where(t.BookingUnit.booking_id == booking_id)
-            .order_by(t.BookingUnit.position)
+            .order_by(col(t.BookingUnit.position))
         ).all()
         team = session.exec(
             select(t.Person)
-            .join(t.BookingPerson, t.BookingPerson.person_id == t.Person.id)
+            .join(t.BookingPerson, col(t.BookingPerson.person_id) == t.Person.id)
             .where(t.BookingPerson.booking_id == booking_id)
             .order_by(t.Person.id)
+            .distinct()
         ).all()
+        shifts = booking_shifts(session, [booking_id])[booking_id]
         staffed = (
             format_minutes(task.staff_for) + " staffed, then unattended"
             if task.staff_for is not None
+            else "staffed throughout, in shifts"
+            if task.shifts
             else "attended throughout"
         )
         return Detail(
@@ -237,6 +249,7 @@ def booking_info(db: Database, *, actor: Actor, booking_id: int) -> Detail:
                 ("project", request.project),
                 ("units", ", ".join(f"{unit} ({name})" for unit, name in units)),
                 ("team", ", ".join(f"{p.name} ({p.role.value})" for p in team) or "-"),
+                *([("shifts", shift_list(shifts, tz))] if shifts else []),
                 ("created", f"{local_text(booking.created_at, tz)} by {booking.created_by}"),
             ],
         )

@@ -1,8 +1,8 @@
-"""The day at a glance: what runs now and next per site, this week's use, what needs care.
+"""The day at a glance: what runs now and next per site, this week's use, what needs care
+(the alerts: ``labops.dashboard.alerts``).
 
 An operator's dashboard reads a few hundred rows at most: bookings from now to a week
-ahead, this week's unit use, open requests. A project lead's overview reads their own
-projects only.
+ahead, this week's unit use, open requests.
 """
 
 from __future__ import annotations
@@ -10,36 +10,23 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from enum import StrEnum
 
-import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from labops import tables as t
-from labops.bookings.costs import unit_cost
 from labops.bookings.window import longest_hold, overlapping
 from labops.calendars import Calendars, clip, hours
+from labops.dashboard.alerts import LOOK_AHEAD, NOT_YET_DONE, SEVERITY, Alert, current_alerts
 from labops.db import Database
-from labops.errors import PermissionDenied
-from labops.fields import format_money
-from labops.funds.service import funds
-from labops.localtime import day_start, monday_of, to_local, when
-from labops.permissions import Action, Actor, resolve_actor
-from labops.planning.runs import waiting_reasons
-from labops.records.catalog import (
-    booking_resources,
-    list_records,
-    local_text,
-    other_zones,
-    platform_info,
-)
-from labops.views import Listing, Page, columns
-from labops.vocabulary import ACTIVE_BOOKING, Access, BookingStatus, RequestStatus
+from labops.localtime import day_start, monday_of, to_local
+from labops.permissions import Action, Actor
+from labops.records.catalog import booking_resources, other_zones, platform_info
+from labops.records.listings import list_records
+from labops.views import Listing, Page
+from labops.vocabulary import ACTIVE_BOOKING, RequestStatus
 
-LOOK_AHEAD = dt.timedelta(days=7)
 UPCOMING_PER_SITE = 3
 PENDING_SHOWN = 200  # pending requests listed; the dashboard counts them all
-NOT_YET_DONE = (BookingStatus.PROPOSED, BookingStatus.CONFIRMED, BookingStatus.LOCKED)
 
 
 @dataclass(frozen=True)
@@ -68,25 +55,6 @@ class SiteDay:
     @property
     def utilization(self) -> float | None:
         return min(1.0, self.booked_hours / self.open_hours) if self.open_hours else None
-
-
-class AlertKind(StrEnum):
-    DOWNTIME = "downtime"
-    CERTIFICATION = "certification"
-    DUE = "due date"
-
-
-SEVERITY = {AlertKind.DOWNTIME: 0, AlertKind.CERTIFICATION: 1, AlertKind.DUE: 2}
-
-
-@dataclass(frozen=True)
-class Alert:
-    kind: AlertKind
-    message: str
-    when: dt.datetime  # alerts are shown soonest first
-    project: str
-    booking_id: int | None = None
-    request_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -125,11 +93,7 @@ def dashboard(db: Database, *, actor: Actor, now: dt.datetime) -> Dashboard:
         ]
         alerts = [
             alert
-            for alert in (
-                *_downtime_alerts(session, now, tz, longest),
-                *_certification_alerts(session, now, tz, longest),
-                *_due_alerts(session, now, tz, longest),
-            )
+            for alert in current_alerts(session, now, tz, longest)
             if actor.can(Action.READ_PROJECT, alert.project)
         ]
     # Submitted first (they wait for an operator), then approved; a screenful of each at
@@ -171,8 +135,8 @@ def _slots(
             for booking_id, _ in session.exec(
                 select(t.Booking.id, t.Booking.start)
                 .distinct()
-                .join(t.BookingUnit, t.BookingUnit.booking_id == t.Booking.id)
-                .join(t.Equipment, t.Equipment.id == t.BookingUnit.equipment_id)
+                .join(t.BookingUnit, col(t.BookingUnit.booking_id) == t.Booking.id)
+                .join(t.Equipment, col(t.Equipment.id) == t.BookingUnit.equipment_id)
                 .where(t.Equipment.site == site, live)
                 .where(t.Booking.start > now, t.Booking.start < now + LOOK_AHEAD)
                 # the same window on the units' busy times, which their index serves
@@ -180,17 +144,17 @@ def _slots(
                     t.BookingUnit.busy_start > now - longest,
                     t.BookingUnit.busy_start < now + LOOK_AHEAD,
                 )
-                .order_by(t.Booking.start, t.Booking.id)
+                .order_by(col(t.Booking.start), col(t.Booking.id))
                 .limit(UPCOMING_PER_SITE)
             )
         )
     rows = list(
         session.exec(
             select(t.Booking, t.Task, t.Request)
-            .join(t.Task, t.Task.id == t.Booking.task_id)
-            .join(t.Request, t.Request.id == t.Task.request_id)
+            .join(t.Task, col(t.Task.id) == t.Booking.task_id)
+            .join(t.Request, col(t.Request.id) == t.Task.request_id)
             .where(col(t.Booking.id).in_(sorted(ids)))
-            .order_by(t.Booking.start, t.Booking.id)
+            .order_by(col(t.Booking.start), col(t.Booking.id))
         )
     )
     units, people = booking_resources(session, [b.id for b, _, _ in rows])
@@ -224,14 +188,14 @@ def _week_use(
     calendars = Calendars(session, start, end)
     open_spans = {unit_id: calendars.unit_open(unit_id) for unit_id in calendars.units}
     booked: dict[str, float] = defaultdict(float)
-    for use in session.exec(
+    for unit_id, busy_start, busy_end, amount in session.exec(
         select(
             t.BookingUnit.equipment_id,
             t.BookingUnit.busy_start,
             t.BookingUnit.busy_end,
             t.BookingUnit.amount,
         )
-        .join(t.Booking, t.Booking.id == t.BookingUnit.booking_id)
+        .join(t.Booking, col(t.Booking.id) == t.BookingUnit.booking_id)
         .where(
             overlapping(
                 t.BookingUnit.busy_start, t.BookingUnit.busy_end, start, end, longest=longest
@@ -239,8 +203,8 @@ def _week_use(
         )
         .where(col(t.Booking.status).in_(ACTIVE_BOOKING))
     ):
-        spans = open_spans.get(use.equipment_id, [])
-        booked[use.equipment_id] += hours(clip(spans, use.busy_start, use.busy_end)) * use.amount
+        spans = open_spans.get(unit_id, [])
+        booked[unit_id] += hours(clip(spans, busy_start, busy_end)) * amount
     totals: dict[str, tuple[float, float]] = defaultdict(lambda: (0.0, 0.0))
     for unit in calendars.units.values():
         opened, used = totals[unit.site]
@@ -249,354 +213,3 @@ def _week_use(
             used + booked[unit.id],
         )
     return totals
-
-
-def _downtime_alerts(
-    session: Session, now: dt.datetime, tz: str, longest: dt.timedelta
-) -> list[Alert]:
-    """Downtime overlapping a unit's use by a booking that has not ended."""
-    rows = session.exec(
-        select(t.Downtime, t.Booking, t.Task, t.Request)
-        .join(
-            t.BookingUnit,
-            sa.and_(
-                t.BookingUnit.equipment_id == t.Downtime.equipment_id,
-                t.BookingUnit.busy_start < t.Downtime.end,
-                t.BookingUnit.busy_end > t.Downtime.start,
-            ),
-        )
-        .join(t.Booking, t.Booking.id == t.BookingUnit.booking_id)
-        .join(t.Task, t.Task.id == t.Booking.task_id)
-        .join(t.Request, t.Request.id == t.Task.request_id)
-        # not ended yet, so begun at most the longest booking ago: years of history stay out
-        .where(t.Downtime.end > now, t.Booking.end > now, t.Booking.start >= now - longest)
-        .where(col(t.Booking.status).in_(NOT_YET_DONE))
-        .order_by(t.Booking.start)
-    )
-    return [
-        Alert(
-            AlertKind.DOWNTIME,
-            f"{down.equipment_id} is down ({down.reason or down.kind.value}) during booking "
-            f"{booking.id}, R{task.request_id} {task.key} on {when(booking.start, tz)}: "
-            "run a repair plan",
-            booking.start,
-            request.project,
-            booking_id=booking.id,
-            request_id=request.id,
-        )
-        for down, booking, task, request in rows
-    ]
-
-
-def _certification_alerts(
-    session: Session, now: dt.datetime, tz: str, longest: dt.timedelta
-) -> list[Alert]:
-    """Upcoming bookings of units that need a certified operator and have none that day."""
-    rows = list(
-        session.exec(
-            select(t.Booking, t.Request, t.Equipment)
-            .join(t.BookingUnit, t.BookingUnit.booking_id == t.Booking.id)
-            .join(t.Equipment, t.Equipment.id == t.BookingUnit.equipment_id)
-            .join(t.Task, t.Task.id == t.Booking.task_id)
-            .join(t.Request, t.Request.id == t.Task.request_id)
-            .where(
-                overlapping(t.Booking.start, t.Booking.end, now, now + LOOK_AHEAD, longest=longest)
-            )
-            .where(col(t.Booking.status).in_(NOT_YET_DONE))
-            .where(col(t.Equipment.certified_operator).is_(True))
-            .order_by(t.Booking.start, t.Booking.id)
-        )
-    )
-    _, people = booking_resources(session, [b.id for b, _, _ in rows])
-    staff = {p for names in people.values() for p in names}
-    expires = {
-        (c.person_id, c.kind_id): c.expires
-        for c in session.exec(
-            select(t.Certification).where(col(t.Certification.person_id).in_(staff))
-        )
-    }
-    alerts = []
-    for booking, request, unit in rows:
-        day = to_local(booking.start, tz).date()
-        crew = people[booking.id]
-        if any(expires.get((p, unit.kind), dt.date.min) >= day for p in crew):
-            continue
-        lapsed = [
-            f"{p}'s expired {expires[p, unit.kind].isoformat()}"
-            for p in crew
-            if (p, unit.kind) in expires
-        ]
-        why = "; ".join(lapsed) if lapsed else "nobody on it is certified"
-        alerts.append(
-            Alert(
-                AlertKind.CERTIFICATION,
-                f"booking {booking.id} on {unit.id}, {when(booking.start, tz)}: no valid "
-                f"{unit.kind} certification ({why})",
-                booking.start,
-                request.project,
-                booking_id=booking.id,
-                request_id=request.id,
-            )
-        )
-    return alerts
-
-
-def _due_alerts(session: Session, now: dt.datetime, tz: str, longest: dt.timedelta) -> list[Alert]:
-    """Tasks due within a week and not planned yet, and bookings that end after their due."""
-    waiting = session.exec(
-        select(t.Task, t.Request)
-        .join(t.Request, t.Request.id == t.Task.request_id)
-        .where(col(t.Request.status).in_((RequestStatus.SUBMITTED, RequestStatus.APPROVED)))
-        .where(col(t.Task.due).is_not(None), t.Task.due < now + LOOK_AHEAD)
-        .order_by(t.Task.due)
-    )
-    first: dict[int, tuple[t.Task, t.Request, int]] = {}
-    for task, request in waiting:
-        earliest, _, count = first.get(request.id, (task, request, 0))
-        first[request.id] = (earliest, request, count + 1)
-    alerts = [
-        Alert(
-            AlertKind.DUE,
-            f"R{request.id} {task.key}"
-            + (f" and {count - 1} more tasks" if count > 1 else "")
-            + f" due {when(task.due, tz)}"
-            + (" (hard)" if task.due_hard else "")
-            + f", and the request is still {request.status.value}",
-            task.due,
-            request.project,
-            request_id=request.id,
-        )
-        for task, request, count in first.values()
-    ]
-    late = session.exec(
-        select(t.Booking, t.Task, t.Request)
-        .join(t.Task, t.Task.id == t.Booking.task_id)
-        .join(t.Request, t.Request.id == t.Task.request_id)
-        .where(col(t.Task.due).is_not(None), t.Booking.end > t.Task.due)
-        .where(t.Booking.end > now, t.Booking.start >= now - longest)
-        .where(col(t.Booking.status).in_(NOT_YET_DONE))
-        .order_by(t.Booking.start)
-    )
-    alerts += [
-        Alert(
-            AlertKind.DUE,
-            f"booking {booking.id}, R{task.request_id} {task.key}, ends "
-            f"{when(booking.end, tz)}, after its due date {when(task.due, tz)}",
-            booking.start,
-            request.project,
-            booking_id=booking.id,
-            request_id=request.id,
-        )
-        for booking, task, request in late
-    ]
-    return alerts
-
-
-# --- a project lead's overview -----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class LeadOverview:
-    projects: Listing  # budget, committed, remaining
-    requests: Listing  # every request of their projects, and where it stands
-    bookings: Listing  # live bookings from this week on, with what each costs
-    left_out: Listing  # requests the last plan could not place, with the reasons
-
-
-def lead_overview(db: Database, *, actor: Actor, now: dt.datetime) -> LeadOverview:
-    """The projects ``actor`` leads: requests and where each stands, bookings, costs."""
-    projects = sorted(actor.leads)
-    money = funds(db, actor=actor).projects
-    with db.read() as session:
-        tz = platform_info(session).timezone
-        week_start = day_start(monday_of(to_local(now, tz).date()), tz)
-        requests = list(
-            session.exec(
-                select(t.Request)
-                .where(col(t.Request.project).in_(projects))
-                .order_by(col(t.Request.id).desc())
-            )
-        )
-        # What still needs the lead first; finished requests (the history) after them.
-        finished = {RequestStatus.DONE, RequestStatus.CANCELLED, RequestStatus.REJECTED}
-        requests.sort(key=lambda r: r.status in finished)  # stable: newest first in each
-        left_out = waiting_reasons(session)
-        progress = _booking_progress(session, [r.id for r in requests], now)
-        bookings = _lead_bookings(session, projects, week_start, tz)
-    request_rows = [
-        {
-            "id": r.id,
-            "title": r.title,
-            "project": r.project,
-            "status": r.status.value,
-            "stands": _where_it_stands(r, left_out.get(r.id), progress.get(r.id), tz),
-        }
-        for r in requests
-    ]
-    left_rows = [
-        {"id": r.id, "title": r.title, "project": r.project, "reasons": "\n".join(reasons)}
-        for r in requests
-        if r.status == RequestStatus.APPROVED and (reasons := left_out.get(r.id))
-    ]
-    return LeadOverview(
-        projects=Listing(
-            "My projects",
-            money.columns,
-            [row for row in money.rows if row["project"] in actor.leads],
-        ),
-        requests=Listing(
-            "Requests",
-            columns("id:Id#", "stands:Where it stands", "title:Title", "project:Project"),
-            request_rows,
-        ),
-        bookings=bookings,
-        left_out=Listing(
-            "Left out of the last plan",
-            columns("id:Req#", "title:Title", "project:Project", "reasons:Why"),
-            left_rows,
-        ),
-    )
-
-
-def _booking_progress(
-    session: Session, request_ids: list[int], now: dt.datetime
-) -> dict[int, tuple[int, int, dt.datetime | None]]:
-    """Per request: tasks, tasks with a live booking, and the next booking's start."""
-    result: dict[int, tuple[int, int, dt.datetime | None]] = {}
-    tasks = dict(
-        session.exec(
-            select(t.Task.request_id, sa.func.count())
-            .where(col(t.Task.request_id).in_(request_ids))
-            .group_by(t.Task.request_id)
-        ).all()
-    )
-    booked: dict[int, set[int]] = defaultdict(set)
-    upcoming: dict[int, dt.datetime] = {}
-    for booking, task in session.exec(
-        select(t.Booking, t.Task)
-        .join(t.Task, t.Task.id == t.Booking.task_id)
-        .where(col(t.Task.request_id).in_(request_ids))
-        .where(col(t.Booking.status).in_(ACTIVE_BOOKING))
-    ):
-        booked[task.request_id].add(task.id)
-        if booking.start >= now and (
-            task.request_id not in upcoming or booking.start < upcoming[task.request_id]
-        ):
-            upcoming[task.request_id] = booking.start
-    for request_id, count in tasks.items():
-        result[request_id] = (count, len(booked[request_id]), upcoming.get(request_id))
-    return result
-
-
-def _where_it_stands(
-    request: t.Request,
-    reasons: list[str] | None,
-    progress: tuple[int, int, dt.datetime | None] | None,
-    tz: str,
-) -> str:
-    status = request.status
-    if status == RequestStatus.DRAFT:
-        return "draft: not submitted yet"
-    if status == RequestStatus.SUBMITTED:
-        return "waiting for an operator's decision"
-    if status == RequestStatus.APPROVED:
-        if reasons:
-            return f"left out of the last plan: {reasons[0]}"
-        booked = _booked_text(progress, tz)
-        return f"approved, {booked}" if booked else "approved, waiting for the next plan"
-    if status == RequestStatus.REJECTED:
-        return f"rejected: {request.decision_note}" if request.decision_note else "rejected"
-    if status == RequestStatus.CANCELLED:
-        return "withdrawn"
-    if status == RequestStatus.DONE:
-        return "done"
-    return _booked_text(progress, tz) or "scheduled"
-
-
-def _booked_text(progress: tuple[int, int, dt.datetime | None] | None, tz: str) -> str:
-    tasks, booked, upcoming = progress or (0, 0, None)
-    if not booked:
-        return ""
-    text = f"booked: {booked} of {tasks} tasks"
-    return text + (f", next {when(upcoming, tz)}" if upcoming else ", none ahead")
-
-
-def _lead_bookings(session: Session, projects: list[str], since: dt.datetime, tz: str) -> Listing:
-    rows = list(
-        session.exec(
-            select(t.Booking, t.Task, t.Request)
-            .join(t.Task, t.Task.id == t.Booking.task_id)
-            .join(t.Request, t.Request.id == t.Task.request_id)
-            .where(col(t.Request.project).in_(projects))
-            .where(col(t.Booking.status).in_(ACTIVE_BOOKING))
-            .where(t.Booking.end > since, t.Booking.start >= since - longest_hold(session))
-            .order_by(t.Booking.start, t.Booking.id)
-        )
-    )
-    by_id = {b.id: b for b, _, _ in rows}
-    units, people = booking_resources(session, list(by_id))
-    cost: dict[int, int] = defaultdict(int)
-    for use, rate in session.exec(
-        select(t.BookingUnit, t.Equipment.hourly_rate)
-        .join(t.Equipment, t.Equipment.id == t.BookingUnit.equipment_id)
-        .where(col(t.BookingUnit.booking_id).in_(list(by_id)))
-    ):
-        booking = by_id[use.booking_id]
-        minutes = (booking.end - booking.start).total_seconds() / 60
-        cost[use.booking_id] += unit_cost(rate, use.amount, minutes)
-    return Listing(
-        "My bookings",
-        columns(
-            "id:Id#",
-            "start:Start",
-            "end:End",
-            "project:Project",
-            "request:Req#",
-            "task:Task",
-            "units:Units",
-            "people:People",
-            "status:Status",
-            "cost:Cost#",
-        ),
-        [
-            {
-                "id": b.id,
-                "start": local_text(b.start, tz),
-                "end": local_text(b.end, tz),
-                "project": r.project,
-                "request": r.id,
-                "task": task.key,
-                "units": ", ".join(units[b.id]),
-                "people": ", ".join(people[b.id]),
-                "status": b.status.value,
-                "cost": format_money(cost[b.id]),
-            }
-            for b, task, r in rows
-        ],
-    )
-
-
-# --- who a face opens for ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Opening:
-    platform: str
-    timezone: str
-    actor: Actor
-
-
-def opening(db: Database, *, person_id: str | None) -> Opening:
-    """The platform and the person a UI opens for. Refuses nobody (naming who operates the
-    platform, to help), an unknown person, or a database without a platform."""
-    with db.read() as session:
-        info = platform_info(session)
-        if not person_id:
-            operators = session.exec(
-                select(t.Person.id)
-                .where(col(t.Person.access).in_((Access.OPERATOR, Access.ADMIN)))
-                .order_by(t.Person.id)
-            ).all()
-            hint = f" (operators here: {', '.join(operators[:6])})" if operators else ""
-            raise PermissionDenied(f"who is acting? give --as PERSON or set LABOPS_USER{hint}")
-        return Opening(info.name, info.timezone, resolve_actor(session, person_id))

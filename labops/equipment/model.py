@@ -94,7 +94,7 @@ class Downtime(DowntimeFields, table=True):
         sa.CheckConstraint("start < end", name="ordered"),
         sa.Index("ix_downtime_equipment_time", "equipment_id", "start", "end"),
     )
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # None only until flushed
     equipment_id: str = fk("equipment.id", index=False)
     start: dt.datetime = utc()
     end: dt.datetime = utc()

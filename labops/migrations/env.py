@@ -14,7 +14,7 @@ target_metadata = SQLModel.metadata
 
 def run_migrations() -> None:
     engine = config.attributes.get("engine") or create_engine(
-        config.get_main_option("sqlalchemy.url")
+        config.get_main_option("sqlalchemy.url", "")
     )
     with engine.connect() as connection:
         postgresql = connection.dialect.name == "postgresql"
@@ -26,7 +26,9 @@ def run_migrations() -> None:
             # Batch migrations copy and drop tables; with foreign keys on, dropping a parent
             # table would cascade-delete its children's rows. Set on the raw connection,
             # before any transaction begins (inside one, SQLite ignores this pragma).
-            connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
+            raw = connection.connection.driver_connection
+            assert raw is not None  # an open connection has its driver's
+            raw.execute("PRAGMA foreign_keys = OFF")
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
@@ -40,7 +42,9 @@ def run_migrations() -> None:
             context.run_migrations()
         connection.commit()
         if connection.dialect.name == "sqlite":
-            connection.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
+            raw = connection.connection.driver_connection
+            assert raw is not None
+            raw.execute("PRAGMA foreign_keys = ON")
 
 
 run_migrations()

@@ -27,7 +27,7 @@ class MessageStatus(StrEnum):
 class Notification(SQLModel, table=True):
     """One message to one person."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # None only until flushed
     created_at: dt.datetime = utc()
     actor: str  # whose write queued it
     topic: str  # bookings, request, certificate

@@ -29,11 +29,15 @@ from labops.vocabulary import Access, RequestStatus
 _PENDING = "labops_outbox"  # session.info: person id -> the message being gathered
 
 
-class Placed(Protocol):
-    start: dt.datetime
-    end: dt.datetime
-    units: tuple[str, ...]
-    people: tuple[str, ...]
+class Placed(Protocol):  # read-only members, so that frozen dataclasses match
+    @property
+    def start(self) -> dt.datetime: ...
+    @property
+    def end(self) -> dt.datetime: ...
+    @property
+    def units(self) -> tuple[str, ...]: ...
+    @property
+    def people(self) -> tuple[str, ...]: ...
 
 
 @dataclass(frozen=True)
@@ -107,25 +111,26 @@ def queue_booking_changes(
         return 0
     rows = session.exec(
         select(t.Booking, t.Task, t.Request)
-        .join(t.Task, t.Task.id == t.Booking.task_id)
-        .join(t.Request, t.Request.id == t.Task.request_id)
+        .join(t.Task, col(t.Task.id) == t.Booking.task_id)
+        .join(t.Request, col(t.Request.id) == t.Task.request_id)
         .where(col(t.Booking.id).in_(ids))
-        .order_by(t.Booking.start)
+        .order_by(col(t.Booking.start))
     ).all()
     units: dict[int, list[str]] = defaultdict(list)
     for row in session.exec(
         select(t.BookingUnit)
         .where(col(t.BookingUnit.booking_id).in_(ids))
-        .order_by(t.BookingUnit.position)
+        .order_by(col(t.BookingUnit.position))
     ):
         units[row.booking_id].append(row.equipment_id)
     people: dict[int, list[str]] = defaultdict(list)
-    for row in session.exec(
+    for staffed in session.exec(
         select(t.BookingPerson)
         .where(col(t.BookingPerson.booking_id).in_(ids))
         .order_by(t.BookingPerson.person_id)
     ):
-        people[row.booking_id].append(row.person_id)
+        if staffed.person_id not in people[staffed.booking_id]:  # a person of several shifts: once
+            people[staffed.booking_id].append(staffed.person_id)
     news = []
     for booking, task, request in rows:
         where = Where(
@@ -152,7 +157,7 @@ def queue_booking_news(
     """Queue (or add to) one message per person concerned; returns how many people."""
     if not news:
         return 0
-    info = session.get(t.PlatformInfo, 1)
+    info = session.get_one(t.PlatformInfo, 1)
     tz = info.timezone
     sites = _unit_sites(session)
     per_person: dict[str, list[str]] = defaultdict(list)
@@ -178,7 +183,7 @@ def queue_booking_news(
 def queue_decision(session: Session, request: t.Request, *, by: Actor, now: dt.datetime) -> int:
     """Tell the request's lead and requester that it was approved or rejected."""
     project = session.get(t.Project, request.project)
-    info = session.get(t.PlatformInfo, 1)
+    info = session.get_one(t.PlatformInfo, 1)
     verb = request.status.value
     approved = request.status == RequestStatus.APPROVED
     label = "Note" if approved else "Reason"
@@ -214,7 +219,7 @@ def queue_downtime_hits(
 ) -> int:
     """Tell the people of bookings that downtime hits: the booking stands until a repair
     re-plans it, so they hear now and again when it moves."""
-    tz = session.get(t.PlatformInfo, 1).timezone
+    tz = session.get_one(t.PlatformInfo, 1).timezone
     return queue_booking_changes(
         session,
         booking_ids,
@@ -260,7 +265,9 @@ def _place(where: Placed, tz: str, sites: dict[str, str]) -> str:
 
 def _unit_sites(session: Session) -> dict[str, str]:
     rows = session.exec(
-        select(t.Equipment.id, t.Site.name).join(t.Site, t.Site.id == t.Equipment.site)
+        select(col(t.Equipment.id), col(t.Site.name)).join(
+            t.Site, col(t.Site.id) == t.Equipment.site
+        )
     )
     return dict(rows.all())
 
@@ -352,7 +359,7 @@ def queue_certificate(
     person = session.get(t.Person, cert.person_id)
     if person is None or not person.email:
         return 0
-    info = session.get(t.PlatformInfo, 1)
+    info = session.get_one(t.PlatformInfo, 1)
     left = (cert.expires - today).days
     session.add(
         t.Notification(

@@ -125,7 +125,7 @@ def send_due(
                     col(t.Notification.next_attempt_at).is_(None)
                     | (col(t.Notification.next_attempt_at) <= now)
                 )
-                .order_by(t.Notification.id)
+                .order_by(col(t.Notification.id))
                 .limit(limit)
             )
         )
@@ -208,7 +208,7 @@ def _claim(db: Database, number: int, *, actor: Actor, now: dt.datetime) -> t.No
 
 def _sent(db: Database, number: int, *, now: dt.datetime) -> None:
     with db.write() as session:
-        message = session.get(t.Notification, number)
+        message = session.get_one(t.Notification, number)
         message.status = MessageStatus.SENT
         message.sent_at = now
         message.last_error = ""
@@ -218,7 +218,7 @@ def _sent(db: Database, number: int, *, now: dt.datetime) -> None:
 def _failed(db: Database, number: int, *, error: str, now: dt.datetime, claimed: bool) -> None:
     """Back to the queue with a later next attempt, or failed for good after MAX_ATTEMPTS."""
     with db.write() as session:
-        message = session.get(t.Notification, number)
+        message = session.get_one(t.Notification, number)
         if not claimed:
             if message.status != MessageStatus.QUEUED:
                 return

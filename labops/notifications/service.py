@@ -97,7 +97,7 @@ def queue_expiring_certificates(
         last = today + dt.timedelta(days=days)
         rows = session.exec(
             select(t.Certification, t.Kind)
-            .join(t.Kind, t.Kind.id == t.Certification.kind_id)
+            .join(t.Kind, col(t.Kind.id) == t.Certification.kind_id)
             .where(t.Certification.expires >= today, t.Certification.expires <= last)
             .order_by(t.Certification.person_id, t.Certification.kind_id)
         ).all()

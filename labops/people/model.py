@@ -8,6 +8,7 @@ which adds hours, skills, certifications and absences) derive from it.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Column, Field, SQLModel
@@ -52,7 +53,7 @@ def person_row(spec: PersonFields, **values: object) -> Person:
     return Person(**{**{name: getattr(spec, name) for name in PersonFields.model_fields}, **values})
 
 
-def person_fields(row: Person) -> dict[str, object]:
+def person_fields(row: Person) -> dict[str, Any]:
     """A person's row as the platform file's entry writes its fields."""
     return row.model_dump(mode="json", include=set(PersonFields.model_fields))
 
@@ -65,7 +66,7 @@ class PersonHours(SQLModel, table=True):
         sa.CheckConstraint("starts < ends", name="starts_before_ends"),
         sa.CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday_range"),
     )
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # None only until flushed
     person_id: str = fk("person.id")
     weekday: int
     starts: dt.time
@@ -104,7 +105,7 @@ class Absence(SQLModel, table=True):
         sa.CheckConstraint("start < end", name="ordered"),
         sa.Index("ix_absence_person_time", "person_id", "start", "end"),
     )
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # None only until flushed
     person_id: str = fk("person.id", index=False)
     start: dt.datetime = utc()
     end: dt.datetime = utc()

@@ -37,6 +37,7 @@ from labops.planning.fingerprint import fingerprint
 from labops.planning.freeze import freeze_end
 from labops.planning.grid import SlotGrid, SlotLabels, merge
 from labops.planning.settings import PlanningSettings
+from labops.planning.shares import shares
 from labops.planning.snapshot import (
     BookedTask,
     Conflict,
@@ -56,6 +57,8 @@ from solver.problem import (
     Problem,
     Request,
     ResourceNeed,
+    Shift,
+    Shifts,
     StaffNeed,
     Standing,
     Task,
@@ -124,7 +127,7 @@ class _Builder:
         self.only = only
         self.retry_waiting = retry_waiting
         self.freeze_days = freeze_days
-        info = session.get(t.PlatformInfo, 1)
+        info = session.get_one(t.PlatformInfo, 1)
         self.info = info
         self.tz = info.timezone
         self.settings = PlanningSettings.model_validate(info.planning)
@@ -145,7 +148,10 @@ class _Builder:
         self.release: set[str] = set()  # fixed bookings a repair re-plans
         self.conflicts: dict[str, Conflict] = {}  # fixed bookings kept although they break
         self.conflict_rows: dict[str, t.Task] = {}
-        self.ignored: set[str] = set()  # past bookings that no longer fit: history
+        self.ignored: dict[str, t.Task] = {}  # past bookings that no longer fit: history
+        # Pools and projects short of their target share of booked hours lately.
+        targets, period = self.settings.shares, self.settings.share_weeks
+        self.short = {s.id for s in shares(session, targets, now, period) if s.short}
         self._load()
 
     # --- reading ---------------------------------------------------------------------------
@@ -166,7 +172,7 @@ class _Builder:
         else:
             wanted = col(t.Request.status).in_([RequestStatus.APPROVED, RequestStatus.SCHEDULED])
         self.planned = {
-            r.id: r for r in s.exec(select(t.Request).where(wanted).order_by(t.Request.id))
+            r.id: r for r in s.exec(select(t.Request).where(wanted).order_by(col(t.Request.id)))
         }
         self.waiting = set() if self.only is not None else self._waiting()
         # Live bookings in the horizon, and those of planned requests wherever they are.
@@ -176,10 +182,11 @@ class _Builder:
             else list(
                 s.exec(
                     select(t.Booking, t.Task)
-                    .join(t.Task, t.Task.id == t.Booking.task_id)
+                    .join(t.Task, col(t.Task.id) == t.Booking.task_id)
                     .where(col(t.Booking.status).in_(ACTIVE_BOOKING))
                     .where(
-                        (t.Booking.end > self.grid_start) & (t.Booking.start < self.horizon_end)
+                        (col(t.Booking.end) > self.grid_start)
+                        & (col(t.Booking.start) < self.horizon_end)
                         | col(t.Task.request_id).in_(list(self.planned))
                     )
                 )
@@ -190,7 +197,7 @@ class _Builder:
             s.exec(
                 select(t.BookingUnit)
                 .where(col(t.BookingUnit.booking_id).in_(booking_ids))
-                .order_by(t.BookingUnit.position)
+                .order_by(col(t.BookingUnit.position))
             ),
             "booking_id",
         )
@@ -218,10 +225,14 @@ class _Builder:
             )
         )
         for booking, task in live:
+            rows = people[booking.id]
             booked = BookedTask(
                 booking,
                 [] if booking.id in over else [u.equipment_id for u in units[booking.id]],
-                [] if booking.id in over else [p.person_id for p in people[booking.id]],
+                [] if booking.id in over else [p.person_id for p in rows if not p.shift],
+                []
+                if booking.id in over
+                else sorted((p.person_id, p.busy_start, p.busy_end) for p in rows if p.shift),
             )
             (self.far if booking.start >= far else self.live)[task.id] = booked
             self.task_rows[task.id] = task
@@ -234,7 +245,7 @@ class _Builder:
             s.exec(
                 select(t.Task)
                 .where(col(t.Task.request_id).in_(list(self.planned)))
-                .order_by(t.Task.id)
+                .order_by(col(t.Task.id))
             )
         )
         for task in planned_tasks:
@@ -245,7 +256,7 @@ class _Builder:
             s.exec(
                 select(t.TaskEquipment)
                 .where(col(t.TaskEquipment.task_id).in_(task_ids))
-                .order_by(t.TaskEquipment.id)
+                .order_by(col(t.TaskEquipment.id))
             ),
             "task_id",
         )
@@ -253,7 +264,7 @@ class _Builder:
             s.exec(
                 select(t.TaskStaff)
                 .where(col(t.TaskStaff.task_id).in_(task_ids))
-                .order_by(t.TaskStaff.id)
+                .order_by(col(t.TaskStaff.id))
             ),
             "task_id",
         )
@@ -364,6 +375,7 @@ class _Builder:
             fixed = self.fixed_as(row, booking) if booking is not None else None
             tasks[key] = row
             if fixed is not None and key not in self.release:
+                assert booking is not None  # only a booked task is fixed
                 request_id = request_key(row.request_id) + FROZEN_SUFFIX
                 problem_tasks.append(self._frozen_task(key, request_id, row, booking))
                 frozen.add(key)
@@ -400,14 +412,9 @@ class _Builder:
             if not any(task.request == key for task in problem_tasks):
                 continue
             requests[key] = request
-            project = self.projects[request.project]
+            standing, priority = self.standing(request)
             problem_requests.append(
-                Request(
-                    id=key,
-                    priority=project.priority,
-                    arrival=arrival[rid],
-                    standing=self._standing(request),
-                )
+                Request(id=key, priority=priority, arrival=arrival[rid], standing=standing)
             )
 
         # Only between tasks in the problem: a predecessor booked before the window (or
@@ -466,10 +473,20 @@ class _Builder:
             conflicts=sorted(self.conflicts.values(), key=lambda c: (c.start, c.booking_id)),
         )
 
-    def _standing(self, request: t.Request) -> Standing:
+    def standing(self, request: t.Request) -> tuple[Standing, int]:
+        """The request's standing and priority in this plan. A request not scheduled ages
+        (``PlanningSettings.ageing_weeks``); a waiting one whose wait has raised its priority
+        competes for room again as a new one, where it would otherwise take only free room."""
+        priority = self.projects[request.project].priority
         if request.status == RequestStatus.SCHEDULED:
-            return Standing.SCHEDULED
-        return Standing.WAITING if request.id in self.waiting else Standing.NEW
+            return Standing.SCHEDULED, priority
+        approved = request.decided_at or request.submitted  # a file's approved request
+        project = self.projects[request.project]
+        short = bool({project.id, project.fund_pool} & self.short)
+        aged = self.settings.aged(priority, approved, self.now, short)
+        if request.id in self.waiting and aged == priority:
+            return Standing.WAITING, priority
+        return Standing.NEW, aged
 
     def settle(self, snapshot: Snapshot) -> bool:
         """Sort the fixed bookings that break a rule of today's platform: a repair re-plans
@@ -494,7 +511,7 @@ class _Builder:
             booked = snapshot.booked[key]
             fixed = self.fixed[key]
             if booked.booking.end <= self.ready:
-                self.ignored.add(key)  # history that no longer fits today's calendars
+                self.ignored[key] = snapshot.tasks[key]  # history that no longer fits today's
             elif self.repair and fixed in (Fixed.FROZEN, Fixed.STARTED):
                 self.release.add(key)
             else:
@@ -527,9 +544,19 @@ class _Builder:
         return involved
 
     def _assignment(self, key: str, booked: BookedTask) -> Assignment:
-        start = max(self.grid.floor(booked.booking.start), 0)
+        grid = self.grid
+        start = max(grid.floor(booked.booking.start), 0)
+        shifts = (
+            Shift(person=p, start=max(grid.floor(lo), start), end=grid.ceil(hi))
+            for p, lo, hi in booked.shifts
+        )
         return Assignment(
-            task=key, start=start, mode=0, units=tuple(booked.units), people=tuple(booked.people)
+            task=key,
+            start=start,
+            mode=0,
+            units=tuple(booked.units),
+            people=tuple(booked.people),
+            shifts=tuple(sorted(shifts, key=lambda s: (s.start, s.end, s.person))),
         )
 
     def _task(self, key: str, request_id: str, row: t.Task, current: Assignment | None) -> Task:
@@ -555,6 +582,10 @@ class _Builder:
         )
         if row.operator:
             staff += (StaffNeed(count=1, among=self._operators(needs)),)
+        shifts = None
+        if row.shifts and staff:  # one need of one person (the platform file sees to it)
+            handover = grid.length(self.settings.handover)
+            shifts, staff = Shifts(need=staff[0], handover=handover), ()
         duration = grid.length(row.duration)
         earliest = (
             max(grid.ceil(row.earliest), self.ready_slot) if row.earliest else self.ready_slot
@@ -588,6 +619,7 @@ class _Builder:
             budget=project.id if project.enforce_budget else None,
             team=project.id if self._has_team_rule(project) else None,
             at_most={cap.role.value: cap.count for cap in self.caps[row.id]},
+            shifts=shifts,
         )
 
     def _frozen_task(self, key: str, request_id: str, row: t.Task, booked: BookedTask) -> Task:
@@ -607,11 +639,16 @@ class _Builder:
         # Its people count towards its project's team when the project is being planned.
         project = self.projects[self.request_rows[row.request_id].project]
         team = project.id if project.id in self.team_projects else None
+        shifts = None
+        if booked.shifts:  # kept as they are: among their own people
+            who = frozenset(p for p, _, _ in booked.shifts)
+            shifts, staffed = Shifts(need=StaffNeed(among=who)), None
         return Task(
             id=key,
             request=request_id,
             modes=(Mode(duration=max(end - start, 1), needs=needs),),
             staff=tuple(StaffNeed(count=1, among=frozenset({p})) for p in booked.people),
+            shifts=shifts,
             staff_slots=staffed,
             earliest=start,
             team=team if row.request_id in self.planned else None,
@@ -659,6 +696,8 @@ class _Builder:
             staffed = row.staff_for if row.staff_for is not None else row.duration
             for person_id in booked.people:
                 people[person_id].append((start, start + dt.timedelta(minutes=staffed)))
+            for person_id, lo, hi in booked.shifts:
+                people[person_id].append((lo, hi))
         return units, people
 
     def _unit(self, unit: t.Equipment) -> Unit:
@@ -732,9 +771,14 @@ class _Builder:
 
     def _teams(self) -> Iterable[TeamRule]:
         # The people of planned requests' bookings kept outside the problem (conflicts,
-        # bookings far ahead) are on their project's team all the same.
+        # history, bookings far ahead) are on their project's team all the same: without
+        # them, history that no longer fits could leave the plan a team it cannot mend.
         outside: dict[str, set[str]] = defaultdict(set)
-        rows = [*self.conflict_rows.values(), *(self.task_rows[i] for i in self.far)]
+        rows = [
+            *self.conflict_rows.values(),
+            *self.ignored.values(),
+            *(self.task_rows[i] for i in self.far),
+        ]
         for row in rows:
             request = self.planned.get(row.request_id)
             booked = self.live.get(row.id) or self.far.get(row.id)

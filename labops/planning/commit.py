@@ -184,7 +184,7 @@ def _record_run(
 
 def _apply(session: Session, change: BookingChange, *, actor: str, now: dt.datetime) -> None:
     if change.change == Change.CANCELLED:
-        booking = session.get(t.Booking, change.booking_id)
+        booking = session.get_one(t.Booking, change.booking_id)
         booking.status = BookingStatus.CANCELLED
         booking.sequence += 1
         session.add(booking)
@@ -200,6 +200,7 @@ def _apply(session: Session, change: BookingChange, *, actor: str, now: dt.datet
         )
         return
     new = change.new
+    assert new is not None  # every change but a cancellation has its new place
     if change.change == Change.NEW:
         booking = t.Booking(
             task_id=change.task_id,
@@ -212,7 +213,7 @@ def _apply(session: Session, change: BookingChange, *, actor: str, now: dt.datet
         session.add(booking)
         session.flush()
     else:
-        booking = session.get(t.Booking, change.booking_id)
+        booking = session.get_one(t.Booking, change.booking_id)
         before = {"start": booking.start, "end": booking.end, "status": booking.status.value}
         booking.start, booking.end = new.start, new.end
         booking.sequence += 1  # moved or re-staffed: calendars take this version
@@ -226,7 +227,7 @@ def _apply(session: Session, change: BookingChange, *, actor: str, now: dt.datet
         )
         session.flush()
     write_booking_resources(
-        session, booking, session.get(t.Task, change.task_id), new.units, new.people
+        session, booking, session.get_one(t.Task, change.task_id), new.units, new.people, new.shifts
     )
     old = change.old
     record(
@@ -240,7 +241,7 @@ def _apply(session: Session, change: BookingChange, *, actor: str, now: dt.datet
         changes={
             "start": [old.start if old else None, new.start],
             "units": [list(old.units) if old else None, list(new.units)],
-            "people": [list(old.people) if old else None, list(new.people)],
+            "people": [list(old.everyone) if old else None, list(new.everyone)],
             **(
                 {"status": [before["status"], booking.status.value]}
                 if change.change == Change.MOVED
@@ -259,12 +260,12 @@ def _update_requests(
 ) -> tuple[list[int], list[int]]:
     scheduled, returned = [], []
     for request_id in proposal.placed_requests:
-        request = session.get(t.Request, request_id)
+        request = session.get_one(t.Request, request_id)
         if request.status == RequestStatus.APPROVED:
             _set_status(session, request, RequestStatus.SCHEDULED, actor=actor, now=now)
             scheduled.append(request_id)
     for left in proposal.left_out:
-        request = session.get(t.Request, left.request_id)
+        request = session.get_one(t.Request, left.request_id)
         if request.status == RequestStatus.SCHEDULED:
             _set_status(
                 session,

@@ -19,38 +19,47 @@ def fingerprint(session: Session, since: dt.datetime, request_ids: list[int]) ->
     rows: Iterable = session.exec(
         select(t.Booking.id, t.Booking.start, t.Booking.end, t.Booking.status)
         .where(t.Booking.end > since)
-        .order_by(t.Booking.id)
+        .order_by(col(t.Booking.id))
     )
     for row in rows:
         digest.update(repr(tuple(row)).encode())
     for row in session.exec(
         select(t.BookingUnit.booking_id, t.BookingUnit.equipment_id)
         .where(t.BookingUnit.busy_end > since)
-        .order_by(t.BookingUnit.booking_id, t.BookingUnit.position)
+        .order_by(col(t.BookingUnit.booking_id), col(t.BookingUnit.position))
     ):
         digest.update(repr(tuple(row)).encode())
     for row in session.exec(
-        select(t.BookingPerson.booking_id, t.BookingPerson.person_id)
+        select(
+            t.BookingPerson.booking_id,
+            t.BookingPerson.person_id,
+            t.BookingPerson.shift,
+            t.BookingPerson.busy_start,
+        )
         .where(t.BookingPerson.busy_end > since)
-        .order_by(t.BookingPerson.booking_id, t.BookingPerson.person_id)
+        .order_by(
+            col(t.BookingPerson.booking_id),
+            col(t.BookingPerson.person_id),
+            col(t.BookingPerson.shift),
+        )
     ):
         digest.update(repr(tuple(row)).encode())
     for row in session.exec(
         select(t.Downtime.id, t.Downtime.start, t.Downtime.end)
         .where(t.Downtime.end > since)
-        .order_by(t.Downtime.id)
+        .order_by(col(t.Downtime.id))
     ):
         digest.update(repr(tuple(row)).encode())
     for row in session.exec(
         select(t.Absence.id, t.Absence.start, t.Absence.end)
         .where(t.Absence.end > since)
-        .order_by(t.Absence.id)
+        .order_by(col(t.Absence.id))
     ):
         digest.update(repr(tuple(row)).encode())
     for row in session.exec(
         select(t.Request.id, t.Request.status)
         .where(col(t.Request.id).in_(request_ids))
-        .order_by(t.Request.id)
+        .order_by(col(t.Request.id))
     ):
         digest.update(repr(tuple(row)).encode())
     return digest.hexdigest()

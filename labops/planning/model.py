@@ -13,7 +13,7 @@ class PlanRun(SQLModel, table=True):
     """A committed plan: when, by whom, over which window, and what it changed."""
 
     __tablename__ = "plan_run"
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # None only until flushed
     at: dt.datetime = utc(index=True)
     actor: str
     repair: bool = False
@@ -32,7 +32,7 @@ class LeftOut(SQLModel, table=True):
     """A request a committed plan could not place, with each reason it gave."""
 
     __tablename__ = "left_out"
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # None only until flushed
     plan_run_id: int = int_fk("plan_run.id")
     request_id: int = int_fk("request.id")
     rule: str  # the solver's rule name (solver.rules.Rule)

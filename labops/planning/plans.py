@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from labops import tables as t
 from labops.db import Database
 from labops.errors import LabopsError
-from labops.localtime import span, when
+from labops.localtime import shift_list, span, when
 from labops.permissions import Action, Actor
 from labops.planning.build import build_snapshot
 from labops.planning.commit import CommitResult, commit_proposal
@@ -190,8 +190,8 @@ def proposal_listings(proposal: Proposal) -> list[Listing]:
                 "project": c.project,
                 "when": at(c.new),
                 "was": was(c),
-                "units": ", ".join((c.new or c.old).units),
-                "people": ", ".join((c.new or c.old).people),
+                "units": ", ".join(c.placed.units),
+                "people": ", ".join(c.placed.people) or shift_list(c.placed.shifts, tz),
             }
             for c in proposal.changes
         ],

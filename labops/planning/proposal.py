@@ -34,6 +34,13 @@ class Placement:
     end: dt.datetime
     units: tuple[str, ...]
     people: tuple[str, ...]
+    # A task in shifts: (person, start, end) per shift, in time order; ``people`` is empty.
+    shifts: tuple[tuple[str, dt.datetime, dt.datetime], ...] = ()
+
+    @property
+    def everyone(self) -> tuple[str, ...]:
+        """Its people and its shift people, each once."""
+        return tuple(dict.fromkeys([*self.people, *(p for p, _, _ in self.shifts)]))
 
 
 @dataclass(frozen=True)
@@ -50,8 +57,17 @@ class BookingChange:
     status: BookingStatus | None = None  # of the booking in force
 
     @property
+    def placed(self) -> Placement:
+        """Where the plan puts it, or for a cancellation where it was."""
+        placed = self.new or self.old
+        assert placed is not None  # a change has a before or an after
+        return placed
+
+    @property
     def people(self) -> set[str]:
-        return set(self.old.people if self.old else ()) | set(self.new.people if self.new else ())
+        return set(self.old.everyone if self.old else ()) | set(
+            self.new.everyone if self.new else ()
+        )
 
 
 @dataclass(frozen=True)
@@ -105,6 +121,20 @@ class Proposal:
                 "end": to_local(p.end, tz).isoformat(timespec="minutes"),
                 "units": list(p.units),
                 "people": list(p.people),
+                **(
+                    {
+                        "shifts": [
+                            {
+                                "person": who,
+                                "start": to_local(lo, tz).isoformat(timespec="minutes"),
+                                "end": to_local(hi, tz).isoformat(timespec="minutes"),
+                            }
+                            for who, lo, hi in p.shifts
+                        ]
+                    }
+                    if p.shifts
+                    else {}
+                ),
             }
 
         plan = self.plan
@@ -207,6 +237,7 @@ def make_proposal(snapshot: Snapshot, plan: Plan) -> Proposal:
                     booked.booking.end,
                     tuple(booked.units),
                     tuple(booked.people),
+                    tuple(booked.shifts),
                 )
                 if booked
                 else None
@@ -220,6 +251,7 @@ def make_proposal(snapshot: Snapshot, plan: Plan) -> Proposal:
                     start + dt.timedelta(minutes=row.duration),
                     tuple(assignment.units),
                     tuple(sorted(assignment.people)),
+                    tuple((s.person, grid.at(s.start), grid.at(s.end)) for s in assignment.shifts),
                 )
             change = _classify(old, new)
             if change is None:
@@ -240,7 +272,7 @@ def make_proposal(snapshot: Snapshot, plan: Plan) -> Proposal:
                     status=booked.booking.status if booked else None,
                 )
             )
-    proposal.changes.sort(key=lambda c: ((c.new or c.old).start, c.task))
+    proposal.changes.sort(key=lambda c: (c.placed.start, c.task))
     return proposal
 
 
@@ -251,6 +283,6 @@ def _classify(old: Placement | None, new: Placement | None) -> Change | None:
         return Change.CANCELLED
     if (old.start, old.units) != (new.start, new.units):
         return Change.MOVED
-    if set(old.people) != set(new.people):
+    if set(old.people) != set(new.people) or set(old.shifts) != set(new.shifts):
         return Change.RESTAFFED
     return None

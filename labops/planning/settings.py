@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from labops.fields import Minutes, Slug
 from labops.vocabulary import Role
 from solver.problem import TAIL_LEVELS, Weights
 
@@ -69,6 +70,18 @@ class PlanningSettings(BaseModel):
     # Who may supervise a student on a task (beside the student's named supervisor):
     # investors and corporate partners fund and buy, they do not supervise lab work.
     supervising_roles: tuple[Role, ...] = SUPERVISING_ROLES
+    # A request left waiting since its approval weighs one priority step more for every
+    # ``ageing_weeks`` weeks it has waited, past the top priority too: a steady stream of
+    # higher-priority work would otherwise starve a low-priority project for good, and a
+    # capped weight still loses to two top-priority requests on its unit. 0: no ageing.
+    ageing_weeks: Annotated[int, Field(ge=0, le=52)] = 2
+    # Target shares of booked hours (percent) by fund pool or project id. One whose share of
+    # the last ``share_weeks`` weeks fell short ranks its waiting requests a step higher:
+    # a goal after the priority levels would never outweigh a request's priority.
+    shares: dict[Slug, Annotated[int, Field(ge=1, le=100)]] = {}
+    share_weeks: Annotated[int, Field(ge=1, le=52)] = 4
+    # How long the next person of a task in shifts overlaps the one they take over from.
+    handover: Annotated[Minutes, Field(le=24 * 60)] = 0
 
     @model_validator(mode="after")
     def _every_goal_once(self) -> PlanningSettings:
@@ -88,6 +101,17 @@ class PlanningSettings(BaseModel):
             preempt=self.preempt == "higher-priority",
             lexicographic=self.lexicographic,
         )
+
+    def aged(
+        self, priority: int, approved: dt.datetime | None, now: dt.datetime, short: bool = False
+    ) -> int:
+        """The priority a request approved at ``approved`` and not scheduled since plans with
+        at ``now`` (see ``ageing_weeks``); a step more when its pool or project is ``short``
+        of its target share (see ``shares``)."""
+        steps = 1 if short else 0
+        if self.ageing_weeks and approved is not None and approved < now:
+            steps += (now - approved) // dt.timedelta(weeks=self.ageing_weeks)
+        return priority + steps
 
     def move_cost(self, *, confirmed: bool, start: dt.datetime, now: dt.datetime) -> int:
         """What moving or re-staffing a booking costs in the disruption level."""

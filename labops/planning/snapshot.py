@@ -40,6 +40,7 @@ class BookedTask:
     booking: t.Booking
     units: list[str]
     people: list[str]
+    shifts: list[tuple[str, dt.datetime, dt.datetime]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

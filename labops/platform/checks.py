@@ -145,43 +145,66 @@ def check_platform(data: PlatformFile, unread: Unread | None = None) -> list[str
     tasks = {(r.id, t.key): t for r in data.requests for t in r.tasks}
     unread_requests = _known(unread, "requests", ())
     booked = Counter((booking.request, booking.task) for booking in data.bookings)
-    for (request_id, key), n in booked.items():
+    for (request_id, task_key), n in booked.items():
         if n > 1:
-            problems.append(f"booking {request_id}/{key}: the task is booked {n} times")
+            problems.append(f"booking {request_id}/{task_key}: the task is booked {n} times")
     for booking in data.bookings:
         label = f"booking {booking.request}/{booking.task}"
-        task = tasks.get((booking.request, booking.task))
-        if task is None and booking.request in unread_requests:
+        spec = tasks.get((booking.request, booking.task))
+        if spec is None and booking.request in unread_requests:
             continue  # its request has problems of its own
-        if task is None:
+        if spec is None:
             problems.append(f"{label}: request {booking.request} has no task '{booking.task}'")
             continue
         problems += [
             f"{label}: unit '{u}' does not exist" for u in booking.units if u not in unit_ids
         ]
-        problems += [
-            f"{label}: person '{p}' does not exist" for p in booking.people if p not in people
-        ]
-        if len(booking.units) != len(task.equipment):
+        named = [*booking.people, *(s.person for s in booking.shifts)]
+        problems += [f"{label}: person '{p}' does not exist" for p in named if p not in people]
+        if booking.shifts and (not spec.shifts or booking.people):
+            problems.append(f"{label}: shifts are for a task in shifts, in place of people")
+        if len(booking.units) != len(spec.equipment):
             problems.append(
-                f"{label}: {len(booking.units)} units given for {len(task.equipment)} "
+                f"{label}: {len(booking.units)} units given for {len(spec.equipment)} "
                 "equipment needs (one per need, in order)"
             )
         else:
-            for unit_id, need in zip(booking.units, task.equipment, strict=True):
-                unit = units.get(unit_id)
-                if unit is None:
+            for unit_id, need in zip(booking.units, spec.equipment, strict=True):
+                booked_unit = units.get(unit_id)
+                if booked_unit is None:
                     continue
                 if need.unit is not None and unit_id != need.unit:
                     problems.append(f"{label}: unit '{unit_id}' is not the '{need.unit}' asked for")
-                if need.kind is not None and unit.kind != need.kind:
+                if need.kind is not None and booked_unit.kind != need.kind:
                     problems.append(f"{label}: unit '{unit_id}' is not of kind '{need.kind}'")
         minutes = (booking.end - booking.start).total_seconds() / 60
-        if minutes != task.duration:
+        if minutes != spec.duration:
             problems.append(
-                f"{label}: lasts {minutes:g} minutes but the task takes {task.duration}"
+                f"{label}: lasts {minutes:g} minutes but the task takes {spec.duration}"
             )
-    return problems + locked_clashes(data)
+    return problems + _share_problems(data, pools, projects) + locked_clashes(data)
+
+
+def _share_problems(
+    data: PlatformFile, pools: Container[Any], projects: Container[Any]
+) -> list[str]:
+    """Each target share names a fund pool or a project; pools' targets, and projects',
+    add up to at most 100%."""
+    problems = []
+    total = {"fund pool": 0, "project": 0}
+    for key, percent in data.planning.shares.items():
+        if key in pools:
+            total["fund pool"] += percent
+        elif key in projects:
+            total["project"] += percent
+        else:
+            problems.append(f"planning: shares: '{key}' is neither a fund pool nor a project")
+    problems += [
+        f"planning: shares: the {kind} targets add up to {percent}%, more than 100%"
+        for kind, percent in total.items()
+        if percent > 100
+    ]
+    return problems
 
 
 def _supervisor_problems(
@@ -223,7 +246,7 @@ def check_task_needs(
                     f"which has capacity {unit.capacity}"
                 )
             continue
-        if need.kind not in kinds:
+        if need.kind is None or need.kind not in kinds:  # None: never, a need names one
             problems.append(f"{label}: kind '{need.kind}' does not exist")
             continue
         if need.site is not None and need.site not in sites:

@@ -45,9 +45,14 @@ def locked_clashes(data: PlatformFile) -> list[str]:
                     end + dt.timedelta(minutes=unit.cleanup),
                 )
                 on_unit[unit_id].append(_Use(*busy, need.amount, label))
-        staffed = start + dt.timedelta(minutes=task.staff_for) if task.unattended else end
+        staffed = (
+            start + dt.timedelta(minutes=task.staff_for) if task.staff_for is not None else end
+        )
         for person in booking.people:
             on_person[person].append(_Use(start, staffed, 1, label))
+        for shift in booking.shifts:
+            busy = (to_utc(shift.start, tz), to_utc(shift.end, tz))
+            on_person[shift.person].append(_Use(*busy, 1, label))
     problems = []
     for unit_id, uses in sorted(on_unit.items()):
         problems += _clashes(uses, units[unit_id].capacity, f"unit '{unit_id}'", tz)

@@ -107,7 +107,7 @@ def approve_submitted(db: Database, *, now: dt.datetime, actor: Actor = DEMO) ->
             session.exec(
                 select(t.Request.id)
                 .where(t.Request.status == RequestStatus.SUBMITTED)
-                .order_by(t.Request.id)
+                .order_by(col(t.Request.id))
             )
         )
     for request_id in ids:
@@ -120,8 +120,8 @@ def bookings_per_site(db: Database, *, now: dt.datetime) -> Listing:
     with db.read() as session:
         rows = session.exec(
             select(t.Equipment.site, t.BookingUnit.busy_start, t.BookingUnit.busy_end)
-            .join(t.Booking, t.Booking.id == t.BookingUnit.booking_id)
-            .join(t.Equipment, t.Equipment.id == t.BookingUnit.equipment_id)
+            .join(t.Booking, col(t.Booking.id) == t.BookingUnit.booking_id)
+            .join(t.Equipment, col(t.Equipment.id) == t.BookingUnit.equipment_id)
             .where(col(t.Booking.status).in_(ACTIVE_BOOKING), t.Booking.end > now)
         ).all()
     per_site: dict[str, list[float]] = {}

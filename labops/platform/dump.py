@@ -12,7 +12,7 @@ from collections import defaultdict
 from typing import Any
 
 import tomlkit
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from labops import tables as t
 from labops.charges.model import UnitRate
@@ -34,6 +34,7 @@ from labops.platform.file_schema import (
     PlatformSpec,
     ProjectSpec,
     RequestSpec,
+    ShiftSpec,
     SiteSpec,
     StaffNeedSpec,
     TaskSpec,
@@ -156,7 +157,7 @@ def export_platform(session: Session) -> PlatformFile:
                 id=f.id,
                 name=f.name,
                 kind=f.kind,
-                budget=format_cents(f.budget),
+                budget=format_cents(f.budget),  # type: ignore[arg-type]  # as written; Money reads it
                 enforce_budget=f.enforce_budget,
             )
             for f in rows(t.FundPool, t.FundPool.id)
@@ -172,7 +173,7 @@ def export_platform(session: Session) -> PlatformFile:
                 lead=p.lead,
                 priority=p.priority,
                 fund_pool=p.fund_pool,
-                budget=format_cents(p.budget),
+                budget=format_cents(p.budget),  # type: ignore[arg-type]  # as written; Money reads it
                 enforce_budget=p.enforce_budget,
                 tier=p.tier,
                 cost_centre=p.cost_centre,
@@ -207,6 +208,7 @@ def export_platform(session: Session) -> PlatformFile:
                         staff=[StaffNeedSpec(**need_values(n)) for n in task_staff[task.id]],
                         at_most={c.role: c.count for c in role_caps[task.id]},
                         operator=task.operator,
+                        shifts=task.shifts,
                         unattended=task.staff_for is not None,
                         staff_for=task.staff_for,
                         earliest=local(task.earliest) if task.earliest else None,
@@ -229,12 +231,23 @@ def export_platform(session: Session) -> PlatformFile:
 
 def _bookings(session: Session, task_by_id: dict[int, t.Task], local: Any) -> list[BookingSpec]:
     units: dict[int, list[str]] = defaultdict(list)
-    for row in session.exec(select(t.BookingUnit).order_by(t.BookingUnit.position)):
+    for row in session.exec(select(t.BookingUnit).order_by(col(t.BookingUnit.position))):
         units[row.booking_id].append(row.equipment_id)
     people: dict[int, list[str]] = defaultdict(list)
-    for row in session.exec(select(t.BookingPerson).order_by(t.BookingPerson.person_id)):
-        people[row.booking_id].append(row.person_id)
-    bookings = session.exec(select(t.Booking).order_by(t.Booking.start, t.Booking.id))
+    shifts: dict[int, list[ShiftSpec]] = defaultdict(list)
+    order = (col(t.BookingPerson.shift), col(t.BookingPerson.person_id))
+    for staffed in session.exec(select(t.BookingPerson).order_by(*order)):
+        if staffed.shift:
+            shifts[staffed.booking_id].append(
+                ShiftSpec(
+                    person=staffed.person_id,
+                    start=local(staffed.busy_start),
+                    end=local(staffed.busy_end),
+                )
+            )
+        else:
+            people[staffed.booking_id].append(staffed.person_id)
+    bookings = session.exec(select(t.Booking).order_by(col(t.Booking.start), col(t.Booking.id)))
     uses = {use.booking_id: use for use in session.exec(select(Usage))}
     return [
         BookingSpec(
@@ -244,6 +257,7 @@ def _bookings(session: Session, task_by_id: dict[int, t.Task], local: Any) -> li
             end=local(b.end),
             units=units[b.id],
             people=people[b.id],
+            shifts=shifts[b.id],
             status=b.status,
             use=_use(uses.get(b.id), local),
         )
@@ -261,7 +275,8 @@ def _use(use: Usage | None, local: Any) -> UsageSpec | None:
     )
 
 
-def _week_hours(rows: Any) -> dict[str, str]:
+def _week_hours(rows: Any) -> Any:
+    # Any: the written form ({mon = "08:00-18:00"}), which the spec's WeekHours reads back
     hours: dict[str, list[Window]] = {}
     for weekday, start, end in rows:
         hours.setdefault(WEEKDAYS[weekday], []).append((start, end))

@@ -85,7 +85,8 @@ class ClosureSpec(Entry):
 
 class SiteSpec(SiteFields):
     model_config = ENTRY
-    timezone: TimeZoneName | None = None  # the platform's when left out
+    # None: the platform's zone (the table's column, SiteFields', is always set)
+    timezone: TimeZoneName | None = None  # type: ignore[assignment]
     hours: WeekHours
     closures: list[ClosureSpec] = []
 
@@ -187,6 +188,7 @@ class TaskSpec(Entry):
     staff: list[StaffNeedSpec] = []
     at_most: dict[Role, Annotated[int, Field(ge=0, le=100)]] = {}  # people of a role, at most
     operator: bool = False  # a certified operator of the platform beside the staff above
+    shifts: bool = False  # watched throughout by one person of its staff need at a time
     unattended: bool = False
     staff_for: Minutes | None = None  # an unattended task's staffed setup at the start
     earliest: Instant | None = None
@@ -208,6 +210,11 @@ class TaskSpec(Entry):
             raise ValueError("staff_for is only for unattended tasks")
         if self.due_hard and self.due is None:
             raise ValueError("due_hard needs a due date")
+        if self.shifts:
+            if len(self.staff) != 1 or self.staff[0].count != 1:
+                raise ValueError("a task in shifts has one staff need of count 1 (one at a time)")
+            if self.unattended or self.operator or self.at_most:
+                raise ValueError("a task in shifts takes no unattended, operator or at_most")
         for role, cap in self.at_most.items():
             asked = sum(need.count for need in self.staff if need.role == role)
             if asked > cap:
@@ -230,6 +237,18 @@ class RequestSpec(RequestFields):
     tasks: Annotated[list[TaskSpec], Field(min_length=1)]
 
 
+class ShiftSpec(Entry):
+    """One person's shift on a booking of a task in shifts."""
+
+    person: Slug
+    start: Instant
+    end: Instant
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        return _check_span(self)
+
+
 class BookingSpec(Entry):
     request: int
     task: Slug
@@ -237,11 +256,15 @@ class BookingSpec(Entry):
     end: Instant
     units: list[Slug] = []
     people: list[Slug] = []
+    shifts: list[ShiftSpec] = []  # a task in shifts: who watches it when
     status: BookingStatus = BookingStatus.CONFIRMED
     use: UsageSpec | None = None  # what really ran (labops.usage)
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:
+        for shift in self.shifts:
+            if ordered(shift.start, self.start) or ordered(self.end, shift.end):
+                raise ValueError(f"{shift.person!r}'s shift is not inside the booking")
         _check_span(self)
         if self.use is not None and self.use.no_show != (self.status == BookingStatus.CANCELLED):
             raise ValueError("a no-show booking is cancelled, and a cancelled one a no-show")

@@ -7,8 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-import sqlalchemy as sa
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel
 
 from labops import tables as t
 from labops.audit import record
@@ -365,13 +364,25 @@ class _Writer:
                     )
                 )
             staffed_end = start + dt.timedelta(
-                minutes=task.staff_for if task.unattended else task.duration
+                minutes=task.staff_for if task.staff_for is not None else task.duration
             )
             self.add(
                 t.BookingPerson(
                     booking_id=booking.id, person_id=p, busy_start=start, busy_end=staffed_end
                 )
                 for p in spec.people
+            )
+            self.add(
+                t.BookingPerson(
+                    booking_id=booking.id,
+                    person_id=shift.person,
+                    shift=k,
+                    busy_start=self.instant(shift.start),
+                    busy_end=self.instant(shift.end),
+                )
+                for k, shift in enumerate(
+                    sorted(spec.shifts, key=lambda s: (self.instant(s.start), s.person)), start=1
+                )
             )
             if spec.use is not None:
                 self._use(booking, spec.use)
@@ -392,7 +403,3 @@ def _week_rows(hours: dict[str, list[Window]]) -> Iterable[tuple[int, dt.time, d
     for weekday, day in enumerate(WEEKDAYS):
         for start, end in hours.get(day, ()):
             yield weekday, start, end
-
-
-def platform_exists(session: Session) -> bool:
-    return session.exec(select(sa.func.count()).select_from(t.PlatformInfo)).one() > 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -29,6 +29,8 @@ from labops.platform.file_schema import (
     TravelSpec,
 )
 from labops.vocabulary import PoolKind
+
+M = TypeVar("M", bound=BaseModel)
 
 # Sections whose entries others refer to or that take part in the checks, with their model.
 _SECTIONS: dict[str, type[BaseModel]] = {
@@ -65,9 +67,10 @@ class Unread:
 def read_what_parses(document: Any) -> tuple[PlatformFile, Unread]:
     """The entries of ``document`` that parse on their own, and what was left out."""
     unread = Unread()
-    sections: dict[str, list[BaseModel]] = {}
+    sections: dict[str, Any] = {}  # section -> its specs (a list of the section's model)
     if not isinstance(document, dict):
-        return PlatformFile.model_construct(), Unread(sections=set(_SECTIONS))
+        # model_construct fills no defaults' requirements: an empty file on purpose
+        return PlatformFile.model_construct(), Unread(sections=set(_SECTIONS))  # type: ignore[call-arg]
     for section, model in _SECTIONS.items():
         entries = document.get(section, [])
         if not isinstance(entries, list):
@@ -93,7 +96,7 @@ def read_what_parses(document: Any) -> tuple[PlatformFile, Unread]:
     return PlatformFile.model_construct(**sections, bookings=bookings), unread
 
 
-def _parse_entry(model: type[BaseModel], entry: Any) -> BaseModel | None:
+def _parse_entry(model: type[M], entry: Any) -> M | None:
     try:
         return model.model_validate(entry)
     except ValidationError as exc:

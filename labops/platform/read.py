@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +79,7 @@ def parse_platform_document(document: dict[str, Any], *, source: str) -> Platfor
     return data
 
 
-def describe_error(document: Any, error: dict[str, Any]) -> str:
+def describe_error(document: Any, error: Mapping[str, Any]) -> str:
     """``equipment 'sem-2': capacity: Input should be ...`` from a pydantic error."""
     parts: list[str] = []
     node = document
@@ -156,7 +157,7 @@ _PLAIN = {
 }
 
 
-def _message(error: dict[str, Any]) -> str:
+def _message(error: Mapping[str, Any]) -> str:
     kind = error["type"]
     template = _PLAIN.get(kind)
     if kind == "too_short" and error.get("ctx", {}).get("min_length") == 1:

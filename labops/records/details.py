@@ -3,37 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from dataclasses import replace
-from typing import Any
 
 from sqlmodel import Session, col, select
 
 from labops import tables as t
 from labops.db import Database
 from labops.equipment.model import EquipmentFields
-from labops.errors import InputError, NotFound, PermissionDenied
-from labops.fields import MAX_ID, format_minutes, format_money
+from labops.errors import InputError, PermissionDenied
 from labops.localtime import to_local
 from labops.permissions import Action, Actor
-from labops.planning.runs import waiting_reasons
-from labops.records.catalog import (
-    booking_resources,
-    bookings_listing,
-    clock_text,
-    compact_hours,
-    equipment_listing,
-    local_text,
-    platform_info,
-    requests_listing,
-    zone_note,
-)
+from labops.records.catalog import clock_text, compact_hours, local_text, platform_info, zone_note
+from labops.records.detail_parts import FIRST, section, stored, titled
 from labops.records.forms import detail_lines
-from labops.views import Detail, Listing, Page, columns
+from labops.records.listings import equipment_listing
+from labops.records.project_details import show_booking, show_project, show_request
+from labops.records.project_listings import bookings_listing
+from labops.views import Detail, Listing, columns
 from labops.vocabulary import WEEKDAYS
-
-SECTION_ROWS = 50  # rows of a related listing (a project's requests...) a detail shows
-FIRST = Page(1, SECTION_ROWS)
 
 
 def show_record(
@@ -44,9 +30,9 @@ def show_record(
         "site": _show_site,
         "equipment": _show_equipment,
         "person": _show_person,
-        "project": _show_project,
-        "request": _show_request,
-        "booking": _show_booking,
+        "project": show_project,
+        "request": show_request,
+        "booking": show_booking,
     }
     if kind not in shows:
         raise InputError(f"cannot show {kind!r}: choose one of {', '.join(shows)}")
@@ -58,29 +44,12 @@ def show_record(
         return shows[kind](session, info.timezone, record_id, now, viewer)
 
 
-def _get(session: Session, table: Any, record_id: Any, what: str) -> Any:
-    row = session.get(table, record_id)
-    if row is None:
-        raise NotFound(f"no {what} {record_id!r}")
-    return row
-
-
-def _int_id(record_id: str, what: str) -> int:
-    try:
-        number = int(record_id)
-    except ValueError:
-        raise InputError(f"{what} ids are numbers, not {record_id[:40]!r}") from None
-    if not 1 <= number <= MAX_ID:
-        raise NotFound(f"no {what} {record_id[:40]}")
-    return number
-
-
 def _show_site(session: Session, tz: str, site_id: str, now: dt.datetime, actor: Actor) -> Detail:
-    site = _get(session, t.Site, site_id, "site")
+    site = stored(session, t.Site, site_id, "site")
     closures = session.exec(
         select(t.SiteClosure)
         .where(t.SiteClosure.site_id == site_id)
-        .order_by(t.SiteClosure.first_day)
+        .order_by(col(t.SiteClosure.first_day))
     )
     return Detail(
         f"Site {site.id}",
@@ -111,9 +80,11 @@ def _show_site(session: Session, tz: str, site_id: str, now: dt.datetime, actor:
 def _show_equipment(
     session: Session, tz: str, unit_id: str, now: dt.datetime, actor: Actor
 ) -> Detail:
-    unit = _get(session, t.Equipment, unit_id, "equipment unit")
+    unit = stored(session, t.Equipment, unit_id, "equipment unit")
     downtime = session.exec(
-        select(t.Downtime).where(t.Downtime.equipment_id == unit_id).order_by(t.Downtime.start)
+        select(t.Downtime)
+        .where(col(t.Downtime.equipment_id) == unit_id)
+        .order_by(col(t.Downtime.start))
     )
     return Detail(
         f"Equipment {unit.id}",
@@ -136,8 +107,8 @@ def _show_equipment(
                     for d in downtime
                 ],
             ),
-            _section(
-                _titled(
+            section(
+                titled(
                     bookings_listing(session, tz, actor, unit=unit_id, start=now, page=FIRST),
                     "Bookings from now",
                 ),
@@ -150,14 +121,16 @@ def _show_equipment(
 def _show_person(
     session: Session, tz: str, person_id: str, now: dt.datetime, actor: Actor
 ) -> Detail:
-    person = _get(session, t.Person, person_id, "person")
+    person = stored(session, t.Person, person_id, "person")
     certs = session.exec(
         select(t.Certification)
         .where(t.Certification.person_id == person_id)
         .order_by(t.Certification.kind_id)
     )
     absences = session.exec(
-        select(t.Absence).where(t.Absence.person_id == person_id).order_by(t.Absence.start)
+        select(t.Absence)
+        .where(col(t.Absence.person_id) == person_id)
+        .order_by(col(t.Absence.start))
     )
     skills = session.exec(
         select(t.Skill).where(t.Skill.person_id == person_id).order_by(t.Skill.skill)
@@ -165,7 +138,7 @@ def _show_person(
     hours = session.exec(
         select(t.PersonHours)
         .where(t.PersonHours.person_id == person_id)
-        .order_by(t.PersonHours.weekday)
+        .order_by(col(t.PersonHours.weekday))
     )
     projects = session.exec(
         select(t.ProjectMember.project_id).where(t.ProjectMember.person_id == person_id)
@@ -219,8 +192,8 @@ def _show_person(
                     for a in absences
                 ],
             ),
-            _section(
-                _titled(
+            section(
+                titled(
                     bookings_listing(session, tz, actor, person=person_id, start=now, page=FIRST),
                     "Assignments from now",
                 ),
@@ -229,191 +202,3 @@ def _show_person(
             ),
         ],
     )
-
-
-def _show_project(
-    session: Session, tz: str, project_id: str, now: dt.datetime, actor: Actor
-) -> Detail:
-    project = _get(session, t.Project, project_id, "project")
-    actor.require(Action.READ_PROJECT, project.id)
-    minimums = session.exec(
-        select(t.ProjectRoleMinimum).where(t.ProjectRoleMinimum.project_id == project_id)
-    )
-    team = session.exec(
-        select(t.Person)
-        .join(t.ProjectMember, t.ProjectMember.person_id == t.Person.id)
-        .where(t.ProjectMember.project_id == project_id)
-        .order_by(t.Person.role, t.Person.id)
-    )
-    pool_kind = session.exec(
-        select(t.FundPool.kind).where(t.FundPool.id == project.fund_pool)
-    ).one()  # a foreign key: the pool exists
-    rule = ", ".join(f"at least {m.count} {m.role.value}" for m in minimums)
-    if project.max_students_per_senior is not None:
-        rule += (
-            f"{', ' if rule else ''}at most {project.max_students_per_senior} students per senior"
-        )
-    return Detail(
-        f"Project {project.id}",
-        [
-            ("name", project.name),
-            ("stage", project.stage.value),
-            ("source technology", project.source_technology),
-            ("patent", project.patent),
-            ("demand-side partner", project.demand_partner),
-            ("lead", project.lead),
-            ("priority", project.priority),
-            ("fund pool", project.fund_pool),
-            ("fund kind", pool_kind.value),
-            ("budget", format_money(project.budget)),
-            ("team rule", rule or "none"),
-            ("description", project.description),
-        ],
-        [
-            Listing(
-                "Team",
-                columns("id:Id", "name:Name", "role:Role"),
-                [{"id": p.id, "name": p.name, "role": p.role.value} for p in team],
-            ),
-            _section(
-                requests_listing(session, tz, actor, project=project_id, page=FIRST),
-                f"labops list requests --project {project_id} --page 2",
-            ),
-            _section(
-                bookings_listing(session, tz, actor, project=project_id, page=FIRST),
-                f"labops list bookings --project {project_id} --page 2",
-            ),
-        ],
-    )
-
-
-def _show_request(
-    session: Session, tz: str, record_id: str, now: dt.datetime, actor: Actor
-) -> Detail:
-    request = _get(session, t.Request, _int_id(record_id, "request"), "request")
-    if request.requester != actor.id:
-        actor.require(Action.READ_PROJECT, request.project)
-    tasks = list(
-        session.exec(select(t.Task).where(t.Task.request_id == request.id).order_by(t.Task.id))
-    )
-    task_ids = [task.id for task in tasks]
-    needs: dict[int, list[str]] = defaultdict(list)
-    for n in session.exec(
-        select(t.TaskEquipment)
-        .where(col(t.TaskEquipment.task_id).in_(task_ids))
-        .order_by(t.TaskEquipment.id)
-    ):
-        what = n.unit or f"any {n.kind}" + (f" at {n.site}" if n.site else "")
-        needs[n.task_id].append(f"{n.amount}x {what}" if n.amount > 1 else what)
-    staff: dict[int, list[str]] = defaultdict(list)
-    for s in session.exec(
-        select(t.TaskStaff).where(col(t.TaskStaff.task_id).in_(task_ids)).order_by(t.TaskStaff.id)
-    ):
-        who = " ".join(
-            filter(
-                None,
-                [
-                    s.role.value if s.role else None,
-                    f"{s.skill}>={s.level}" if s.skill else None,
-                ],
-            )
-        )
-        staff[s.task_id].append(f"{s.count}x {who or 'anyone'}")
-    after: dict[int, list[str]] = defaultdict(list)
-    key_of = {task.id: task.key for task in tasks}
-    for p in session.exec(
-        select(t.TaskPrecedence).where(col(t.TaskPrecedence.after_id).in_(task_ids))
-    ):
-        lag = f" +{format_minutes(p.lag)}" if p.lag else ""
-        after[p.after_id].append(key_of.get(p.before_id, "?") + lag)
-    return Detail(
-        f"Request {request.id}: {request.title}",
-        [
-            ("project", request.project),
-            ("requester", request.requester),
-            ("status", request.status.value),
-            ("created", local_text(request.created, tz)),
-            ("submitted", local_text(request.submitted, tz)),
-            ("decided", local_text(request.decided_at, tz)),
-            ("decided by", request.decided_by),
-            ("decision note", request.decision_note),
-            ("note", request.note),
-            (
-                "waiting because",
-                "\n".join(waiting_reasons(session, [request.id]).get(request.id, ())),
-            ),
-        ],
-        [
-            Listing(
-                "Tasks",
-                columns(
-                    "key:Task",
-                    "name:Name",
-                    "duration:Duration",
-                    "equipment:Equipment",
-                    "staff:People",
-                    "earliest:Earliest",
-                    "due:Due",
-                    "after:After",
-                ),
-                [
-                    {
-                        "key": task.key,
-                        "name": task.name,
-                        "duration": format_minutes(task.duration)
-                        + (
-                            f" (staffed {format_minutes(task.staff_for)})"
-                            if task.staff_for is not None
-                            else ""
-                        ),
-                        "equipment": ", ".join(needs[task.id]),
-                        "staff": ", ".join(staff[task.id]),
-                        "earliest": local_text(task.earliest, tz),
-                        "due": (local_text(task.due, tz) or "")
-                        + (" (hard)" if task.due_hard else ""),
-                        "after": ", ".join(after[task.id]),
-                    }
-                    for task in tasks
-                ],
-            ),
-            bookings_listing(session, tz, actor, request=request.id),
-        ],
-    )
-
-
-def _show_booking(
-    session: Session, tz: str, record_id: str, now: dt.datetime, actor: Actor
-) -> Detail:
-    booking = _get(session, t.Booking, _int_id(record_id, "booking"), "booking")
-    task = session.get(t.Task, booking.task_id)
-    request = session.get(t.Request, task.request_id)
-    units, people = booking_resources(session, [booking.id])
-    if actor.id not in people[booking.id]:
-        actor.require(Action.READ_PROJECT, request.project)
-    return Detail(
-        f"Booking {booking.id}",
-        [
-            ("status", booking.status.value),
-            ("start", local_text(booking.start, tz)),
-            ("end", local_text(booking.end, tz)),
-            ("request", f"{request.id}: {request.title}"),
-            ("project", request.project),
-            ("task", f"{task.key} {task.name}".strip()),
-            ("units", ", ".join(units[booking.id])),
-            ("people", ", ".join(people[booking.id])),
-            ("created", f"{local_text(booking.created_at, tz)} by {booking.created_by}"),
-        ],
-    )
-
-
-def _titled(listing: Listing, title: str) -> Listing:
-    return replace(listing, title=title)
-
-
-def _section(listing: Listing, more: str) -> Listing:
-    """A related listing read a page at a time: when there is more, its note says how many
-    and how to list the rest."""
-    shown = listing.shown()
-    if not shown:
-        return listing
-    return replace(listing, note="; ".join(n for n in (listing.note, f"{shown}: {more}") if n))

@@ -19,17 +19,10 @@ from sqlmodel import Session, SQLModel, col, delete, select
 from labops import tables as t
 from labops.audit import field_changes, record
 from labops.columns import references, table
-from labops.controls import check_text
 from labops.db import Database
 from labops.equipment.model import EquipmentFields, EquipmentSpec
 from labops.errors import InputError, NotFound
-from labops.fields import (
-    Day,
-    Entry,
-    Slug,
-    Window,
-    format_hours_text,
-)
+from labops.fields import Window, format_hours_text
 from labops.funds.model import FundPoolFields, FundPoolSpec
 from labops.people.model import PersonFields, supervisor_problem
 from labops.permissions import Action, Actor, current_actor
@@ -38,7 +31,7 @@ from labops.projects.model import ProjectFields
 from labops.records.catalog import platform_info
 from labops.records.forms import FormField, form_fields, form_values
 from labops.sites.model import SiteFields
-from labops.vocabulary import WEEKDAYS, AbsenceKind
+from labops.vocabulary import WEEKDAYS
 
 KINDS = ("site", "equipment", "person", "project", "fund_pool")
 
@@ -52,11 +45,6 @@ class FieldErrors(InputError):
 
 
 # --- what each form holds ----------------------------------------------------------------
-
-
-class CertificationInput(Entry):
-    kind: Slug
-    expires: Day
 
 
 def validate_input(model: type[BaseModel], values: Mapping[str, Any]) -> Any:
@@ -89,7 +77,7 @@ def _problem(error: Any) -> str:
 @dataclass(frozen=True)
 class _Kind:
     table: type[SQLModel]
-    model: type[Entry]
+    model: type[BaseModel]  # the platform file's entry (an Entry or a kind's XSpec)
     label: str
     references: Callable[[Session, Any], dict[str, str]]
     apply: Callable[[Session, Any, Any], None]  # (session, row or None, checked input)
@@ -346,104 +334,6 @@ _KINDS: dict[str, _Kind] = {
 }
 
 
-# --- certifications and leave ------------------------------------------------------------
-
-
-def set_certification(
-    db: Database,
-    *,
-    actor: Actor,
-    now: dt.datetime,
-    person_id: str,
-    values: Mapping[str, Any],
-) -> None:
-    """Certify a person for an equipment kind until a day (or renew the certification)."""
-    actor.require(Action.MANAGE)
-    checked: CertificationInput = validate_input(CertificationInput, values)
-    with db.write() as session:
-        actor = current_actor(session, actor)
-        actor.require(Action.MANAGE)
-        _person(session, person_id)
-        if session.get(t.Kind, checked.kind) is None:
-            raise FieldErrors({"kind": f"no equipment kind {checked.kind!r}"})
-        row = session.get(t.Certification, (person_id, checked.kind))
-        old = row.expires if row else None
-        row = row or t.Certification(
-            person_id=person_id, kind_id=checked.kind, expires=checked.expires
-        )
-        row.expires = checked.expires
-        session.add(row)
-        record(
-            session,
-            actor=actor.id,
-            at=now,
-            action="certification.set",
-            record_type="person",
-            record_id=person_id,
-            summary=f"{checked.kind} until {checked.expires.isoformat()}",
-            changes={"expires": [old, checked.expires]},
-        )
-
-
-def add_absence(
-    db: Database,
-    *,
-    actor: Actor,
-    now: dt.datetime,
-    person_id: str,
-    start: dt.datetime,
-    end: dt.datetime,
-    kind: AbsenceKind,
-    note: str = "",
-) -> int:
-    """Record leave (or teaching, sickness) of a person; returns its id."""
-    actor.require(Action.MANAGE)
-    if start.tzinfo is None or end.tzinfo is None:
-        raise InputError("absence times need a time zone")
-    if end <= start:
-        raise FieldErrors({"end": "must be after the start"})
-    check_text(note, "note")
-    with db.write() as session:
-        actor = current_actor(session, actor)
-        actor.require(Action.MANAGE)
-        _person(session, person_id)
-        absence = t.Absence(person_id=person_id, start=start, end=end, kind=kind, note=note)
-        session.add(absence)
-        session.flush()
-        record(
-            session,
-            actor=actor.id,
-            at=now,
-            action="absence.add",
-            record_type="person",
-            record_id=person_id,
-            summary=f"{kind.value} {note}".strip(),
-            changes={"start": start, "end": end},
-        )
-        return absence.id
-
-
-def remove_absence(db: Database, *, actor: Actor, now: dt.datetime, absence_id: int) -> None:
-    actor.require(Action.MANAGE)
-    with db.write() as session:
-        actor = current_actor(session, actor)
-        actor.require(Action.MANAGE)
-        absence = session.get(t.Absence, absence_id)
-        if absence is None:
-            raise NotFound(f"no absence {absence_id}")
-        session.delete(absence)
-        record(
-            session,
-            actor=actor.id,
-            at=now,
-            action="absence.remove",
-            record_type="person",
-            record_id=absence.person_id,
-            summary=f"{absence.kind.value} {absence.note}".strip(),
-            changes={"start": absence.start, "end": absence.end},
-        )
-
-
 def choices(db: Database) -> dict[str, list[tuple[str, str]]]:
     """What a form's pick lists offer: (id, name) of sites, kinds, units, people, fund pools
     and projects."""
@@ -465,10 +355,3 @@ def choices(db: Database) -> dict[str, list[tuple[str, str]]]:
                 (p.id, p.name) for p in session.exec(select(t.Project).order_by(t.Project.id))
             ],
         }
-
-
-def _person(session: Session, person_id: str) -> t.Person:
-    person = session.get(t.Person, person_id)
-    if person is None:
-        raise NotFound(f"no person {person_id!r}")
-    return person

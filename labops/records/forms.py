@@ -8,6 +8,7 @@ widgets; the service checks the values again with the model itself.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Literal
@@ -49,12 +50,12 @@ def _form_field(name: str, info: FieldInfo) -> FormField:
     optional = _strip_none(kind)
     kind = optional or kind
     serializer = next((m.func for m in info.metadata if isinstance(m, PlainSerializer)), None)
-    low = next((m.ge for m in info.metadata if isinstance(m, annotated_types.Ge)), None)
-    high = next((m.le for m in info.metadata if isinstance(m, annotated_types.Le)), None)
+    low = _bound(next((m.ge for m in info.metadata if isinstance(m, annotated_types.Ge)), None))
+    high = _bound(next((m.le for m in info.metadata if isinstance(m, annotated_types.Le)), None))
     required = info.is_required()
     default = None if info.is_required() else info.default
     target = references(info)
-    common = {
+    common: dict[str, Any] = {
         "name": name,
         "label": info.title or name.replace("_", " ").capitalize(),
         "help": info.description or "",
@@ -79,6 +80,12 @@ def _form_field(name: str, info: FieldInfo) -> FormField:
             **common, input="number", default=_shown(None, default), low=low, high=high
         )
     return FormField(**common, input="text", default=default or "")
+
+
+def _bound(value: object) -> float | None:
+    """A field's ge/le bound (annotated_types allows anything comparable; ours are numbers)."""
+    assert value is None or isinstance(value, int | float)
+    return value
 
 
 def _strip_none(annotation: Any) -> Any:
@@ -118,6 +125,7 @@ def form_values(row: SQLModel, fields: type[SQLModel]) -> dict[str, Any]:
     for field in form_fields(fields):
         value = getattr(row, field.name)
         if field.input in ("money", "duration", "whole", "number"):
+            serializer: Callable[[Any], Any] | None = None
             serializer = format_cents if field.input == "money" else None
             serializer = format_minutes if field.input == "duration" else serializer
             value = _shown(serializer, value)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from labops.reports.figures import Unit, value
 from labops.reports.model import ALL_SITES, WeeklyReport
@@ -20,8 +20,9 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
+    from matplotlib.typing import RcKeyType
 
-_STYLE = {
+_STYLE: dict[RcKeyType, Any] = {
     "svg.fonttype": "none",  # text stays text: smaller, selectable, the browser's font
     "svg.hashsalt": "labops-report",  # stable element ids, so equal reports give equal files
     "font.family": "sans-serif",
@@ -30,7 +31,11 @@ _STYLE = {
     "axes.spines.right": False,
 }
 _PALETTE = "tab10"
-_LEGEND_OUTSIDE = {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0), "frameon": False}
+_LEGEND_OUTSIDE: dict[str, Any] = {
+    "loc": "upper left",
+    "bbox_to_anchor": (1.01, 1.0),
+    "frameon": False,
+}
 WIDTH = 11.5  # inches: about the width of the page's 1200-pixel column
 CHAR_INCHES = 0.085  # a tick label's character at 9 points, with room for wide fonts
 LEGEND_INCHES = 1.9  # room for the legend right of the plot

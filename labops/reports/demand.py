@@ -172,4 +172,5 @@ def _waiting(row: WaitingRow, left_out: Mapping[int, tuple[str, ...]]) -> Waitin
         due=row.due,
         left_out=row.request in left_out,
         reasons=reasons,
+        approved=row.approved,
     )

@@ -102,7 +102,7 @@ def unit_holds(
     """Live bookings' holds on ``unit_ids`` whose busy span overlaps ``[start, end)``."""
     bu = t.BookingUnit
     rows = session.connection().execute(
-        select(
+        select(  # type: ignore[call-overload]  # sqlmodel's select() is typed for up to 4 columns
             bu.booking_id,
             t.Booking.task_id,
             t.Request.project,
@@ -147,7 +147,7 @@ def person_holds(
     """Live bookings' spans of ``person_ids`` overlapping ``[start, end)``."""
     bp = t.BookingPerson
     rows = session.connection().execute(
-        select(bp.booking_id, bp.person_id, bp.busy_start, bp.busy_end, t.Booking.status)
+        select(bp.booking_id, bp.person_id, bp.busy_start, bp.busy_end, t.Booking.status)  # type: ignore[call-overload]  # sqlmodel's select() is typed for up to 4 columns
         .join(t.Booking, t.Booking.id == bp.booking_id)
         .where(
             col(bp.person_id).in_(list(person_ids)),
@@ -164,7 +164,7 @@ def booked_tasks(
 ) -> list[BookedTask]:
     """Live bookings overlapping ``[start, end)``, with their task's project."""
     rows = session.connection().execute(
-        select(
+        select(  # type: ignore[call-overload]  # sqlmodel's select() is typed for up to 4 columns
             t.Booking.id,
             t.Booking.task_id,
             t.Request.project,
@@ -188,7 +188,7 @@ def open_tasks(session: Session, start: dt.datetime, end: dt.datetime) -> list[O
         .exists()
     )
     rows = session.connection().execute(
-        select(
+        select(  # type: ignore[call-overload]  # sqlmodel's select() is typed for up to 4 columns
             t.Task.id,
             t.Task.request_id,
             t.Request.project,
@@ -200,7 +200,9 @@ def open_tasks(session: Session, start: dt.datetime, end: dt.datetime) -> list[O
         .join(t.Request, t.Request.id == t.Task.request_id)
         .where(
             col(t.Request.status).in_(OPEN_REQUEST),
-            sa.or_(col(t.Task.due).is_(None), sa.and_(t.Task.due > start, t.Task.due <= end)),
+            sa.or_(
+                col(t.Task.due).is_(None), sa.and_(col(t.Task.due) > start, col(t.Task.due) <= end)
+            ),
             ~live,
         )
     )
@@ -215,7 +217,7 @@ def task_needs(session: Session, task_ids: Iterable[int]) -> list[Need]:
         needs += [
             Need(*row)
             for row in session.connection().execute(
-                select(te.task_id, te.unit, te.kind, te.site, te.amount)
+                select(te.task_id, te.unit, te.kind, te.site, te.amount)  # type: ignore[call-overload]  # sqlmodel's select() is typed for up to 4 columns
                 .where(col(te.task_id).in_(chunk))
                 .order_by(te.id)
             )
@@ -230,7 +232,7 @@ def waiting_needs(session: Session) -> list[Need]:
     return [
         Need(*row)
         for row in session.connection().execute(
-            select(te.task_id, te.unit, te.kind, te.site, te.amount)
+            select(te.task_id, te.unit, te.kind, te.site, te.amount)  # type: ignore[call-overload]  # sqlmodel's select() is typed for up to 4 columns
             .join(t.Task, t.Task.id == te.task_id)
             .join(t.Request, t.Request.id == t.Task.request_id)
             .where(col(t.Request.status).in_(WAITING_REQUEST))
@@ -246,6 +248,7 @@ class WaitingRow:
     title: str
     status: str
     submitted: dt.datetime | None
+    approved: dt.datetime | None
     minutes: int
     due: dt.datetime | None
     tasks: tuple[int, ...]
@@ -258,7 +261,7 @@ def waiting_requests(session: Session) -> list[WaitingRow]:
     requests = (
         session.connection()
         .execute(
-            select(r.id, r.project, r.title, r.status, r.submitted)
+            select(r.id, r.project, r.title, r.status, r.submitted, r.decided_at)  # type: ignore[call-overload]  # sqlmodel's select() is typed for up to 4 columns
             .where(col(r.status).in_(WAITING_REQUEST))
             .order_by(r.id)
         )
@@ -269,11 +272,11 @@ def waiting_requests(session: Session) -> list[WaitingRow]:
         for request_id, task_id, minutes, due in session.connection().execute(
             select(t.Task.request_id, t.Task.id, t.Task.duration, t.Task.due)
             .where(col(t.Task.request_id).in_(chunk))
-            .order_by(t.Task.id)
+            .order_by(col(t.Task.id))
         ):
             tasks[request_id].append((task_id, minutes, due))
     rows = []
-    for request_id, project, title, status, submitted in requests:
+    for request_id, project, title, status, submitted, decided in requests:
         own = tasks[request_id]
         dues = [due for _, _, due in own if due is not None]
         rows.append(
@@ -283,6 +286,7 @@ def waiting_requests(session: Session) -> list[WaitingRow]:
                 title=title,
                 status=RequestStatus(status).value,
                 submitted=submitted,
+                approved=decided if status == RequestStatus.APPROVED else None,
                 minutes=sum(minutes for _, minutes, _ in own),
                 due=min(dues) if dues else None,
                 tasks=tuple(task_id for task_id, _, _ in own),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from labops.planning.shares import Share
 from labops.reports.weeks import Week
 
 OVERLOADED = 1.0
@@ -147,6 +148,12 @@ class WaitingRequest:
     due: dt.datetime | None
     left_out: bool
     reasons: tuple[str, ...]
+    approved: dt.datetime | None = None
+
+    def waited_days(self, now: dt.datetime) -> int:
+        """Whole days since its approval (since its submission while it awaits one)."""
+        since = self.approved or self.submitted
+        return max(0, (now - since).days) if since is not None else 0
 
 
 @dataclass(frozen=True)
@@ -251,6 +258,8 @@ class WeeklyReport:
     changes: tuple[SiteChange, ...]
     trend_weeks: tuple[str, ...]
     trend: tuple[SiteTrend, ...]
+    shares: tuple[Share, ...] = ()  # targets of [planning] shares against what was got
+    share_weeks: int = 4  # the weeks the shares are measured over, ending with the week
 
     @property
     def week_cents(self) -> float:

@@ -93,6 +93,7 @@ def sections(report: WeeklyReport) -> list[Section]:
         waiting(report),
         projects(report),
         pools(report),
+        *([shares(report)] if report.shares else []),  # only on a platform with targets
         changes(report),
         trend(report),
     ]
@@ -329,6 +330,7 @@ def waiting(report: WeeklyReport) -> Section:
             ("status", "Status"),
             ("hours", "Hours", H),
             ("submitted", "Submitted"),
+            ("waited_days", "Waited (days)", COUNT),
             ("due", "First due"),
             ("left_out", "Left out", Unit.FLAG),
             ("why", "Why"),
@@ -341,14 +343,39 @@ def waiting(report: WeeklyReport) -> Section:
                 w.status,
                 w.hours,
                 local(report, w.submitted),
+                w.waited_days(report.generated_at),
                 local(report, w.due),
                 w.left_out,
                 "; ".join(w.reasons),
             )
-            for w in report.demand.waiting
+            for w in sorted(
+                report.demand.waiting,
+                key=lambda w: (-w.waited_days(report.generated_at), w.request),
+            )
         ),
-        "Submitted or approved, not scheduled, as of when the report was made; "
+        "Submitted or approved, not scheduled, as of when the report was made, the longest "
+        "wait first (days since approval, or since submission while awaiting one); "
         "why: the last plan commit's reasons for leaving a request out.",
+    )
+
+
+def shares(report: WeeklyReport) -> Section:
+    return Section(
+        "shares",
+        "Shares of booked hours",
+        _columns(
+            ("kind", "Kind"),
+            ("id", "Pool or project"),
+            ("target_pct", "Target", PCT),
+            ("hours", "Booked h", H),
+            ("share_pct", "Share", PCT),
+            ("short", "Short", Unit.FLAG),
+        ),
+        tuple((s.kind, s.id, s.target, s.hours, s.share, s.short) for s in report.shares),
+        f"The targets of the platform's [planning] shares against each one's share of the "
+        f"hours booked in the {report.share_weeks} weeks ending with the report's week; "
+        "a pool or project short of its target ranks its waiting requests a step higher "
+        "in the next plan.",
     )
 
 

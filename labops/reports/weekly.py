@@ -20,6 +20,8 @@ from labops.db import Database
 from labops.errors import NotFound
 from labops.permissions import Action, Actor
 from labops.planning.runs import last_run, waiting_reasons
+from labops.planning.settings import PlanningSettings
+from labops.planning.shares import shares
 from labops.records.catalog import platform_info
 from labops.reports import fetch
 from labops.reports.demand import Sites, week_demand
@@ -99,6 +101,8 @@ def weekly_report(
         changes=tuple(site_changes(units, by_week[-2])),
         trend_weeks=tuple(w.label for w in weeks),
         trend=tuple(site_trends(by_week)),
+        shares=tuple(data.shares),
+        share_weeks=data.share_weeks,
     )
 
 
@@ -147,3 +151,6 @@ class _Data:
         )
         self.pools = list(session.exec(select(t.FundPool).order_by(col(t.FundPool.id))))
         self.committed = committed_cents(session)
+        settings = PlanningSettings.model_validate(platform_info(session).planning)
+        self.share_weeks = settings.share_weeks
+        self.shares = shares(session, settings.shares, week.end, settings.share_weeks)

@@ -70,6 +70,7 @@ class RequestForm(Entry):
                 )
                 due, hard = task.due, task.due_hard
                 if task.repeat:
+                    assert start is not None  # a repeated task has its first start
                     due, hard = _occurrence_deadline(start, task.repeat.every), True
                 result.append(
                     TaskSpec.model_validate(
@@ -96,6 +97,7 @@ def _occurrence_keys(task: TaskForm) -> list[str]:
 
 def _occurrence_starts(task: TaskForm) -> list[dt.datetime]:
     repeat, first = task.repeat, task.earliest
+    assert repeat is not None and first is not None  # only a repeated task, which has a start
     starts: list[dt.datetime] = []
     day = first
     while len(starts) < MAX_OCCURRENCES:

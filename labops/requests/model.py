@@ -24,7 +24,7 @@ from labops.vocabulary import RequestStatus, Role
 
 
 class RequestFields(SQLModel):
-    id: int | None = Field(default=None, primary_key=True, title="Id")
+    id: int = Field(default=None, primary_key=True, title="Id")  # None only until flushed
     project: Slug = reference("project", title="Project")
     requester: Slug = reference("person", title="Requester", description="who submitted it")
     title: Name = Field(title="Title")
@@ -53,7 +53,7 @@ class Task(SQLModel, table=True):
         sa.CheckConstraint("duration > 0", name="duration_positive"),
         sa.Index("ix_task_duration", "duration"),  # the longest, for time windows
     )
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # None only until flushed
     request_id: int = int_fk("request.id")
     key: str
     name: str = ""
@@ -63,6 +63,7 @@ class Task(SQLModel, table=True):
     due: dt.datetime | None = utc(nullable=True)
     due_hard: bool = False
     operator: bool = False
+    shifts: bool = False  # staffed throughout in shifts, by one person of its need at a time
     note: str = ""
 
 
@@ -83,7 +84,7 @@ class TaskEquipment(EquipmentNeedFields, table=True):
         sa.CheckConstraint("amount >= 1", name="amount_positive"),
         sa.CheckConstraint("(unit IS NOT NULL) <> (kind IS NOT NULL)", name="unit_or_kind"),
     )
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # None only until flushed
     task_id: int = int_fk("task.id")
 
 
@@ -99,7 +100,7 @@ class StaffNeedFields(SQLModel):
 class TaskStaff(StaffNeedFields, table=True):
     __tablename__ = "task_staff"
     __table_args__ = (sa.CheckConstraint("count >= 1", name="count_positive"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # None only until flushed
     task_id: int = int_fk("task.id")
 
 

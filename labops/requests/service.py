@@ -249,7 +249,7 @@ def withdraw_request(db: Database, *, actor: Actor, request_id: int, now: dt.dat
         bookings = list(
             session.exec(
                 select(t.Booking)
-                .join(t.Task, t.Task.id == t.Booking.task_id)
+                .join(t.Task, col(t.Task.id) == t.Booking.task_id)
                 .where(t.Task.request_id == request.id)
                 .where(col(t.Booking.status).in_(ACTIVE_BOOKING))
                 .where(t.Booking.start >= now)

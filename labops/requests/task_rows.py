@@ -32,6 +32,7 @@ def add_tasks(
             due=instant(task.due) if task.due else None,
             due_hard=task.due_hard,
             operator=task.operator,
+            shifts=task.shifts,
             note=task.note,
         )
         session.add(row)

@@ -35,7 +35,7 @@ class SiteHours(SQLModel, table=True):
         sa.CheckConstraint("opens < closes", name="opens_before_closes"),
         sa.CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday_range"),
     )
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # None only until flushed
     site_id: str = fk("site.id")
     weekday: int
     opens: dt.time
@@ -47,7 +47,7 @@ class SiteClosure(SQLModel, table=True):
 
     __tablename__ = "site_closure"
     __table_args__ = (sa.CheckConstraint("first_day <= last_day", name="ordered"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # None only until flushed
     site_id: str = fk("site.id")
     first_day: dt.date
     last_day: dt.date

@@ -170,9 +170,9 @@ def _replace_records(
     tables = [table for table in SQLModel.metadata.sorted_tables if table.name not in kept]
     with db.engine.connect() as connection:
         # ATTACH cannot run inside a transaction: before SQLAlchemy begins one.
-        connection.connection.driver_connection.execute(
-            "ATTACH DATABASE ? AS restored", (str(scratch),)
-        )
+        raw = connection.connection.driver_connection
+        assert raw is not None  # an open connection has its driver's
+        raw.execute("ATTACH DATABASE ? AS restored", (str(scratch),))
         try:
             connection.execution_options(labops_write=True)
             with Session(bind=connection) as session, session.begin():
@@ -191,7 +191,9 @@ def _replace_records(
                         f'SELECT {names} FROM restored."{table.name}"'
                     )
                 last = run(f"SELECT max(id) FROM restored.{_AUDIT}").scalar() or 0
-                undone = run(f"SELECT count(*) FROM main.{_AUDIT} WHERE id > ?", (last,)).scalar()
+                undone = run(
+                    f"SELECT count(*) FROM main.{_AUDIT} WHERE id > ?", (last,)
+                ).scalar_one()
                 differing = _differing_audit_rows(run) if same_platform else 0
                 record(
                     session,
@@ -219,7 +221,7 @@ def _replace_records(
                 raise
             raise problem from exc
         finally:
-            connection.connection.driver_connection.execute("DETACH DATABASE restored")
+            raw.execute("DETACH DATABASE restored")
     return Restored(platform=platform, undone=undone, differing=differing)
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from labops import tables as t
 from labops.audit import record
@@ -69,7 +69,7 @@ def sync_roles(db: Database, *, actor: Actor, now: dt.datetime) -> RoleSync:
         run(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {both}")
         run(f'GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{write}"')
         run(f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "{write}"')
-        people = session.exec(select(t.Person).where(t.Person.login.is_not(None))).all()
+        people = session.exec(select(t.Person).where(col(t.Person.login).is_not(None))).all()
         wanted: dict[str, str] = {}
         for person in sorted(people, key=lambda p: p.id):
             assert person.login is not None

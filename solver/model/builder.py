@@ -10,6 +10,7 @@ from solver.facts import Facts
 from solver.model.cliques import add_cliques
 from solver.model.constraints import Constraints
 from solver.model.objective import Level, Objective
+from solver.model.shifts import shifts_of
 from solver.model.variables import Lit, OutOfTime, Variables
 from solver.problem import Assignment, Problem
 from solver.score import as_current
@@ -110,6 +111,7 @@ class Model:
             values[task_var.start.index] = a.start if a else task_var.facts.earliest
             duration = task_var.facts.task.modes[a.mode].duration if a else 0
             if not isinstance(task_var.duration, int):
+                assert isinstance(task_var.end, cp_model.IntVar)  # with a variable duration
                 values[task_var.duration.index] = duration
                 values[task_var.end.index] = values[task_var.start.index] + duration
             for mode in task_var.modes:
@@ -134,6 +136,10 @@ class Model:
                     values[lit.index] = int(person_id in mine)
             for person_id, lit in task_var.people.items():
                 values[lit.index] = int(person_id in people)
+            worked = set(a.shifts) if a else set()
+            for sv in task_var.shifts:
+                kept = a is not None and sv.window.clipped(a.start, a.start + duration) in worked
+                values[sv.lit.index] = int(kept)
         v.hints.plan = dict(plan)
         v.hints.values = values
         v.hints.write()
@@ -161,12 +167,14 @@ class Model:
                 for unit_vars in mode.needs
             )
             people = tuple(p for need in task_var.staff for p, lit in need.items() if value(lit))
+            start = value(task_var.start)
             found = Assignment(
                 task=task_id,
-                start=value(task_var.start),
+                start=start,
                 mode=mode.option.index,
                 units=units,
                 people=people,
+                shifts=shifts_of(task_var, value, start, start + mode.option.duration),
             )
             out[task_id] = as_current(found, self.problem.current.get(task_id))
         return out

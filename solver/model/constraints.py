@@ -14,6 +14,7 @@ from collections import defaultdict
 from ortools.sat.python import cp_model
 
 from solver import ranges as R
+from solver.model import shifts
 from solver.model.travel import TravelPairs
 from solver.model.variables import Lit, TaskVar, Variables, domain
 from solver.problem import Person, Problem
@@ -27,6 +28,7 @@ model building and presolve on a 500-task instance)."""
 ADDED: tuple[Rule, ...] = (
     Rule.EQUIPMENT_CAPACITY,
     Rule.PRECEDENCE,
+    Rule.SHIFT_COVER,  # before person_overlap, which takes in the shifts' intervals
     Rule.PERSON_OVERLAP,
     Rule.PERSON_AVAILABLE,
     Rule.PERSON_WEEKLY_CAP,
@@ -108,6 +110,15 @@ class Constraints:
                 after.present,
             )
 
+    def shift_cover(self) -> None:
+        """A shift-staffed task is covered by shifts of eligible people, handing over."""
+        for task_var in self.tasks.values():
+            if task_var.facts.task.shifts is None:
+                continue
+            task_var.shifts = shifts.shift_vars(self.v, task_var)
+            shifts.add_cover(self.v, task_var)
+            shifts.add_certified(self.v, task_var)
+
     def person_overlap(self) -> None:
         """A person works on one task at a time over the staffed parts."""
         for intervals in self._staffed_intervals().values():
@@ -158,6 +169,7 @@ class Constraints:
                         loads[person_id, week].extend((n, task_var, lit) for n, lit in options)
         for (person_id, week), items in loads.items():
             cap = person[person_id].weekly_cap
+            assert cap is not None  # binding holds capped people only
             if sum(length for length, _, _ in items) <= cap:
                 continue
             terms = []
@@ -185,6 +197,8 @@ class Constraints:
     def certified_operator(self) -> None:
         """A unit needing a certified operator has one among the task's people on the day."""
         for task_var in self.tasks.values():
+            if task_var.facts.task.shifts is not None:
+                continue  # each shift person's certificate: shift_cover
             holders: dict[str, list[Lit]] = {}
             for mode in task_var.modes:
                 for unit_vars in mode.needs:
@@ -273,7 +287,7 @@ class Constraints:
             want = self.problem.current[task_id]
             task_var = self.tasks.get(task_id)
             lits = self.v.keep_literals(task_var, want) if task_var is not None else None
-            if lits is None:
+            if task_var is None or lits is None:
                 self.model.add_bool_or([])  # the locked booking cannot be kept: infeasible
                 continue
             self.model.add(task_var.start == want.start)
@@ -306,6 +320,8 @@ class Constraints:
         for task_var in self.tasks.values():
             for person_id, interval in task_var.staffed_interval.items():
                 by_person[person_id].append(interval)
+            for shift in task_var.shifts:
+                by_person[shift.window.person].append(shift.busy)
         return by_person
 
     def _certified(self, task_var: TaskVar, kind: str) -> list[Lit]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from solver import score
-from solver.model.variables import Lit, TaskVar, Variables, _group
+from solver.model.variables import Expr, Lit, TaskVar, Variables, _group
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +28,7 @@ class Level:
     """
 
     name: str
-    expr: cp_model.LinearExprT
+    expr: Expr
     maximize: bool
     weight: int
     parts: tuple[tuple[str, int], ...] = ()
@@ -110,25 +110,25 @@ class Objective:
         expr = sum(coef * lv.expr for (_, coef), lv in zip(parts, levels, strict=True))
         return Level("weighted", expr, False, 1, parts)
 
-    def _expr(self, spec: score.LevelSpec) -> cp_model.LinearExprT:
+    def _expr(self, spec: score.LevelSpec) -> Expr:
         if spec.requests:
             return self._requests(spec.requests)
         if spec.changes:
             return self._changes(spec.changes)
         return getattr(self, spec.name)()
 
-    def _requests(self, weights: Mapping[str, int]) -> cp_model.LinearExprT:
+    def _requests(self, weights: Mapping[str, int]) -> Expr:
         """Weighted count of the scheduled requests among ``weights``."""
-        total = 0
+        total: Expr = 0
         for request_id, weight in weights.items():
             lit = self.v.requests.get(request_id)
             if lit is not None:
                 total += weight if self.v.is_true(lit) else weight * lit
         return total
 
-    def _changes(self, weights: Mapping[str, int]) -> cp_model.LinearExprT:
+    def _changes(self, weights: Mapping[str, int]) -> Expr:
         """Weighted count of the current tasks among ``weights`` not kept as they are."""
-        changed = 0
+        changed: Expr = 0
         for task_id, weight in weights.items():
             kept = self.kept(task_id)
             changed += weight if isinstance(kept, int) else weight * (1 - kept)
@@ -150,7 +150,7 @@ class Objective:
                 self._kept[task_id] = kept
         return self._kept[task_id]
 
-    def tardiness(self) -> cp_model.LinearExprT:
+    def tardiness(self) -> Expr:
         terms = []
         for task_var in self.v.tasks.values():
             task = task_var.facts.task
@@ -163,18 +163,18 @@ class Objective:
             terms.append(self.problem.request[task.request].priority * late)
         return sum(terms)
 
-    def continuity(self) -> cp_model.LinearExprT:
+    def continuity(self) -> Expr:
         groups = sorted({_group(t) for t in self.v.tasks.values() if t.people})
         return sum(sum(self.v.members(group).values()) for group in groups)
 
-    def cost(self) -> cp_model.LinearExprT:
+    def cost(self) -> Expr:
         return sum(
             amount * lit
             for task_var in self.v.tasks.values()
             for amount, lit in self.v.cost_terms(task_var)
         )
 
-    def finish(self) -> cp_model.LinearExprT:
+    def finish(self) -> Expr:
         return self.makespan()
 
     def makespan(self) -> cp_model.IntVar:

@@ -353,7 +353,7 @@ def travel_conflicts(problem: Problem, plan: dict[str, Assignment]) -> set[tuple
         if not a.units:
             continue
         task = problem.task[task_id]
-        length = task.staff_slots if task.unattended else task.modes[a.mode].duration
+        length = task.staff_slots if task.staff_slots is not None else task.modes[a.mode].duration
         site = problem.unit[a.units[0]].site
         for person_id in a.people:
             work[person_id].append((a.start, a.start + length, task_id, site))

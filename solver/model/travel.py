@@ -203,7 +203,7 @@ class _PairRule:
 
 def _staffed(task_var: TaskVar, mode: int) -> int:
     task = task_var.facts.task
-    return task.staff_slots if task.unattended else task.modes[mode].duration
+    return task.staff_slots if task.staff_slots is not None else task.modes[mode].duration
 
 
 def _min_staffed(task_var: TaskVar) -> int:

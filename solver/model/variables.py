@@ -20,7 +20,7 @@ from solver.problem import Assignment, Problem
 from solver.staffing import fill_needs
 
 Lit = cp_model.IntVar | cp_model.NotBooleanVariable
-Expr = cp_model.LinearExprT
+Expr = cp_model.LinearExpr | cp_model.IntVar | int  # LinearExprT less the numpy ints we never use
 
 
 class OutOfTime(Exception):
@@ -87,7 +87,7 @@ class TaskVar:
     facts: TaskFacts
     present: Lit
     start: cp_model.IntVar
-    duration: Expr  # an int, or a variable when the modes' durations differ
+    duration: cp_model.IntVar | int  # an int, or a variable when the modes' durations differ
     end: Expr
     staffed_end: Expr
     modes: list[ModeVar]
@@ -96,6 +96,7 @@ class TaskVar:
     sites: dict[str, Lit]  # site -> task runs there (empty when the site is fixed or none)
     staffed_interval: dict[str, cp_model.IntervalVar]  # person id -> their staffed time
     weeks: dict[int, Lit] | None = None  # lazily: week index -> the task starts in it
+    shifts: list = field(default_factory=list)  # candidate shifts (model.shifts.ShiftVar)
 
     @property
     def id(self) -> str:
@@ -234,7 +235,7 @@ class Variables:
 
         duration, end = self._duration(facts, name, start, modes, hinted)
         task = facts.task
-        staffed_end = start + task.staff_slots if task.unattended else end
+        staffed_end = start + task.staff_slots if task.staff_slots is not None else end
         task_var = TaskVar(
             facts=facts,
             present=present,
@@ -267,7 +268,7 @@ class Variables:
         start: cp_model.IntVar,
         modes: list[ModeVar],
         hinted: Assignment | None,
-    ) -> tuple[Expr, Expr]:
+    ) -> tuple[cp_model.IntVar | int, Expr]:
         """Duration and end; variables only when the modes' durations differ."""
         durations = sorted({m.option.duration for m in modes})
         if len(durations) == 1:
@@ -363,18 +364,18 @@ class Variables:
         for k, (need, eligible) in enumerate(zip(task.staff, facts.staff, strict=True)):
             mine = set(filled[offset : offset + need.count])
             offset += need.count
-            fills = {
+            fills: dict[str, Lit] = {
                 p: self.new_bool(f"{name}.staff[{k}].person[{p}]", p in mine) for p in eligible
             }
             self.model.add(sum(fills.values()) == need.count * task_var.present)
             task_var.staff.append(fills)
         for person_id in facts.people:
-            fills = [need[person_id] for need in task_var.staff if person_id in need]
-            if len(fills) == 1:
-                works = fills[0]
+            fills_any = [need[person_id] for need in task_var.staff if person_id in need]
+            if len(fills_any) == 1:
+                works = fills_any[0]
             else:
                 works = self.new_bool(f"{name}.person[{person_id}]", person_id in filled)
-                self.model.add(sum(fills) == works)
+                self.model.add(sum(fills_any) == works)
             task_var.people[person_id] = works
             interval = self._staffed_interval(task_var, person_id, works)
             if interval is not None:
@@ -490,6 +491,12 @@ class Variables:
             if person_id not in task_var.people:
                 return None
             lits.append(task_var.people[person_id])
+        end = want.start + task.modes[want.mode].duration
+        for shift in want.shifts:
+            match = [s.lit for s in task_var.shifts if s.window.clipped(want.start, end) == shift]
+            if not match:
+                return None
+            lits.append(match[0])
         return list(dict.fromkeys(lit for lit in lits if not self.is_true(lit)))
 
 

@@ -95,11 +95,11 @@ def read_imopse_def(path: str | Path) -> Problem:
         raise lines.error(None, "no tasks")
     known = {task.id for task in tasks}
     precedences = []
-    for line, task_id, before in preds:
+    for line, after, before in preds:
         for pred in before:
             if str(pred) not in known:
-                raise lines.error(line, f"task {task_id}: unknown predecessor {pred}")
-            precedences.append(Precedence(before=str(pred), after=task_id))
+                raise lines.error(line, f"task {after}: unknown predecessor {pred}")
+            precedences.append(Precedence(before=str(pred), after=after))
     try:
         return Problem(
             horizon=max(1, sum(task.modes[0].duration for task in tasks)),

@@ -96,12 +96,12 @@ def _parse(path: str | Path) -> _Raw:
             values = lines.ints(index)
             if len(values) < 3 or len(values) != 3 + values[2]:
                 raise lines.error(index, "expected job, #modes, #successors, then the successors")
-            job, n_modes, _, *successors = values
-            if job in jobs:
-                raise lines.error(index, f"job {job} listed twice")
+            number, n_modes, _, *successors = values
+            if number in jobs:
+                raise lines.error(index, f"job {number} listed twice")
             if n_modes < 1:
-                raise lines.error(index, f"job {job} has no mode")
-            jobs[job] = _Job(n_modes=n_modes, successors=successors, modes=[], line=index)
+                raise lines.error(index, f"job {number} has no mode")
+            jobs[number] = _Job(n_modes=n_modes, successors=successors, modes=[], line=index)
         index += 1
     if not jobs:
         raise lines.error(prec, "no jobs in PRECEDENCE RELATIONS")

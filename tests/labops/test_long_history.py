@@ -151,9 +151,9 @@ def test_paging_options_that_contradict_are_refused(operator) -> None:
 
 
 def test_show_project_lists_a_first_page_and_how_to_see_the_rest(operator, monkeypatch) -> None:
-    from labops.records import details
+    from labops.records import project_details
 
-    monkeypatch.setattr(details, "FIRST", views.Page(1, 5))
+    monkeypatch.setattr(project_details, "FIRST", views.Page(1, 5))
     result = operator("show", "project", "tandem", "--json")
     shown = json.loads(result.out)
     assert len(shown["Requests"]) == 5

@@ -28,7 +28,7 @@ from labops.planning.commit import InvalidPlan
 from labops.planning.plans import commit, propose
 from labops.planning.proposal import Change, Proposal
 from labops.platform.demo import approve_submitted, demo_operator, load_demo
-from labops.records.edit import add_absence
+from labops.records.person_edits import add_absence
 from labops.requests.form import parse_request_form
 from labops.requests.service import approve_request, submit_request
 from labops.vocabulary import AbsenceKind, BookingStatus, RequestStatus
@@ -170,18 +170,32 @@ def test_a_new_request_is_added_without_moving_a_confirmed_booking(demo: Databas
 
 def waiting_task(db: Database) -> tuple[int, str, str, list[str]]:
     """A waiting request's first task that runs on one unit with one person, the unit and
-    an eligible person: (request id, task key, unit, people)."""
+    an eligible person certified for it a year on: (request id, task key, unit, people).
+    Which requests wait depends on the plan, so every one is tried."""
     proposal = plan(db)
     problem = proposal.snapshot.problem
+    a_year_on = NOW + dt.timedelta(days=380)
+    with db.read() as session:
+        certified = {
+            (c.person_id, c.kind_id): c.expires for c in session.exec(select(t.Certification))
+        }
+        units = {u.id: u for u in session.exec(select(t.Equipment))}
     for left in proposal.left_out:
         for key, row in proposal.snapshot.tasks.items():
             if row.request_id != left.request_id or row.due is not None:
                 continue
             task = problem.task[key]
             needs = task.modes[0].needs
-            if len(needs) == 1 and sum(s.count for s in task.staff) == 1:
-                person = next(p for p in problem.people if task.staff[0].admits(p))
-                return left.request_id, row.key, needs[0].candidates[0], [person.id]
+            if len(needs) != 1 or sum(s.count for s in task.staff) != 1:
+                continue
+            unit = needs[0].candidates[0]
+            for person in problem.people:
+                # Certified a year on, or not certified where the unit needs no certificate.
+                expires = certified.get((person.id, units[unit].kind))
+                valid = (expires or dt.date.min) >= a_year_on.date()
+                needless = expires is None and not units[unit].certified_operator
+                if task.staff[0].admits(person) and (valid or needless):
+                    return left.request_id, row.key, unit, [person.id]
     raise AssertionError("no waiting request with a one-unit, one-person task")
 
 

@@ -30,6 +30,7 @@ from labops.errors import InputError, NotFound, PermissionDenied
 from labops.permissions import Actor
 from labops.reports import WeeklyReport, weekly_report
 from labops.reports.model import ALL_SITES
+from labops.reports.sections import sections
 from labops.vocabulary import Access
 from tests.conftest import NOW
 from tests.reports.conftest import LATEST_PLAN, XRD_REASON
@@ -152,6 +153,27 @@ def test_waiting_requests_carry_the_last_plans_reasons(w47: WeeklyReport) -> Non
     assert (waiting[3].left_out, waiting[3].reasons) == (True, (XRD_REASON,))
     assert (waiting[4].left_out, waiting[4].reasons) == (False, ("awaiting approval",))
     assert (waiting[3].hours, waiting[4].hours, waiting[5].hours) == (12, 3, 5)
+
+
+def test_the_longest_waits_come_first(w47: WeeklyReport) -> None:
+    (section,) = [s for s in sections(w47) if s.key == "waiting"]
+    rows = section.values()
+    # At NOW (Wed 25 Nov 09:00 UTC): request 3 approved as submitted on 12 Nov 08:00 UTC
+    # (13 days), 4 and 5 awaiting approval since 18 Nov 09:00 and 10:00 UTC (7 and 6 days).
+    assert [(r["request"], r["waited_days"]) for r in rows] == [(3, 13), (4, 7), (5, 6)]
+
+
+def test_shares_of_booked_hours_against_their_targets(w47: WeeklyReport) -> None:
+    # Booked in the 4 weeks to Mon 23 Nov 00:00: alpha scan1 2 h + scan2 2 h + run 12 h
+    # = 16 h; beta pre 3 h + early 4 h + hood 10 h + late 4 h (of 8, to midnight) = 21 h.
+    # alpha (target 50%) got 16/37 = 43.2%: short; the venture pool (beta's, 40%) 56.8%.
+    got = {s.id: s for s in w47.shares}
+    assert (got["alpha"].kind, got["alpha"].hours, got["alpha"].short) == ("project", 16, True)
+    assert got["alpha"].share == pytest.approx(16 / 37)
+    assert (got["venture"].kind, got["venture"].hours) == ("fund pool", 21)
+    assert got["venture"].share == pytest.approx(21 / 37) and not got["venture"].short
+    (section,) = [s for s in sections(w47) if s.key == "shares"]
+    assert [r["id"] for r in section.values()] == ["alpha", "venture"]
 
 
 def test_money_per_project_and_pool(w47: WeeklyReport) -> None:

@@ -8,7 +8,7 @@ import time
 import numpy as np
 import pytest
 
-from solver import genetic
+from solver import genetic, genetic_kernels
 from solver.plan import Plan
 from solver.problem import Precedence
 from solver.rcpsp import Rcpsp
@@ -90,10 +90,10 @@ def test_justification_is_never_worse_and_gives_its_order_by_start(seed):
     arrays, free, work = kernels_input(view)
     order = np.array(view.topo, dtype=np.int64)
     plain = np.empty(view.n, dtype=np.int64)
-    span = genetic._serial(arrays, order, False, free, plain)
+    span = genetic_kernels._serial(arrays, order, False, free, plain)
     valid(prob, plan_of(view, plain))
     starts = np.empty(view.n, dtype=np.int64)
-    justified, made = genetic._decode(arrays, order, free, work, starts)
+    justified, made = genetic_kernels._decode(arrays, order, free, work, starts)
     valid(prob, plan_of(view, starts))
     assert justified <= span and made >= 3
     assert feasible_list(view, order)
@@ -109,17 +109,17 @@ def test_crossover_and_shifts_keep_lists_precedence_feasible(seed):
     latest = np.zeros(view.n)
     mother = np.empty(view.n, dtype=np.int64)
     father = np.empty(view.n, dtype=np.int64)
-    genetic._seed(seed)
-    genetic._random_list(arrays, latest, 10.0, mother)
-    genetic._random_list(arrays, latest, 10.0, father)
+    genetic_kernels._seed(seed)
+    genetic_kernels._random_list(arrays, latest, 10.0, mother)
+    genetic_kernels._random_list(arrays, latest, 10.0, father)
     child = np.empty(view.n, dtype=np.int64)
     used = np.empty(view.n, dtype=np.int64)
     for _ in range(20):
         cut1, cut2 = sorted(rng.integers(0, view.n + 1, size=2))
-        genetic._crossover(mother, father, cut1, cut2, used, child)
+        genetic_kernels._crossover(mother, father, cut1, cut2, used, child)
         assert list(child[:cut1]) == list(mother[:cut1])
         before = list(child)
-        genetic._shift(arrays, child, used)
+        genetic_kernels._shift(arrays, child, used)
         assert feasible_list(view, child)
         moved = [a != b for a, b in zip(before, child, strict=True)]
         if any(moved):  # one task moved: the lists differ in one contiguous stretch

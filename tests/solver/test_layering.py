@@ -11,8 +11,10 @@ from pathlib import Path
 SOLVER = Path(__file__).resolve().parents[2] / "solver"
 ALLOWED = set(sys.stdlib_module_names) | {"ortools", "solver", "__future__"}
 COMPILED = {  # the modules with compiled kernels
-    "genetic.py": {"numba", "numpy"},
-    "flexsearch.py": {"numba", "numpy"},
+    "genetic.py": {"numpy"},
+    "genetic_kernels.py": {"numba", "numpy"},
+    "flexsearch.py": {"numpy"},
+    "flexsearch_kernels.py": {"numba", "numpy"},
 }
 
 

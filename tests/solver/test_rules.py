@@ -16,6 +16,7 @@ from solver.problem import (
     Person,
     Precedence,
     Request,
+    Standing,
     TeamRule,
     Unit,
     Weights,
@@ -424,3 +425,32 @@ def test_team_members_outside_the_problem_count_towards_its_roles():
     with_member = TeamRule(id="t", min_roles={"source researcher": 1}, members={"res"})
     plan = solved(problem(tasks, people=people, teams=(with_member,)))
     assert placed(plan) == {"a"}
+
+
+def test_a_waiting_request_taking_free_room_keeps_its_teams_rule():
+    # Waiting requests are placed into free room outside CP-SAT. The team needs a researcher:
+    # only "a" brings one, and it loses the unit to the higher-priority "c" (one of them fits
+    # in the horizon). The waiting "b" fits on its own unit, but alone it would leave the
+    # team without its researcher, so it stays out.
+    people = [
+        Person(id="eng", role="industry engineer"),
+        Person(id="res", role="source researcher"),
+    ]
+    units = [Unit(id="u"), Unit(id="v")]
+    tasks = [
+        task(
+            "a", duration=4, needs=[need("u")], staff=(staff(role="source researcher"),), team="t"
+        ),
+        task("c", duration=4, needs=[need("u")]),
+        task(
+            "b", duration=2, needs=[need("v")], staff=(staff(role="industry engineer"),), team="t"
+        ),
+    ]
+    requests = [
+        Request(id="a", priority=1),
+        Request(id="c", priority=5),
+        Request(id="b", priority=3, standing=Standing.WAITING),
+    ]
+    rule = TeamRule(id="t", min_roles={"source researcher": 1})
+    prob = problem(tasks, units=units, people=people, teams=(rule,), requests=requests, horizon=6)
+    assert placed(solved(prob)) == {"c"}

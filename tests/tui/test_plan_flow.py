@@ -12,7 +12,7 @@ import datetime as dt
 from textual.pilot import Pilot
 
 from labops.db import Database
-from labops.records.catalog import list_records
+from labops.records.listings import list_records
 from tests.tui.conftest import actor, drive, enter, settle
 from tui.screens.plan import PlanScreen
 from tui.screens.requests import RequestsScreen

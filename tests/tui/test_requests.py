@@ -9,7 +9,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from labops.db import Database
-from labops.records.catalog import list_records
+from labops.records.listings import list_records
 from tests.tui.conftest import actor, drive, enter, settle, type_text
 from tui.line_filter import NoControlCodes
 from tui.screens.reason import ReasonScreen
@@ -211,3 +211,29 @@ def test_rights_taken_away_reach_an_open_app(tiny: Database, app_for) -> None:
 
     drive(app_for(tiny, "dara"), scenario)
     assert requests_in(tiny)[1]["status"] == "submitted"
+
+
+def test_the_form_asks_for_a_task_in_shifts(tiny: Database, app_for) -> None:
+    from sqlmodel import select
+
+    from labops import tables as t
+
+    async def scenario(pilot: Pilot) -> None:
+        await pilot.press("3", "n")
+        await settle(pilot)
+        form = pilot.app.screen
+        assert isinstance(form, RequestFormScreen)
+        await fill(pilot, form, "title", "Long sputter run")
+        await fill(pilot, form, "duration", "6h")
+        form.query_one("#field-equipment Select").value = "unit:sputter-1"
+        await fill(pilot, form, "skill", "coating")
+        await fill(pilot, form, "level", "2")
+        form.query_one("#field-shifts Checkbox").value = True
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, RequestsScreen)
+
+    drive(app_for(tiny, "dara"), scenario)
+    with tiny.read() as session:
+        task = session.exec(select(t.Task).where(t.Task.request_id == 3)).one()
+    assert task.shifts

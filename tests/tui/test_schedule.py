@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.pilot import Pilot
 
 from labops.db import Database
-from labops.records.catalog import list_records
+from labops.records.listings import list_records
 from tests.tui.conftest import actor, drive, settle
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.schedule import ScheduleScreen

@@ -11,12 +11,15 @@ from sqlmodel import select
 
 from labops import tables as t
 from labops.bookings.timeline import booking_info, timeline
-from labops.dashboard.overview import AlertKind, dashboard, lead_overview
+from labops.dashboard.alerts import AlertKind
+from labops.dashboard.lead import lead_overview
+from labops.dashboard.overview import dashboard
 from labops.db import Database
 from labops.errors import PermissionDenied
 from labops.fields import format_hours_text, parse_hours_text
 from labops.planning.plans import commit, propose
 from labops.records import edit as resources
+from labops.records import person_edits
 from labops.requests.service import approve_request
 from tests.conftest import NOW, break_down
 from tests.tui.conftest import actor
@@ -56,7 +59,7 @@ def test_dashboard_alerts_downtime_lapsed_certification_and_due_dates(tiny: Data
     break_down(
         tiny, "sem-1", monday, dt.timedelta(hours=3), actor=dara, now=monday, reason="filament"
     )
-    resources.set_certification(
+    person_edits.set_certification(
         tiny,
         actor=eve,
         now=monday,

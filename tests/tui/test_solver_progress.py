@@ -10,7 +10,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from labops.db import Database
-from labops.records.catalog import list_records
+from labops.records.listings import list_records
 from labops.requests.service import approve_request
 from tests.conftest import NOW
 from tests.tui.conftest import actor, drive, settle, wait_until

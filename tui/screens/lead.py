@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
-from labops.dashboard.overview import lead_overview
+from labops.dashboard.lead import lead_overview
 from labops.permissions import Action
 from labops.records.details import show_record
 from labops.requests.service import WITHDRAWABLE, submit_draft, withdraw_request

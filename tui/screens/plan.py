@@ -51,13 +51,19 @@ TICK_SECONDS = 0.25
 
 
 class SolverProgress(Protocol):
-    """What the solver reports with each better plan (solver.solve.Progress)."""
+    """What the solver reports with each better plan (solver.solve.Progress, frozen: so
+    read-only members)."""
 
-    objective: float
-    bound: float
-    elapsed: float
-    solutions: int
-    level: str
+    @property
+    def objective(self) -> float: ...
+    @property
+    def bound(self) -> float: ...
+    @property
+    def elapsed(self) -> float: ...
+    @property
+    def solutions(self) -> int: ...
+    @property
+    def level(self) -> str: ...
 
 
 class PlanScreen(LabopsScreen):
@@ -84,7 +90,6 @@ class PlanScreen(LabopsScreen):
         self.running = False
         self._stop = threading.Event()
         self._began = 0.0
-        self._limit = 0.0
         self._ticker: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -176,7 +181,7 @@ class PlanScreen(LabopsScreen):
         self._show_listings(None)
         self.running = True
         self._stop.clear()
-        self._began, self._limit = time.monotonic(), float(limit)
+        self._began = time.monotonic()
         what = "repairing what downtime and cancellations hit" if repair else "planning"
         self.query_one(ProgressPanel).start(float(limit), what)
         self._summary(f"{what}: press s to stop and keep the best plan found so far")
@@ -255,6 +260,7 @@ class PlanScreen(LabopsScreen):
         panel = self.query_one(ProgressPanel)
         panel.tick(time.monotonic() - self._began)
         if event.state == WorkerState.SUCCESS:
+            assert event.worker.result is not None  # a worker that succeeded has its result
             self._proposed(event.worker.result)
         else:
             error = event.worker.error

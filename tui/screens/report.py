@@ -119,13 +119,16 @@ class ReportScreen(LabopsScreen):
             if event.worker.group == "report":
                 self.query_one("#report-week", Static).update(Text(message, style="red"))
         elif event.state == WorkerState.SUCCESS and event.worker.group == "report":
+            assert event.worker.result is not None  # a worker that succeeded has its result
             report, body, width = event.worker.result
             self._show(report)
             self._show_text(body, width)
         elif event.state == WorkerState.SUCCESS and event.worker.group == "whatif":
+            assert event.worker.result is not None
             self.app.push_screen(WhatIfScreen(event.worker.result.listing()))
         elif event.state == WorkerState.SUCCESS and event.worker.group == "export":
             files = event.worker.result
+            assert files is not None
             where = files[0].resolve() if len(files) == 1 else files[0].resolve().parent
             self.notify(f"wrote {len(files)} file(s): {where}", title="Exported", markup=False)
 

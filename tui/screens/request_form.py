@@ -57,6 +57,7 @@ _TASK_FIELDS = {
     "due": "due",
     "due_hard": "due",
     "unattended": "unattended",
+    "shifts": "shifts",
 }
 
 
@@ -82,7 +83,7 @@ class RequestFormScreen(ModalScreen[RequestDraft | None]):
         self.error = error
         self.title_text = title
 
-    def _value(self, name: str, default: str = "") -> Any:
+    def _value(self, name: str, default: Any = "") -> Any:
         return self.values.get(name, default)
 
     def compose(self) -> ComposeResult:
@@ -165,6 +166,15 @@ class RequestFormScreen(ModalScreen[RequestDraft | None]):
                 Checkbox("runs unattended after setup", v("unattended", False), compact=True),
             )
             yield FormField(
+                "shifts",
+                "",
+                Checkbox(
+                    "watched throughout in shifts (one person at a time)",
+                    v("shifts", False),
+                    compact=True,
+                ),
+            )
+            yield FormField(
                 "staff_for",
                 "Staffed for",
                 text_input(
@@ -199,6 +209,7 @@ class RequestFormScreen(ModalScreen[RequestDraft | None]):
             "duration": values["duration"].strip(),
             "due_hard": values["due_hard"],
             "unattended": values["unattended"],
+            "shifts": values["shifts"],
         }
         choice = values["equipment"]
         if choice:

@@ -11,8 +11,8 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from labops.permissions import Action
-from labops.records.catalog import list_records
 from labops.records.details import show_record
+from labops.records.listings import list_records
 from labops.requests.service import approve_request, reject_request
 from labops.views import Page
 from labops.vocabulary import RequestStatus

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from enum import Enum
+
+from textual.validation import Validator
+
 from labops.records.edit import record_form
 from labops.records.forms import FormField
 from labops.vocabulary import AbsenceKind
@@ -15,7 +20,7 @@ def _options(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [(f"{key}: {name}", key) for key, name in pairs]
 
 
-def _values(enum: type) -> list[tuple[str, str]]:
+def _values(enum: type[Enum]) -> list[tuple[str, str]]:
     return [(member.value, member.value) for member in enum]
 
 
@@ -49,13 +54,14 @@ def _field(field: FormField, choices: Choices) -> FieldSpec:
             default=field.default,
             help=field.help,
         )
-    validators = {
+    make: dict[str, Callable[[], list[Validator]]] = {
         "money": lambda: [check.money(need)],
         "duration": lambda: [check.duration(need)],
         "whole": lambda: [check.whole(int(field.low or 0), int(field.high or 2**31), need)],
         "number": lambda: [check.number(field.low or 0, field.high or 1e12, need)],
         "text": lambda: [check.Required()] if need else [],
-    }[field.input]()
+    }
+    validators = make[field.input]()
     return FieldSpec(
         field.name, field.label, validators=validators, default=field.default, help=field.help
     )

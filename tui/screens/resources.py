@@ -15,16 +15,10 @@ from labops.bookings.service import DowntimeAdded
 from labops.errors import LabopsError
 from labops.localtime import to_utc
 from labops.permissions import Action
-from labops.records.catalog import list_records
 from labops.records.details import show_record
-from labops.records.edit import (
-    FieldErrors,
-    add_absence,
-    choices,
-    record_values,
-    save_record,
-    set_certification,
-)
+from labops.records.edit import FieldErrors, choices, record_values, save_record
+from labops.records.listings import list_records
+from labops.records.person_edits import add_absence, set_certification
 from labops.views import plural
 from labops.vocabulary import AbsenceKind
 from tui import validators as check
@@ -41,7 +35,7 @@ from tui.widgets.top_bar import TopBar
 class Tab:
     pane: str
     title: str
-    listing: str  # what catalog.list_records lists
+    listing: str  # what listings.list_records lists
     detail: str | None  # what details.show_record shows
     record: str  # what resources.save_record edits
     label: str  # a record of it, in sentences

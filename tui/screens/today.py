@@ -11,7 +11,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from labops.dashboard.overview import Alert, AlertKind, Dashboard, dashboard
+from labops.dashboard.alerts import Alert, AlertKind
+from labops.dashboard.overview import Dashboard, dashboard
 from labops.localtime import when
 from labops.views import plural
 from tui.context import Context

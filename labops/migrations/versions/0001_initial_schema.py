@@ -8,7 +8,7 @@ Create Date: 2026-11-25 12:23:23.769249
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes  # binds sqlmodel too; mypy sees sqlmodel.sql only if imported
 from alembic import op
 
 import labops.tables
