@@ -41,7 +41,7 @@ def statement_command(
         raise typer.BadParameter(f"use one of {', '.join(render.FORMATS)}", param_hint="--format")
     state: CliState = ctx.obj
     found = service.statement(state.db, actor=state.actor, month=month, project=project, pool=pool)
-    text = render.render(found, fmt)  # type: ignore[arg-type]
+    text = render.render(found, fmt)
     if output is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return

@@ -42,6 +42,7 @@ def checkin_command(
         state.db, actor=state.actor, booking_id=booking_id, at=_at(state, at, "--at"),
         now=state.now(),
     )  # fmt: skip
+    assert use.start is not None  # check_in records the start
     console.print(f"booking {booking_id} checked in at {_local(state, use.start)}")
 
 
@@ -57,6 +58,7 @@ def checkout_command(
         state.db, actor=state.actor, booking_id=booking_id, at=_at(state, at, "--at"),
         now=state.now(),
     )  # fmt: skip
+    assert use.end is not None  # check_out records the end
     console.print(
         f"booking {booking_id} checked out at {_local(state, use.end)}: "
         f"{use.minutes / 60:.2f} h used, booking done"
@@ -126,6 +128,7 @@ def correct_command(
         console.print(f"booking {booking_id} recorded as a no-show")
     else:
         until = _local(state, use.end) if use.end else "still running"
+        assert use.start is not None  # correct_use refuses a use that is no no-show without a start
         console.print(f"booking {booking_id} used {_local(state, use.start)} - {until}")
 
 

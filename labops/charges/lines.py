@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TypedDict
 
 from sqlmodel import Session, col, select
 
@@ -50,6 +51,16 @@ class Line:
         return self.day.strftime("%Y-%m")
 
 
+class _Charged(TypedDict):
+    """What every line of one booking shares."""
+
+    day: dt.date
+    pool: str
+    project: str
+    cost_centre: str
+    booking_id: int | None
+
+
 def charge_settings(info: t.PlatformInfo) -> ChargeSettings:
     return ChargeSettings.model_validate(info.charges)
 
@@ -57,7 +68,7 @@ def charge_settings(info: t.PlatformInfo) -> ChargeSettings:
 def charge_lines(session: Session, start: dt.datetime, end: dt.datetime) -> list[Line]:
     """Every charge line of bookings charged between ``start`` and ``end`` (UTC), sorted by
     pool, project, day and booking."""
-    info = session.get(t.PlatformInfo, 1)
+    info = session.get_one(t.PlatformInfo, 1)
     tz, rules = info.timezone, charge_settings(info)
     used_in = list(
         session.exec(
@@ -67,12 +78,13 @@ def charge_lines(session: Session, start: dt.datetime, end: dt.datetime) -> list
     # Bookings charged by their recorded use's start, the rest by their planned start.
     candidates = session.exec(
         select(t.Booking, t.Task, t.Request)
-        .join(t.Task, t.Task.id == t.Booking.task_id)
-        .join(t.Request, t.Request.id == t.Task.request_id)
+        .join(t.Task, col(t.Task.id) == t.Booking.task_id)
+        .join(t.Request, col(t.Request.id) == t.Task.request_id)
         .where(
-            (t.Booking.start < end) & (t.Booking.start >= start) | col(t.Booking.id).in_(used_in)
+            (col(t.Booking.start) < end) & (col(t.Booking.start) >= start)
+            | col(t.Booking.id).in_(used_in)
         )
-        .order_by(t.Booking.id)
+        .order_by(col(t.Booking.id))
     ).all()
     ids = [b.id for b, _, _ in candidates]
     uses = {
@@ -93,7 +105,7 @@ def charge_lines(session: Session, start: dt.datetime, end: dt.datetime) -> list
         if not start <= began < end:
             continue
         project = projects[request.project]
-        base = {
+        base: _Charged = {
             "day": to_local(began, tz).date(),
             "pool": project.fund_pool,
             "project": project.id,
@@ -160,7 +172,7 @@ def charge_lines(session: Session, start: dt.datetime, end: dt.datetime) -> list
     return lines
 
 
-def _fee(base: dict, what: str, unit: str, person: str, fee: int) -> list[Line]:
+def _fee(base: _Charged, what: str, unit: str, person: str, fee: int) -> list[Line]:
     if fee <= 0:
         return []
     return [
@@ -193,9 +205,9 @@ def _late_cancellations(session: Session, ids: list[int], rules: ChargeSettings)
 
 def _group(session: Session, table, ids: list[int]) -> dict[int, list]:
     out: dict[int, list] = defaultdict(list)
-    order = table.position if table is t.BookingUnit else table.person_id
+    order = col(table.position) if table is t.BookingUnit else col(table.person_id)
     for row in session.exec(
-        select(table).where(col(table.booking_id).in_(ids)).order_by(table.booking_id, order)
+        select(table).where(col(table.booking_id).in_(ids)).order_by(col(table.booking_id), order)
     ):
         out[row.booking_id].append(row)
     return out

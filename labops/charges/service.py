@@ -88,7 +88,7 @@ def month_statement(session: Session, month: str) -> Statement:
     if closed is None:
         return Statement(month, charge_lines(session, start, end))
     stored = session.exec(
-        select(t.ChargeLine).where(t.ChargeLine.month == month).order_by(t.ChargeLine.position)
+        select(t.ChargeLine).where(t.ChargeLine.month == month).order_by(col(t.ChargeLine.position))
     )
     lines = [Line(**row.model_dump(exclude={"month", "position"})) for row in stored]
     return Statement(month, lines, closed.closed_at, closed.closed_by)

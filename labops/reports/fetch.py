@@ -130,9 +130,36 @@ def unit_holds(
     )
     # Use counts once checked out: a running use (no end yet) is still the plan's.
     return [
-        UnitHold(*row[:-4], row[-4] if row[-3] else None, row[-3], bool(row[-2]))
-        for row in rows
-        if row[-1] in ACTIVE_BOOKING or row[-2]
+        UnitHold(
+            booking,
+            task,
+            project,
+            unit,
+            amount,
+            busy_start,
+            busy_end,
+            planned_start,
+            planned_end,
+            use_start=use_start if use_end else None,
+            use_end=use_end,
+            no_show=bool(no_show),
+        )
+        for (
+            booking,
+            task,
+            project,
+            unit,
+            amount,
+            busy_start,
+            busy_end,
+            planned_start,
+            planned_end,
+            use_start,
+            use_end,
+            no_show,
+            status,
+        ) in rows
+        if status in ACTIVE_BOOKING or no_show
     ]
 
 

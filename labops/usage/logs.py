@@ -100,8 +100,8 @@ def _match(session: Session, row: LogRow, where: str, tz: str) -> t.Booking:
         raise InputError(f"{where}: no person {row.person!r}")
     candidates = session.exec(
         select(t.Booking)
-        .join(t.BookingUnit, t.BookingUnit.booking_id == t.Booking.id)
-        .join(t.BookingPerson, t.BookingPerson.booking_id == t.Booking.id)
+        .join(t.BookingUnit, col(t.BookingUnit.booking_id) == t.Booking.id)
+        .join(t.BookingPerson, col(t.BookingPerson.booking_id) == t.Booking.id)
         .where(t.BookingUnit.equipment_id == row.unit, t.BookingPerson.person_id == row.person)
         .where(col(t.Booking.status).in_(CHECKABLE))
         .where(t.Booking.start < row.end, t.Booking.end > row.start)

@@ -153,7 +153,7 @@ def sweep_no_shows(
             .where(col(t.Booking.status).in_(AWAITED))
             .where(t.Booking.start <= now - grace, t.Booking.start >= since)
             .where(col(t.Booking.id).not_in(used))
-            .order_by(t.Booking.start, t.Booking.id)
+            .order_by(col(t.Booking.start), col(t.Booking.id))
         ).all()
         for booking in late:
             was = booking.status.value
@@ -242,12 +242,12 @@ def release_after(session: Session, booking: t.Booking, end: dt.datetime) -> Non
     """Shrink the booking's hold on its units (to ``end`` plus cleanup) and people (to
     ``end``) when its use ended before the plan said: the rest is free for others."""
     for held in session.exec(select(t.BookingUnit).where(t.BookingUnit.booking_id == booking.id)):
-        cleanup = session.get(t.Equipment, held.equipment_id).cleanup
+        cleanup = session.get_one(t.Equipment, held.equipment_id).cleanup
         _shrink(session, held, end + dt.timedelta(minutes=cleanup))
-    for held in session.exec(
+    for staffed in session.exec(
         select(t.BookingPerson).where(t.BookingPerson.booking_id == booking.id)
     ):
-        _shrink(session, held, end)
+        _shrink(session, staffed, end)
 
 
 def _shrink(session: Session, held, end: dt.datetime) -> None:
@@ -289,4 +289,5 @@ def _recorded(use: Usage, session: Session) -> str:
         return "is recorded as a no-show"
     if use.end is not None:
         return f"was checked out at {_local(session, use.end)}"
+    assert use.start is not None  # a use that is no no-show was checked in (correct_use, UsageSpec)
     return f"was checked in at {_local(session, use.start)}"
