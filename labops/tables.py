@@ -3,6 +3,7 @@
 
 from labops.audit import AuditEvent
 from labops.bookings.model import Booking, BookingPerson, BookingUnit
+from labops.charges.model import ChargeLine, ChargeMonth, UnitRate
 from labops.columns import UTCDateTime
 from labops.equipment.model import Downtime, Equipment, Kind
 from labops.funds.model import FundPool
@@ -20,11 +21,13 @@ from labops.requests.model import (
     TaskStaff,
 )
 from labops.sites.model import Site, SiteClosure, SiteHours, Travel
+from labops.usage.model import Usage
 
 __all__ = [
     "Absence", "AuditEvent", "Booking", "BookingPerson", "BookingUnit", "Certification",
+    "ChargeLine", "ChargeMonth",
     "Downtime", "Equipment", "FundPool", "Kind", "LeftOut", "Notification", "Person", "PersonHours",
     "PlanRun", "PlatformInfo", "Project", "ProjectMember", "ProjectRoleMinimum", "Request",
     "Site", "SiteClosure", "SiteHours", "Skill", "Task", "TaskEquipment", "TaskPrecedence",
-    "TaskRoleCap", "TaskStaff", "Travel", "UTCDateTime",
+    "TaskRoleCap", "TaskStaff", "Travel", "UTCDateTime", "UnitRate", "Usage",
 ]  # fmt: skip

@@ -16,6 +16,7 @@ from labops_cli import (
     bookings,
     browse,
     calendar,
+    charges,
     money,
     notify,
     platform,
@@ -23,6 +24,7 @@ from labops_cli import (
     requests,
     schedule,
     tui,
+    usage,
     whatif,
 )
 from labops_cli.render import err_console
@@ -80,7 +82,9 @@ browse.register(app)
 requests.register(app)
 schedule.register(app)
 bookings.register(app)
+usage.register(app)
 money.register(app)
+charges.register(app)
 calendar.register(app)
 notify.register(app)
 report.register(app)

@@ -14,11 +14,16 @@ def register(app: typer.Typer) -> None:
 
 
 def funds_command(
-    ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="JSON for scripts.")
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="JSON for scripts."),
+    month: str | None = typer.Option(
+        None, "--month", help="Spent: this month's charges (e.g. 2027-01) instead of all."
+    ),
 ) -> None:
-    """Show budget, committed and remaining money per fund pool and per project."""
+    """Show budget, committed (planned), spent (charged) and remaining money per fund pool
+    and per project."""
     state: CliState = ctx.obj
-    result = funds(state.db, actor=state.actor)
+    result = funds(state.db, actor=state.actor, month=month)
     if as_json:
         print_json({"pools": result.pools.rows, "projects": result.projects.rows})
         return

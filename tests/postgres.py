@@ -53,6 +53,8 @@ PG_MODULES = {
     "tests.labops.test_separation_of_duties",
     "tests.labops.test_shifts",
     "tests.labops.test_time_zones",
+    "tests.usage.test_charges",
+    "tests.usage.test_recording",
 }
 
 

@@ -17,7 +17,18 @@ from pydantic import model_validator
 from sqlmodel import Field, SQLModel
 
 from labops.columns import enum_type, fk, reference, utc
-from labops.fields import ENTRY, Count, Instant, Minutes, Money, Name, Slug, Text, ordered
+from labops.fields import (
+    ENTRY,
+    Count,
+    Instant,
+    Minutes,
+    Money,
+    Name,
+    Slug,
+    Text,
+    format_cents,
+    ordered,
+)
 from labops.vocabulary import DowntimeKind
 
 
@@ -111,6 +122,7 @@ class EquipmentSpec(EquipmentFields):
 
     model_config = ENTRY
     downtime: list[DowntimeSpec] = []
+    rates: dict[Slug, Money] = {}  # hourly rate per rate tier ([charges] tiers)
 
 
 def unit_row(spec: EquipmentSpec) -> Equipment:
@@ -118,7 +130,15 @@ def unit_row(spec: EquipmentSpec) -> Equipment:
     return Equipment(**{name: getattr(spec, name) for name in EquipmentFields.model_fields})
 
 
-def unit_spec(row: Equipment, downtime: list[DowntimeSpec] | None = None) -> EquipmentSpec:
-    """A unit's row as the platform file writes it."""
+def unit_spec(
+    row: Equipment, downtime: list[DowntimeSpec] | None = None, rates: dict[str, int] | None = None
+) -> EquipmentSpec:
+    """A unit's row as the platform file writes it (``rates`` in cents)."""
     fields = row.model_dump(mode="json", include=set(EquipmentFields.model_fields))
-    return EquipmentSpec.model_validate({**fields, "downtime": downtime or []})
+    return EquipmentSpec.model_validate(
+        {
+            **fields,
+            "downtime": downtime or [],
+            "rates": {tier: format_cents(cents) for tier, cents in (rates or {}).items()},
+        }
+    )

@@ -6,6 +6,7 @@ file's names; the table and the file's entry (also the edit form) derive from th
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from labops.columns import enum_type
@@ -23,6 +24,12 @@ class FundPoolFields(SQLModel):
         description="one pool of each kind",
     )
     budget: Money = Field(title="Budget")
+    enforce_budget: bool = Field(
+        default=False,
+        sa_column_kwargs={"server_default": sa.false()},
+        title="Enforce budget",
+        description="plans keep its projects' spending within its budget",
+    )
 
 
 class FundPool(FundPoolFields, table=True):

@@ -31,6 +31,7 @@ from sqlmodel import Session, col, select
 from labops import tables as t
 from labops.bookings.costs import booking_costs
 from labops.calendars import Calendars, subtract
+from labops.funds.limits import pool_budgets, task_consumes
 from labops.localtime import monday_of, to_local, to_utc
 from labops.planning.fingerprint import fingerprint
 from labops.planning.freeze import freeze_end
@@ -161,6 +162,7 @@ class _Builder:
         self.skills = _group(s.exec(select(t.Skill)), "person_id")
         self.certs = _group(s.exec(select(t.Certification)), "person_id")
         self.projects = {p.id: p for p in s.exec(select(t.Project))}
+        self.pools = {p.id: p for p in s.exec(select(t.FundPool))}
         self.members = _group(s.exec(select(t.ProjectMember)), "project_id")
         self.minimums = _group(s.exec(select(t.ProjectRoleMinimum)), "project_id")
         if self.repair:
@@ -213,13 +215,24 @@ class _Builder:
         # booking years ahead would make it years of slots): they are fixed, unseen.
         far = self.horizon_end + FAR_AHEAD
         self.far: dict[int, BookedTask] = {}
+        # A checked-out booking is over: it stays (its task is done) but holds nothing, so
+        # the rest of its time is free when it ended early (labops.usage).
+        over = set(
+            s.exec(
+                select(t.Usage.booking_id)
+                .where(col(t.Usage.booking_id).in_(booking_ids))
+                .where(col(t.Usage.end).is_not(None))
+            )
+        )
         for booking, task in live:
             rows = people[booking.id]
             booked = BookedTask(
                 booking,
-                [u.equipment_id for u in units[booking.id]],
-                [p.person_id for p in rows if not p.shift],
-                sorted((p.person_id, p.busy_start, p.busy_end) for p in rows if p.shift),
+                [] if booking.id in over else [u.equipment_id for u in units[booking.id]],
+                [] if booking.id in over else [p.person_id for p in rows if not p.shift],
+                []
+                if booking.id in over
+                else sorted((p.person_id, p.busy_start, p.busy_end) for p in rows if p.shift),
             )
             (self.far if booking.start >= far else self.live)[task.id] = booked
             self.task_rows[task.id] = task
@@ -595,10 +608,21 @@ class _Builder:
         deadline = end_by if due is None or not row.due_hard else min(due, end_by)
         if request.due is not None and request.due_hard:
             deadline = min(deadline, grid.floor(request.due))
+        consumes = task_consumes(
+            self.pools.get(project.fund_pool),
+            (
+                [
+                    self.units[u].hourly_rate * grid.slot_minutes * need.amount
+                    for u in need.candidates
+                ]
+                for need in needs
+            ),
+            duration,
+        )
         return Task(
             id=key,
             request=request_id,
-            modes=(Mode(duration=duration, needs=needs),),
+            modes=(Mode(duration=duration, needs=needs, consumes=consumes),),
             staff=staff,
             staff_slots=grid.length(row.staff_for) if row.staff_for is not None else None,
             earliest=earliest,
@@ -751,6 +775,8 @@ class _Builder:
             project = self.projects[project_id]
             left = max(project.budget - self.spent_elsewhere.get(project_id, 0), 0)
             yield Budget(id=project_id, limit=left * 60)  # cent-minutes, like the unit costs
+        taken = {b for task in tasks for mode in task.modes for b in mode.consumes}
+        yield from pool_budgets(self.pools, self.projects.values(), self.spent_elsewhere, taken)
 
     def _has_team_rule(self, project: t.Project) -> bool:
         return bool(self.minimums[project.id]) or project.max_students_per_senior is not None

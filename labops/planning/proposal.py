@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from labops.funds.limits import in_money
 from labops.localtime import to_local
 from labops.planning.snapshot import Conflict, Snapshot
 from labops.vocabulary import BookingStatus
@@ -208,7 +209,7 @@ def make_proposal(snapshot: Snapshot, plan: Plan) -> Proposal:
         if placed:
             proposal.placed_requests.append(request.id)
         else:
-            details = tuple(plan.unplaced.get(key, ()))
+            details = tuple(in_money(snapshot.problem, plan, key, plan.unplaced.get(key, ())))
             was_scheduled = any(k in snapshot.booked for k in task_keys)
             keeps = tuple(
                 row.key

@@ -95,8 +95,17 @@ def check_platform(data: PlatformFile, unread: Unread | None = None) -> list[str
             for kind in person.certifications
             if kind not in kinds
         ]
+    tiers = data.charges.tiers
+    for unit in data.equipment:
+        problems += [
+            f"equipment '{unit.id}': rates: tier '{tier}' is not one of [charges] tiers"
+            for tier in unit.rates
+            if tier not in tiers
+        ]
     for project in data.projects:
         label = f"project '{project.id}'"
+        if project.tier is not None and project.tier not in tiers:
+            problems.append(f"{label}: tier '{project.tier}' is not one of [charges] tiers")
         if project.lead not in people:
             problems.append(f"{label}: lead '{project.lead}' does not exist")
         if project.fund_pool not in pools:

@@ -15,6 +15,8 @@ import tomlkit
 from sqlmodel import Session, col, select
 
 from labops import tables as t
+from labops.charges.model import UnitRate
+from labops.charges.settings import ChargeSettings
 from labops.equipment.model import DowntimeSpec, KindSpec, unit_spec
 from labops.fields import Window, format_cents, format_week_hours
 from labops.localtime import round_trips, to_local, zone
@@ -40,6 +42,7 @@ from labops.platform.file_schema import (
     TravelSpec,
 )
 from labops.requests.model import need_values
+from labops.usage.model import Usage, UsageSettings, UsageSpec
 from labops.vocabulary import WEEKDAYS
 
 
@@ -82,6 +85,9 @@ def export_platform(session: Session) -> PlatformFile:
     preceded_by = grouped(t.TaskPrecedence, "after_id", t.TaskPrecedence.before_id)
     task_by_id = {task.id: task for group in tasks.values() for task in group}
 
+    rates: dict[str, dict[str, int]] = defaultdict(dict)
+    for rate in session.exec(select(UnitRate).order_by(UnitRate.equipment_id, UnitRate.tier)):
+        rates[rate.equipment_id][rate.tier] = rate.hourly_rate
     return PlatformFile(
         platform=PlatformSpec(
             name=info.name,
@@ -92,6 +98,8 @@ def export_platform(session: Session) -> PlatformFile:
             identity=info.identity,
         ),
         planning=PlanningSettings.model_validate(info.planning),
+        usage=UsageSettings.model_validate(info.usage),
+        charges=ChargeSettings.model_validate(info.charges),
         kinds=[
             KindSpec(id=k.id, name=k.name, description=k.description)
             for k in rows(t.Kind, t.Kind.id)
@@ -127,6 +135,7 @@ def export_platform(session: Session) -> PlatformFile:
                     )
                     for d in downtime[e.id]
                 ],
+                rates=rates[e.id],
             )
             for e in rows(t.Equipment, t.Equipment.id)
         ],
@@ -149,6 +158,7 @@ def export_platform(session: Session) -> PlatformFile:
                 name=f.name,
                 kind=f.kind,
                 budget=format_cents(f.budget),  # type: ignore[arg-type]  # as written; Money reads it
+                enforce_budget=f.enforce_budget,
             )
             for f in rows(t.FundPool, t.FundPool.id)
         ],
@@ -165,6 +175,8 @@ def export_platform(session: Session) -> PlatformFile:
                 fund_pool=p.fund_pool,
                 budget=format_cents(p.budget),  # type: ignore[arg-type]  # as written; Money reads it
                 enforce_budget=p.enforce_budget,
+                tier=p.tier,
+                cost_centre=p.cost_centre,
                 members=[m.person_id for m in members[p.id]],
                 team=TeamSpec(
                     min_roles={m.role: m.count for m in minimums[p.id]},
@@ -239,6 +251,7 @@ def _bookings(session: Session, task_by_id: dict[int, t.Task], local: Any) -> li
         else:
             people[staffed.booking_id].append(staffed.person_id)
     bookings = session.exec(select(t.Booking).order_by(col(t.Booking.start), col(t.Booking.id)))
+    uses = {use.booking_id: use for use in session.exec(select(Usage))}
     return [
         BookingSpec(
             request=task_by_id[b.task_id].request_id,
@@ -249,9 +262,20 @@ def _bookings(session: Session, task_by_id: dict[int, t.Task], local: Any) -> li
             people=people[b.id],
             shifts=shifts[b.id],
             status=b.status,
+            use=_use(uses.get(b.id), local),
         )
         for b in bookings
     ]
+
+
+def _use(use: Usage | None, local: Any) -> UsageSpec | None:
+    if use is None:
+        return None
+    return UsageSpec(
+        no_show=use.no_show,
+        start=local(use.start) if use.start else None,
+        end=local(use.end) if use.end else None,
+    )
 
 
 def _week_hours(rows: Any) -> Any:
@@ -264,6 +288,7 @@ def _week_hours(rows: Any) -> Any:
 
 # --- TOML ---------------------------------------------------------------------------------
 
+_SETTINGS = ("planning", "usage", "charges")  # tables of settings, written as [name]
 _TABLE_ARRAYS = {("requests", "tasks")}  # nested lists written as [[a.b]] rather than inline
 
 
@@ -275,12 +300,13 @@ def to_toml(data: PlatformFile) -> str:
     document.add(tomlkit.comment("labops platform file: see docs/fixture-format.md"))
     document.add("format", plain.pop("format"))
     document.add("platform", _table(plain.pop("platform"), ()))
-    if plain.get("planning"):  # only what differs from the defaults
-        document.add(tomlkit.nl())
-        document.add("planning", _table(plain.pop("planning"), ("planning",)))
+    for settings in _SETTINGS:
+        if plain.get(settings):  # only what differs from the defaults
+            document.add(tomlkit.nl())
+            document.add(settings, _table(plain.pop(settings), (settings,)))
     for section in PlatformFile.model_fields:
         entries = plain.get(section)
-        if not entries or section in ("format", "platform", "planning"):
+        if not entries or section in ("format", "platform", *_SETTINGS):
             continue
         document.add(tomlkit.nl())
         array = tomlkit.aot()

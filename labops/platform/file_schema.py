@@ -18,6 +18,7 @@ from pydantic import (
     model_validator,
 )
 
+from labops.charges.settings import ChargeSettings
 from labops.equipment.model import EquipmentSpec, KindSpec
 from labops.fields import (
     ENTRY,
@@ -40,6 +41,7 @@ from labops.planning.settings import PlanningSettings
 from labops.projects.model import ProjectFields
 from labops.requests.model import EquipmentNeedFields, RequestFields, StaffNeedFields
 from labops.sites.model import SiteFields
+from labops.usage.model import UsageSettings, UsageSpec
 from labops.vocabulary import (
     AbsenceKind,
     BookingStatus,
@@ -258,13 +260,19 @@ class BookingSpec(Entry):
     people: list[Slug] = []
     shifts: list[ShiftSpec] = []  # a task in shifts: who watches it when
     status: BookingStatus = BookingStatus.CONFIRMED
+    use: UsageSpec | None = None  # what really ran (labops.usage)
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:
         for shift in self.shifts:
             if ordered(shift.start, self.start) or ordered(self.end, shift.end):
                 raise ValueError(f"{shift.person!r}'s shift is not inside the booking")
-        return _check_span(self)
+        _check_span(self)
+        if self.use is not None and self.use.no_show != (self.status == BookingStatus.CANCELLED):
+            raise ValueError("a no-show booking is cancelled, and a cancelled one a no-show")
+        if self.use is not None and self.use.end is not None and self.status != BookingStatus.DONE:
+            raise ValueError("a booking whose use ended is done")
+        return self
 
 
 class PlatformFile(Entry):
@@ -273,6 +281,8 @@ class PlatformFile(Entry):
     format: Annotated[int, Field(ge=1, le=FORMAT_VERSION)] = FORMAT_VERSION
     platform: PlatformSpec
     planning: PlanningSettings = PlanningSettings()
+    usage: UsageSettings = UsageSettings()
+    charges: ChargeSettings = ChargeSettings()
     kinds: list[KindSpec] = []
     sites: list[SiteSpec] = []
     travel: list[TravelSpec] = []

@@ -11,6 +11,7 @@ from sqlmodel import Session, SQLModel
 
 from labops import tables as t
 from labops.audit import record
+from labops.charges.model import UnitRate
 from labops.columns import self_references
 from labops.db import Database, follow_written_ids
 from labops.equipment.model import Downtime, Kind, unit_row
@@ -22,6 +23,8 @@ from labops.people.model import person_row
 from labops.permissions import Action, Actor, current_actor
 from labops.platform.file_schema import PlatformFile, TaskSpec
 from labops.requests.task_rows import add_tasks
+from labops.usage.model import Usage, UsageSpec
+from labops.usage.service import release_after
 from labops.vocabulary import WEEKDAYS
 
 
@@ -154,6 +157,8 @@ class _Writer:
                     anchor=self.day(data.platform.anchor),
                     slot_minutes=data.platform.slot_minutes,
                     planning=data.planning.model_dump(mode="json", exclude_defaults=True),
+                    usage=data.usage.model_dump(mode="json", exclude_defaults=True),
+                    charges=data.charges.model_dump(mode="json", exclude_defaults=True),
                     self_approval=data.platform.self_approval,
                     identity=data.platform.identity,
                 )
@@ -164,7 +169,10 @@ class _Writer:
         self._equipment()
         self._people()
         self.add(
-            t.FundPool(id=p.id, name=p.name, kind=p.kind, budget=p.budget) for p in data.fund_pools
+            t.FundPool(
+                id=p.id, name=p.name, kind=p.kind, budget=p.budget, enforce_budget=p.enforce_budget
+            )
+            for p in data.fund_pools
         )
         self.session.flush()
         self._projects()
@@ -221,6 +229,11 @@ class _Writer:
         self.session.flush()
         self.add(unit_row(unit) for unit in self.data.equipment)
         self.session.flush()
+        self.add(
+            UnitRate(equipment_id=unit.id, tier=tier, hourly_rate=cents)
+            for unit in self.data.equipment
+            for tier, cents in unit.rates.items()
+        )
         for unit in self.data.equipment:
             self.add(
                 Downtime(
@@ -281,6 +294,8 @@ class _Writer:
                 fund_pool=project.fund_pool,
                 budget=project.budget,
                 enforce_budget=project.enforce_budget,
+                tier=project.tier,
+                cost_centre=project.cost_centre,
                 max_students_per_senior=project.team.max_students_per_senior,
                 description=project.description,
             )
@@ -374,6 +389,19 @@ class _Writer:
                     sorted(spec.shifts, key=lambda s: (self.instant(s.start), s.person)), start=1
                 )
             )
+            if spec.use is not None:
+                self._use(booking, spec.use)
+
+    def _use(self, booking: t.Booking, use: UsageSpec) -> None:
+        start = self.instant(use.start) if use.start else None
+        end = self.instant(use.end) if use.end else None
+        self.session.add(
+            Usage(booking_id=booking.id, no_show=use.no_show, start=start, end=end,
+                  recorded_at=min(end or start or booking.start, self.now))
+        )  # fmt: skip
+        if end is not None:
+            self.session.flush()
+            release_after(self.session, booking, end)
 
 
 def _week_rows(hours: dict[str, list[Window]]) -> Iterable[tuple[int, dt.time, dt.time]]:

@@ -21,6 +21,14 @@ class PlatformInfo(SQLModel, table=True):
     planning: dict = Field(
         default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}")
     )
+    # labops.usage.model.UsageSettings as JSON; {} means every default.
+    usage: dict = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}")
+    )
+    # labops.charges.settings.ChargeSettings as JSON; {} means every default.
+    charges: dict = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}")
+    )
     # Whether an operator may approve a request they submitted or whose project they lead;
     # off, a second operator must (separation of duties).
     self_approval: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})

@@ -29,6 +29,14 @@ class ProjectFields(SQLModel):
     enforce_budget: bool = Field(
         default=True, title="Enforce budget", description="the plan keeps within the budget"
     )
+    tier: Slug | None = Field(
+        default=None,
+        title="Rate tier",
+        description="what its use is charged at (the platform's first tier when left out)",
+    )
+    cost_centre: Text = Field(
+        default="", title="Cost centre", description="what finance books its charges to"
+    )
     description: Text = Field(default="", title="Description")
 
 

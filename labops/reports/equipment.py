@@ -72,13 +72,18 @@ def unit_week(
     ``outside_hours`` and ``by_project`` are left empty."""
     opened = clip(calendars.site_open(unit.site), week.start, week.end)
     available = clip(calendars.unit_open(unit.id), week.start, week.end)
-    booked = outside = 0.0
+    booked = outside = actual = no_show = 0.0
     by_project: dict[str, float] = defaultdict(float)
     for hold in holds:
-        busy = clip([(hold.busy_start, hold.busy_end)], week.start, week.end)
         share = hold.amount / unit.capacity
+        if hold.no_show:
+            no_show += hours(clip([(hold.busy_start, hold.busy_end)], week.start, week.end)) * share
+            continue
+        busy = clip([_span(unit, hold)], week.start, week.end)
         held = hours(busy) * share
         booked += held
+        if hold.use_end is not None:
+            actual += held
         if detailed:
             outside += hours(subtract(busy, available)) * share
             by_project[hold.project] += held
@@ -96,6 +101,19 @@ def unit_week(
         outside_hours=outside,
         utilization=ratio(booked, available_hours),
         by_project=dict(sorted(by_project.items())),
+        actual_hours=actual,
+        no_show_hours=no_show,
+    )
+
+
+def _span(unit: t.Equipment, hold: UnitHold) -> tuple[dt.datetime, dt.datetime]:
+    """What the hold occupied: its recorded use with setup and cleanup around it, else its
+    planned busy span."""
+    if hold.use_start is None or hold.use_end is None:
+        return hold.busy_start, hold.busy_end
+    return (
+        hold.use_start - dt.timedelta(minutes=unit.setup),
+        hold.use_end + dt.timedelta(minutes=unit.cleanup),
     )
 
 
@@ -113,6 +131,8 @@ def total(name: str, units: Iterable[UnitWeek]) -> UsageTotal:
         booked_hours=booked,
         outside_hours=sum(u.outside_hours for u in units),
         utilization=ratio(booked, available),
+        actual_hours=sum(u.actual_hours for u in units),
+        no_show_hours=sum(u.no_show_hours for u in units),
     )
 
 

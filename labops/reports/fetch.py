@@ -40,6 +40,10 @@ class UnitHold:
     busy_end: dt.datetime
     start: dt.datetime
     end: dt.datetime
+    # Recorded use (labops.usage): checked in and out, or a no-show (a cancelled booking).
+    use_start: dt.datetime | None = None
+    use_end: dt.datetime | None = None
+    no_show: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,11 +112,15 @@ def unit_holds(
             bu.busy_end,
             t.Booking.start,
             t.Booking.end,
+            t.Usage.start,
+            t.Usage.end,
+            t.Usage.no_show,
             t.Booking.status,
         )
         .join(t.Booking, t.Booking.id == bu.booking_id)
         .join(t.Task, t.Task.id == t.Booking.task_id)
         .join(t.Request, t.Request.id == t.Task.request_id)
+        .outerjoin(t.Usage, t.Usage.booking_id == bu.booking_id)
         .where(
             col(bu.equipment_id).in_(list(unit_ids)),
             bu.busy_start < end,
@@ -120,7 +128,39 @@ def unit_holds(
             bu.busy_end > start,
         )
     )
-    return [UnitHold(*row[:-1]) for row in rows if row[-1] in ACTIVE_BOOKING]
+    # Use counts once checked out: a running use (no end yet) is still the plan's.
+    return [
+        UnitHold(
+            booking,
+            task,
+            project,
+            unit,
+            amount,
+            busy_start,
+            busy_end,
+            planned_start,
+            planned_end,
+            use_start=use_start if use_end else None,
+            use_end=use_end,
+            no_show=bool(no_show),
+        )
+        for (
+            booking,
+            task,
+            project,
+            unit,
+            amount,
+            busy_start,
+            busy_end,
+            planned_start,
+            planned_end,
+            use_start,
+            use_end,
+            no_show,
+            status,
+        ) in rows
+        if status in ACTIVE_BOOKING or no_show
+    ]
 
 
 def person_holds(

@@ -40,6 +40,10 @@ class UnitWeek:
       utilization can exceed 100 %.
     - ``utilization``: booked / available.
     - ``by_project``: booked hours per project.
+    - ``actual_hours``: the part of ``booked_hours`` from recorded use: a booking checked in
+      and out counts from check-in to check-out (setup and cleanup around them) instead of
+      its planned span; the rest of ``booked_hours`` is as planned.
+    - ``no_show_hours``: the planned hours of no-shows (not in ``booked_hours``: nobody came).
     """
 
     unit: str
@@ -54,6 +58,8 @@ class UnitWeek:
     outside_hours: float
     utilization: float | None
     by_project: dict[str, float]
+    actual_hours: float = 0.0
+    no_show_hours: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,8 @@ class UsageTotal:
     booked_hours: float
     outside_hours: float
     utilization: float | None
+    actual_hours: float = 0.0
+    no_show_hours: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -89,7 +89,7 @@ def _summary(section: Section) -> Table:
 
 
 # Columns a terminal leaves out to fit 120 characters; the file formats carry them all.
-TERMINAL_HIDDEN = {"open_h", "outside_h", "capacity"}
+TERMINAL_HIDDEN = {"open_h", "outside_h", "no_show_h", "capacity"}
 
 
 def _narrowed(section: Section) -> Section:
@@ -97,7 +97,10 @@ def _narrowed(section: Section) -> Section:
     keep = [i for i, c in enumerate(section.columns) if c.key not in hidden]
     if len(keep) == len(section.columns):
         return section
-    note = f"{section.note} (Open h, Outside h and Cap are in the md, csv, json and html formats.)"
+    note = (
+        f"{section.note} (Open h, No-show h, Outside h and Cap are in the md, csv, json and "
+        "html formats.)"
+    )
     return replace(
         section,
         columns=tuple(section.columns[i] for i in keep),

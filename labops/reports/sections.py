@@ -155,12 +155,17 @@ _USAGE = (
     ("downtime_h", "Downtime h", H),
     ("available_h", "Available h", H),
     ("booked_h", "Booked h", H),
+    ("actual_h", "Actual h", H),
+    ("no_show_h", "No-show h", H),
     ("outside_h", "Outside h", H),
     ("utilization_pct", "Utilization", PCT),
 )
 USAGE_NOTE = (
     "Available = opening hours minus closures minus downtime. Booked = live bookings' "
-    "occupation including setup and cleanup, a share of a multi-capacity unit counted pro rata. "
+    "occupation including setup and cleanup, a share of a multi-capacity unit counted pro rata: "
+    "as recorded (check-in to check-out) where use was recorded, as planned elsewhere. "
+    "Actual = the part of Booked that was recorded. No-show = planned hours nobody came to "
+    "(not in Booked). "
     "Outside = booked hours outside available hours (unattended overnight runs, bookings hit "
     "by downtime): why utilization can exceed 100%."
 )
@@ -174,6 +179,8 @@ def _usage_row(name: str, usage: Any) -> tuple[Any, ...]:
         usage.downtime_hours,
         usage.available_hours,
         usage.booked_hours,
+        usage.actual_hours,
+        usage.no_show_hours,
         usage.outside_hours,
         usage.utilization,
     )
@@ -217,6 +224,8 @@ def units(report: WeeklyReport) -> Section:
                 u.downtime_hours,
                 u.available_hours,
                 u.booked_hours,
+                u.actual_hours,
+                u.no_show_hours,
                 u.outside_hours,
                 u.utilization,
             )

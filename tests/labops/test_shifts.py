@@ -181,7 +181,7 @@ def test_the_migration_down_keeps_one_row_per_person_and_back_up(db: Database, d
             )
         booking_id = booking.id
     config = alembic_config(db.engine)
-    command.downgrade(config, "0033")
+    command.downgrade(config, "0042")  # the migration before shifts
     rows = outside(
         db_path,
         "SELECT person_id FROM booking_person WHERE booking_id = :b ORDER BY person_id",

@@ -21,10 +21,11 @@ def test_terminal_report_of_the_last_full_week(report) -> None:
     out = result.out
     assert "Weekly utilization report 2026-W47" in out
     assert "2026-W47 (Mon 2026-11-16 to Sun 2026-11-22)" in out
-    # The SEM's line: 4 down, 36 available, 5 booked, 13.9 % (the terminal leaves out the
-    # site, Cap, Open h and Outside h columns; the files carry them).
+    # The SEM's line: 4 down, 36 available, 5 booked, none of it recorded, 13.9 % (the
+    # terminal leaves out the site, Cap, Open h, No-show h and Outside h columns; the files
+    # carry them).
     sem_rows = [
-        [cell.strip() for cell in line.split("│")[1:9]]
+        [cell.strip() for cell in line.split("│")[1:10]]
         for line in out.splitlines()
         if line.startswith("│ sem ")
     ]
@@ -34,6 +35,7 @@ def test_terminal_report_of_the_last_full_week(report) -> None:
         "4.00",
         "36.00",
         "5.00",
+        "0.00",
         "13.9%",
         "██··········",  # 13.9 % of 12 characters
         "alpha 5.00",  # its top projects

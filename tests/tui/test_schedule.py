@@ -93,3 +93,33 @@ def test_a_member_sees_other_projects_as_busy_and_cannot_act(tiny: Database, app
 
     drive(app_for(tiny, "ben"), scenario)
     assert booking_status(tiny, 1) == "confirmed"
+
+
+def test_check_in_and_out_of_the_selected_booking(tiny: Database, app_for) -> None:
+    """On Mon 30 Nov at 09:10 (Berlin) Dara checks the ref booking in, at 10:00 out: 50
+    minutes used, the booking done."""
+    import datetime as dt
+
+    from labops import tables as t
+
+    async def check(pilot: Pilot, key: str) -> None:
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("down", "right")
+        await settle(pilot)
+        assert pilot.app.screen.query_one(TimelineView).bar.label == "R2 ref"
+        await pilot.press(key)
+        await settle(pilot)
+
+    async def check_in(pilot: Pilot) -> None:
+        await check(pilot, "i")
+
+    async def check_out(pilot: Pilot) -> None:
+        await check(pilot, "o")
+
+    drive(app_for(tiny, "dara", now=dt.datetime(2026, 11, 30, 8, 10, tzinfo=dt.UTC)), check_in)
+    drive(app_for(tiny, "dara", now=dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)), check_out)
+    with tiny.read() as session:
+        use = session.get(t.Usage, 1)
+    assert (use.start.hour, use.start.minute, use.minutes) == (8, 10, 50)
+    assert booking_status(tiny, 1) == "done"

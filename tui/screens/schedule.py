@@ -14,6 +14,7 @@ from labops.bookings.service import change_booking
 from labops.bookings.timeline import Bar, View, booking_info, booking_start, timeline
 from labops.localtime import day_start, monday_of, span, to_local
 from labops.permissions import Action
+from labops.usage.service import check_in, check_out
 from labops.views import Detail
 from tui.context import Context
 from tui.screens.base import LabopsScreen
@@ -35,6 +36,9 @@ class ScheduleScreen(LabopsScreen):
         Binding("l", "booking('lock')", "Lock", id="schedule.lock"),
         Binding("u", "booking('unlock')", "Unlock", id="schedule.unlock"),
         Binding("x", "booking('cancel')", "Cancel", id="schedule.cancel"),
+        # Recording use, kept out of the footer (it is full): listed in the keys' help.
+        Binding("i", "use('in')", "Check in", id="schedule.checkin", show=False),
+        Binding("o", "use('out')", "Check out", id="schedule.checkout", show=False),
         Binding("less_than_sign,comma", "shift(-1)", "Prev", id="schedule.earlier"),
         Binding("greater_than_sign,full_stop", "shift(1)", "Next", id="schedule.later"),
         Binding("z", "zoom", "Zoom", id="schedule.zoom"),
@@ -138,7 +142,7 @@ class ScheduleScreen(LabopsScreen):
     # --- actions --------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "booking":
+        if action in ("booking", "use"):
             if not self.ctx.can(Action.BOOK):
                 return False
             bar = self.query_one(TimelineView).bar if self.is_mounted else None
@@ -190,6 +194,21 @@ class ScheduleScreen(LabopsScreen):
             self.app.push_screen(ConfirmScreen(question, yes="Cancel booking"), answered)
             return
         self._change(booking_id, operation)
+
+    def action_use(self, direction: str) -> None:
+        """Check the selected booking in or out, now."""
+        bar = self.query_one(TimelineView).bar
+        if bar is None or bar.booking_id is None:
+            return
+        work = check_in if direction == "in" else check_out
+        now = self.ctx.now()
+        use = self.attempt(
+            work, self.ctx.db, actor=self.ctx.actor, booking_id=bar.booking_id, at=now, now=now
+        )
+        if use is not None:
+            what = "checked in" if direction == "in" else f"checked out: {use.minutes} min used"
+            self.notify(f"booking {bar.booking_id} {what}")
+            self.changed()
 
     def _change(self, booking_id: int, operation: str) -> None:
         status = self.attempt(
