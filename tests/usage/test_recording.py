@@ -8,6 +8,7 @@ confirmed, with dara (an operator); ada is a lead. The no-show grace is 30 minut
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -89,6 +90,11 @@ def test_checked_in_late_and_out_early_records_the_hours_and_frees_the_rest(tiny
         30,
     )
     assert _status(db_path) == "done"
+    shown = tiny(*OPERATOR, "show", "booking", "1", "--json")
+    assert (
+        json.loads(shown.out)["fields"]["used"]
+        == "checked in 2026-11-30 09:10, out 2026-11-30 09:40 (30m)"
+    )
     # Busy until 09:40 + 15 minutes of cleanup: free from the 10:00 slot, not 11:00.
     assert "2026-11-30 10:00" in _sem_free_from(db_path)
     held = _read(
@@ -152,6 +158,10 @@ def test_a_booking_not_checked_in_within_the_grace_period_is_a_no_show(tiny, db_
     assert "1 no-show(s): booking 1" in result.out
     assert _use(db_path).no_show
     assert _status(db_path) == "cancelled"  # its time is free for a re-plan
+    assert (
+        json.loads(tiny(*OPERATOR, "show", "booking", "1", "--json").out)["fields"]["used"]
+        == "no-show"
+    )
     assert _sem_free_from(db_path) == ["2026-11-30 08:00"]  # one window, the day long
     [event] = _audit(db_path, "booking.no_show")
     assert event.changes == {"status": ["confirmed", "cancelled"]}
