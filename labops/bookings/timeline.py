@@ -21,6 +21,7 @@ from labops.fields import format_minutes
 from labops.localtime import shift_list
 from labops.permissions import Action, Actor
 from labops.records.catalog import booking_shifts, local_text, platform_info, zone_note
+from labops.usage.model import Usage, use_text
 from labops.views import Detail
 from labops.vocabulary import ACTIVE_BOOKING
 
@@ -250,6 +251,7 @@ def booking_info(db: Database, *, actor: Actor, booking_id: int) -> Detail:
                 ("units", ", ".join(f"{unit} ({name})" for unit, name in units)),
                 ("team", ", ".join(f"{p.name} ({p.role.value})" for p in team) or "-"),
                 *([("shifts", shift_list(shifts, tz))] if shifts else []),
+                ("used", use_text(session.get(Usage, booking.id), tz) or "-"),
                 ("created", f"{local_text(booking.created_at, tz)} by {booking.created_by}"),
             ],
         )

@@ -15,7 +15,7 @@ from labops.planning.runs import waiting_reasons
 from labops.records.catalog import booking_resources, booking_shifts, local_text
 from labops.records.detail_parts import FIRST, int_id, section, stored
 from labops.records.project_listings import bookings_listing, requests_listing
-from labops.usage.model import Usage
+from labops.usage.model import Usage, use_text
 from labops.views import Detail, Listing, columns
 
 
@@ -202,19 +202,7 @@ def show_booking(
             ("units", ", ".join(units[booking.id])),
             ("people", ", ".join(people[booking.id])),
             *([("shifts", shift_list(shifts, tz))] if shifts else []),
-            ("used", _use_text(session.get(Usage, booking.id), tz)),
+            ("used", use_text(session.get(Usage, booking.id), tz)),
             ("created", f"{local_text(booking.created_at, tz)} by {booking.created_by}"),
         ],
     )
-
-
-def _use_text(use: Usage | None, tz: str) -> str | None:
-    """What really ran of a booking, when recorded (labops.usage)."""
-    if use is None:
-        return None
-    if use.no_show:
-        return "no-show"
-    checked_in = f"checked in {local_text(use.start, tz)}"
-    if use.end is None:
-        return f"{checked_in}, running"
-    return f"{checked_in}, out {local_text(use.end, tz)} ({format_minutes(use.minutes)})"

@@ -15,7 +15,8 @@ from pydantic import BaseModel, ConfigDict, model_validator
 from sqlmodel import Column, Field, SQLModel
 
 from labops.columns import utc
-from labops.fields import ENTRY, Instant, Minutes, ordered
+from labops.fields import ENTRY, Instant, Minutes, format_minutes, ordered
+from labops.localtime import to_local
 
 
 class UsageFields(SQLModel):
@@ -78,3 +79,19 @@ class UsageSettings(BaseModel):
 
     # A booking nobody checked in to this long after its start is a no-show.
     no_show_after: Minutes = 30
+
+
+def use_text(use: Usage | None, tz: str) -> str | None:
+    """What really ran of a booking, when recorded (labops.usage)."""
+    if use is None:
+        return None
+    if use.no_show:
+        return "no-show"
+    checked_in = f"checked in {_local(use.start, tz)}"
+    if use.end is None:
+        return f"{checked_in}, running"
+    return f"{checked_in}, out {_local(use.end, tz)} ({format_minutes(use.minutes)})"
+
+
+def _local(value: dt.datetime | None, tz: str) -> str | None:
+    return None if value is None else to_local(value, tz).strftime("%Y-%m-%d %H:%M")
