@@ -166,7 +166,7 @@ def show_request(
                             else ""
                         ),
                         "equipment": ", ".join(needs[task.id]),
-                        "staff": ", ".join(staff[task.id]),
+                        "staff": ", ".join(staff[task.id]) + (" in shifts" if task.shifts else ""),
                         "earliest": local_text(task.earliest, tz),
                         "due": (local_text(task.due, tz) or "")
                         + (" (hard)" if task.due_hard else ""),

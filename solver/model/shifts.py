@@ -18,7 +18,7 @@ from ortools.sat.python import cp_model
 
 from solver.model.variables import Lit, TaskVar, Variables
 from solver.problem import Shift
-from solver.shifts import Window
+from solver.shifts import Window, pick
 
 
 @dataclass(slots=True)
@@ -153,6 +153,15 @@ def model_false(v: Variables, lit: Lit) -> cp_model.Constraint:
 
 
 def shifts_of(task_var: TaskVar, value, start: int, end: int) -> tuple[Shift, ...]:
-    """The shifts of a solution, in time order; ``value`` reads a literal."""
+    """The shifts of a solution, in time order; ``value`` reads a literal. Nothing in the
+    objective counts shifts, so a solution may hold one that covers nothing another does
+    not (someone called in for the last half hour of a run the night shift ends): the
+    fewest of the chosen that still cover the run are kept."""
     chosen = [sv.window.clipped(start, end) for sv in task_var.shifts if value(sv.lit)]
-    return tuple(sorted(chosen, key=lambda s: (s.start, s.end, s.person)))
+    ordered = tuple(sorted(chosen, key=lambda s: (s.start, s.end, s.person)))
+    if task_var.facts.task.shifts is None:
+        return ordered
+    handover = task_var.facts.task.shifts.handover
+    windows = [Window(s.person, s.start, s.end) for s in ordered]
+    fewest = pick(windows, start, end, handover, lambda _: True)
+    return ordered if fewest is None else fewest

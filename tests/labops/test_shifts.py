@@ -20,6 +20,7 @@ from labops.planning.build import build_snapshot
 from labops.platform.load import load_platform
 from labops.platform.read import parse_platform_document, parse_platform_text
 from solver.plan import Plan
+from solver.shifts import Window, pick
 from solver.solve import SolveOptions, solve
 from solver.validate import validate
 from tests.conftest import FIXTURES, NOW
@@ -109,6 +110,13 @@ def test_48_and_72_hour_runs_are_placed_in_shifts(db: Database) -> None:
         for before, after in zip(a.shifts, a.shifts[1:], strict=False):
             assert after.start == before.end - 1  # the half-hour hand-over, one slot
         assert max(s.end - s.start for s in a.shifts) <= 17  # 8.5 h at most
+        # No one is called in for a shift the others cover anyway: without any one of
+        # them, the run is no longer covered.
+        windows = [Window(s.person, s.start, s.end) for s in a.shifts]
+        assert task.shifts is not None
+        for k in range(len(windows)):
+            others = windows[:k] + windows[k + 1 :]
+            assert pick(others, a.start, end, task.shifts.handover, lambda _: True) is None
 
 
 def test_without_a_night_operator_the_run_is_left_out_naming_shifts(db: Database) -> None:

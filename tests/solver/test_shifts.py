@@ -3,13 +3,17 @@ throughout by a sequence of eligible people, handing over. Every plan is validat
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
 from solver.construct import construct
 from solver.facts import Facts
+from solver.model.shifts import shifts_of
 from solver.plan import Plan
 from solver.problem import Assignment, Person, Request, Shift, Shifts, StaffNeed, Unit
 from solver.rules import Rule
+from solver.shifts import Window
 from solver.validate import validate
 from tests.solver.conftest import need, placed, problem, solved, task
 
@@ -156,3 +160,19 @@ def test_a_run_no_window_holds_names_shifts_as_the_way_out():
     reason = plan.unplaced["run"][0]
     assert reason.rule == Rule.PERSON_AVAILABLE
     assert "longer than any working window" in reason.message and "shifts" in reason.message
+
+
+def test_a_shift_that_covers_nothing_the_others_do_not_is_dropped():
+    # Run [0, 20), hand-over 2: a [0,10) hands over to b [8,20), which ends with the run.
+    # A solution that also chose c [18,30) (nothing in the objective counts shifts) would
+    # call c in for the run's last 2 slots: the plan keeps a and b.
+    windows = [Window("a", 0, 10), Window("b", 8, 20), Window("c", 18, 30)]
+    chosen = [SimpleNamespace(window=w, lit=w.person) for w in windows]
+    task_var = SimpleNamespace(
+        shifts=chosen,
+        facts=SimpleNamespace(task=SimpleNamespace(shifts=Shifts(need=StaffNeed(), handover=2))),
+    )
+    assert shifts_of(task_var, lambda lit: True, 0, 20) == (
+        Shift(person="a", start=0, end=10),
+        Shift(person="b", start=8, end=20),
+    )
