@@ -31,15 +31,15 @@ def _booking_command(operation: str, doc: str) -> None:
         note: str = typer.Option("", help="Why, for the audit trail."),
     ) -> None:
         state: CliState = ctx.obj
-        for booking_id in booking_ids:
-            status = bookings.change_booking(
-                state.db,
-                actor=state.actor,
-                booking_id=booking_id,
-                operation=operation,
-                now=state.now(),
-                note=note,
-            )
+        status = bookings.change_bookings(
+            state.db,
+            actor=state.actor,
+            booking_ids=booking_ids,
+            operation=operation,
+            now=state.now(),
+            note=note,
+        )
+        for booking_id in dict.fromkeys(booking_ids):
             console.print(f"booking {booking_id} {status.value}")
 
     command.__doc__ = doc

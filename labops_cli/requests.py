@@ -149,10 +149,10 @@ def approve_command(
 ) -> None:
     """Approve submitted requests (operators)."""
     state: CliState = ctx.obj
-    for request_id in request_ids:
-        requests.approve_request(
-            state.db, actor=state.actor, request_id=request_id, now=state.now(), note=note
-        )
+    requests.approve_requests(
+        state.db, actor=state.actor, request_ids=request_ids, now=state.now(), note=note
+    )
+    for request_id in dict.fromkeys(request_ids):
         console.print(f"request {request_id} approved")
 
 

@@ -51,7 +51,23 @@ _DONE_TO = {
 def change_booking(
     db: Database, *, actor: Actor, booking_id: int, operation: str, now: dt.datetime, note: str = ""
 ) -> BookingStatus:
-    """Confirm, lock, unlock, cancel or finish a booking; returns its new status.
+    """Confirm, lock, unlock, cancel or finish a booking; returns its new status."""
+    return change_bookings(
+        db, actor=actor, booking_ids=[booking_id], operation=operation, now=now, note=note
+    )
+
+
+def change_bookings(
+    db: Database,
+    *,
+    actor: Actor,
+    booking_ids: list[int],
+    operation: str,
+    now: dt.datetime,
+    note: str = "",
+) -> BookingStatus:
+    """Confirm, lock, unlock, cancel or finish bookings, all or none: every id is checked
+    before any is changed, in one transaction. Returns their new status.
 
     A cancelled booking frees its units and people at once; its request stays scheduled
     and the next ``labops schedule`` places the task again or fills the slot with others.
@@ -60,45 +76,55 @@ def change_booking(
         raise InputError(f"unknown booking operation {operation!r}: use {', '.join(OPERATIONS)}")
     actor.require(Action.BOOK)
     check_text(note, "note")
-    target, allowed = _TRANSITIONS[operation]
+    target = _TRANSITIONS[operation][0]
+    # A repeated id means that booking once: changing it twice would refuse the second time.
+    wanted = list(dict.fromkeys(booking_ids))
     with db.write() as session:
         actor = current_actor(session, actor)
         actor.require(Action.BOOK)
-        booking = session.get(t.Booking, booking_id)
-        if booking is None:
-            raise NotFound(f"no booking {booking_id}")
-        if booking.status not in allowed:
-            could = " or ".join(sorted(status.value for status in allowed))
-            raise Conflict(
-                f"booking {booking_id} is {booking.status.value}: only a {could} booking "
-                f"can be {_DONE_TO[operation]}"
+        chosen = [_changeable(session, booking_id, operation, now) for booking_id in wanted]
+        for booking in chosen:
+            old = booking.status
+            booking.status = target
+            booking.sequence += 1
+            session.add(booking)
+            record(
+                session,
+                actor=actor.id,
+                at=now,
+                action=f"booking.{operation}",
+                record_type="booking",
+                record_id=booking.id,
+                summary=note,
+                changes={"status": [old.value, target.value]},
             )
-        if operation == "done" and booking.end > now:
-            raise Conflict(f"booking {booking_id} has not ended yet")
-        old = booking.status
-        booking.status = target
-        booking.sequence += 1
-        session.add(booking)
-        record(
-            session,
-            actor=actor.id,
-            at=now,
-            action=f"booking.{operation}",
-            record_type="booking",
-            record_id=booking.id,
-            summary=note,
-            changes={"status": [old.value, target.value]},
-        )
         if operation in _NEWS:  # locking or finishing changes nobody's day
             queue_booking_changes(
                 session,
-                [booking.id],
+                [booking.id for booking in chosen if booking.id is not None],
                 what=_DONE_TO[operation],
                 by=actor,
                 now=now,
                 why=note or f"booking {operation}",
             )
         return target
+
+
+def _changeable(session: Session, booking_id: int, operation: str, now: dt.datetime) -> t.Booking:
+    """The booking, if ``operation`` may change it; otherwise the one line saying why not."""
+    _target, allowed = _TRANSITIONS[operation]
+    booking = session.get(t.Booking, booking_id)
+    if booking is None:
+        raise NotFound(f"no booking {booking_id}")
+    if booking.status not in allowed:
+        could = " or ".join(sorted(status.value for status in allowed))
+        raise Conflict(
+            f"booking {booking_id} is {booking.status.value}: only a {could} booking "
+            f"can be {_DONE_TO[operation]}"
+        )
+    if operation == "done" and booking.end > now:
+        raise Conflict(f"booking {booking_id} has not ended yet")
+    return booking
 
 
 @dataclass(frozen=True)

@@ -167,7 +167,14 @@ def submit_draft(db: Database, *, actor: Actor, request_id: int, now: dt.datetim
 def approve_request(
     db: Database, *, actor: Actor, request_id: int, now: dt.datetime, note: str = ""
 ) -> None:
-    _decide(db, actor=actor, request_id=request_id, now=now, approve=True, note=note)
+    approve_requests(db, actor=actor, request_ids=[request_id], now=now, note=note)
+
+
+def approve_requests(
+    db: Database, *, actor: Actor, request_ids: list[int], now: dt.datetime, note: str = ""
+) -> None:
+    """Approve requests, all or none: every id is checked before any is approved."""
+    _decide(db, actor=actor, request_ids=request_ids, now=now, approve=True, note=note)
 
 
 def reject_request(
@@ -175,48 +182,61 @@ def reject_request(
 ) -> None:
     if not reason.strip():
         raise InputError("a rejection needs a reason (--reason)")
-    _decide(db, actor=actor, request_id=request_id, now=now, approve=False, note=reason.strip())
+    _decide(db, actor=actor, request_ids=[request_id], now=now, approve=False, note=reason.strip())
 
 
 def _decide(
-    db: Database, *, actor: Actor, request_id: int, now: dt.datetime, approve: bool, note: str
+    db: Database,
+    *,
+    actor: Actor,
+    request_ids: list[int],
+    now: dt.datetime,
+    approve: bool,
+    note: str,
 ) -> None:
     action = Action.APPROVE if approve else Action.REJECT
     actor.require(action)
     check_text(note, "note" if approve else "reason")
+    # A repeated id means that request once: deciding it twice would refuse the second time.
+    wanted = list(dict.fromkeys(request_ids))
     with db.write() as session:
         actor = current_actor(session, actor)
         actor.require(action)
-        request = _request(session, request_id)
-        if approve:
-            _refuse_own_approval(session, actor, request)
-        allowed = (
-            (RequestStatus.SUBMITTED,)
-            if approve
-            else (RequestStatus.SUBMITTED, RequestStatus.APPROVED)
-        )
-        if request.status not in allowed:
-            which = "submitted requests" if approve else "submitted or approved requests"
-            verb = "approved" if approve else "rejected"
-            raise Conflict(
-                f"request {request_id} is {request.status.value}; only {which} can be {verb}"
+        chosen = [_decidable(session, actor, request_id, approve) for request_id in wanted]
+        for request in chosen:
+            old = request.status
+            request.status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
+            decider = actor.id if actor.person else None  # a person, or labops itself
+            request.decided_at, request.decided_by, request.decision_note = now, decider, note
+            session.add(request)
+            record(
+                session,
+                actor=actor.id,
+                at=now,
+                action="request.approve" if approve else "request.reject",
+                record_type="request",
+                record_id=request.id,
+                summary=note,
+                changes={"status": [old.value, request.status.value]},
             )
-        old = request.status
-        request.status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
-        decider = actor.id if actor.person else None  # a person, or labops itself
-        request.decided_at, request.decided_by, request.decision_note = now, decider, note
-        session.add(request)
-        record(
-            session,
-            actor=actor.id,
-            at=now,
-            action="request.approve" if approve else "request.reject",
-            record_type="request",
-            record_id=request.id,
-            summary=note,
-            changes={"status": [old.value, request.status.value]},
+            queue_decision(session, request, by=actor, now=now)
+
+
+def _decidable(session: Session, actor: Actor, request_id: int, approve: bool) -> t.Request:
+    """The request, if ``actor`` may approve (or reject) it; otherwise the one line why not."""
+    request = _request(session, request_id)
+    if approve:
+        _refuse_own_approval(session, actor, request)
+    allowed = (
+        (RequestStatus.SUBMITTED,) if approve else (RequestStatus.SUBMITTED, RequestStatus.APPROVED)
+    )
+    if request.status not in allowed:
+        which = "submitted requests" if approve else "submitted or approved requests"
+        verb = "approved" if approve else "rejected"
+        raise Conflict(
+            f"request {request_id} is {request.status.value}; only {which} can be {verb}"
         )
-        queue_decision(session, request, by=actor, now=now)
+    return request
 
 
 def _refuse_own_approval(session: Session, actor: Actor, request: t.Request) -> None:
