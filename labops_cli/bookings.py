@@ -31,7 +31,7 @@ def _booking_command(operation: str, doc: str) -> None:
         note: str = typer.Option("", help="Why, for the audit trail."),
     ) -> None:
         state: CliState = ctx.obj
-        status = bookings.change_bookings(
+        changed = bookings.change_bookings(
             state.db,
             actor=state.actor,
             booking_ids=booking_ids,
@@ -40,7 +40,13 @@ def _booking_command(operation: str, doc: str) -> None:
             note=note,
         )
         for booking_id in dict.fromkeys(booking_ids):
-            console.print(f"booking {booking_id} {status.value}")
+            console.print(f"booking {booking_id} {changed.status.value}")
+        for request_id, tasks in changed.reopened.items():
+            which = ", ".join(repr(task) for task in tasks)
+            console.print(
+                f"request {request_id} is approved again: task {which} has no booking; "
+                "the next `labops schedule` places it"
+            )
 
     command.__doc__ = doc
     booking_app.command(operation)(command)

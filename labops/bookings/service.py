@@ -19,6 +19,7 @@ from labops.permissions import Action, Actor, current_actor
 from labops.planning.build import build_snapshot
 from labops.planning.snapshot import task_key as solver_key
 from labops.records.catalog import booking_resources, local_text, platform_info
+from labops.requests.booked import reopen_unbooked, set_request_status
 from labops.views import Listing, columns
 from labops.vocabulary import ACTIVE_BOOKING, BookingStatus, DowntimeKind, RequestStatus
 from solver.plan import Plan
@@ -54,7 +55,13 @@ def change_booking(
     """Confirm, lock, unlock, cancel or finish a booking; returns its new status."""
     return change_bookings(
         db, actor=actor, booking_ids=[booking_id], operation=operation, now=now, note=note
-    )
+    ).status
+
+
+@dataclass(frozen=True)
+class BookingsChanged:
+    status: BookingStatus  # the bookings' new status
+    reopened: dict[int, list[str]]  # requests back to approved: their unbooked task keys
 
 
 def change_bookings(
@@ -65,12 +72,13 @@ def change_bookings(
     operation: str,
     now: dt.datetime,
     note: str = "",
-) -> BookingStatus:
+) -> BookingsChanged:
     """Confirm, lock, unlock, cancel or finish bookings, all or none: every id is checked
-    before any is changed, in one transaction. Returns their new status.
+    before any is changed, in one transaction.
 
-    A cancelled booking frees its units and people at once; its request stays scheduled
-    and the next ``labops schedule`` places the task again or fills the slot with others.
+    A cancelled booking frees its units and people at once; a scheduled request it leaves
+    with an unbooked task goes back to approved, and the next ``labops schedule`` places
+    the task again or fills the slot with others.
     """
     if operation not in _TRANSITIONS:
         raise InputError(f"unknown booking operation {operation!r}: use {', '.join(OPERATIONS)}")
@@ -107,7 +115,15 @@ def change_bookings(
                 now=now,
                 why=note or f"booking {operation}",
             )
-        return target
+        reopened: dict[int, list[str]] = {}
+        if operation == "cancel":
+            tasks = {booking.task_id for booking in chosen}
+            requests = session.exec(
+                select(t.Task.request_id).where(col(t.Task.id).in_(tasks))
+            ).all()
+            why = f"booking {', '.join(str(b.id) for b in chosen)} cancelled"
+            reopened = reopen_unbooked(session, requests, actor=actor.id, now=now, why=why)
+        return BookingsChanged(status=target, reopened=reopened)
 
 
 def _changeable(session: Session, booking_id: int, operation: str, now: dt.datetime) -> t.Booking:
@@ -330,6 +346,8 @@ def book_task(
         tasks = session.exec(select(t.Task.key).where(t.Task.request_id == request_id)).all()
         booked = {k for k in tasks if solver_key(request_id, k) in snapshot.booked} | {task_key}
         if request.status == RequestStatus.APPROVED and booked == set(tasks):
-            request.status = RequestStatus.SCHEDULED
-            session.add(request)
+            why = f"booking {booking.id} by hand books its last task"
+            set_request_status(
+                session, request, RequestStatus.SCHEDULED, actor=actor.id, now=now, why=why
+            )
         return booking.id
