@@ -156,7 +156,9 @@ def blocked_reason(
         budgets = sorted({b for m in task_facts.modes for b in m.mode.consumes})
         if task.budget is not None and task.budget not in budgets:
             budgets.append(task.budget)
-        left = ", ".join(f"{b!r} has {board.limits[b] - board.spent[b]} left" for b in budgets)
+        left = ", ".join(
+            f"{b!r} has {problem.amount(board.limits[b] - board.spent[b])} left" for b in budgets
+        )
         holders = sorted(
             {c.task.request for c in board.placed.values() if c.task.budget in budgets}
         )
@@ -259,8 +261,9 @@ def _budget_reasons(problem: Problem, facts: Facts) -> dict[str, list[Reason]]:
                 out[request_id].append(
                     Reason(
                         rule=Rule.BUDGET.value,
-                        message=f"it needs at least {amount} from budget {budget.id!r}, which "
-                        f"has {budget.limit - others} left for it",
+                        message=f"it needs at least {problem.amount(amount)} from budget "
+                        f"{budget.id!r}, which has {problem.amount(budget.limit - others)} left "
+                        "for it",
                         request=request_id,
                         refs=(budget.id,),
                     )

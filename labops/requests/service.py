@@ -122,6 +122,14 @@ def submit_request(
 def _refuse_if_never_fits(
     session: Session, request: t.Request, rows: list[t.Task], now: dt.datetime
 ) -> None:
+    tz = platform_info(session).timezone
+    for row in rows:
+        if row.due_hard and row.due is not None and row.due <= now:
+            due = to_local(row.due, tz).strftime("%a %d %b %H:%M")
+            raise InputError(
+                f"request refused, it can never fit: task {row.key!r}: its hard due date "
+                f"{due} has passed"
+            )
     # Look far enough ahead to cover the request's own dates.
     latest = max([now, *(row.due or row.earliest or now for row in rows)])
     weeks = min(max(4, (latest - now).days // 7 + 2), 52)
@@ -136,7 +144,9 @@ def _refuse_if_never_fits(
     if reasons:
         lines = [f"request refused, it can never fit: {reasons[0].message}"]
         lines += [f"  also: {reason.message}" for reason in reasons[1:5]]
-        raise InputError("\n".join(lines))
+        # The refused request is never stored: its id would name another one later.
+        named = f"'{request_key(request.id)}."
+        raise InputError("\n".join(line.replace(named, "'") for line in lines))
 
 
 def submit_draft(db: Database, *, actor: Actor, request_id: int, now: dt.datetime) -> None:

@@ -1,0 +1,62 @@
+"""A request refused at submission says why in the user's terms: money in money, a hard due
+date that has passed as such, and its tasks by their keys (its id was never stored)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import FIXTURES
+
+TINY = (FIXTURES / "tiny.toml").read_text()
+LEAD = ("--as", "ada")
+# The clock stands at Wed 25 Nov 2026 10:00 Berlin; sem-1's lab is open 08:00-18:00 and
+# sem-1 costs 120.00 an hour.
+FORM = """
+project = "tandem"
+title = "scan"
+[[tasks]]
+key = "scan"
+duration = "{hours}h"
+equipment = [{{ unit = "sem-1" }}]
+staff = [{{ skill = "microscopy", level = 2 }}, {{ role = "industry engineer" }}]
+due = {due}
+due_hard = true
+"""
+
+
+@pytest.fixture
+def submit(cli, tmp_path):
+    def run(platform: str, hours: int, due: str):
+        (tmp_path / "tiny.toml").write_text(platform)
+        assert cli("load", str(tmp_path / "tiny.toml")).code == 0
+        form = tmp_path / "form.toml"
+        form.write_text(FORM.format(hours=hours, due=due))
+        result = cli(*LEAD, "request", "submit", str(form))
+        assert result.code == 1
+        assert "submitted" not in result.out
+        return result.err
+
+    return run
+
+
+def test_a_hard_due_date_in_the_past_is_named(submit) -> None:
+    err = submit(TINY, 2, "2026-11-24T18:00:00")
+    assert err.splitlines() == [
+        "request refused, it can never fit: task 'scan': its hard due date Tue 24 Nov 18:00 "
+        "has passed"
+    ]
+
+
+def test_a_refusal_names_tasks_by_key_not_by_an_id_never_stored(submit) -> None:
+    err = submit(TINY, 11, "2026-12-11T18:00:00")  # longer than any opening
+    assert "task 'scan'" in err
+    assert not re.search(r"'R\d+\.", err)
+
+
+def test_a_budget_refusal_is_in_money(submit) -> None:
+    # Request 2 holds 1.5 h of sem-1 (180.00) of the 300.00.
+    poor = TINY.replace("budget = 20000\n", "budget = 300\n", 1)
+    err = submit(poor, 2, "2026-12-11T18:00:00")
+    assert "it needs at least 240.00 from budget 'tandem', which has 120.00 left" in err
