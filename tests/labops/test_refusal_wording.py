@@ -60,3 +60,11 @@ def test_a_budget_refusal_is_in_money(submit) -> None:
     poor = TINY.replace("budget = 20000\n", "budget = 300\n", 1)
     err = submit(poor, 2, "2026-12-11T18:00:00")
     assert "it needs at least 240.00 from budget 'tandem', which has 120.00 left" in err
+
+
+def test_a_task_longer_than_its_units_open_blames_the_units_first(submit) -> None:
+    # 11 h on sem-1, whose lab is open 10 h a day: shifts of people would not help.
+    first = submit(TINY, 11, "2026-12-11T18:00:00").splitlines()[0]
+    assert first.startswith(
+        "request refused, it can never fit: task 'scan': 'sem-1': open at most 10h at a stretch"
+    ), first
