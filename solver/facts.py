@@ -299,6 +299,8 @@ class Facts:
                 )
             )
         window = self._base(task, 0)
+        if not window:  # no time at all (beyond the horizon, past its due): task_window says
+            return ()
         lengths = {task.staff_slots} if task.unattended else {m.duration for m in task.modes}
         eligible = []
         works: dict[int, bool] = {}  # per class of working hours: some fit in the window

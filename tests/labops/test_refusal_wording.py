@@ -3,6 +3,7 @@ date that has passed as such, and its tasks by their keys (its id was never stor
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -68,3 +69,22 @@ def test_a_task_longer_than_its_units_open_blames_the_units_first(submit) -> Non
     assert first.startswith(
         "request refused, it can never fit: task 'scan': 'sem-1': open at most 10h at a stretch"
     ), first
+
+
+def test_a_task_beyond_the_horizon_is_left_out_for_that_alone(cli, tmp_path) -> None:
+    assert cli("load", str(FIXTURES / "tiny.toml")).code == 0
+    form = tmp_path / "far.toml"
+    form.write_text(
+        FORM.format(hours=2, due="2027-01-29T18:00:00").replace(
+            "due_hard = true", "earliest = 2027-01-11T09:00:00"
+        )
+    )
+    assert cli(*LEAD, "request", "submit", str(form)).code == 0
+    assert cli("--as", "dara", "request", "approve", "3").code == 0
+    result = cli("--as", "dara", "schedule", "--time-limit", "5", "--json")
+    assert result.code == 0, result.err
+    [far] = [row for row in json.loads(result.out)["left_out"] if row["request"] == 3]
+    # Not "0 can work between Mon 11 Jan and <the horizon>", a window ending before it starts.
+    assert far["rules"][0] == "task_window" and "person_available" not in far["rules"]
+    assert "beyond the planning horizon" in far["reasons"][0]
+    assert far["reasons"][0].endswith("plan more weeks")
