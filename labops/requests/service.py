@@ -25,6 +25,7 @@ from labops.planning.snapshot import request_key
 from labops.platform.checks import check_task_needs
 from labops.records.catalog import platform_info
 from labops.requests.form import RequestForm, fill_template
+from labops.requests.lapsed import with_lapsed_certificates
 from labops.requests.task_rows import add_tasks
 from labops.views import plural
 from labops.vocabulary import ACTIVE_BOOKING, BookingStatus, RequestStatus
@@ -142,8 +143,12 @@ def _refuse_if_never_fits(
         if reason.rule != Rule.TEAM_COMPOSITION
     ]
     if reasons:
-        lines = [f"request refused, it can never fit: {reasons[0].message}"]
-        lines += [f"  also: {reason.message}" for reason in reasons[1:5]]
+        today = to_local(now, tz).date()
+        said = [
+            with_lapsed_certificates(session, snapshot, reason, today) for reason in reasons[:5]
+        ]
+        lines = [f"request refused, it can never fit: {said[0]}"]
+        lines += [f"  also: {message}" for message in said[1:]]
         # The refused request is never stored: its id would name another one later.
         named = f"'{request_key(request.id)}."
         raise InputError("\n".join(line.replace(named, "'") for line in lines))

@@ -88,3 +88,19 @@ def test_a_task_beyond_the_horizon_is_left_out_for_that_alone(cli, tmp_path) -> 
     assert far["rules"][0] == "task_window" and "person_available" not in far["rules"]
     assert "beyond the planning horizon" in far["reasons"][0]
     assert far["reasons"][0].endswith("plan more weeks")
+
+
+def test_a_certificate_refusal_names_whose_expired_when(cli, tmp_path) -> None:
+    # Only ben (industry engineer) may staff it, and his sem certificate ended on 1 Nov.
+    assert cli("load", str(FIXTURES / "tiny.toml")).code == 0
+    form = tmp_path / "cert.toml"
+    form.write_text(
+        FORM.format(hours=2, due="2026-12-11T18:00:00").replace(
+            '[{ skill = "microscopy", level = 2 }, { role = "industry engineer" }]',
+            '[{ role = "industry engineer" }]',
+        )
+    )
+    result = cli(*LEAD, "request", "submit", str(form))
+    assert result.code == 1
+    assert "'sem' certificate" in result.err
+    assert result.err.strip().endswith("ben's expired Sun 01 Nov 2026")
