@@ -135,7 +135,12 @@ def blocked_reason(
     if rule in (Rule.EQUIPMENT_CAPACITY, Rule.ONE_SITE, Rule.EQUIPMENT_OPEN):
         units = sorted({o.unit.id for m in task_facts.modes for opts in m.needs for o in opts})
         holders = _holders(problem, board, lo, hi, units=set(units))
-        message = f"its candidate units {_names(units)} are fully booked {window}"
+        # Not "fully booked": they may be free for less than the task's run (what `free`
+        # lists), or at times its people cannot come.
+        message = (
+            f"its candidate units {_names(units)} have no room for its "
+            f"{problem.length(task_facts.min_duration)} {window}"
+        )
         refs = (*units, *holders)
     elif rule in (
         Rule.PERSON_OVERLAP,
@@ -188,7 +193,7 @@ def blocked_reason(
         message = f"its predecessors and successors leave no room {window}"
         holders, refs = [], ()
     if holders:
-        message += " by requests " + ", ".join(
+        message += "; held by requests " + ", ".join(
             f"{r!r} (priority {problem.request[r].priority})" for r in holders
         )
     return Reason(

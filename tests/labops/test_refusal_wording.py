@@ -104,3 +104,25 @@ def test_a_certificate_refusal_names_whose_expired_when(cli, tmp_path) -> None:
     assert result.code == 1
     assert "'sem' certificate" in result.err
     assert result.err.strip().endswith("ben's expired Sun 01 Nov 2026")
+
+
+def test_units_taken_are_not_called_fully_booked(cli, tmp_path) -> None:
+    # sem-1 is booked Mon 30 Nov 09:00-10:30 for request 2 (locked here, so that it stays);
+    # this 1 h must end by 10:30.
+    locked = tmp_path / "tiny.toml"
+    locked.write_text(TINY.replace('status = "confirmed"', 'status = "locked"'))
+    assert cli("load", str(locked)).code == 0
+    form = tmp_path / "tight.toml"
+    form.write_text(
+        FORM.format(hours=1, due="2026-11-30T10:30:00").replace(
+            "due_hard = true", "due_hard = true\nearliest = 2026-11-30T09:00:00"
+        )
+    )
+    assert cli(*LEAD, "request", "submit", str(form)).code == 0
+    assert cli("--as", "dara", "request", "approve", "3").code == 0
+    result = cli("--as", "dara", "schedule", "--time-limit", "5", "--json")
+    [tight] = [row for row in json.loads(result.out)["left_out"] if row["request"] == 3]
+    assert tight["reasons"][0].startswith(
+        "equipment_capacity: task 'R3.scan': its candidate units 'sem-1' have no room for "
+        "its 1h between Mon 30 Nov 09:00 and Mon 30 Nov 10:30; held by requests 'R2"
+    )
