@@ -70,7 +70,8 @@ def submit_command(
     )
     verb = "saved as draft" if draft else "submitted"
     console.print(
-        f"request {result.request_id} {verb}: {result.tasks} tasks, {result.hours:g} hours"
+        f"request {result.request_id} {verb}: {plural(result.tasks, 'task')}, "
+        f"{result.hours:g} {'hour' if result.hours == 1 else 'hours'}"
     )
 
 
