@@ -122,7 +122,26 @@ def test_units_taken_are_not_called_fully_booked(cli, tmp_path) -> None:
     assert cli("--as", "dara", "request", "approve", "3").code == 0
     result = cli("--as", "dara", "schedule", "--time-limit", "5", "--json")
     [tight] = [row for row in json.loads(result.out)["left_out"] if row["request"] == 3]
+    assert tight["rules"][0] == "equipment_capacity"
     assert tight["reasons"][0].startswith(
-        "equipment_capacity: task 'R3.scan': its candidate units 'sem-1' have no room for "
+        "task 'scan': its candidate units 'sem-1' have no room for "
         "its 1h between Mon 30 Nov 09:00 and Mon 30 Nov 10:30; held by requests 'R2"
     )
+
+
+def test_left_out_reasons_are_sentences_and_the_rules_are_in_json(cli, tmp_path) -> None:
+    assert cli("load", str(FIXTURES / "tiny.toml")).code == 0
+    form = tmp_path / "far.toml"
+    form.write_text(
+        FORM.format(hours=2, due="2027-01-29T18:00:00").replace(
+            "due_hard = true", "earliest = 2027-01-11T09:00:00"
+        )
+    )
+    assert cli(*LEAD, "request", "submit", str(form)).code == 0
+    assert cli("--as", "dara", "request", "approve", "3").code == 0
+    result = cli("--as", "dara", "schedule", "--time-limit", "5", "--commit")
+    assert result.code == 0, result.err
+    shown = json.loads(cli(*LEAD, "request", "show", "3", "--json").out)
+    why = shown["fields"]["waiting because"]
+    assert why.startswith("task 'scan': its 2h from Mon 11 Jan 09:00 end beyond")
+    assert "task_window" not in why and "'R3." not in why
