@@ -125,7 +125,8 @@ def test_units_taken_are_not_called_fully_booked(cli, tmp_path) -> None:
     assert tight["rules"][0] == "equipment_capacity"
     assert tight["reasons"][0].startswith(
         "task 'scan': its candidate units 'sem-1' have no room for "
-        "its 1h between Mon 30 Nov 09:00 and Mon 30 Nov 10:30; held by requests 'R2"
+        "its 1h between Mon 30 Nov 09:00 and Mon 30 Nov 10:30; held by requests 2 (booked, "
+        "not to move)"
     )
 
 
