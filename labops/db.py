@@ -101,7 +101,7 @@ def check_file(path: Path, *, create: bool) -> None:
     exactly as it was."""
     if not path.exists():
         if not create:
-            raise StorageError(f"no labops database at {path}: {CREATE_HINT}")
+            raise StorageError(f"no labops database at {path.absolute()}: {CREATE_HINT}")
         if not path.parent.is_dir():
             if path == default_path():
                 path.parent.mkdir(parents=True, exist_ok=True)

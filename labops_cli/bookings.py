@@ -5,9 +5,9 @@ from __future__ import annotations
 import typer
 
 from labops.bookings import service as bookings
-from labops.fields import MAX_ID
 from labops.timeinput import parse_local_instant, typed_zone_note
 from labops.vocabulary import DowntimeKind
+from labops_cli.ids import check_ids
 from labops_cli.render import console, print_listing
 from labops_cli.state import CliState
 
@@ -27,20 +27,26 @@ def register(app: typer.Typer) -> None:
 def _booking_command(operation: str, doc: str) -> None:
     def command(
         ctx: typer.Context,
-        booking_ids: list[int] = typer.Argument(..., min=1, max=MAX_ID, metavar="ID..."),
+        booking_ids: list[int] = typer.Argument(..., callback=check_ids, metavar="ID..."),
         note: str = typer.Option("", help="Why, for the audit trail."),
     ) -> None:
         state: CliState = ctx.obj
-        for booking_id in booking_ids:
-            status = bookings.change_booking(
-                state.db,
-                actor=state.actor,
-                booking_id=booking_id,
-                operation=operation,
-                now=state.now(),
-                note=note,
+        changed = bookings.change_bookings(
+            state.db,
+            actor=state.actor,
+            booking_ids=booking_ids,
+            operation=operation,
+            now=state.now(),
+            note=note,
+        )
+        for booking_id in dict.fromkeys(booking_ids):
+            console.print(f"booking {booking_id} {changed.status.value}")
+        for request_id, tasks in changed.reopened.items():
+            which = ", ".join(repr(task) for task in tasks)
+            console.print(
+                f"request {request_id} is approved again: task {which} has no booking; "
+                "the next `labops schedule` places it"
             )
-            console.print(f"booking {booking_id} {status.value}")
 
     command.__doc__ = doc
     booking_app.command(operation)(command)
@@ -89,7 +95,7 @@ def add_command(
 
 @downtime_app.command("remove")
 def remove_command(
-    ctx: typer.Context, downtime_id: int = typer.Argument(..., min=1, max=MAX_ID, metavar="ID")
+    ctx: typer.Context, downtime_id: int = typer.Argument(..., callback=check_ids, metavar="ID")
 ) -> None:
     """Remove a downtime record (entered by mistake, or the repair was quicker)."""
     state: CliState = ctx.obj
@@ -100,7 +106,9 @@ def remove_command(
 @booking_app.command("add")
 def add_booking_command(
     ctx: typer.Context,
-    request_id: int = typer.Argument(..., min=1, max=MAX_ID, metavar="REQUEST"),
+    request_id: int = typer.Argument(
+        ..., callback=check_ids, metavar="REQUEST", help="The request's id."
+    ),
     task: str = typer.Argument(..., metavar="TASK", help="The task's key."),
     start: str = typer.Option(
         ..., "--start", help="Start (the platform's time zone, on the slot grid)."

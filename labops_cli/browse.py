@@ -7,6 +7,7 @@ from typing import Any
 
 import typer
 
+from labops.errors import InputError
 from labops.records import details, listings
 from labops.timeinput import parse_local_instant
 from labops_cli.paging import ALL_HELP, LIMIT_HELP, PAGE_HELP, more_hint, page_of
@@ -104,6 +105,13 @@ def list_command(
     bookings come a page at a time, with a line saying how many there are in all."""
     state: CliState = ctx.obj
     chosen = page_of(page, limit, every)
+    given = {
+        "--site": site, "--kind": equipment_kind, "--role": role, "--skill": skill,
+        "--pool": pool, "--lead": lead, "--status": status, "--project": project,
+        "--requester": requester, "--unit": unit, "--person": person, "--from": start,
+        "--to": end,
+    }  # fmt: skip
+    _refuse_stray_filters(ListKind(kind), [name for name, value in given.items() if value])
     by_kind: dict[str, dict[str, Any]] = {
         ListKind.equipment: {"site": site, "kind": equipment_kind},
         ListKind.people: {"role": role, "site": site, "skill": skill},
@@ -124,6 +132,24 @@ def list_command(
         state.db, what, actor=state.actor_or_none, page=chosen, **filters
     )
     print_listing(listing, as_json=as_json, footer=more_hint(listing, chosen))
+
+
+# The filters each kind of listing takes; any other is refused rather than ignored, which
+# listed every record as if it had matched.
+_FILTERS = {
+    ListKind.equipment: ("--site", "--kind"),
+    ListKind.people: ("--site", "--role", "--skill"),
+    ListKind.projects: ("--pool", "--lead"),
+    ListKind.requests: ("--status", "--project", "--requester"),
+    ListKind.bookings: ("--status", "--project", "--unit", "--person", "--from", "--to"),
+}
+
+
+def _refuse_stray_filters(kind: ListKind, given: list[str]) -> None:
+    for name in given:
+        if name not in _FILTERS.get(kind, ()):
+            takes = [str(k) for k, names in _FILTERS.items() if name in names]
+            raise InputError(f"{name} does not filter {kind}, only {' and '.join(takes)}")
 
 
 def show_command(

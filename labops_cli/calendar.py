@@ -12,7 +12,7 @@ from labops.bookings.ical import export_calendar, person_feeds
 from labops.errors import InputError
 from labops.files import write_atomically
 from labops.timeinput import parse_local_instant
-from labops_cli.render import console, print_listing
+from labops_cli.render import console, err_console, print_listing
 from labops_cli.state import CliState
 
 
@@ -78,12 +78,21 @@ def free_command(
 ) -> None:
     """List the free windows of the units of a kind."""
     state: CliState = ctx.obj
+    since = parse_local_instant(state.db, start, "--from")
+    until = parse_local_instant(state.db, end, "--to", day_end=True)
+    now = state.now()
+    # Time gone by cannot be booked: list from now, and say so.
+    if until <= now:
+        raise InputError(f"--to {end} is past: free time can only be booked from now on")
+    if since < now:
+        since = now
+        err_console.print(f"--from {start} is past: free time from now on")
     listing = free_windows(
         state.db,
         kind=kind,
         site=site,
-        start=parse_local_instant(state.db, start, "--from"),
-        end=parse_local_instant(state.db, end, "--to", day_end=True),
+        start=since,
+        end=until,
         min_hours=hours,
         amount=amount,
     )

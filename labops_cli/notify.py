@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import typer
 
-from labops.fields import MAX_ID
 from labops.notifications import send as sending
 from labops.notifications import service as notifications
 from labops.permissions import Action
 from labops.views import plural
+from labops_cli.ids import check_ids
 from labops_cli.render import console, print_listing
 from labops_cli.state import CliState
 
@@ -37,7 +37,7 @@ def list_command(
 
 @notify_app.command("show")
 def show_command(
-    ctx: typer.Context, message_id: int = typer.Argument(..., min=1, max=MAX_ID, metavar="ID")
+    ctx: typer.Context, message_id: int = typer.Argument(..., callback=check_ids, metavar="ID")
 ) -> None:
     """One message as it is sent."""
     state: CliState = ctx.obj
@@ -87,7 +87,7 @@ def send_command(
 @notify_app.command("retry")
 def retry_command(
     ctx: typer.Context,
-    message_ids: list[int] = typer.Argument(..., min=1, max=MAX_ID, metavar="ID..."),
+    message_ids: list[int] = typer.Argument(..., callback=check_ids, metavar="ID..."),
 ) -> None:
     """Queue again a failed message, or one a killed send left as sending (it may arrive
     twice, with the same Message-ID)."""

@@ -21,6 +21,7 @@ from labops.platform.load import load_platform
 from labops.platform.read import read_platform_file
 from labops.storage.backup import export_text
 from labops.timeinput import parse_instant
+from labops.views import plural
 from labops_cli.progress import solve_with_progress
 from labops_cli.render import console, print_listing
 from labops_cli.state import CliState
@@ -102,7 +103,9 @@ def demo_command(
         )
     )
     approved = demo.approve_submitted(state.db, now=state.now())
-    console.print(f"the demo approved {len(approved)} requests (the audit trail says 'demo')")
+    console.print(
+        f"the demo approved {plural(len(approved), 'request')} (the audit trail says 'demo')"
+    )
     # Planned as of the start of today, deterministically: every run on one day gives the
     # same plan.
     as_of = demo.planned_as_of(state.db, state.now())
@@ -120,7 +123,8 @@ def demo_command(
     plan = proposal.plan
     console.print(
         f"plan {plan.status} in {plan.seconds:.1f} s, validated and committed: "
-        f"{result.created} new bookings, {len(proposal.placed_requests)} requests scheduled, "
+        f"{result.created} new {'booking' if result.created == 1 else 'bookings'}, "
+        f"{plural(len(proposal.placed_requests), 'request')} scheduled, "
         f"{len(proposal.left_out)} left out"
         + ("; repeatable (deterministic, as of 00:00 today)" if plan.repeatable else "")
     )

@@ -10,6 +10,7 @@ from typing import TypeVar
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from labops.planning.plans import level_label
+from labops.views import plural
 from labops_cli.render import err_console
 
 T = TypeVar("T")
@@ -31,7 +32,7 @@ def solve_with_progress(work: Callable[..., T], *, time_limit: float, show: bool
         )
 
     def on_built(tasks: int, requests: int) -> None:
-        latest["text"] = f"solving {tasks} tasks of {requests} requests"
+        latest["text"] = f"solving {plural(tasks, 'task')} of {plural(requests, 'request')}"
 
     def run() -> None:
         try:

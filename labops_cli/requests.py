@@ -8,7 +8,6 @@ from pathlib import Path
 import typer
 
 from labops.errors import InputError
-from labops.fields import MAX_ID
 from labops.files import read_limited, write_atomically
 from labops.limits import MAX_FORM_BYTES
 from labops.records import details, listings
@@ -16,6 +15,7 @@ from labops.requests import service as requests
 from labops.requests.form import parse_request_form
 from labops.views import plural
 from labops.vocabulary import RequestStatus
+from labops_cli.ids import check_ids
 from labops_cli.paging import ALL_HELP, LIMIT_HELP, PAGE_HELP, more_hint, page_of
 from labops_cli.render import console, print_detail, print_listing
 from labops_cli.state import CliState
@@ -70,13 +70,14 @@ def submit_command(
     )
     verb = "saved as draft" if draft else "submitted"
     console.print(
-        f"request {result.request_id} {verb}: {result.tasks} tasks, {result.hours:g} hours"
+        f"request {result.request_id} {verb}: {plural(result.tasks, 'task')}, "
+        f"{result.hours:g} {'hour' if result.hours == 1 else 'hours'}"
     )
 
 
 @app.command("send")
 def send_command(
-    ctx: typer.Context, request_id: int = typer.Argument(..., min=1, max=MAX_ID, metavar="ID")
+    ctx: typer.Context, request_id: int = typer.Argument(..., callback=check_ids, metavar="ID")
 ) -> None:
     """Submit a request saved as a draft."""
     state: CliState = ctx.obj
@@ -116,7 +117,7 @@ def list_command(
 @app.command("show")
 def show_command(
     ctx: typer.Context,
-    request_id: int = typer.Argument(..., min=1, max=MAX_ID, metavar="ID"),
+    request_id: int = typer.Argument(..., callback=check_ids, metavar="ID"),
     as_json: bool = typer.Option(False, "--json", help="JSON for scripts."),
 ) -> None:
     """Show a request, its tasks and bookings."""
@@ -131,7 +132,7 @@ def show_command(
 
 @app.command("withdraw")
 def withdraw_command(
-    ctx: typer.Context, request_id: int = typer.Argument(..., min=1, max=MAX_ID, metavar="ID")
+    ctx: typer.Context, request_id: int = typer.Argument(..., callback=check_ids, metavar="ID")
 ) -> None:
     """Withdraw a request; its future bookings are freed."""
     state: CliState = ctx.obj
@@ -144,22 +145,22 @@ def withdraw_command(
 @app.command("approve")
 def approve_command(
     ctx: typer.Context,
-    request_ids: list[int] = typer.Argument(..., min=1, max=MAX_ID, metavar="ID..."),
+    request_ids: list[int] = typer.Argument(..., callback=check_ids, metavar="ID..."),
     note: str = typer.Option("", help="A note for the requester."),
 ) -> None:
     """Approve submitted requests (operators)."""
     state: CliState = ctx.obj
-    for request_id in request_ids:
-        requests.approve_request(
-            state.db, actor=state.actor, request_id=request_id, now=state.now(), note=note
-        )
+    requests.approve_requests(
+        state.db, actor=state.actor, request_ids=request_ids, now=state.now(), note=note
+    )
+    for request_id in dict.fromkeys(request_ids):
         console.print(f"request {request_id} approved")
 
 
 @app.command("reject")
 def reject_command(
     ctx: typer.Context,
-    request_id: int = typer.Argument(..., min=1, max=MAX_ID, metavar="ID"),
+    request_id: int = typer.Argument(..., callback=check_ids, metavar="ID"),
     reason: str = typer.Option(..., "--reason", help="Why, for the requester."),
 ) -> None:
     """Reject a request, with the reason (operators)."""

@@ -12,6 +12,7 @@ from labops.localtime import when
 from labops.planning import plans as scheduling
 from labops.planning.settings import TIME_LIMIT, WEEKS, WORKERS
 from labops.timeinput import parse_local_instant, platform_timezone
+from labops.views import plural
 from labops_cli.progress import solve_with_progress
 from labops_cli.render import console, err_console, print_json, print_listing
 from labops_cli.state import CliState
@@ -97,7 +98,8 @@ def schedule_command(
         plan = proposal.plan
         console.print(
             f"plan {plan.status} in {plan.seconds:.1f} s: "
-            f"{len(proposal.placed_requests)} requests placed, {len(proposal.left_out)} left out"
+            f"{plural(len(proposal.placed_requests), 'request')} placed, "
+            f"{len(proposal.left_out)} left out"
             + (_repeatable(plan, seed) if deterministic else "")
         )
         for listing in scheduling.proposal_listings(proposal):

@@ -135,7 +135,12 @@ def blocked_reason(
     if rule in (Rule.EQUIPMENT_CAPACITY, Rule.ONE_SITE, Rule.EQUIPMENT_OPEN):
         units = sorted({o.unit.id for m in task_facts.modes for opts in m.needs for o in opts})
         holders = _holders(problem, board, lo, hi, units=set(units))
-        message = f"its candidate units {_names(units)} are fully booked {window}"
+        # Not "fully booked": they may be free for less than the task's run (what `free`
+        # lists), or at times its people cannot come.
+        message = (
+            f"its candidate units {_names(units)} have no room for its "
+            f"{problem.length(task_facts.min_duration)} {window}"
+        )
         refs = (*units, *holders)
     elif rule in (
         Rule.PERSON_OVERLAP,
@@ -156,7 +161,9 @@ def blocked_reason(
         budgets = sorted({b for m in task_facts.modes for b in m.mode.consumes})
         if task.budget is not None and task.budget not in budgets:
             budgets.append(task.budget)
-        left = ", ".join(f"{b!r} has {board.limits[b] - board.spent[b]} left" for b in budgets)
+        left = ", ".join(
+            f"{b!r} has {problem.amount(board.limits[b] - board.spent[b])} left" for b in budgets
+        )
         holders = sorted(
             {c.task.request for c in board.placed.values() if c.task.budget in budgets}
         )
@@ -186,7 +193,7 @@ def blocked_reason(
         message = f"its predecessors and successors leave no room {window}"
         holders, refs = [], ()
     if holders:
-        message += " by requests " + ", ".join(
+        message += "; held by requests " + ", ".join(
             f"{r!r} (priority {problem.request[r].priority})" for r in holders
         )
     return Reason(
@@ -259,8 +266,9 @@ def _budget_reasons(problem: Problem, facts: Facts) -> dict[str, list[Reason]]:
                 out[request_id].append(
                     Reason(
                         rule=Rule.BUDGET.value,
-                        message=f"it needs at least {amount} from budget {budget.id!r}, which "
-                        f"has {budget.limit - others} left for it",
+                        message=f"it needs at least {problem.amount(amount)} from budget "
+                        f"{budget.id!r}, which has {problem.amount(budget.limit - others)} left "
+                        "for it",
                         request=request_id,
                         refs=(budget.id,),
                     )

@@ -400,6 +400,8 @@ class Problem:
     name: str = ""
     # How messages name a slot ("Tue 01 Dec 09:30" for labops); None: "slot 42".
     slot_label: Callable[[int], str] | None = field(default=None, compare=False, repr=False)
+    # How messages name an amount of a budget ("600.00" for labops's cent-minutes); None: as is.
+    amount_label: Callable[[int], str] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "travel", _frozen_map(self.travel))
@@ -508,6 +510,10 @@ class Problem:
     def when(self, slot: int) -> str:
         """A slot as people read it in messages."""
         return self.slot_label(slot) if self.slot_label is not None else f"slot {slot}"
+
+    def amount(self, value: int) -> str:
+        """An amount of a budget as people read it in messages."""
+        return self.amount_label(value) if self.amount_label is not None else str(value)
 
     def length(self, slots: int) -> str:
         """A number of slots as a duration people read ("5h30m")."""

@@ -140,6 +140,8 @@ class TaskOptions:
                 )
             )
         window = self._base(task, 0)
+        if not window:  # no time at all (beyond the horizon, past its due): task_window says
+            return ()
         lengths = (
             {task.staff_slots} if task.staff_slots is not None else {m.duration for m in task.modes}
         )
@@ -215,6 +217,10 @@ class TaskOptions:
             notes.append(Note(Rule.TASK_WINDOW, message))
             return None
         if any(not people for people in staff):
+            # Staffed or not, units never open long enough are the first cause to name.
+            closed = self._never_open(task, mode, base)
+            if closed is not None:
+                notes.insert(0, Note(closed.rule, f"{label}{closed.message}", closed.refs))
             return None
         staffed = task.staff_slots if task.staff_slots is not None else mode.duration
         people = [self.problem.person[p] for need in staff for p in need]
@@ -291,6 +297,31 @@ class TaskOptions:
             starts=starts,
             sites=frozenset(per_site),
         )
+
+    def _never_open(self, task: Task, mode: Mode, base: Ranges) -> Note | None:
+        """The note for an equipment need none of whose units is ever open long enough for
+        the task in its window, or None."""
+        for need in mode.needs:
+            units = [self.problem.unit[u] for u in need.candidates]
+            runs_alone = task.unattended or task.shifts is not None
+            if not units or any(u.open is None or (runs_alone and u.unattended_ok) for u in units):
+                continue
+            spans = {u.id: mode.duration + u.setup + u.cleanup for u in units}
+            if all(
+                not R.intersect(base, self._open_fits(u, -u.setup, mode.duration + u.cleanup))
+                for u in units
+            ):
+                longest, span = max(_longest(u.open) for u in units), min(spans.values())
+                why = (
+                    f"open at most {self.problem.length(longest)} at a stretch, and it needs "
+                    f"{self.problem.length(span)} with set-up and clean-up"
+                    if longest < span
+                    else f"no opening window long enough for {self.problem.length(span)} "
+                    "in the task's window"
+                )
+                names = ", ".join(repr(u.id) for u in units)
+                return Note(Rule.EQUIPMENT_OPEN, f"{names}: {why}", tuple(u.id for u in units))
+        return None
 
     def _unit_option(
         self,

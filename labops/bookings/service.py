@@ -19,6 +19,7 @@ from labops.permissions import Action, Actor, current_actor
 from labops.planning.build import build_snapshot
 from labops.planning.snapshot import task_key as solver_key
 from labops.records.catalog import booking_resources, local_text, platform_info
+from labops.requests.booked import reopen_unbooked, set_request_status
 from labops.views import Listing, columns
 from labops.vocabulary import ACTIVE_BOOKING, BookingStatus, DowntimeKind, RequestStatus
 from solver.plan import Plan
@@ -51,54 +52,95 @@ _DONE_TO = {
 def change_booking(
     db: Database, *, actor: Actor, booking_id: int, operation: str, now: dt.datetime, note: str = ""
 ) -> BookingStatus:
-    """Confirm, lock, unlock, cancel or finish a booking; returns its new status.
+    """Confirm, lock, unlock, cancel or finish a booking; returns its new status."""
+    return change_bookings(
+        db, actor=actor, booking_ids=[booking_id], operation=operation, now=now, note=note
+    ).status
 
-    A cancelled booking frees its units and people at once; its request stays scheduled
-    and the next ``labops schedule`` places the task again or fills the slot with others.
+
+@dataclass(frozen=True)
+class BookingsChanged:
+    status: BookingStatus  # the bookings' new status
+    reopened: dict[int, list[str]]  # requests back to approved: their unbooked task keys
+
+
+def change_bookings(
+    db: Database,
+    *,
+    actor: Actor,
+    booking_ids: list[int],
+    operation: str,
+    now: dt.datetime,
+    note: str = "",
+) -> BookingsChanged:
+    """Confirm, lock, unlock, cancel or finish bookings, all or none: every id is checked
+    before any is changed, in one transaction.
+
+    A cancelled booking frees its units and people at once; a scheduled request it leaves
+    with an unbooked task goes back to approved, and the next ``labops schedule`` places
+    the task again or fills the slot with others.
     """
     if operation not in _TRANSITIONS:
         raise InputError(f"unknown booking operation {operation!r}: use {', '.join(OPERATIONS)}")
     actor.require(Action.BOOK)
     check_text(note, "note")
-    target, allowed = _TRANSITIONS[operation]
+    target = _TRANSITIONS[operation][0]
+    # A repeated id means that booking once: changing it twice would refuse the second time.
+    wanted = list(dict.fromkeys(booking_ids))
     with db.write() as session:
         actor = current_actor(session, actor)
         actor.require(Action.BOOK)
-        booking = session.get(t.Booking, booking_id)
-        if booking is None:
-            raise NotFound(f"no booking {booking_id}")
-        if booking.status not in allowed:
-            could = " or ".join(sorted(status.value for status in allowed))
-            raise Conflict(
-                f"booking {booking_id} is {booking.status.value}: only a {could} booking "
-                f"can be {_DONE_TO[operation]}"
+        chosen = [_changeable(session, booking_id, operation, now) for booking_id in wanted]
+        for booking in chosen:
+            old = booking.status
+            booking.status = target
+            booking.sequence += 1
+            session.add(booking)
+            record(
+                session,
+                actor=actor.id,
+                at=now,
+                action=f"booking.{operation}",
+                record_type="booking",
+                record_id=booking.id,
+                summary=note,
+                changes={"status": [old.value, target.value]},
             )
-        if operation == "done" and booking.end > now:
-            raise Conflict(f"booking {booking_id} has not ended yet")
-        old = booking.status
-        booking.status = target
-        booking.sequence += 1
-        session.add(booking)
-        record(
-            session,
-            actor=actor.id,
-            at=now,
-            action=f"booking.{operation}",
-            record_type="booking",
-            record_id=booking.id,
-            summary=note,
-            changes={"status": [old.value, target.value]},
-        )
         if operation in _NEWS:  # locking or finishing changes nobody's day
             queue_booking_changes(
                 session,
-                [booking.id],
+                [booking.id for booking in chosen if booking.id is not None],
                 what=_DONE_TO[operation],
                 by=actor,
                 now=now,
                 why=note or f"booking {operation}",
             )
-        return target
+        reopened: dict[int, list[str]] = {}
+        if operation == "cancel":
+            tasks = {booking.task_id for booking in chosen}
+            requests = session.exec(
+                select(t.Task.request_id).where(col(t.Task.id).in_(tasks))
+            ).all()
+            why = f"booking {', '.join(str(b.id) for b in chosen)} cancelled"
+            reopened = reopen_unbooked(session, requests, actor=actor.id, now=now, why=why)
+        return BookingsChanged(status=target, reopened=reopened)
+
+
+def _changeable(session: Session, booking_id: int, operation: str, now: dt.datetime) -> t.Booking:
+    """The booking, if ``operation`` may change it; otherwise the one line saying why not."""
+    _target, allowed = _TRANSITIONS[operation]
+    booking = session.get(t.Booking, booking_id)
+    if booking is None:
+        raise NotFound(f"no booking {booking_id}")
+    if booking.status not in allowed:
+        could = " or ".join(sorted(status.value for status in allowed))
+        raise Conflict(
+            f"booking {booking_id} is {booking.status.value}: only a {could} booking "
+            f"can be {_DONE_TO[operation]}"
+        )
+    if operation == "done" and booking.end > now:
+        raise Conflict(f"booking {booking_id} has not ended yet")
+    return booking
 
 
 @dataclass(frozen=True)
@@ -304,6 +346,8 @@ def book_task(
         tasks = session.exec(select(t.Task.key).where(t.Task.request_id == request_id)).all()
         booked = {k for k in tasks if solver_key(request_id, k) in snapshot.booked} | {task_key}
         if request.status == RequestStatus.APPROVED and booked == set(tasks):
-            request.status = RequestStatus.SCHEDULED
-            session.add(request)
+            why = f"booking {booking.id} by hand books its last task"
+            set_request_status(
+                session, request, RequestStatus.SCHEDULED, actor=actor.id, now=now, why=why
+            )
         return booking.id

@@ -31,6 +31,7 @@ from sqlmodel import Session, col, select
 from labops import tables as t
 from labops.bookings.costs import booking_costs
 from labops.calendars import Calendars, subtract
+from labops.fields import format_money
 from labops.funds.limits import pool_budgets, task_consumes
 from labops.localtime import monday_of, to_local, to_utc
 from labops.planning.fingerprint import fingerprint
@@ -456,6 +457,7 @@ class _Builder:
             weights=weights or self.settings.solver_weights(),
             name=self.info.name,
             slot_label=SlotLabels(grid, self.tz),
+            amount_label=money_of_cent_minutes,
         )
         return Snapshot(
             problem=problem,
@@ -811,3 +813,8 @@ def _group(rows: Iterable, key: str) -> dict:
     for row in rows:
         groups[getattr(row, key)].append(row)
     return groups
+
+
+def money_of_cent_minutes(value: int) -> str:
+    """A budget amount of the problem (cents times minutes, like the unit costs) as money."""
+    return format_money(round(value / 60))

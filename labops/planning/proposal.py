@@ -15,6 +15,7 @@ from typing import Any
 
 from labops.funds.limits import in_money
 from labops.localtime import to_local
+from labops.planning.sentences import sentence
 from labops.planning.snapshot import Conflict, Snapshot
 from labops.vocabulary import BookingStatus
 from solver.plan import Plan, Reason
@@ -221,7 +222,7 @@ def make_proposal(snapshot: Snapshot, plan: Plan) -> Proposal:
                     request.id,
                     request.project,
                     request.title,
-                    tuple(str(reason) for reason in details) or ("not placed",),
+                    tuple(sentence(reason.message) for reason in details) or ("not placed",),
                     was_scheduled,
                     snapshot.problem.request[key].standing,
                     details,

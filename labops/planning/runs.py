@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from sqlmodel import Session, col, select
 
 from labops import tables as t
+from labops.planning.sentences import sentence
 from labops.vocabulary import RequestStatus
 
 NOT_PLACED = "not_placed"  # the rule of a left-out row whose plan gave no reason
@@ -26,10 +27,11 @@ def last_run(session: Session) -> t.PlanRun | None:
 
 
 def waiting_reasons(
-    session: Session, request_ids: Iterable[int] | None = None
+    session: Session, request_ids: Iterable[int] | None = None, *, rules: bool = True
 ) -> dict[int, tuple[str, ...]]:
     """For each approved request a committed plan left out (of ``request_ids``, or all), the
-    reasons the latest such plan gave, as "rule: message" lines."""
+    reasons the latest such plan gave, as "rule: message" lines (without ``rules``: as
+    sentences beside their request, labops.planning.sentences)."""
     query = (
         select(t.LeftOut)
         .join(t.Request, col(t.Request.id) == t.LeftOut.request_id)
@@ -44,6 +46,11 @@ def waiting_reasons(
         if latest.get(row.request_id) != row.plan_run_id:
             latest[row.request_id] = row.plan_run_id
             reasons[row.request_id] = []
-        line = row.message if row.rule == NOT_PLACED else f"{row.rule}: {row.message}"
+        if not rules:
+            line = sentence(row.message)
+        elif row.rule == NOT_PLACED:
+            line = row.message
+        else:
+            line = f"{row.rule}: {row.message}"
         reasons[row.request_id].append(line)
     return {request_id: tuple(lines) for request_id, lines in reasons.items()}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from sqlmodel import Session, SQLModel
@@ -22,6 +22,7 @@ from labops.localtime import monday_of, to_utc
 from labops.people.model import person_row
 from labops.permissions import Action, Actor, current_actor
 from labops.platform.file_schema import PlatformFile, TaskSpec
+from labops.platform.fresh_ids import fresh_ids
 from labops.requests.task_rows import add_tasks
 from labops.usage.model import Usage, UsageSpec
 from labops.usage.service import release_after
@@ -61,6 +62,7 @@ def load_platform(
         raise FixtureError(far)
     with db.write() as session:
         existing = session.get(t.PlatformInfo, 1)
+        ids = fresh_ids(session)
         if existing is not None:
             if not replace:
                 raise InputError(
@@ -75,7 +77,7 @@ def load_platform(
                 actor = current_actor(session, actor)
                 actor.require(Action.MANAGE)
             clear_platform(session)
-        writer = _Writer(session, data, shift, now)
+        writer = _Writer(session, data, shift, now, ids)
         counts = writer.write_all()
         follow_written_ids(session)
         record(
@@ -127,9 +129,15 @@ def clear_platform(session: Session) -> None:
 
 class _Writer:
     def __init__(
-        self, session: Session, data: PlatformFile, shift: dt.timedelta, now: dt.datetime
+        self,
+        session: Session,
+        data: PlatformFile,
+        shift: dt.timedelta,
+        now: dt.datetime,
+        ids: dict[str, Iterator[int]],
     ) -> None:
         self.session = session
+        self.ids = ids
         self.now = now
         self.data = data
         self.shift = shift
@@ -237,6 +245,7 @@ class _Writer:
         for unit in self.data.equipment:
             self.add(
                 Downtime(
+                    id=next(self.ids["downtime"]),
                     equipment_id=unit.id,
                     start=self.instant(d.start),
                     end=self.instant(d.end),
@@ -346,6 +355,7 @@ class _Writer:
             task = self.tasks[spec.request, spec.task]
             start, end = self.instant(spec.start), self.instant(spec.end)
             booking = t.Booking(
+                id=next(self.ids["booking"]),
                 task_id=self.task_ids[spec.request, spec.task],
                 start=start,
                 end=end,

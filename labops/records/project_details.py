@@ -139,7 +139,7 @@ def show_request(
             ("note", request.note),
             (
                 "waiting because",
-                "\n".join(waiting_reasons(session, [request.id]).get(request.id, ())),
+                "\n".join(waiting_reasons(session, [request.id], rules=False).get(request.id, ())),
             ),
         ],
         [

@@ -25,6 +25,7 @@ from labops.planning.snapshot import request_key
 from labops.platform.checks import check_task_needs
 from labops.records.catalog import platform_info
 from labops.requests.form import RequestForm, fill_template
+from labops.requests.lapsed import with_lapsed_certificates
 from labops.requests.task_rows import add_tasks
 from labops.views import plural
 from labops.vocabulary import ACTIVE_BOOKING, BookingStatus, RequestStatus
@@ -128,6 +129,14 @@ def submit_request(
 def _refuse_if_never_fits(
     session: Session, request: t.Request, rows: list[t.Task], now: dt.datetime
 ) -> None:
+    tz = platform_info(session).timezone
+    for row in rows:
+        if row.due_hard and row.due is not None and row.due <= now:
+            due = to_local(row.due, tz).strftime("%a %d %b %H:%M")
+            raise InputError(
+                f"request refused, it can never fit: task {row.key!r}: its hard due date "
+                f"{due} has passed"
+            )
     # Look far enough ahead to cover the request's own dates.
     latest = max([now, *(row.due or row.earliest or now for row in rows)])
     weeks = min(max(4, (latest - now).days // 7 + 2), 52)
@@ -140,9 +149,15 @@ def _refuse_if_never_fits(
         if reason.rule != Rule.TEAM_COMPOSITION
     ]
     if reasons:
-        lines = [f"request refused, it can never fit: {reasons[0].message}"]
-        lines += [f"  also: {reason.message}" for reason in reasons[1:5]]
-        raise InputError("\n".join(lines))
+        today = to_local(now, tz).date()
+        said = [
+            with_lapsed_certificates(session, snapshot, reason, today) for reason in reasons[:5]
+        ]
+        lines = [f"request refused, it can never fit: {said[0]}"]
+        lines += [f"  also: {message}" for message in said[1:]]
+        # The refused request is never stored: its id would name another one later.
+        named = f"'{request_key(request.id)}."
+        raise InputError("\n".join(line.replace(named, "'") for line in lines))
 
 
 def submit_draft(db: Database, *, actor: Actor, request_id: int, now: dt.datetime) -> None:
@@ -173,7 +188,14 @@ def submit_draft(db: Database, *, actor: Actor, request_id: int, now: dt.datetim
 def approve_request(
     db: Database, *, actor: Actor, request_id: int, now: dt.datetime, note: str = ""
 ) -> None:
-    _decide(db, actor=actor, request_id=request_id, now=now, approve=True, note=note)
+    approve_requests(db, actor=actor, request_ids=[request_id], now=now, note=note)
+
+
+def approve_requests(
+    db: Database, *, actor: Actor, request_ids: list[int], now: dt.datetime, note: str = ""
+) -> None:
+    """Approve requests, all or none: every id is checked before any is approved."""
+    _decide(db, actor=actor, request_ids=request_ids, now=now, approve=True, note=note)
 
 
 def reject_request(
@@ -181,48 +203,61 @@ def reject_request(
 ) -> None:
     if not reason.strip():
         raise InputError("a rejection needs a reason (--reason)")
-    _decide(db, actor=actor, request_id=request_id, now=now, approve=False, note=reason.strip())
+    _decide(db, actor=actor, request_ids=[request_id], now=now, approve=False, note=reason.strip())
 
 
 def _decide(
-    db: Database, *, actor: Actor, request_id: int, now: dt.datetime, approve: bool, note: str
+    db: Database,
+    *,
+    actor: Actor,
+    request_ids: list[int],
+    now: dt.datetime,
+    approve: bool,
+    note: str,
 ) -> None:
     action = Action.APPROVE if approve else Action.REJECT
     actor.require(action)
     check_text(note, "note" if approve else "reason")
+    # A repeated id means that request once: deciding it twice would refuse the second time.
+    wanted = list(dict.fromkeys(request_ids))
     with db.write() as session:
         actor = current_actor(session, actor)
         actor.require(action)
-        request = _request(session, request_id)
-        if approve:
-            _refuse_own_approval(session, actor, request)
-        allowed = (
-            (RequestStatus.SUBMITTED,)
-            if approve
-            else (RequestStatus.SUBMITTED, RequestStatus.APPROVED)
-        )
-        if request.status not in allowed:
-            which = "submitted requests" if approve else "submitted or approved requests"
-            verb = "approved" if approve else "rejected"
-            raise Conflict(
-                f"request {request_id} is {request.status.value}; only {which} can be {verb}"
+        chosen = [_decidable(session, actor, request_id, approve) for request_id in wanted]
+        for request in chosen:
+            old = request.status
+            request.status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
+            decider = actor.id if actor.person else None  # a person, or labops itself
+            request.decided_at, request.decided_by, request.decision_note = now, decider, note
+            session.add(request)
+            record(
+                session,
+                actor=actor.id,
+                at=now,
+                action="request.approve" if approve else "request.reject",
+                record_type="request",
+                record_id=request.id,
+                summary=note,
+                changes={"status": [old.value, request.status.value]},
             )
-        old = request.status
-        request.status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
-        decider = actor.id if actor.person else None  # a person, or labops itself
-        request.decided_at, request.decided_by, request.decision_note = now, decider, note
-        session.add(request)
-        record(
-            session,
-            actor=actor.id,
-            at=now,
-            action="request.approve" if approve else "request.reject",
-            record_type="request",
-            record_id=request.id,
-            summary=note,
-            changes={"status": [old.value, request.status.value]},
+            queue_decision(session, request, by=actor, now=now)
+
+
+def _decidable(session: Session, actor: Actor, request_id: int, approve: bool) -> t.Request:
+    """The request, if ``actor`` may approve (or reject) it; otherwise the one line why not."""
+    request = _request(session, request_id)
+    if approve:
+        _refuse_own_approval(session, actor, request)
+    allowed = (
+        (RequestStatus.SUBMITTED,) if approve else (RequestStatus.SUBMITTED, RequestStatus.APPROVED)
+    )
+    if request.status not in allowed:
+        which = "submitted requests" if approve else "submitted or approved requests"
+        verb = "approved" if approve else "rejected"
+        raise Conflict(
+            f"request {request_id} is {request.status.value}; only {which} can be {verb}"
         )
-        queue_decision(session, request, by=actor, now=now)
+    return request
 
 
 def _refuse_own_approval(session: Session, actor: Actor, request: t.Request) -> None:

@@ -97,7 +97,7 @@ def test_left_out_reasons_use_the_width_there_is(tiny: Database, app_for) -> Non
             await settle(pilot)
             left = plan.query_one("#plan-left", ListingTable)
             reasons = [row["reasons"] for row in left.rows_shown]
-            assert len(reasons) == 2 and all(len(reason) > 90 for reason in reasons)
+            assert len(reasons) == 2 and all(len(reason) > 80 for reason in reasons)
             assert fits(left)
             why = column_text(left, "reasons")
             for reason in reasons:
