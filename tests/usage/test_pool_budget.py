@@ -42,9 +42,8 @@ def test_a_pool_budget_that_binds_leaves_a_request_out_with_the_reason_in_money(
     proposal = _platform(cli, tmp_path, 1000)
     [left] = proposal["left_out"]
     assert left["request"] == 2
-    assert left["reasons"] == [
-        "budget: pool 'product' has 156.00 left; this request needs at least 180.00"
-    ]
+    assert left["reasons"] == ["pool 'product' has 156.00 left; this request needs at least 180.00"]
+    assert left["rules"] == ["budget"]
 
 
 @pytest.mark.one_backend
