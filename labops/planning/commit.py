@@ -25,6 +25,7 @@ from labops.planning.build import build_snapshot
 from labops.planning.fingerprint import fingerprint
 from labops.planning.proposal import BookingChange, Change, Proposal
 from labops.planning.runs import NOT_PLACED
+from labops.requests.booked import set_request_status
 from labops.vocabulary import BookingStatus, RequestStatus
 from solver.validate import validate
 
@@ -262,42 +263,20 @@ def _update_requests(
     for request_id in proposal.placed_requests:
         request = session.get_one(t.Request, request_id)
         if request.status == RequestStatus.APPROVED:
-            _set_status(session, request, RequestStatus.SCHEDULED, actor=actor, now=now)
+            set_request_status(
+                session, request, RequestStatus.SCHEDULED, actor=actor, now=now, why=""
+            )
             scheduled.append(request_id)
     for left in proposal.left_out:
         request = session.get_one(t.Request, left.request_id)
         if request.status == RequestStatus.SCHEDULED:
-            _set_status(
+            set_request_status(
                 session,
                 request,
                 RequestStatus.APPROVED,
                 actor=actor,
                 now=now,
-                note="; ".join(left.reasons),
+                why="; ".join(left.reasons),
             )
             returned.append(left.request_id)
     return scheduled, returned
-
-
-def _set_status(
-    session: Session,
-    request: t.Request,
-    status: RequestStatus,
-    *,
-    actor: str,
-    now: dt.datetime,
-    note: str = "",
-) -> None:
-    old = request.status
-    request.status = status
-    session.add(request)
-    record(
-        session,
-        actor=actor,
-        at=now,
-        action=f"request.{status.value}",
-        record_type="request",
-        record_id=request.id,
-        summary=note,
-        changes={"status": [old.value, status.value]},
-    )
