@@ -50,7 +50,7 @@ def lead_overview(db: Database, *, actor: Actor, now: dt.datetime) -> LeadOvervi
         # What still needs the lead first; finished requests (the history) after them.
         finished = {RequestStatus.DONE, RequestStatus.CANCELLED, RequestStatus.REJECTED}
         requests.sort(key=lambda r: r.status in finished)  # stable: newest first in each
-        left_out = waiting_reasons(session)
+        left_out = waiting_reasons(session, rules=False)
         progress = _booking_progress(session, [r.id for r in requests], now)
         bookings = _lead_bookings(session, projects, week_start, tz)
     request_rows = [

@@ -144,7 +144,7 @@ class _Data:
             session, [task.task for task in self.open_tasks if task.task not in waiting_tasks]
         )
         self.last_plan = last_run(session)
-        self.left_out = waiting_reasons(session, [w.request for w in self.waiting])
+        self.left_out = waiting_reasons(session, [w.request for w in self.waiting], rules=False)
         step("reading money")
         self.projects = list(
             session.exec(select(t.Project).order_by(t.Project.fund_pool, t.Project.id))

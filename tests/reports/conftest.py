@@ -24,7 +24,7 @@ from tests.conftest import NOW
 HERE = Path(__file__).parent
 WEEK_FILE = HERE / "week.toml"
 XRD_RULE, XRD_MESSAGE = "equipment_capacity", "no xrd unit free before the due date"
-XRD_REASON = f"{XRD_RULE}: {XRD_MESSAGE}"
+XRD_REASON = XRD_MESSAGE  # as a sentence: the rule code is for --json
 LATEST_PLAN = dt.datetime(2026, 11, 20, 7, 0, tzinfo=dt.UTC)
 
 

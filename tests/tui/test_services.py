@@ -100,7 +100,7 @@ def test_lead_overview_tells_why_a_request_was_left_out(tiny: Database) -> None:
     left = {row["id"]: row["reasons"] for row in overview.left_out.rows}
     assert "'sputter-1': downtime covers every possible slot" in left[1]
     stands = {row["id"]: row["stands"] for row in overview.requests.rows}
-    assert stands[1].startswith("left out of the last plan: equipment_downtime: ")
+    assert stands[1].startswith("left out of the last plan: task 'coat': 'sputter-1': downtime")
 
 
 def test_a_lead_sees_requests_in_progress_before_finished_ones(demo: Database) -> None:
