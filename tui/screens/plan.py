@@ -284,7 +284,8 @@ class PlanScreen(LabopsScreen):
         )
         conflicts = len(proposal.conflicts)
         self._summary(
-            f"{len(proposal.placed_requests)} requests placed, {len(proposal.left_out)} left "
+            f"{plural(len(proposal.placed_requests), 'request')} placed, "
+            f"{len(proposal.left_out)} left "
             f"out; {counts or 'no booking changes'}; {proposal.kept} kept"
             + (f"; {conflicts} kept although they break a rule" if conflicts else "")
             + ". a accepts (asks first, one transaction), d discards",

@@ -23,6 +23,7 @@ from labops.permissions import Action
 from labops.records.edit import choices
 from labops.requests.form import RequestForm
 from labops.requests.service import submit_request
+from labops.views import plural
 from labops.vocabulary import Role
 from tui import validators as check
 from tui.context import Context
@@ -320,7 +321,9 @@ def open_request_form(
             open_request_form(screen, values=result.values, error=str(exc))
             return
         verb = "saved as a draft" if result.draft else "submitted"
-        screen.notify(f"request {done.request_id} {verb}: {done.tasks} tasks, {done.hours:g} h")
+        screen.notify(
+            f"request {done.request_id} {verb}: {plural(done.tasks, 'task')}, {done.hours:g} h"
+        )
         screen.changed()
 
     screen.app.push_screen(
