@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from textual.pilot import Pilot
 
+from labops import tables as t
 from labops.db import Database
 from labops.records.listings import list_records
+from labops.vocabulary import RequestStatus
 from tests.tui.conftest import actor, drive, settle
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.schedule import ScheduleScreen
@@ -55,6 +57,29 @@ def test_lock_then_cancel_a_booking(tiny: Database, app_for) -> None:
         assert "R2" not in sem
 
     drive(app_for(tiny, "dara"), scenario)
+
+
+def test_cancelling_the_last_booking_of_a_scheduled_request_says_it_is_approved_again(
+    tiny: Database, app_for
+) -> None:
+    with tiny.write() as session:  # request 2 as a plan commit leaves it: scheduled
+        request = session.get_one(t.Request, 2)
+        request.status = RequestStatus.SCHEDULED
+        session.add(request)
+
+    async def scenario(pilot: Pilot) -> None:
+        await open_ref_booking(pilot)
+        await pilot.press("x", "y")
+        await settle(pilot)
+        said = [n.message for n in pilot.app._notifications]
+        assert any(
+            "booking 1 cancelled" in m and "request 2 is approved again: 'ref' has no booking" in m
+            for m in said
+        ), said
+
+    drive(app_for(tiny, "dara"), scenario)
+    with tiny.read() as session:
+        assert session.get_one(t.Request, 2).status == RequestStatus.APPROVED
 
 
 def test_person_view_and_day_zoom(tiny: Database, app_for) -> None:

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Static
 
-from labops.bookings.service import change_booking
+from labops.bookings.service import change_bookings
 from labops.bookings.timeline import Bar, View, booking_info, booking_start, timeline
 from labops.localtime import day_start, monday_of, span, to_local
 from labops.permissions import Action
@@ -211,14 +211,19 @@ class ScheduleScreen(LabopsScreen):
             self.changed()
 
     def _change(self, booking_id: int, operation: str) -> None:
-        status = self.attempt(
-            change_booking,
+        changed = self.attempt(
+            change_bookings,
             self.ctx.db,
             actor=self.ctx.actor,
-            booking_id=booking_id,
+            booking_ids=[booking_id],
             operation=operation,
             now=self.ctx.now(),
         )
-        if status is not None:
-            self.notify(f"booking {booking_id} {status.value}")
+        if changed is not None:
+            lines = [f"booking {booking_id} {changed.status.value}"]
+            # A cancel that leaves a task unbooked reopens its request: say so, as the CLI does.
+            for request_id, tasks in changed.reopened.items():
+                which = ", ".join(repr(task) for task in tasks)
+                lines.append(f"request {request_id} is approved again: {which} has no booking")
+            self.notify("\n".join(lines))
             self.changed()
