@@ -10,8 +10,9 @@ from sqlmodel import col, select
 from labops import tables as t
 from labops.db import Database
 from labops.errors import InputError
+from labops.localtime import local_text
 from labops.permissions import Action, Actor
-from labops.records.catalog import local_text, platform_info
+from labops.records.catalog import platform_info
 from labops.views import Listing, columns
 
 MAX_ROWS = 10_000

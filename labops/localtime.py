@@ -46,6 +46,11 @@ def when(value: dt.datetime, tz: str) -> str:
     return to_local(value, tz).strftime(DAY_TIME)
 
 
+def local_text(value: dt.datetime | None, tz: str) -> str | None:
+    """An instant as the platform's listings write it, in ``tz`` ("2026-12-08 09:30")."""
+    return None if value is None else to_local(value, tz).strftime("%Y-%m-%d %H:%M")
+
+
 def span(start: dt.datetime, end: dt.datetime, tz: str, *, joiner: str = " - ") -> str:
     """Two instants in ``tz``, the end's day left out when it is the start's:
     "Tue 01 Dec 09:30-11:00", or "Tue 01 Dec 22:00 - Wed 02 Dec 06:00"."""

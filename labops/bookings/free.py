@@ -12,9 +12,9 @@ from labops import tables as t
 from labops.calendars import Calendars
 from labops.db import Database
 from labops.errors import InputError, NotFound
-from labops.localtime import monday_of, to_local, to_utc
+from labops.localtime import local_text, monday_of, to_local, to_utc
 from labops.planning.grid import SlotGrid
-from labops.records.catalog import local_text, platform_info, zone_note
+from labops.records.catalog import platform_info, zone_note
 from labops.views import Listing, columns
 from labops.vocabulary import ACTIVE_BOOKING
 

@@ -14,11 +14,12 @@ from labops.controls import check_text
 from labops.db import Database
 from labops.errors import Conflict, InputError, NotFound
 from labops.limits import check_ahead
+from labops.localtime import local_text
 from labops.notifications.queue import queue_booking_changes, queue_downtime_hits
 from labops.permissions import Action, Actor, current_actor
 from labops.planning.build import build_snapshot
 from labops.planning.snapshot import task_key as solver_key
-from labops.records.catalog import booking_resources, local_text, platform_info
+from labops.records.catalog import booking_resources, platform_info
 from labops.requests.booked import reopen_unbooked, set_request_status
 from labops.views import Listing, columns
 from labops.vocabulary import ACTIVE_BOOKING, BookingStatus, DowntimeKind, RequestStatus

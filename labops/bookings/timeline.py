@@ -18,9 +18,9 @@ from labops.bookings.window import longest_hold, overlapping
 from labops.db import Database
 from labops.errors import InputError, NotFound
 from labops.fields import format_minutes
-from labops.localtime import shift_list
+from labops.localtime import local_text, shift_list
 from labops.permissions import Action, Actor
-from labops.records.catalog import booking_shifts, local_text, platform_info, zone_note
+from labops.records.catalog import booking_shifts, platform_info, zone_note
 from labops.usage.model import Usage, use_text
 from labops.views import Detail
 from labops.vocabulary import ACTIVE_BOOKING

@@ -17,10 +17,10 @@ from labops.bookings.window import longest_hold
 from labops.db import Database
 from labops.fields import format_money
 from labops.funds.service import funds
-from labops.localtime import day_start, monday_of, to_local, when
+from labops.localtime import day_start, local_text, monday_of, to_local, when
 from labops.permissions import Actor
 from labops.planning.runs import waiting_reasons
-from labops.records.catalog import booking_resources, local_text, platform_info
+from labops.records.catalog import booking_resources, platform_info
 from labops.views import Listing, columns
 from labops.vocabulary import ACTIVE_BOOKING, RequestStatus
 

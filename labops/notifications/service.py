@@ -10,11 +10,11 @@ from labops import tables as t
 from labops.audit import record
 from labops.db import Database
 from labops.errors import Conflict, InputError, NotFound
-from labops.localtime import to_local
+from labops.localtime import local_text, to_local
 from labops.notifications.model import MessageStatus
 from labops.notifications.queue import queue_certificate
 from labops.permissions import Action, Actor, current_actor
-from labops.records.catalog import local_text, platform_info
+from labops.records.catalog import platform_info
 from labops.views import Listing, columns
 
 EXPIRY_WARNING_DAYS = 30

@@ -486,11 +486,11 @@ class _Builder:
         """The request's standing and priority in this plan. A request not scheduled ages
         (``PlanningSettings.ageing_weeks``); a waiting one whose wait has raised its priority
         competes for room again as a new one, where it would otherwise take only free room."""
-        priority = self.projects[request.project].priority
+        project = self.projects[request.project]
+        priority = project.priority
         if request.status == RequestStatus.SCHEDULED:
             return Standing.SCHEDULED, priority
         approved = request.decided_at or request.submitted  # a file's approved request
-        project = self.projects[request.project]
         short = bool({project.id, project.fund_pool} & self.short)
         aged = self.settings.aged(priority, approved, self.now, short)
         if request.id in self.waiting and aged == priority:

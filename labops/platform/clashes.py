@@ -9,7 +9,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from labops.localtime import to_local, to_utc
+from labops.localtime import local_text, to_utc
 from labops.platform.file_schema import PlatformFile
 from labops.vocabulary import BookingStatus
 
@@ -70,7 +70,7 @@ def _clashes(uses: list[_Use], capacity: int, what: str, tz: str) -> list[str]:
         running = [other for other in running if other.end > use.start]
         if sum(other.amount for other in running) + use.amount > capacity:
             others = " and ".join(other.label for other in running)
-            when = to_local(use.start, tz).strftime("%Y-%m-%d %H:%M")
+            when = local_text(use.start, tz)
             problems.append(f"{use.label}: locked, and so is {others}: both hold {what} at {when}")
         running.append(use)
     return problems

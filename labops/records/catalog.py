@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from labops import tables as t
 from labops.errors import NotFound
-from labops.localtime import same_clock, to_local
+from labops.localtime import same_clock
 from labops.views import Page
 from labops.vocabulary import WEEKDAYS
 
@@ -44,10 +44,6 @@ def zone_note(session: Session, tz: str, sites: Iterable[str] | None = None) -> 
         return ""
     kept = ", ".join(f"{site} keeps {zone}" for site, zone in others.items())
     return f"times in {tz}, the platform's time ({kept})"
-
-
-def local_text(value: dt.datetime | None, tz: str) -> str | None:
-    return None if value is None else to_local(value, tz).strftime("%Y-%m-%d %H:%M")
 
 
 def paged(session: Session, query: Any, page: Page | None) -> tuple[list[Any], int | None]:

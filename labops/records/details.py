@@ -10,9 +10,9 @@ from labops import tables as t
 from labops.db import Database
 from labops.equipment.model import EquipmentFields
 from labops.errors import InputError, PermissionDenied
-from labops.localtime import to_local
+from labops.localtime import local_text, to_local
 from labops.permissions import Action, Actor
-from labops.records.catalog import clock_text, compact_hours, local_text, platform_info, zone_note
+from labops.records.catalog import clock_text, compact_hours, platform_info, zone_note
 from labops.records.detail_parts import FIRST, section, stored, titled
 from labops.records.forms import detail_lines
 from labops.records.listings import equipment_listing

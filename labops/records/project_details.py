@@ -9,10 +9,10 @@ from sqlmodel import Session, col, select
 
 from labops import tables as t
 from labops.fields import format_minutes, format_money
-from labops.localtime import shift_list
+from labops.localtime import local_text, shift_list
 from labops.permissions import Action, Actor
 from labops.planning.runs import waiting_reasons
-from labops.records.catalog import booking_resources, booking_shifts, local_text
+from labops.records.catalog import booking_resources, booking_shifts
 from labops.records.detail_parts import FIRST, int_id, section, stored
 from labops.records.project_listings import bookings_listing, requests_listing
 from labops.usage.model import Usage, use_text

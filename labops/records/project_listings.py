@@ -14,8 +14,9 @@ from sqlmodel import Session, col, select
 from labops import tables as t
 from labops.bookings.window import longest_hold
 from labops.fields import format_money
+from labops.localtime import local_text
 from labops.permissions import Action, Actor
-from labops.records.catalog import booking_resources, chunks, local_text, paged, zone_note
+from labops.records.catalog import booking_resources, chunks, paged, zone_note
 from labops.views import Listing, Page, columns
 from labops.vocabulary import ACTIVE_BOOKING
 

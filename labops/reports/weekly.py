@@ -57,7 +57,8 @@ def weekly_report(
         report_week = parse_week(week, tz) if week else last_full_week(now, tz)
         weeks = weeks_ending(report_week, TREND_WEEKS, tz)
         step("reading calendars")
-        data = _Data(session, weeks, site, step)
+        settings = PlanningSettings.model_validate(info.planning)
+        data = _Data(session, weeks, site, step, settings)
 
     step(f"computing {len(data.units)} units over {len(weeks)} weeks")
     by_week = unit_weeks(data.calendars, data.units, data.holds, weeks)
@@ -109,7 +110,14 @@ def weekly_report(
 class _Data:
     """What the report reads from the database, read in one transaction."""
 
-    def __init__(self, session: Session, weeks: list[Week], site: str | None, step: Progress):
+    def __init__(
+        self,
+        session: Session,
+        weeks: list[Week],
+        site: str | None,
+        step: Progress,
+        settings: PlanningSettings,
+    ):
         if site is not None and session.get(t.Site, site) is None:
             raise NotFound(f"no site {site[:64]!r}")
         start, end, week = weeks[0].start, weeks[-1].end, weeks[-1]
@@ -151,6 +159,5 @@ class _Data:
         )
         self.pools = list(session.exec(select(t.FundPool).order_by(col(t.FundPool.id))))
         self.committed = committed_cents(session)
-        settings = PlanningSettings.model_validate(platform_info(session).planning)
         self.share_weeks = settings.share_weeks
         self.shares = shares(session, settings.shares, week.end, settings.share_weeks)

@@ -18,8 +18,9 @@ from sqlmodel import Session, col, select
 from labops import tables as t
 from labops.db import Database
 from labops.errors import InputError, LabopsError
+from labops.localtime import local_text
 from labops.permissions import Action, Actor, current_actor
-from labops.records.catalog import local_text, platform_info
+from labops.records.catalog import platform_info
 from labops.timeinput import parse_instant
 from labops.usage.service import CHECKABLE, record_in, record_out
 

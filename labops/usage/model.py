@@ -16,7 +16,7 @@ from sqlmodel import Column, Field, SQLModel
 
 from labops.columns import utc
 from labops.fields import ENTRY, Instant, Minutes, format_minutes, ordered
-from labops.localtime import to_local
+from labops.localtime import local_text
 
 
 class UsageFields(SQLModel):
@@ -87,11 +87,7 @@ def use_text(use: Usage | None, tz: str) -> str | None:
         return None
     if use.no_show:
         return "no-show"
-    checked_in = f"checked in {_local(use.start, tz)}"
+    checked_in = f"checked in {local_text(use.start, tz)}"
     if use.end is None:
         return f"{checked_in}, running"
-    return f"{checked_in}, out {_local(use.end, tz)} ({format_minutes(use.minutes)})"
-
-
-def _local(value: dt.datetime | None, tz: str) -> str | None:
-    return None if value is None else to_local(value, tz).strftime("%Y-%m-%d %H:%M")
+    return f"{checked_in}, out {local_text(use.end, tz)} ({format_minutes(use.minutes)})"

@@ -18,8 +18,9 @@ from labops.audit import field_changes, record
 from labops.controls import check_text
 from labops.db import Database
 from labops.errors import Conflict, InputError, NotFound
+from labops.localtime import local_text
 from labops.permissions import Action, Actor, current_actor
-from labops.records.catalog import local_text, platform_info
+from labops.records.catalog import platform_info
 from labops.usage.model import Usage, UsageSettings
 from labops.vocabulary import BookingStatus
 
